@@ -1,0 +1,31 @@
+package dev.streamrec.model.cli;
+
+import dev.streamrec.model.artifact.ModelArtifact;
+import dev.streamrec.model.serving.Recommender;
+
+import java.util.Set;
+
+/**
+ * One family of models (KDSR encoders, MISSRec, BM3, baselines) as the CLI and the stream see it:
+ * which model names it answers to, how to train, pre-train and evaluate them, and how to turn an
+ * artifact into a {@link Recommender} for serving.
+ */
+public interface ModelFamily {
+
+    /** Model names handled, e.g. {@code sasrec}, {@code kdsr-sasrec}. */
+    Set<String> models();
+
+    /** {@code train --model NAME ...}: trains, writes an artifact, prints validation and test metrics. */
+    int train(String model, CliArgs args) throws Exception;
+
+    /** {@code evaluate --artifact DIR ...}: prints a metrics table, or one JSON object with --json. */
+    int evaluate(ModelArtifact artifact, CliArgs args) throws Exception;
+
+    /** {@code pretrain --model NAME ...}, for families that have a pre-training stage. */
+    default int pretrain(String model, CliArgs args) throws Exception {
+        throw new UnsupportedOperationException("model " + model + " has no pre-training stage");
+    }
+
+    /** A serving recommender from a verified artifact on a device ({@code cpu}, {@code cuda:0}). */
+    Recommender loadRecommender(ModelArtifact artifact, String device) throws Exception;
+}

@@ -1,0 +1,84 @@
+package dev.streamrec.model.metrics;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Running means of HR@k, NDCG@k (for each cut-off) and MRR over evaluation cases, each case given
+ * by the rank of its target. Mergeable, so windows and partitions can be combined.
+ */
+public final class MetricAccumulator {
+
+    private final int[] cutoffs;
+    private final double[] hits;
+    private final double[] ndcgs;
+    private double mrr;
+    private long count;
+
+    public MetricAccumulator(int... cutoffs) {
+        this.cutoffs = cutoffs.clone();
+        this.hits = new double[cutoffs.length];
+        this.ndcgs = new double[cutoffs.length];
+    }
+
+    /** Adds one case; rank 0 means the target was not ranked (a miss on every metric). */
+    public void add(int rank) {
+        for (int c = 0; c < cutoffs.length; c++) {
+            hits[c] += RankingMetrics.hitRate(rank, cutoffs[c]);
+            ndcgs[c] += RankingMetrics.ndcg(rank, cutoffs[c]);
+        }
+        mrr += RankingMetrics.reciprocalRank(rank);
+        count++;
+    }
+
+    public void merge(MetricAccumulator other) {
+        for (int c = 0; c < cutoffs.length; c++) {
+            hits[c] += other.hits[c];
+            ndcgs[c] += other.ndcgs[c];
+        }
+        mrr += other.mrr;
+        count += other.count;
+    }
+
+    public long count() {
+        return count;
+    }
+
+    public double hitRate(int k) {
+        return mean(hits[slot(k)]);
+    }
+
+    public double ndcg(int k) {
+        return mean(ndcgs[slot(k)]);
+    }
+
+    public double mrr() {
+        return mean(mrr);
+    }
+
+    /** Metrics by name ({@code HR@10}, {@code NDCG@10}, ..., {@code MRR}), in a stable order. */
+    public Map<String, Double> asMap() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int k : cutoffs) {
+            m.put("HR@" + k, hitRate(k));
+        }
+        for (int k : cutoffs) {
+            m.put("NDCG@" + k, ndcg(k));
+        }
+        m.put("MRR", mrr());
+        return m;
+    }
+
+    private double mean(double sum) {
+        return count == 0 ? 0.0 : sum / count;
+    }
+
+    private int slot(int k) {
+        for (int c = 0; c < cutoffs.length; c++) {
+            if (cutoffs[c] == k) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("cut-off " + k + " not tracked");
+    }
+}

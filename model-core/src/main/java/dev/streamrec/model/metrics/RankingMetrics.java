@@ -1,0 +1,48 @@
+package dev.streamrec.model.metrics;
+
+/**
+ * Single-target ranking metrics from the 1-based rank of the item the user really chose. This is
+ * the standard definition (one relevant item, so IDCG = 1), not the KDSR code's IDCG@k variant.
+ */
+public final class RankingMetrics {
+
+    private RankingMetrics() {}
+
+    /** Hit ratio (= recall for one target) at k: 1 if the target is in the top k. */
+    public static double hitRate(int rank, int k) {
+        return rank >= 1 && rank <= k ? 1.0 : 0.0;
+    }
+
+    /** NDCG at k with one relevant item: 1 / log2(rank + 1) inside the top k, else 0. */
+    public static double ndcg(int rank, int k) {
+        return rank >= 1 && rank <= k ? 1.0 / (Math.log(rank + 1.0) / Math.log(2.0)) : 0.0;
+    }
+
+    /** Reciprocal rank over the full ranking (0 when the target was not ranked at all). */
+    public static double reciprocalRank(int rank) {
+        return rank >= 1 ? 1.0 / rank : 0.0;
+    }
+
+    /**
+     * The 1-based rank of {@code target} under {@code scores} with the same tie-break as top-K
+     * selection (higher score first, then lower index). Entries flagged in {@code excluded} (may be
+     * null) are skipped; an excluded or out-of-range target has rank 0 (a miss).
+     */
+    public static int rankOf(float[] scores, int target, boolean[] excluded) {
+        if (target < 0 || target >= scores.length || (excluded != null && excluded[target])) {
+            return 0;
+        }
+        float t = scores[target];
+        int rank = 1;
+        for (int i = 0; i < scores.length; i++) {
+            if (i == target || (excluded != null && excluded[i])) {
+                continue;
+            }
+            float s = scores[i];
+            if (s > t || (s == t && i < target)) {
+                rank++;
+            }
+        }
+        return rank;
+    }
+}

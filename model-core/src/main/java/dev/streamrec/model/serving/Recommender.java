@@ -1,0 +1,43 @@
+package dev.streamrec.model.serving;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A next-item scorer the stream can run: the contract between model-core and the Flink operators.
+ * Implementations are the incremental baselines and the trained models (KDSR encoders, MISSRec,
+ * BM3). Batches let a model do one forward pass for many users; the answers come back in request
+ * order. A recommender is used by one thread at a time.
+ */
+public interface Recommender extends AutoCloseable {
+
+    /** The model name that predictions carry, e.g. {@code popularity}, {@code kdsr-sasrec}. */
+    String name();
+
+    /** The version that predictions carry (an artifact version, or a baseline's fixed tag). */
+    String version();
+
+    /** Top-K for each request, best first, in request order. */
+    List<List<ScoredItem>> recommend(List<RecommendRequest> batch);
+
+    /**
+     * Learns from one accepted interaction, after it was answered (incremental models). The history
+     * is the user's items before this one, oldest first.
+     */
+    default void observe(String userId, List<String> historyBefore, String itemId, long timestampMillis) {}
+
+    /** Adds or replaces an item's features (from the item-features topic); models that can, score it at once. */
+    default void upsertItem(String itemId, String text, Map<String, float[]> modalities) {}
+
+    /** Incremental state to checkpoint (null when the model has none beyond its artifact). */
+    default byte[] snapshotState() {
+        return null;
+    }
+
+    /** Restores what {@link #snapshotState} returned. */
+    default void restoreState(byte[] state) {}
+
+    /** Releases native memory. */
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,41 @@
+package dev.streamrec.model.train;
+
+/**
+ * Early stopping on a validation metric where higher is better: remembers the best epoch and says
+ * when {@code patience} epochs have passed without improvement.
+ */
+public final class EarlyStopping {
+
+    private final int patience;
+    private double best = Double.NEGATIVE_INFINITY;
+    private int bestEpoch = -1;
+    private int sinceBest;
+
+    public EarlyStopping(int patience) {
+        this.patience = patience;
+    }
+
+    /** Records an epoch's metric; returns true if it is a new best (save the model then). */
+    public boolean record(int epoch, double metric) {
+        if (metric > best) {
+            best = metric;
+            bestEpoch = epoch;
+            sinceBest = 0;
+            return true;
+        }
+        sinceBest++;
+        return false;
+    }
+
+    public boolean shouldStop() {
+        return sinceBest >= patience;
+    }
+
+    public double best() {
+        return best;
+    }
+
+    public int bestEpoch() {
+        return bestEpoch;
+    }
+}
