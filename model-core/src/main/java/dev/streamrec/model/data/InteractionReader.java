@@ -25,9 +25,16 @@ public final class InteractionReader {
     /** Reads either format, chosen from the header; {@code .gz} files are decompressed. */
     public static List<Interaction> read(Path csv) throws IOException {
         try (InputStream raw = Files.newInputStream(csv);
-                InputStream in = csv.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-                BufferedReader reader =
-                        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                InputStream in = csv.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
+            return read(in, csv.toString());
+        }
+    }
+
+    /** Reads either format from a stream; {@code source} names it in error messages. */
+    public static List<Interaction> read(InputStream in, String source) throws IOException {
+        Path csv = Path.of(source);
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String header = reader.readLine();
             if (header == null) {
                 throw new IOException("empty interactions file: " + csv);
