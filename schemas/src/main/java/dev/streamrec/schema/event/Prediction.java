@@ -1,0 +1,37 @@
+package dev.streamrec.schema.event;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A top-K answer to one accepted interaction (schema {@code prediction} v1): the event it answers,
+ * the model and version that made it, the items best first, and the time from ingest to emit.
+ */
+public class Prediction {
+    public String eventId;
+    public String userId;
+    public long timestamp;
+    public String model;
+    public String modelVersion;
+    public List<RecommendedItem> items = new ArrayList<>();
+    public long latencyMs;
+
+    public Prediction() {}
+
+    public Prediction(
+            String eventId,
+            String userId,
+            long timestamp,
+            String model,
+            String modelVersion,
+            List<RecommendedItem> items,
+            long latencyMs) {
+        this.eventId = eventId;
+        this.userId = userId;
+        this.timestamp = timestamp;
+        this.model = model;
+        this.modelVersion = modelVersion;
+        this.items = items;
+        this.latencyMs = latencyMs;
+    }
+}

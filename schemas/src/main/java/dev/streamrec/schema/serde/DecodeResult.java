@@ -1,0 +1,38 @@
+package dev.streamrec.schema.serde;
+
+import java.util.Objects;
+
+/** Either a decoded value or the reason the payload was rejected (which becomes a dead letter). */
+public final class DecodeResult<T> {
+
+    private final T value;
+    private final String error;
+
+    private DecodeResult(T value, String error) {
+        this.value = value;
+        this.error = error;
+    }
+
+    public static <T> DecodeResult<T> ok(T value) {
+        return new DecodeResult<>(Objects.requireNonNull(value), null);
+    }
+
+    public static <T> DecodeResult<T> error(String reason) {
+        return new DecodeResult<>(null, Objects.requireNonNull(reason));
+    }
+
+    public boolean isOk() {
+        return error == null;
+    }
+
+    public T value() {
+        if (error != null) {
+            throw new IllegalStateException("no value: " + error);
+        }
+        return value;
+    }
+
+    public String error() {
+        return error;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.streamrec.schema.serde;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.streamrec.schema.event.DeadLetter;
+import dev.streamrec.schema.event.EvalMetrics;
+import dev.streamrec.schema.event.InteractionEvent;
+import dev.streamrec.schema.event.ItemFeatures;
+import dev.streamrec.schema.event.ModelUpdate;
+import dev.streamrec.schema.event.Prediction;
+import dev.streamrec.schema.event.RecommendedItem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EventCodecTest {
+
+    private static final long NOW = 1_700_000_000_000L;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final EventCodec codec =
+            new EventCodec(ValidationPolicy.defaults().withClock(Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC)));
+
+    private static JsonSchema schema(String name) {
+        InputStream in = EventCodecTest.class.getResourceAsStream("/schemas/v1/" + name + ".schema.json");
+        return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+    }
+
+    private static Set<ValidationMessage> validate(String schemaName, byte[] json) throws Exception {
+        return schema(schemaName).validate(JSON.readTree(json));
+    }
+
+    @Test
+    void shouldDecodeAValidInteractionAndDeriveAStableEventId() {
+        byte[] p = "{\"userId\":\"u1\",\"itemId\":\"i9\",\"timestamp\":1000,\"type\":\"click\"}".getBytes(StandardCharsets.UTF_8);
+        InteractionEvent e = codec.decodeInteraction(p).value();
+        assertEquals("u1", e.userId);
+        assertEquals("i9", e.itemId);
+        assertEquals(1000L, e.timestamp);
+        assertEquals("click", e.type);
+        assertNull(e.value);
+        assertEquals(EventCodec.deriveEventId("u1", "i9", 1000L, "click"), e.eventId);
+        assertEquals(e.eventId, codec.decodeInteraction(p).value().eventId);
+    }
+
+    @Test
+    void shouldKeepAGivenEventIdAndValue() {
+        byte[] p = "{\"eventId\":\"e-7\",\"userId\":\"u\",\"itemId\":\"i\",\"timestamp\":5,\"type\":\"rating\",\"value\":4.5}"
+                .getBytes(StandardCharsets.UTF_8);
+        InteractionEvent e = codec.decodeInteraction(p).value();
+        assertEquals("e-7", e.eventId);
+        assertEquals(4.5, e.value);
+    }
+
+    /** Each bad payload is rejected by the codec and, where it is a shape error, by the JSON Schema too. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "not json at all",
+        "{\"userId\":\"u\",\"itemId\":\"i\",\"timestamp\":1,\"type\":\"view\"",
+        "[1,2,3]",
+        "\"a string\"",
+        "{}",
+        "{\"itemId\":\"i\",\"timestamp\":1,\"type\":\"view\"}",
+        "{\"userId\":\"u\",\"timestamp\":1,\"type\":\"view\"}",
+        "{\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"view\"}",
+        "{\"userId\":\"u\",\"itemId\":\"i\",\"timestamp\":1}",
+        "{\"userId\":7,\"itemId\":\"i\",\"timestamp\":1,\"type\":\"view\"}",
+        "{\"userId\":\"u\",\"itemId\":[\"i\"],\"timestamp\":1,\"type\":\"view\"}",
+        "{\"userId\":\"u\",\"itemId\":\"i\",\"timestamp\":\"yesterday\",\"type\":\"view\"}",
+        "{\"userId\":\"u\",\"itemId\":\"i\",\"timestamp\":1.5,\"type\":\"view\"}",
+        "{\"userId\":\"u\",\"itemId\":\"i\",\"timestamp\":1,\"type\":\"like\"}",
+        "{\"userId\":\"u\",\"itemId\":\"i\",\"timestamp\":1,\"type\":\"view\",\"color\":\"red\"}",
+        "{\"userId\":\"u\",\"itemId\":\"i\",\"timestamp\":-5,\"type\":\"view\"}",
+        "{\"userId\":\"\",\"itemId\":\"i\",\"timestamp\":1,\"type\":\"view\"}",
+        "{\"userId\":\"u\",\"itemId\":\"i\",\"timestamp\":1,\"type\":\"view\",\"value\":\"high\"}",
+        "{\"userId\":null,\"itemId\":\"i\",\"timestamp\":1,\"type\":\"view\"}"
+    })
+    void shouldRejectMalformedInteractions(String payload) throws Exception {
+        byte[] p = payload.getBytes(StandardCharsets.UTF_8);
+        DecodeResult<InteractionEvent> r = codec.decodeInteraction(p);
+        assertFalse(r.isOk(), "accepted " + payload);
+        assertFalse(r.error().isBlank());
+        JsonNode parsed;
+        try {
+            parsed = JSON.readTree(p);
+        } catch (Exception notJson) {
+            return;
+        }
+        if (parsed != null && !payload.contains("\"userId\":\"\"")) {
+            assertFalse(schema("interaction").validate(parsed).isEmpty(), "schema accepted " + payload);
+        }
+    }
+
+    @Test
+    void shouldRejectPolicyViolationsTheSchemaCannotSee() {
+        assertTrue(codec.decodeInteraction(
+                        ("{\"userId\":\"u\",\"itemId\":\"i\",\"timestamp\":" + (NOW + 3 * 86_400_000L) + ",\"type\":\"view\"}")
+                                .getBytes(StandardCharsets.UTF_8))
+                .error().contains("future"));
+        byte[] big = new byte[1024 * 1024];
+        java.util.Arrays.fill(big, (byte) 'x');
+        assertTrue(codec.decodeInteraction(big).error().contains("too large"));
+        byte[] badUtf8 = {'{', '"', 'u', '"', ':', (byte) 0xC3, (byte) 0x28, '}'};
+        assertTrue(codec.decodeInteraction(badUtf8).error().contains("UTF-8"));
+        assertTrue(codec.decodeInteraction(null).error().contains("empty"));
+        assertTrue(codec.decodeInteraction(
+                        "{\"userId\":\"u\",\"userId\":\"v\",\"itemId\":\"i\",\"timestamp\":1,\"type\":\"view\"}"
+                                .getBytes(StandardCharsets.UTF_8))
+                .error().contains("malformed"));
+    }
+
+    @Test
+    void shouldEncodeEveryOutputSoItValidatesAgainstItsSchema() throws Exception {
+        InteractionEvent e = new InteractionEvent("e1", "u1", "i1", 10L, "view", 1.0);
+        assertEquals(Set.of(), validate("interaction", codec.encodeInteraction(e)));
+
+        Prediction p = new Prediction("e1", "u1", 10L, "popularity", "v1",
+                List.of(new RecommendedItem("i2", 0.5f), new RecommendedItem("i3", 0.25f)), 3L);
+        byte[] pb = codec.encodePrediction(p);
+        assertEquals(Set.of(), validate("prediction", pb));
+        assertEquals("i3", codec.decodePrediction(pb).items.get(1).itemId);
+
+        DeadLetter d = EventCodec.deadLetter("bad", new byte[] {(byte) 0xff, 1}, "interactions", 0, 42L, NOW);
+        assertEquals("base64", d.rawEncoding);
+        assertEquals(Set.of(), validate("dead-letter", codec.encodeDeadLetter(d)));
+
+        EvalMetrics m = new EvalMetrics();
+        m.model = "popularity";
+        m.modelVersion = "v1";
+        m.scope = "running";
+        m.count = 3;
+        m.metrics = Map.of("HR@10", 0.5, "NDCG@10", 0.25);
+        assertEquals(Set.of(), validate("eval-metrics", codec.encodeEvalMetrics(m)));
+
+        ModelUpdate u = new ModelUpdate("sasrec", "v2", "file:///tmp/a", "a".repeat(64), "deploy", NOW);
+        byte[] ub = codec.encodeModelUpdate(u);
+        assertEquals(Set.of(), validate("model-update", ub));
+        assertEquals("v2", codec.decodeModelUpdate(ub).value().version);
+
+        ItemFeatures f = new ItemFeatures("i1", "Toy Story", Map.of("title", new float[] {0.5f, -1f}));
+        byte[] fb = codec.encodeItemFeatures(f);
+        assertEquals(Set.of(), validate("item-features", fb));
+        assertArrayEquals(new float[] {0.5f, -1f}, codec.decodeItemFeatures(fb).value().modalities.get("title"));
+    }
+
+    @Test
+    void shouldCutOversizedDeadLettersButKeepTheirSize() {
+        byte[] big = new byte[1024 * 1024];
+        DeadLetter d = EventCodec.deadLetter("too large", big, "interactions", 1, 2L, NOW);
+        assertTrue(d.truncated);
+        assertEquals(1024 * 1024, d.rawSize);
+        assertEquals("base64", d.rawEncoding);
+        assertTrue(d.raw.length() < 32 * 1024);
+    }
+
+    @Test
+    void shouldRejectBadModelUpdatesAndItemFeatures() {
+        assertFalse(codec.decodeModelUpdate("{\"model\":\"m\",\"version\":\"v\",\"action\":\"deploy\"}"
+                .getBytes(StandardCharsets.UTF_8)).isOk());
+        assertTrue(codec.decodeModelUpdate("{\"model\":\"m\",\"version\":\"v\",\"action\":\"rollback\"}"
+                .getBytes(StandardCharsets.UTF_8)).isOk());
+        assertFalse(codec.decodeItemFeatures("{\"itemId\":\"i\",\"modalities\":{\"t\":[1,\"x\"]}}"
+                .getBytes(StandardCharsets.UTF_8)).isOk());
+    }
+}
