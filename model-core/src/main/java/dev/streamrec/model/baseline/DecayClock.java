@@ -1,0 +1,52 @@
+package dev.streamrec.model.baseline;
+
+/**
+ * Exponential time decay without touching every counter: a weight added at event time t is stored
+ * as 2^((t - origin) / halfLife). All counters then decay at the same rate, so their order at any
+ * later time is the order of the stored values; the origin moves forward (and callers rescale)
+ * before the stored values overflow.
+ */
+final class DecayClock {
+
+    /** Rescale once the exponent passes this (2^60 is far from double overflow). */
+    private static final double MAX_EXPONENT = 60.0;
+
+    private final double halfLifeMillis;
+    private long origin = Long.MIN_VALUE;
+
+    DecayClock(long halfLifeMillis) {
+        if (halfLifeMillis <= 0) {
+            throw new IllegalArgumentException("half-life must be positive");
+        }
+        this.halfLifeMillis = halfLifeMillis;
+    }
+
+    /** The stored weight of one unit observed at {@code t}; NaN-free for any t after the origin. */
+    double weight(long t) {
+        if (origin == Long.MIN_VALUE) {
+            origin = t;
+        }
+        return Math.pow(2.0, (t - origin) / halfLifeMillis);
+    }
+
+    /**
+     * If {@code t} is far enough past the origin that weights grow too large, moves the origin to t
+     * and returns the factor every stored value must be multiplied by; otherwise returns 1.
+     */
+    double rescaleFactor(long t) {
+        if (origin == Long.MIN_VALUE || (t - origin) / halfLifeMillis < MAX_EXPONENT) {
+            return 1.0;
+        }
+        double factor = Math.pow(2.0, -(t - origin) / halfLifeMillis);
+        origin = t;
+        return factor;
+    }
+
+    long origin() {
+        return origin;
+    }
+
+    void setOrigin(long o) {
+        origin = o;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.streamrec.model.baseline;
+
+import dev.streamrec.model.serving.RecommendRequest;
+import dev.streamrec.model.serving.ScoredItem;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class BaselinesTest {
+
+    private static final long HOUR = 3_600_000L;
+    private static final double EPS = 1e-9;
+
+    private static List<String> ids(List<ScoredItem> items) {
+        return items.stream().map(ScoredItem::itemId).toList();
+    }
+
+    @Test
+    void shouldDecayPopularityByHalfLives() {
+        DecayedPopularity p = new DecayedPopularity(HOUR);
+        p.observe("u", List.of(), "a", 0);
+        p.observe("u", List.of(), "a", 0);
+        p.observe("u", List.of(), "b", 2 * HOUR);
+        // a: 2 units at t=0, b: 1 unit at t=2h. At any time t the decayed values are
+        // a = 2 * 2^(-t/h), b = 2^(-(t-2h)/h) = 4 * 2^(-t/h): b leads a by a factor 2.
+        assertEquals(2.0 * p.score("a"), p.score("b"), EPS);
+        assertEquals(List.of("b", "a"), ids(p.top(5, Set.of())));
+        assertEquals(List.of("a"), ids(p.top(5, Set.of("b"))));
+    }
+
+    @Test
+    void shouldKeepTheOrderAcrossRescaling() {
+        DecayedPopularity p = new DecayedPopularity(1);
+        p.observe("u", List.of(), "old", 0);
+        p.observe("u", List.of(), "new", 100); // exponent 100 > 60: rescale
+        p.observe("u", List.of(), "new2", 100);
+        assertEquals(List.of("new", "new2", "old"), ids(p.top(3, Set.of())));
+    }
+
+    @Test
+    void shouldScoreCooccurrenceWithDistanceWeights() {
+        ItemCooccurrence c = new ItemCooccurrence(1000 * HOUR, 2, 10);
+        // user 1: x -> y -> z ; transitions x->y (1), y->z (1), x->z (1/2)
+        c.observe("u1", List.of(), "x", 0);
+        c.observe("u1", List.of("x"), "y", 0);
+        c.observe("u1", List.of("x", "y"), "z", 0);
+        assertEquals(1.0, c.weight("x", "y"), EPS);
+        assertEquals(1.0, c.weight("y", "z"), EPS);
+        assertEquals(0.5, c.weight("x", "z"), EPS);
+        // history [x]: neighbours of x: y (1), z (0.5)
+        List<ScoredItem> r = c.recommend(List.of(new RecommendRequest("u2", List.of("x"), 2, true))).get(0);
+        assertEquals(List.of("y", "z"), ids(r));
+        assertEquals(1.0f, r.get(0).score(), 1e-6f);
+        assertEquals(0.5f, r.get(1).score(), 1e-6f);
+        // history [y, x] (x most recent): y gets 1*1 from x; z gets 1*0.5 (x) + 0.5*1 (y) = 1.0; y excluded
+        r = c.recommend(List.of(new RecommendRequest("u2", List.of("y", "x"), 3, true))).get(0);
+        assertEquals("z", r.get(0).itemId());
+        assertEquals(1.0f, r.get(0).score(), 1e-6f);
+    }
+
+    @Test
+    void shouldFillWithPopularityAndRoundTripState() {
+        ItemCooccurrence c = new ItemCooccurrence(HOUR, 3, 10);
+        c.observe("u1", List.of(), "a", 0);
+        c.observe("u1", List.of("a"), "b", 1);
+        c.observe("u2", List.of(), "c", 2);
+        c.observe("u2", List.of("c"), "c2", 3);
+        List<ScoredItem> r = c.recommend(List.of(new RecommendRequest("u3", List.of("a"), 3, true))).get(0);
+        assertEquals("b", r.get(0).itemId());
+        assertEquals(3, r.size());
+        ItemCooccurrence restored = new ItemCooccurrence(HOUR, 3, 10);
+        restored.restoreState(c.snapshotState());
+        assertEquals(r, restored.recommend(List.of(new RecommendRequest("u3", List.of("a"), 3, true))).get(0));
+        DecayedPopularity p = new DecayedPopularity(HOUR);
+        p.observe("u", List.of(), "q", 5);
+        DecayedPopularity p2 = new DecayedPopularity(HOUR);
+        p2.restoreState(p.snapshotState());
+        assertEquals(p.top(3, Set.of()), p2.top(3, Set.of()));
+    }
+
+    @Test
+    void shouldBoundNeighbourLists() {
+        ItemCooccurrence c = new ItemCooccurrence(HOUR, 1, 2);
+        for (int i = 0; i < 10; i++) {
+            c.observe("u", List.of("a"), "n" + i, i);
+        }
+        long kept = java.util.stream.IntStream.range(0, 10).filter(i -> c.weight("a", "n" + i) > 0).count();
+        assertEquals(true, kept <= 4);
+    }
+}
