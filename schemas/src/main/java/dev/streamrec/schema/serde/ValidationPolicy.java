@@ -8,7 +8,7 @@ import java.time.Duration;
  * the plausible range of timestamps (no negatives, nothing far in the future).
  */
 public record ValidationPolicy(
-        int maxPayloadBytes, int maxIdLength, long minTimestampMillis, Duration maxFutureSkew, Clock clock) {
+        int maxPayloadBytes, int maxIdLength, long minTimestampMillis, Duration maxFutureSkew, Clock clock) implements java.io.Serializable {
 
     /** 64 KiB payloads, 256-char ids, timestamps from 1970-01-01 up to one day ahead of now. */
     public static ValidationPolicy defaults() {

@@ -1,0 +1,146 @@
+package dev.streamrec.jobs;
+
+import dev.streamrec.jobs.config.JobOptions;
+import dev.streamrec.jobs.eval.EvalAggregationFunction;
+import dev.streamrec.jobs.eval.EvalRecord;
+import dev.streamrec.jobs.eval.PrequentialEvaluationFunction;
+import dev.streamrec.jobs.functions.ParseInteractionFunction;
+import dev.streamrec.jobs.functions.UserSequenceFunction;
+import dev.streamrec.jobs.scoring.RecommenderFactory;
+import dev.streamrec.jobs.scoring.ScoredEvent;
+import dev.streamrec.jobs.scoring.ScoringOperator;
+import dev.streamrec.jobs.scoring.ScoringRequest;
+import dev.streamrec.jobs.sinks.JsonRecordSerializer;
+import dev.streamrec.jobs.sinks.KafkaSinks;
+import dev.streamrec.jobs.sources.RawRecord;
+import dev.streamrec.jobs.sources.RawRecordDeserializer;
+import dev.streamrec.schema.event.DeadLetter;
+import dev.streamrec.schema.event.EvalMetrics;
+import dev.streamrec.schema.event.InteractionEvent;
+import dev.streamrec.schema.serde.ValidationPolicy;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+import java.time.Clock;
+
+/**
+ * The recommender job: interactions from Kafka, parsed (bad input to dead letters), keyed by user
+ * into a bounded sequence on RocksDB, scored by every configured model (micro-batched), predictions
+ * to Kafka, and every prediction scored against the user's next event (prequential evaluation) into
+ * windowed and running metrics. All sinks share one delivery guarantee. Only wiring lives here.
+ */
+public final class RecommenderJob {
+
+    private RecommenderJob() {}
+
+    /** Adds the whole pipeline to the environment (checkpointing and state backend set by the caller). */
+    public static void build(StreamExecutionEnvironment env, Configuration conf) {
+        ValidationPolicy policy = ValidationPolicy.defaults()
+                .withMaxPayloadBytes(conf.get(JobOptions.MAX_PAYLOAD_BYTES))
+                .withMaxFutureSkew(conf.get(JobOptions.MAX_FUTURE_SKEW))
+                .withClock(Clock.systemUTC());
+
+        KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(conf.get(JobOptions.BOOTSTRAP_SERVERS))
+                .setTopics(conf.get(JobOptions.TOPIC_INTERACTIONS))
+                .setGroupId(conf.get(JobOptions.GROUP_ID))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new RawRecordDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("partition.discovery.interval.ms", "10000")
+                .setProperty("max.partition.fetch.bytes", String.valueOf(4 * 1024 * 1024))
+                .build();
+
+        SingleOutputStreamOperator<InteractionEvent> events = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "interactions")
+                .uid("interactions-source")
+                .process(new ParseInteractionFunction(policy))
+                .uid("parse-interactions")
+                .name("parse-interactions");
+
+        DataStream<DeadLetter> deadLetters = events.getSideOutput(ParseInteractionFunction.DEAD_LETTERS);
+        deadLetters
+                .sinkTo(KafkaSinks.<DeadLetter>create(conf, conf.get(JobOptions.TOPIC_DEAD_LETTERS),
+                        JsonRecordSerializer.Kind.DEAD_LETTER))
+                .uid("dead-letters-sink")
+                .name("dead-letters-sink");
+
+        SingleOutputStreamOperator<ScoringRequest> requests = events
+                .keyBy(e -> e.userId)
+                .process(new UserSequenceFunction(conf.get(JobOptions.SEQUENCE_MAX_LENGTH),
+                        conf.get(JobOptions.DEDUP_WINDOW), conf.get(JobOptions.STATE_TTL)))
+                .uid("user-sequence")
+                .name("user-sequence");
+
+        SingleOutputStreamOperator<ScoredEvent> scored = requests
+                .transform("score", TypeInformation.of(ScoredEvent.class),
+                        new ScoringOperator(new RecommenderFactory(conf), conf.get(JobOptions.TOP_K),
+                                conf.get(JobOptions.EXCLUDE_SEEN), conf.get(JobOptions.BATCH_SIZE),
+                                conf.get(JobOptions.BATCH_TIMEOUT).toMillis()))
+                .uid("scoring");
+
+        scored.sinkTo(KafkaSinks.<ScoredEvent>create(conf, conf.get(JobOptions.TOPIC_PREDICTIONS),
+                        JsonRecordSerializer.Kind.PREDICTION))
+                .uid("predictions-sink")
+                .name("predictions-sink");
+
+        int topK = conf.get(JobOptions.TOP_K);
+        int[] cutoffs = topK >= 20 ? new int[] {10, 20} : new int[] {Math.min(10, topK), topK};
+        SingleOutputStreamOperator<EvalMetrics> metrics = scored
+                .keyBy(s -> s.prediction.userId)
+                .process(new PrequentialEvaluationFunction(conf.get(JobOptions.STATE_TTL)))
+                .uid("prequential-evaluation")
+                .name("prequential-evaluation")
+                .keyBy(EvalRecord::modelKey)
+                .process(new EvalAggregationFunction(cutoffs, conf.get(JobOptions.EVAL_WINDOW).toMillis(),
+                        conf.get(JobOptions.EVAL_EMIT_EVERY)))
+                .uid("eval-aggregation")
+                .name("eval-aggregation");
+        metrics.sinkTo(KafkaSinks.<EvalMetrics>create(conf, conf.get(JobOptions.TOPIC_EVAL_METRICS),
+                        JsonRecordSerializer.Kind.EVAL_METRICS))
+                .uid("eval-metrics-sink")
+                .name("eval-metrics-sink");
+    }
+
+    /**
+     * The runtime settings every deployment of this job shares, as Flink configuration: RocksDB
+     * state (incremental checkpoints), checkpointing with the configured interval and mode,
+     * buffer timeout, parallelism, POJO-only types (no silent Kryo fallback), a bounded restart
+     * strategy. Pass it to the environment the job runs in.
+     */
+    public static Configuration runtimeConfiguration(Configuration conf) {
+        boolean exactlyOnce = conf.get(JobOptions.DELIVERY) == JobOptions.DeliveryGuarantee.EXACTLY_ONCE;
+        Configuration c = new Configuration(conf);
+        c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.getOptional(JobOptions.CHECKPOINT_DIR).ifPresent(d -> c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, d));
+        c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, conf.get(JobOptions.CHECKPOINT_INTERVAL));
+        c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
+                exactlyOnce ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+        c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        c.set(ExecutionOptions.BUFFER_TIMEOUT, conf.get(JobOptions.BUFFER_TIMEOUT));
+        c.set(CoreOptions.DEFAULT_PARALLELISM, conf.get(JobOptions.PARALLELISM));
+        c.set(PipelineOptions.GENERIC_TYPES, false);
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofSeconds(1));
+        return c;
+    }
+}

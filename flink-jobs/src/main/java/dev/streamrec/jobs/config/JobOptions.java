@@ -1,0 +1,169 @@
+package dev.streamrec.jobs.config;
+
+import dev.streamrec.schema.Topics;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every setting of the recommender job, typed, with its default and meaning: the one place defaults
+ * live. Files in {@code config/} and command-line overrides only change values.
+ */
+public final class JobOptions {
+
+    private JobOptions() {}
+
+    // ---------------------------------------------------------------- Kafka
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+            ConfigOptions.key("kafka.bootstrap-servers").stringType().defaultValue("localhost:9092")
+                    .withDescription("Kafka bootstrap servers.");
+
+    public static final ConfigOption<String> GROUP_ID =
+            ConfigOptions.key("kafka.group-id").stringType().defaultValue("streamrec")
+                    .withDescription("Consumer group of the interactions source (offsets are also kept in checkpoints).");
+
+    public static final ConfigOption<String> TOPIC_INTERACTIONS =
+            ConfigOptions.key("topics.interactions").stringType().defaultValue(Topics.INTERACTIONS)
+                    .withDescription("Input topic of interaction events.");
+
+    public static final ConfigOption<String> TOPIC_ITEM_FEATURES =
+            ConfigOptions.key("topics.item-features").stringType().defaultValue(Topics.ITEM_FEATURES)
+                    .withDescription("Input topic of item side information.");
+
+    public static final ConfigOption<String> TOPIC_PREDICTIONS =
+            ConfigOptions.key("topics.predictions").stringType().defaultValue(Topics.PREDICTIONS)
+                    .withDescription("Output topic of top-K predictions.");
+
+    public static final ConfigOption<String> TOPIC_DEAD_LETTERS =
+            ConfigOptions.key("topics.dead-letters").stringType().defaultValue(Topics.DEAD_LETTERS)
+                    .withDescription("Output topic of rejected input with its reason.");
+
+    public static final ConfigOption<String> TOPIC_EVAL_METRICS =
+            ConfigOptions.key("topics.eval-metrics").stringType().defaultValue(Topics.EVAL_METRICS)
+                    .withDescription("Output topic of prequential evaluation aggregates.");
+
+    public static final ConfigOption<String> TOPIC_MODEL_UPDATES =
+            ConfigOptions.key("topics.model-updates").stringType().defaultValue(Topics.MODEL_UPDATES)
+                    .withDescription("Topic of model version announcements.");
+
+    public static final ConfigOption<Integer> TOPIC_PARTITIONS =
+            ConfigOptions.key("topics.partitions").intType().defaultValue(2)
+                    .withDescription("Partitions of each topic when the local mode creates them.");
+
+    public static final ConfigOption<DeliveryGuarantee> DELIVERY =
+            ConfigOptions.key("delivery.guarantee").enumType(DeliveryGuarantee.class)
+                    .defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
+                    .withDescription("EXACTLY_ONCE: transactional sinks, output visible to read_committed "
+                            + "consumers when a checkpoint completes (latency ~ the checkpoint interval). "
+                            + "AT_LEAST_ONCE: output visible at once (latency ~ the buffer timeout); after a "
+                            + "failure some predictions may be written twice, with the same eventId, so "
+                            + "consumers de-duplicate on (eventId, model).");
+
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
+            ConfigOptions.key("kafka.transaction-timeout").durationType().defaultValue(Duration.ofMinutes(10))
+                    .withDescription("transaction.timeout.ms of the exactly-once sinks; must stay below the "
+                            + "broker's transaction.max.timeout.ms (15 min by default) and above the "
+                            + "checkpoint interval plus the longest expected restart.");
+
+    public static final ConfigOption<Integer> MAX_PAYLOAD_BYTES =
+            ConfigOptions.key("validation.max-payload-bytes").intType().defaultValue(64 * 1024)
+                    .withDescription("Larger interaction payloads are dead-lettered.");
+
+    public static final ConfigOption<Duration> MAX_FUTURE_SKEW =
+            ConfigOptions.key("validation.max-future-skew").durationType().defaultValue(Duration.ofDays(1))
+                    .withDescription("Events stamped further ahead of the wall clock are dead-lettered.");
+
+    // ---------------------------------------------------------------- runtime
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+            ConfigOptions.key("checkpoint.interval").durationType().defaultValue(Duration.ofSeconds(10))
+                    .withDescription("Checkpoint interval; bounds how soon exactly-once output becomes visible.");
+
+    public static final ConfigOption<String> CHECKPOINT_DIR =
+            ConfigOptions.key("checkpoint.dir").stringType().noDefaultValue()
+                    .withDescription("Checkpoint storage URI (file://, s3://, ...). Unset: a temp directory.");
+
+    public static final ConfigOption<Integer> PARALLELISM =
+            ConfigOptions.key("job.parallelism").intType().defaultValue(1)
+                    .withDescription("Parallelism of the job's operators.");
+
+    public static final ConfigOption<Duration> BUFFER_TIMEOUT =
+            ConfigOptions.key("job.buffer-timeout").durationType().defaultValue(Duration.ofMillis(5))
+                    .withDescription("Network buffer timeout: the floor of at-least-once latency.");
+
+    // ---------------------------------------------------------------- sequence state
+
+    public static final ConfigOption<Integer> SEQUENCE_MAX_LENGTH =
+            ConfigOptions.key("sequence.max-length").intType().defaultValue(50)
+                    .withDescription("Most recent items kept per user.");
+
+    public static final ConfigOption<Duration> STATE_TTL =
+            ConfigOptions.key("sequence.state-ttl").durationType().defaultValue(Duration.ofDays(30))
+                    .withDescription("Users idle longer than this lose their state (and their de-duplication window).");
+
+    public static final ConfigOption<Integer> DEDUP_WINDOW =
+            ConfigOptions.key("sequence.dedup-window").intType().defaultValue(1000)
+                    .withDescription("Most recent event ids remembered per user to ignore repeats.");
+
+    // ---------------------------------------------------------------- scoring
+
+    public static final ConfigOption<List<String>> MODELS =
+            ConfigOptions.key("models").stringType().asList().defaultValues("popularity", "cooccurrence")
+                    .withDescription("Models that score the stream side by side; the first is the champion. "
+                            + "Baselines: popularity, cooccurrence. Trained models come from artifacts.");
+
+    public static final ConfigOption<List<String>> ARTIFACTS =
+            ConfigOptions.key("models.artifacts").stringType().asList().noDefaultValue()
+                    .withDescription("Model artifact directories (one per trained model in 'models').");
+
+    public static final ConfigOption<String> DEVICE =
+            ConfigOptions.key("models.device").stringType().defaultValue("cpu")
+                    .withDescription("Device of the trained models: cpu or cuda:N.");
+
+    public static final ConfigOption<Integer> TOP_K =
+            ConfigOptions.key("recommend.top-k").intType().defaultValue(20)
+                    .withDescription("Items per prediction (also the deepest evaluation cut-off).");
+
+    public static final ConfigOption<Boolean> EXCLUDE_SEEN =
+            ConfigOptions.key("recommend.exclude-seen").booleanType().defaultValue(true)
+                    .withDescription("Exclude the items in the user's recent sequence from predictions.");
+
+    public static final ConfigOption<Integer> BATCH_SIZE =
+            ConfigOptions.key("scoring.batch-size").intType().defaultValue(64)
+                    .withDescription("Micro-batch: at most this many events per forward pass.");
+
+    public static final ConfigOption<Duration> BATCH_TIMEOUT =
+            ConfigOptions.key("scoring.batch-timeout").durationType().defaultValue(Duration.ofMillis(5))
+                    .withDescription("Micro-batch: flush after this long even when not full.");
+
+    public static final ConfigOption<Duration> POPULARITY_HALF_LIFE =
+            ConfigOptions.key("baseline.half-life").durationType().defaultValue(Duration.ofDays(30))
+                    .withDescription("Event-time half-life of the popularity and co-occurrence counts.");
+
+    public static final ConfigOption<Integer> COOCCURRENCE_WINDOW =
+            ConfigOptions.key("baseline.cooccurrence.window").intType().defaultValue(3)
+                    .withDescription("Previous items linked to each new item (weights 1/distance).");
+
+    public static final ConfigOption<Integer> COOCCURRENCE_NEIGHBOURS =
+            ConfigOptions.key("baseline.cooccurrence.max-neighbours").intType().defaultValue(200)
+                    .withDescription("Neighbours kept per item.");
+
+    // ---------------------------------------------------------------- evaluation
+
+    public static final ConfigOption<Duration> EVAL_WINDOW =
+            ConfigOptions.key("eval.window").durationType().defaultValue(Duration.ofDays(30))
+                    .withDescription("Event-time window of the per-window evaluation aggregates.");
+
+    public static final ConfigOption<Integer> EVAL_EMIT_EVERY =
+            ConfigOptions.key("eval.emit-every").intType().defaultValue(2000)
+                    .withDescription("Emit the running aggregate after this many evaluated events (and at least every second).");
+
+    /** The two delivery modes of the sinks. */
+    public enum DeliveryGuarantee {
+        EXACTLY_ONCE,
+        AT_LEAST_ONCE
+    }
+}

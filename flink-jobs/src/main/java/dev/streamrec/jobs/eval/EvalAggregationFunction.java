@@ -1,0 +1,131 @@
+package dev.streamrec.jobs.eval;
+
+import dev.streamrec.schema.event.EvalMetrics;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Aggregates prequential tests per model version (the key) into tumbling event-time windows and a
+ * running total. A window is emitted when the first test of a later window arrives (tests of an
+ * already closed window count in the running total only); the running total is emitted every
+ * {@code emitEvery} tests and at least once a second while it changes. The latest running values
+ * are also Flink gauges under {@code model=<name>, version=<version>}.
+ */
+public final class EvalAggregationFunction extends KeyedProcessFunction<String, EvalRecord, EvalMetrics> {
+
+    private static final long FLUSH_MS = 1000;
+
+    private final int[] cutoffs;
+    private final long windowMs;
+    private final int emitEvery;
+
+    private transient ValueState<EvalTotals> running;
+    private transient ValueState<EvalTotals> window;
+    private transient ValueState<Long> windowStart;
+    private transient ValueState<Long> unreported;
+    private transient Map<String, Map<String, Double>> gaugeValues;
+
+    public EvalAggregationFunction(int[] cutoffs, long windowMs, int emitEvery) {
+        this.cutoffs = cutoffs.clone();
+        this.windowMs = windowMs;
+        this.emitEvery = emitEvery;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        running = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("eval-running", TypeInformation.of(EvalTotals.class)));
+        window = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("eval-window", TypeInformation.of(EvalTotals.class)));
+        windowStart = getRuntimeContext().getState(new ValueStateDescriptor<>("eval-window-start", Types.LONG));
+        unreported = getRuntimeContext().getState(new ValueStateDescriptor<>("eval-unreported", Types.LONG));
+        gaugeValues = new HashMap<>();
+    }
+
+    @Override
+    public void processElement(EvalRecord r, Context ctx, Collector<EvalMetrics> out) throws Exception {
+        long start = r.timestamp - Math.floorMod(r.timestamp, windowMs);
+        Long current = windowStart.value();
+        EvalTotals w = window.value();
+        if (current == null || start > current) {
+            if (w != null && w.count > 0) {
+                out.collect(toMetrics(r.model, r.modelVersion, "window", current, current + windowMs, w));
+            }
+            current = start;
+            windowStart.update(start);
+            w = new EvalTotals(cutoffs);
+        }
+        if (start == current) {
+            w.add(r.rank, r.timestamp);
+            window.update(w);
+        }
+        EvalTotals total = running.value();
+        if (total == null) {
+            total = new EvalTotals(cutoffs);
+        }
+        total.add(r.rank, r.timestamp);
+        running.update(total);
+        updateGauges(r.model, r.modelVersion, total);
+
+        long pending = unreported.value() == null ? 0 : unreported.value();
+        if (pending == 0) {
+            ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + FLUSH_MS);
+        }
+        if (++pending >= emitEvery) {
+            out.collect(toMetrics(r.model, r.modelVersion, "running", total.firstTimestamp, total.lastTimestamp, total));
+            pending = 0;
+        }
+        unreported.update(pending);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<EvalMetrics> out) throws Exception {
+        Long pending = unreported.value();
+        EvalTotals total = running.value();
+        if (pending != null && pending > 0 && total != null) {
+            String[] key = ctx.getCurrentKey().split("\u0000", 2);
+            out.collect(toMetrics(key[0], key[1], "running", total.firstTimestamp, total.lastTimestamp, total));
+            unreported.update(0L);
+        }
+    }
+
+    private static EvalMetrics toMetrics(String model, String version, String scope, long start, long end, EvalTotals t) {
+        EvalMetrics m = new EvalMetrics();
+        m.model = model;
+        m.modelVersion = version;
+        m.scope = scope;
+        m.windowStart = start;
+        m.windowEnd = end;
+        m.count = t.count;
+        m.metrics = t.means();
+        m.emittedAt = System.currentTimeMillis();
+        return m;
+    }
+
+    private void updateGauges(String model, String version, EvalTotals total) {
+        String key = model + "\u0000" + version;
+        Map<String, Double> values = gaugeValues.get(key);
+        if (values == null) {
+            Map<String, Double> fresh = new HashMap<>();
+            MetricGroup g = getRuntimeContext().getMetricGroup().addGroup("model", model).addGroup("version", version);
+            for (String name : total.means().keySet()) {
+                String metric = name.toLowerCase(java.util.Locale.ROOT).replace("@", "");
+                g.gauge(metric, () -> fresh.getOrDefault(name, 0.0));
+            }
+            g.gauge("evaluated", () -> fresh.getOrDefault("count", 0.0));
+            gaugeValues.put(key, fresh);
+            values = fresh;
+        }
+        values.putAll(total.means());
+        values.put("count", (double) total.count);
+    }
+}

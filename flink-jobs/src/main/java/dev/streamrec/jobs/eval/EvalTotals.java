@@ -1,0 +1,52 @@
+package dev.streamrec.jobs.eval;
+
+import dev.streamrec.model.metrics.RankingMetrics;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Sums of HR@k, NDCG@k and MRR over a span of event time, from ranks in top-K lists (so MRR is
+ * MRR@K: an item beyond the list counts 0). POJO, kept in keyed state.
+ */
+public class EvalTotals {
+    public int[] cutoffs;
+    public double[] hits;
+    public double[] ndcgs;
+    public double rr;
+    public long count;
+    public long firstTimestamp = Long.MAX_VALUE;
+    public long lastTimestamp = Long.MIN_VALUE;
+
+    public EvalTotals() {}
+
+    public EvalTotals(int[] cutoffs) {
+        this.cutoffs = cutoffs.clone();
+        this.hits = new double[cutoffs.length];
+        this.ndcgs = new double[cutoffs.length];
+    }
+
+    public void add(int rank, long timestamp) {
+        for (int c = 0; c < cutoffs.length; c++) {
+            hits[c] += RankingMetrics.hitRate(rank, cutoffs[c]);
+            ndcgs[c] += RankingMetrics.ndcg(rank, cutoffs[c]);
+        }
+        rr += RankingMetrics.reciprocalRank(rank);
+        count++;
+        firstTimestamp = Math.min(firstTimestamp, timestamp);
+        lastTimestamp = Math.max(lastTimestamp, timestamp);
+    }
+
+    /** Means by name: HR@k..., NDCG@k..., MRR. */
+    public Map<String, Double> means() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int c = 0; c < cutoffs.length; c++) {
+            m.put("HR@" + cutoffs[c], count == 0 ? 0.0 : hits[c] / count);
+        }
+        for (int c = 0; c < cutoffs.length; c++) {
+            m.put("NDCG@" + cutoffs[c], count == 0 ? 0.0 : ndcgs[c] / count);
+        }
+        m.put("MRR", count == 0 ? 0.0 : rr / count);
+        return m;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.streamrec.jobs.eval;
+
+import dev.streamrec.jobs.scoring.ScoredEvent;
+import dev.streamrec.schema.event.RecommendedItem;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Prequential (test-then-train) evaluation per user: when a user's next event arrives, the list each
+ * model recommended after the previous event is scored against the item actually chosen, then
+ * replaced by the new prediction. Late (out-of-order) events are not "next" items: they are neither
+ * scored nor do they replace the stored prediction.
+ */
+public final class PrequentialEvaluationFunction extends KeyedProcessFunction<String, ScoredEvent, EvalRecord> {
+
+    private final Duration ttl;
+    private transient MapState<String, LastPrediction> last;
+
+    public PrequentialEvaluationFunction(Duration ttl) {
+        this.ttl = ttl;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        MapStateDescriptor<String, LastPrediction> d = new MapStateDescriptor<>(
+                "last-prediction", Types.STRING, TypeInformation.of(LastPrediction.class));
+        d.enableTimeToLive(StateTtlConfig.newBuilder(ttl).cleanupInRocksdbCompactFilter(1000).build());
+        last = getRuntimeContext().getMapState(d);
+    }
+
+    @Override
+    public void processElement(ScoredEvent e, Context ctx, Collector<EvalRecord> out) throws Exception {
+        if (!e.inOrder) {
+            return;
+        }
+        String model = e.prediction.model;
+        LastPrediction previous = last.get(model);
+        if (previous != null) {
+            out.collect(new EvalRecord(model, previous.modelVersion, e.prediction.timestamp,
+                    previous.rankOf(e.chosenItemId), e.prediction.eventId));
+        }
+        List<String> ids = new ArrayList<>(e.prediction.items.size());
+        for (RecommendedItem i : e.prediction.items) {
+            ids.add(i.itemId);
+        }
+        last.put(model, new LastPrediction(e.prediction.modelVersion, ids));
+    }
+}

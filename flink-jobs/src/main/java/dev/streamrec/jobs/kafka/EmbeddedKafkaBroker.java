@@ -1,0 +1,191 @@
+package dev.streamrec.jobs.kafka;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+
+/**
+ * A real single-node Kafka (KRaft, broker and controller in one process) started inside this JVM
+ * from the production classes: the broker of the local mode and of the integration tests. Listens
+ * on 127.0.0.1 only.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+
+    private final Path logDir;
+    private final boolean deleteOnClose;
+    private final int port;
+    private final KafkaRaftServer server;
+
+    private EmbeddedKafkaBroker(Path logDir, boolean deleteOnClose, int port, KafkaRaftServer server) {
+        this.logDir = logDir;
+        this.deleteOnClose = deleteOnClose;
+        this.port = port;
+        this.server = server;
+    }
+
+    /** Starts a broker on a free port with a temporary log directory. */
+    public static EmbeddedKafkaBroker start() {
+        return start(0, null);
+    }
+
+    /**
+     * Starts a broker.
+     *
+     * @param port the client port, 0 for a free one
+     * @param dataDir the log directory, null for a temporary one deleted on close
+     */
+    public static EmbeddedKafkaBroker start(int port, Path dataDir) {
+        try {
+            boolean temp = dataDir == null;
+            Path dir = temp ? Files.createTempDirectory("streamrec-kafka-") : dataDir;
+            int clientPort = port == 0 ? freePort() : port;
+            int controllerPort = freePort();
+            Properties props = new Properties();
+            props.put("process.roles", "broker,controller");
+            props.put("node.id", "1");
+            props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+            props.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
+            props.put("controller.listener.names", "CONTROLLER");
+            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            props.put("inter.broker.listener.name", "PLAINTEXT");
+            props.put("log.dirs", dir.toString());
+            props.put("offsets.topic.replication.factor", "1");
+            props.put("offsets.topic.num.partitions", "4");
+            props.put("transaction.state.log.replication.factor", "1");
+            props.put("transaction.state.log.min.isr", "1");
+            props.put("transaction.state.log.num.partitions", "4");
+            props.put("share.coordinator.state.topic.replication.factor", "1");
+            props.put("share.coordinator.state.topic.min.isr", "1");
+            props.put("group.initial.rebalance.delay.ms", "0");
+            props.put("auto.create.topics.enable", "false");
+            props.put("num.partitions", "1");
+            // Room for oversized payloads, so the job (not the broker) rejects them as dead letters.
+            props.put("message.max.bytes", String.valueOf(4 * 1024 * 1024));
+            props.put("transaction.max.timeout.ms", String.valueOf(15 * 60 * 1000));
+            KafkaConfig config = new KafkaConfig(props, false);
+            boolean formatted = Files.exists(dir.resolve("meta.properties"));
+            if (!formatted) {
+                new Formatter()
+                        .setPrintStream(new PrintStream(java.io.OutputStream.nullOutputStream()))
+                        .setNodeId(1)
+                        .setClusterId(Uuid.randomUuid().toString())
+                        .setDirectories(List.of(dir.toString()))
+                        .setReleaseVersion(MetadataVersion.latestProduction())
+                        .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                        .setControllerListenerName("CONTROLLER")
+                        .setMetadataLogDirectory(dir.toString())
+                        .run();
+            }
+            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+            server.startup();
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, temp, clientPort, server);
+            broker.awaitReady();
+            LOG.info("Kafka broker ready at {}", broker.bootstrapServers());
+            return broker;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the embedded Kafka broker: " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitReady() throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        Exception last = null;
+        while (System.currentTimeMillis() < deadline) {
+            try (Admin admin = admin()) {
+                if (!admin.describeCluster().nodes().get().isEmpty()) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                last = e;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("broker not ready after 60 s", last);
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    }
+
+    /** Creates topics (replication 1) if absent, allowing payloads up to 4 MiB. */
+    public void createTopics(int partitions, Collection<String> names) {
+        try (Admin admin = admin()) {
+            for (String name : names) {
+                NewTopic t = new NewTopic(name, partitions, (short) 1)
+                        .configs(Map.of("max.message.bytes", String.valueOf(4 * 1024 * 1024)));
+                try {
+                    admin.createTopics(List.of(t)).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create topics " + names, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } catch (RuntimeException e) {
+            LOG.warn("broker shutdown: {}", e.toString());
+        }
+        if (deleteOnClose) {
+            deleteQuietly(logDir);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    static void deleteQuietly(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            LOG.debug("could not delete {}", dir, e);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.streamrec.jobs.scoring;
+
+import dev.streamrec.jobs.config.JobOptions;
+import dev.streamrec.model.artifact.ModelArtifact;
+import dev.streamrec.model.baseline.DecayedPopularity;
+import dev.streamrec.model.baseline.ItemCooccurrence;
+import dev.streamrec.model.cli.ModelFamilies;
+import dev.streamrec.model.serving.Recommender;
+import org.apache.flink.configuration.Configuration;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the configured recommenders inside a task (models are created in {@code open()}, never
+ * shipped): the incremental baselines by name, trained models from their verified artifacts.
+ */
+public final class RecommenderFactory implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final List<String> models;
+    private final List<String> artifacts;
+    private final String device;
+    private final long halfLifeMillis;
+    private final int cooccurrenceWindow;
+    private final int cooccurrenceNeighbours;
+
+    public RecommenderFactory(Configuration conf) {
+        this.models = new ArrayList<>(conf.get(JobOptions.MODELS));
+        this.artifacts = new ArrayList<>(conf.getOptional(JobOptions.ARTIFACTS).orElse(List.of()));
+        this.device = conf.get(JobOptions.DEVICE);
+        this.halfLifeMillis = conf.get(JobOptions.POPULARITY_HALF_LIFE).toMillis();
+        this.cooccurrenceWindow = conf.get(JobOptions.COOCCURRENCE_WINDOW);
+        this.cooccurrenceNeighbours = conf.get(JobOptions.COOCCURRENCE_NEIGHBOURS);
+    }
+
+    public List<String> modelNames() {
+        return models;
+    }
+
+    /** Creates every configured recommender; trained models take the artifacts in order. */
+    public List<Recommender> create() throws Exception {
+        List<Recommender> out = new ArrayList<>();
+        int nextArtifact = 0;
+        try {
+            for (String m : models) {
+                switch (m) {
+                    case DecayedPopularity.NAME:
+                        out.add(new DecayedPopularity(halfLifeMillis));
+                        break;
+                    case ItemCooccurrence.NAME:
+                        out.add(new ItemCooccurrence(halfLifeMillis, cooccurrenceWindow, cooccurrenceNeighbours));
+                        break;
+                    default:
+                        if (nextArtifact >= artifacts.size()) {
+                            throw new IllegalArgumentException(
+                                    "model '" + m + "' needs an artifact: set models.artifacts (--artifact DIR)");
+                        }
+                        ModelArtifact a = ModelArtifact.load(Path.of(artifacts.get(nextArtifact++)));
+                        if (!a.model().equals(m)) {
+                            throw new IllegalArgumentException(
+                                    "artifact " + a.dir() + " holds model '" + a.model() + "', configured '" + m + "'");
+                        }
+                        out.add(ModelFamilies.forModel(m).loadRecommender(a, device));
+                }
+            }
+            return out;
+        } catch (Exception e) {
+            out.forEach(Recommender::close);
+            throw e;
+        }
+    }
+}

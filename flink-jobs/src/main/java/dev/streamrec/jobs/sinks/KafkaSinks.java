@@ -1,0 +1,30 @@
+package dev.streamrec.jobs.sinks;
+
+import dev.streamrec.jobs.config.JobOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+
+/**
+ * Builds the job's Kafka sinks with one delivery guarantee for all outputs: transactional
+ * (exactly-once, visible on checkpoint) or at-least-once (visible at once, duplicates possible after
+ * a failure).
+ */
+public final class KafkaSinks {
+
+    private KafkaSinks() {}
+
+    public static <T> KafkaSink<T> create(Configuration conf, String topic, JsonRecordSerializer.Kind kind) {
+        boolean exactlyOnce = conf.get(JobOptions.DELIVERY) == JobOptions.DeliveryGuarantee.EXACTLY_ONCE;
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(conf.get(JobOptions.BOOTSTRAP_SERVERS))
+                .setRecordSerializer(new JsonRecordSerializer<>(topic, kind))
+                .setDeliveryGuarantee(exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
+                .setTransactionalIdPrefix(conf.get(JobOptions.GROUP_ID) + "-" + topic)
+                .setProperty("transaction.timeout.ms",
+                        String.valueOf(conf.get(JobOptions.TRANSACTION_TIMEOUT).toMillis()))
+                .setProperty("max.request.size", String.valueOf(4 * 1024 * 1024))
+                .setProperty("linger.ms", "2")
+                .build();
+    }
+}
