@@ -170,7 +170,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             LOG.warn("broker shutdown: {}", e.toString());
         }
         if (deleteOnClose) {
-            deleteQuietly(logDir);
+            deleteRecursively(logDir);
         }
     }
 
@@ -181,7 +181,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    static void deleteQuietly(Path dir) {
+    /** Deletes a directory tree, ignoring what cannot be deleted. */
+    public static void deleteRecursively(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException e) {

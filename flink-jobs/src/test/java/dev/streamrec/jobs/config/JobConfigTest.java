@@ -1,0 +1,64 @@
+package dev.streamrec.jobs.config;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JobConfigTest {
+
+    static Set<String> knownKeys() throws IllegalAccessException {
+        Set<String> keys = new HashSet<>();
+        for (Field f : JobOptions.class.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
+                keys.add(((ConfigOption<?>) f.get(null)).key());
+            }
+        }
+        return keys;
+    }
+
+    @Test
+    void shouldOnlyUseKnownKeysInTheShippedConfigFiles() throws Exception {
+        Set<String> known = knownKeys();
+        Path dir = Path.of("..", "config");
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> p.toString().endsWith(".yaml")).toList();
+        }
+        assertTrue(files.size() >= 2, "config files: " + files);
+        for (Path f : files) {
+            Configuration c = JobConfig.load(f, Map.of());
+            for (String key : c.keySet()) {
+                assertTrue(known.contains(key), f + ": unknown key " + key);
+            }
+            // typed access parses every value
+            for (Field field : JobOptions.class.getFields()) {
+                if (field.getType() == ConfigOption.class) {
+                    c.getOptional((ConfigOption<?>) field.get(null));
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldApplyOverridesAfterTheFile() throws Exception {
+        Configuration c = JobConfig.load(Path.of("..", "config", "local.yaml"),
+                Map.of("checkpoint.interval", "2 s", "models", "popularity"));
+        assertEquals(Duration.ofSeconds(2), c.get(JobOptions.CHECKPOINT_INTERVAL));
+        assertEquals(List.of("popularity"), c.get(JobOptions.MODELS));
+        assertEquals(50, c.get(JobOptions.SEQUENCE_MAX_LENGTH));
+    }
+}
