@@ -4,6 +4,7 @@ import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.eval.EvalAggregationFunction;
 import dev.streamrec.jobs.eval.EvalRecord;
 import dev.streamrec.jobs.eval.PrequentialEvaluationFunction;
+import dev.streamrec.jobs.functions.FailOnceFunction;
 import dev.streamrec.jobs.functions.ParseInteractionFunction;
 import dev.streamrec.jobs.functions.UserSequenceFunction;
 import dev.streamrec.jobs.scoring.RecommenderFactory;
@@ -86,6 +87,14 @@ public final class RecommenderJob {
                         conf.get(JobOptions.DEDUP_WINDOW), conf.get(JobOptions.STATE_TTL)))
                 .uid("user-sequence")
                 .name("user-sequence");
+
+        long failAfter = conf.get(JobOptions.CHAOS_FAIL_AFTER);
+        if (failAfter > 0) {
+            requests = requests.map(new FailOnceFunction<>(failAfter))
+                    .returns(ScoringRequest.class)
+                    .uid("chaos-fail-once")
+                    .name("chaos-fail-once");
+        }
 
         SingleOutputStreamOperator<ScoredEvent> scored = requests
                 .transform("score", TypeInformation.of(ScoredEvent.class),

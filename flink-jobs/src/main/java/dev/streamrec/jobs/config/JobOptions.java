@@ -161,6 +161,13 @@ public final class JobOptions {
             ConfigOptions.key("eval.emit-every").intType().defaultValue(2000)
                     .withDescription("Emit the running aggregate after this many evaluated events (and at least every second).");
 
+    // ---------------------------------------------------------------- chaos testing
+
+    public static final ConfigOption<Long> CHAOS_FAIL_AFTER =
+            ConfigOptions.key("chaos.fail-once-after-events").longType().defaultValue(0L)
+                    .withDescription("Testing only: fail the scoring path once after this many events per "
+                            + "subtask (0 = off) to exercise restart from checkpoint.");
+
     /** The two delivery modes of the sinks. */
     public enum DeliveryGuarantee {
         EXACTLY_ONCE,
