@@ -5,8 +5,10 @@ import dev.streamrec.jobs.eval.EvalAggregationFunction;
 import dev.streamrec.jobs.eval.EvalRecord;
 import dev.streamrec.jobs.eval.PrequentialEvaluationFunction;
 import dev.streamrec.jobs.functions.FailOnceFunction;
+import dev.streamrec.jobs.functions.ParseControlFunction;
 import dev.streamrec.jobs.functions.ParseInteractionFunction;
 import dev.streamrec.jobs.functions.UserSequenceFunction;
+import dev.streamrec.jobs.scoring.ControlMessage;
 import dev.streamrec.jobs.scoring.RecommenderFactory;
 import dev.streamrec.jobs.scoring.ScoredEvent;
 import dev.streamrec.jobs.scoring.ScoringOperator;
@@ -41,7 +43,8 @@ import java.time.Clock;
 
 /**
  * The recommender job: interactions from Kafka, parsed (bad input to dead letters), keyed by user
- * into a bounded sequence on RocksDB, scored by every configured model (micro-batched), predictions
+ * into a bounded sequence on RocksDB, scored by every configured model (micro-batched; item
+ * features and model updates broadcast to every scoring subtask for new items and hot swaps), predictions
  * to Kafka, and every prediction scored against the user's next event (prequential evaluation) into
  * windowed and running metrics. All sinks share one delivery guarantee. Only wiring lives here.
  */
@@ -77,7 +80,7 @@ public final class RecommenderJob {
         DataStream<DeadLetter> deadLetters = events.getSideOutput(ParseInteractionFunction.DEAD_LETTERS);
         deadLetters
                 .sinkTo(KafkaSinks.<DeadLetter>create(conf, conf.get(JobOptions.TOPIC_DEAD_LETTERS),
-                        JsonRecordSerializer.Kind.DEAD_LETTER))
+                        JsonRecordSerializer.Kind.DEAD_LETTER, "events"))
                 .uid("dead-letters-sink")
                 .name("dead-letters-sink");
 
@@ -96,7 +99,32 @@ public final class RecommenderJob {
                     .name("chaos-fail-once");
         }
 
+        KafkaSource<RawRecord> controlSource = KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(conf.get(JobOptions.BOOTSTRAP_SERVERS))
+                .setTopics(conf.get(JobOptions.TOPIC_ITEM_FEATURES), conf.get(JobOptions.TOPIC_MODEL_UPDATES))
+                .setGroupId(conf.get(JobOptions.GROUP_ID) + "-control")
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new RawRecordDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("partition.discovery.interval.ms", "10000")
+                .build();
+        SingleOutputStreamOperator<ControlMessage> control = env
+                .fromSource(controlSource, WatermarkStrategy.noWatermarks(), "item-features+model-updates")
+                .uid("control-source")
+                .setParallelism(1)
+                .process(new ParseControlFunction(conf.get(JobOptions.TOPIC_ITEM_FEATURES), policy))
+                .uid("parse-control")
+                .name("parse-control")
+                .setParallelism(1);
+        control.getSideOutput(ParseInteractionFunction.DEAD_LETTERS)
+                .sinkTo(KafkaSinks.<DeadLetter>create(conf, conf.get(JobOptions.TOPIC_DEAD_LETTERS),
+                        JsonRecordSerializer.Kind.DEAD_LETTER, "control"))
+                .uid("control-dead-letters-sink")
+                .name("control-dead-letters-sink")
+                .setParallelism(1);
+
         SingleOutputStreamOperator<ScoredEvent> scored = requests
+                .connect(control.broadcast())
                 .transform("score", TypeInformation.of(ScoredEvent.class),
                         new ScoringOperator(new RecommenderFactory(conf), conf.get(JobOptions.TOP_K),
                                 conf.get(JobOptions.EXCLUDE_SEEN), conf.get(JobOptions.BATCH_SIZE),
@@ -104,7 +132,7 @@ public final class RecommenderJob {
                 .uid("scoring");
 
         scored.sinkTo(KafkaSinks.<ScoredEvent>create(conf, conf.get(JobOptions.TOPIC_PREDICTIONS),
-                        JsonRecordSerializer.Kind.PREDICTION))
+                        JsonRecordSerializer.Kind.PREDICTION, "main"))
                 .uid("predictions-sink")
                 .name("predictions-sink");
 
@@ -121,7 +149,7 @@ public final class RecommenderJob {
                 .uid("eval-aggregation")
                 .name("eval-aggregation");
         metrics.sinkTo(KafkaSinks.<EvalMetrics>create(conf, conf.get(JobOptions.TOPIC_EVAL_METRICS),
-                        JsonRecordSerializer.Kind.EVAL_METRICS))
+                        JsonRecordSerializer.Kind.EVAL_METRICS, "main"))
                 .uid("eval-metrics-sink")
                 .name("eval-metrics-sink");
     }

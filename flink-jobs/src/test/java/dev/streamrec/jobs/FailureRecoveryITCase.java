@@ -40,6 +40,7 @@ class FailureRecoveryITCase {
     @BeforeAll
     static void startBroker() {
         broker = EmbeddedKafkaBroker.start();
+        broker.createTopics(1, TestJobs.ALL_TOPICS);
     }
 
     @AfterAll

@@ -113,12 +113,18 @@ class RecommenderJobITCase {
                 values.add(b);
             }
             kafka.produce(Topics.INTERACTIONS, keys, values);
+            // Bad control messages are dead letters too.
+            kafka.produce(Topics.ITEM_FEATURES, List.of("i1"),
+                    List.of("{\"itemId\":\"i1\",\"modalities\":{\"title\":\"oops\"}}".getBytes(StandardCharsets.UTF_8)));
+            kafka.produce(Topics.MODEL_UPDATES, List.of("m"),
+                    List.of("{\"model\":\"popularity\",\"action\":\"explode\"}".getBytes(StandardCharsets.UTF_8)));
+            int deadExpected = bad.size() + 2;
 
             int models = conf.get(JobOptions.MODELS).size();
             List<ConsumerRecord<byte[], byte[]>> preds = kafka.readUntil(Topics.PREDICTIONS,
                     r -> r.size() >= accepted.size() * models, Duration.ofSeconds(90));
             List<ConsumerRecord<byte[], byte[]>> dead = kafka.readUntil(Topics.DEAD_LETTERS,
-                    r -> r.size() >= bad.size(), Duration.ofSeconds(30));
+                    r -> r.size() >= deadExpected, Duration.ofSeconds(30));
 
             Map<String, Integer> perEventAndModel = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> r : preds) {
@@ -133,15 +139,17 @@ class RecommenderJobITCase {
             assertEquals(accepted.size() * models, perEventAndModel.size());
             perEventAndModel.forEach((k, c) -> assertEquals(1, c, "predictions for " + k));
 
-            assertEquals(bad.size(), dead.size());
+            assertEquals(deadExpected, dead.size());
             Set<String> reasons = new HashSet<>();
+            Map<String, Integer> byTopic = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> r : dead) {
                 DeadLetter d = codec.decodeDeadLetter(r.value());
-                assertEquals(Topics.INTERACTIONS, d.topic);
+                byTopic.merge(d.topic, 1, Integer::sum);
                 assertFalse(d.reason.isBlank());
                 reasons.add(d.reason.split(":")[0]);
             }
             assertTrue(reasons.size() >= 6, "distinct reasons: " + reasons);
+            assertEquals(Map.of(Topics.INTERACTIONS, bad.size(), Topics.ITEM_FEATURES, 1, Topics.MODEL_UPDATES, 1), byTopic);
 
             // The job kept running: a later valid event is still predicted.
             kafka.produce(Topics.INTERACTIONS, List.of("u3"), List.of(event("late-1", "u3", "i1", 9_000_000L)));

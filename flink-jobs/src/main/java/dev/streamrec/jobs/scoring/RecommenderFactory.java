@@ -9,7 +9,6 @@ import dev.streamrec.model.serving.Recommender;
 import org.apache.flink.configuration.Configuration;
 
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,9 +40,13 @@ public final class RecommenderFactory implements Serializable {
         return models;
     }
 
-    /** Creates every configured recommender; trained models take the artifacts in order. */
-    public List<Recommender> create() throws Exception {
+    /**
+     * Creates every configured recommender (trained models take the artifacts in order) and
+     * records the artifact descriptor of each trained one.
+     */
+    public ServingModels create(long now) throws Exception {
         List<Recommender> out = new ArrayList<>();
+        List<ModelDescriptor> descriptors = new ArrayList<>();
         int nextArtifact = 0;
         try {
             for (String m : models) {
@@ -59,18 +62,40 @@ public final class RecommenderFactory implements Serializable {
                             throw new IllegalArgumentException(
                                     "model '" + m + "' needs an artifact: set models.artifacts (--artifact DIR)");
                         }
-                        ModelArtifact a = ModelArtifact.load(Path.of(artifacts.get(nextArtifact++)));
-                        if (!a.model().equals(m)) {
-                            throw new IllegalArgumentException(
-                                    "artifact " + a.dir() + " holds model '" + a.model() + "', configured '" + m + "'");
-                        }
-                        out.add(ModelFamilies.forModel(m).loadRecommender(a, device));
+                        ModelArtifact a = ArtifactFetcher.fetch(artifacts.get(nextArtifact++), null);
+                        ModelDescriptor d = new ModelDescriptor(m, a.version(), a.dir().toString(), a.sha256());
+                        out.add(load(a, d));
+                        descriptors.add(d);
                 }
             }
-            return out;
         } catch (Exception e) {
             out.forEach(Recommender::close);
             throw e;
         }
+        ServingModels serving = new ServingModels(out, now);
+        descriptors.forEach(d -> serving.record(d, now));
+        return serving;
+    }
+
+    /** Fetches, verifies and loads the model a descriptor names (for hot swaps and restores). */
+    public Recommender load(ModelDescriptor d) throws Exception {
+        return load(ArtifactFetcher.fetch(d.uri, d.sha256), d);
+    }
+
+    private Recommender load(ModelArtifact a, ModelDescriptor d) throws Exception {
+        if (!a.model().equals(d.model)) {
+            throw new IllegalArgumentException(
+                    "artifact " + a.dir() + " holds model '" + a.model() + "', expected '" + d.model + "'");
+        }
+        if (d.version != null && !a.version().equals(d.version)) {
+            throw new IllegalArgumentException(
+                    "artifact " + a.dir() + " holds version '" + a.version() + "', expected '" + d.version + "'");
+        }
+        Recommender r = ModelFamilies.forModel(a.model()).loadRecommender(a, device);
+        if (!r.name().equals(d.model)) {
+            r.close();
+            throw new IllegalStateException("model family returned '" + r.name() + "' for '" + d.model + "'");
+        }
+        return r;
     }
 }

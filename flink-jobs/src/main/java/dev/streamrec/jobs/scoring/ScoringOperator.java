@@ -3,6 +3,8 @@ package dev.streamrec.jobs.scoring;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
+import dev.streamrec.schema.event.ItemFeatures;
+import dev.streamrec.schema.event.ModelUpdate;
 import dev.streamrec.schema.event.Prediction;
 import dev.streamrec.schema.event.RecommendedItem;
 import org.apache.flink.api.common.state.ListState;
@@ -10,32 +12,52 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
- * Runs every configured {@link Recommender} over the stream with micro-batching across users: up to
- * {@code batchSize} requests or {@code batchTimeoutMs} per forward pass, answers in arrival order
- * (so per-user order holds), the buffer flushed before every checkpoint barrier so exactly-once
- * holds. After answering, incremental models learn from the events. Their state is checkpointed as
- * operator state. Models load in {@code open()} and release native memory in {@code close()}.
+ * Serves every configured {@link Recommender} on the stream (input 1: scoring requests) and takes
+ * item features and model updates broadcast to every subtask (input 2).
+ *
+ * <ul>
+ *   <li>Micro-batching across users: up to {@code batchSize} requests or {@code batchTimeoutMs} per
+ *       forward pass; answers leave in arrival order (per-user order holds); the buffer is flushed
+ *       before every checkpoint barrier, so exactly-once holds. Incremental models learn from a
+ *       batch after answering it.
+ *   <li>Hot swap: a model update is fetched, verified (sha256) and loaded on a background thread,
+ *       then swapped in between two batches; serving never waits for a load. A corrupt or
+ *       unreadable artifact is rejected with a log line and the old version keeps serving.
+ *       Rollback names an earlier deployed version.
+ *   <li>State: the desired model descriptors and the received item features (union list state, so
+ *       a restart serves the versions and items it had) and each model's incremental state.
+ * </ul>
  */
 public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
-        implements OneInputStreamOperator<ScoringRequest, ScoredEvent> {
+        implements TwoInputStreamOperator<ScoringRequest, ControlMessage, ScoredEvent> {
 
     private static final long serialVersionUID = 1L;
+    private static final long SWAP_POLL_MS = 100;
 
     private static final ListStateDescriptor<ModelStateBlob> MODEL_STATE =
             new ListStateDescriptor<>("recommender-state", TypeInformation.of(ModelStateBlob.class));
+    private static final ListStateDescriptor<ModelDescriptor> DESCRIPTORS =
+            new ListStateDescriptor<>("model-descriptors", TypeInformation.of(ModelDescriptor.class));
+    private static final ListStateDescriptor<ItemFeatures> ITEMS =
+            new ListStateDescriptor<>("item-features", TypeInformation.of(ItemFeatures.class));
 
     private final RecommenderFactory factory;
     private final int topK;
@@ -43,12 +65,19 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private final int batchSize;
     private final long batchTimeoutMs;
 
-    private transient List<Recommender> recommenders;
+    private transient ServingModels serving;
     private transient List<ScoringRequest> buffer;
-    private transient boolean timerPending;
+    private transient boolean flushTimerPending;
     private transient ListState<ModelStateBlob> modelState;
-    private transient Map<String, byte[]> restored;
-    private transient Counter predictions;
+    private transient ListState<ModelDescriptor> descriptorState;
+    private transient ListState<ItemFeatures> itemState;
+    private transient Map<String, byte[]> restoredModelState;
+    private transient Map<String, ModelDescriptor> desired;
+    private transient List<ModelDescriptor> restoredHistory;
+    private transient Map<String, ItemFeatures> items;
+    private transient ExecutorService loader;
+    private transient Map<ModelDescriptor, CompletableFuture<Recommender>> loading;
+    private transient Map<String, ModelMetrics> metrics;
     private transient Histogram batchSizes;
 
     public ScoringOperator(
@@ -60,14 +89,29 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         this.batchTimeoutMs = Math.max(0, batchTimeoutMs);
     }
 
+    // ------------------------------------------------------------------ lifecycle and state
+
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         modelState = context.getOperatorStateStore().getListState(MODEL_STATE);
-        restored = new HashMap<>();
+        descriptorState = context.getOperatorStateStore().getUnionListState(DESCRIPTORS);
+        itemState = context.getOperatorStateStore().getUnionListState(ITEMS);
+        restoredModelState = new HashMap<>();
+        desired = new LinkedHashMap<>();
+        restoredHistory = new ArrayList<>();
+        items = new LinkedHashMap<>();
         if (context.isRestored()) {
             for (ModelStateBlob b : modelState.get()) {
-                restored.putIfAbsent(b.model, b.state);
+                restoredModelState.putIfAbsent(b.model, b.state);
+            }
+            for (ModelDescriptor d : descriptorState.get()) {
+                // History first, the desired version of each model last: the last one wins.
+                restoredHistory.add(d);
+                desired.put(d.model, d);
+            }
+            for (ItemFeatures f : itemState.get()) {
+                items.put(f.itemId, f);
             }
         }
     }
@@ -75,84 +119,74 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     @Override
     public void open() throws Exception {
         super.open();
-        recommenders = factory.create();
-        for (Recommender r : recommenders) {
-            byte[] s = restored.get(r.name());
+        long now = System.currentTimeMillis();
+        serving = factory.create(now);
+        for (ModelDescriptor d : restoredHistory) {
+            serving.record(d, now);
+        }
+        // After a restart, serve the versions the job had (or was switching to).
+        for (ModelDescriptor d : new ArrayList<>(desired.values())) {
+            ModelDescriptor initial = serving.current(d.model);
+            if (!d.equals(initial) && serving.get(d.model) != null) {
+                try {
+                    serving.swap(factory.load(d), d, now);
+                } catch (Exception e) {
+                    LOG.error("Could not restore model {}: {}; serving {} instead", d, e.toString(), initial);
+                    desired.remove(d.model);
+                }
+            }
+        }
+        for (Recommender r : serving.all()) {
+            byte[] s = restoredModelState.get(r.name());
             if (s != null) {
                 r.restoreState(s);
             }
+            items.values().forEach(f -> r.upsertItem(f.itemId, f.text, f.modalities));
         }
-        restored = null;
+        restoredModelState = null;
+        restoredHistory = null;
         buffer = new ArrayList<>(batchSize);
-        predictions = getMetricGroup().counter("predictions");
+        loading = new LinkedHashMap<>();
+        loader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "model-loader-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+            t.setDaemon(true);
+            return t;
+        });
+        metrics = new HashMap<>();
         batchSizes = getMetricGroup().histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
-    }
-
-    @Override
-    public void processElement(StreamRecord<ScoringRequest> element) throws Exception {
-        buffer.add(element.getValue());
-        if (buffer.size() >= batchSize || batchTimeoutMs == 0) {
-            flush();
-        } else if (!timerPending) {
-            timerPending = true;
-            long now = getProcessingTimeService().getCurrentProcessingTime();
-            getProcessingTimeService().registerTimer(now + batchTimeoutMs, t -> {
-                timerPending = false;
-                flush();
-            });
-        }
-    }
-
-    /** Scores the buffered requests with every model (one call per model), then lets them learn. */
-    private void flush() {
-        if (buffer.isEmpty()) {
-            return;
-        }
-        List<RecommendRequest> requests = new ArrayList<>(buffer.size());
-        for (ScoringRequest r : buffer) {
-            requests.add(new RecommendRequest(r.userId, r.history, topK, excludeSeen));
-        }
-        batchSizes.update(buffer.size());
-        for (Recommender model : recommenders) {
-            List<List<ScoredItem>> answers = model.recommend(requests);
-            long now = System.currentTimeMillis();
-            for (int i = 0; i < buffer.size(); i++) {
-                ScoringRequest r = buffer.get(i);
-                List<RecommendedItem> items = new ArrayList<>(answers.get(i).size());
-                for (ScoredItem s : answers.get(i)) {
-                    items.add(new RecommendedItem(s.itemId(), s.score()));
-                }
-                Prediction p = new Prediction(r.eventId, r.userId, r.timestamp, model.name(), model.version(),
-                        items, Math.max(0, now - r.ingestTimeMillis));
-                output.collect(new StreamRecord<>(new ScoredEvent(p, r.itemId, r.inOrder)));
-                predictions.inc();
-            }
-        }
-        for (ScoringRequest r : buffer) {
-            for (Recommender model : recommenders) {
-                model.observe(r.userId, r.historyBefore, r.itemId, r.timestamp);
-            }
-        }
-        buffer.clear();
-    }
-
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        super.prepareSnapshotPreBarrier(checkpointId);
-        flush();
+        scheduleSwapPoll();
     }
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         List<ModelStateBlob> blobs = new ArrayList<>();
-        for (Recommender r : recommenders) {
+        for (Recommender r : serving.all()) {
             byte[] s = r.snapshotState();
             if (s != null) {
                 blobs.add(new ModelStateBlob(r.name(), s));
             }
         }
         modelState.update(blobs);
+        // Broadcast inputs: every subtask holds the same; subtask 0 writes, union state restores all.
+        boolean writer = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
+        List<ModelDescriptor> descriptors = new ArrayList<>();
+        if (writer) {
+            for (ModelDescriptor d : serving.history()) {
+                if (!d.equals(desired.get(d.model))) {
+                    descriptors.add(d);
+                }
+            }
+            descriptors.addAll(desired.values()); // last per model = desired
+        }
+        descriptorState.update(descriptors);
+        itemState.update(writer ? new ArrayList<>(items.values()) : List.of());
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        flush();
     }
 
     @Override
@@ -163,9 +197,176 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
 
     @Override
     public void close() throws Exception {
-        if (recommenders != null) {
-            recommenders.forEach(Recommender::close);
+        if (loader != null) {
+            loader.shutdownNow();
+        }
+        if (serving != null) {
+            serving.close();
         }
         super.close();
+    }
+
+    // ------------------------------------------------------------------ input 1: requests
+
+    @Override
+    public void processElement1(StreamRecord<ScoringRequest> element) throws Exception {
+        buffer.add(element.getValue());
+        if (buffer.size() >= batchSize || batchTimeoutMs == 0) {
+            flush();
+        } else if (!flushTimerPending) {
+            flushTimerPending = true;
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            getProcessingTimeService().registerTimer(now + batchTimeoutMs, t -> {
+                flushTimerPending = false;
+                flush();
+            });
+        }
+    }
+
+    /** Scores the buffered requests with every model (one call per model), then lets them learn. */
+    private void flush() {
+        applyFinishedLoads();
+        if (buffer.isEmpty()) {
+            return;
+        }
+        List<RecommendRequest> requests = new ArrayList<>(buffer.size());
+        for (ScoringRequest r : buffer) {
+            requests.add(new RecommendRequest(r.userId, r.history, topK, excludeSeen));
+        }
+        batchSizes.update(buffer.size());
+        for (Recommender model : serving.all()) {
+            List<List<ScoredItem>> answers = model.recommend(requests);
+            long now = System.currentTimeMillis();
+            ModelMetrics m = metricsFor(model);
+            for (int i = 0; i < buffer.size(); i++) {
+                ScoringRequest r = buffer.get(i);
+                List<RecommendedItem> out = new ArrayList<>(answers.get(i).size());
+                for (ScoredItem s : answers.get(i)) {
+                    out.add(new RecommendedItem(s.itemId(), s.score()));
+                }
+                long latency = Math.max(0, now - r.ingestTimeMillis);
+                Prediction p = new Prediction(r.eventId, r.userId, r.timestamp, model.name(), model.version(), out, latency);
+                output.collect(new StreamRecord<>(new ScoredEvent(p, r.itemId, r.inOrder)));
+                m.predictions.inc();
+                m.latency.update(latency);
+            }
+        }
+        for (ScoringRequest r : buffer) {
+            for (Recommender model : serving.all()) {
+                model.observe(r.userId, r.historyBefore, r.itemId, r.timestamp);
+            }
+        }
+        buffer.clear();
+    }
+
+    // ------------------------------------------------------------------ input 2: control
+
+    @Override
+    public void processElement2(StreamRecord<ControlMessage> element) {
+        ControlMessage c = element.getValue();
+        if (c.itemFeatures != null) {
+            ItemFeatures f = c.itemFeatures;
+            items.put(f.itemId, f);
+            for (Recommender r : serving.all()) {
+                r.upsertItem(f.itemId, f.text, f.modalities);
+            }
+        } else if (c.modelUpdate != null) {
+            handleUpdate(c.modelUpdate);
+        }
+    }
+
+    private void handleUpdate(ModelUpdate u) {
+        if (serving.get(u.model) == null) {
+            LOG.warn("Ignoring update for model '{}': not served by this job (served: {})", u.model, serving.names());
+            return;
+        }
+        ModelDescriptor d;
+        if ("rollback".equals(u.action)) {
+            d = serving.deployed(u.model, u.version);
+            if (d == null) {
+                LOG.error("Rejected rollback of {} to version {}: that version was never deployed here", u.model, u.version);
+                return;
+            }
+        } else {
+            d = new ModelDescriptor(u.model, u.version, u.uri, u.sha256);
+        }
+        if (d.equals(serving.current(d.model)) || loading.containsKey(d)) {
+            return;
+        }
+        desired.put(d.model, d);
+        ModelDescriptor target = d;
+        loading.put(d, CompletableFuture.supplyAsync(() -> {
+            try {
+                return factory.load(target);
+            } catch (Exception e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }, loader));
+    }
+
+    private void scheduleSwapPoll() {
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        getProcessingTimeService().registerTimer(now + SWAP_POLL_MS, t -> {
+            applyFinishedLoads();
+            scheduleSwapPoll();
+        });
+    }
+
+    /** Swaps in every model whose load finished (between batches), or rejects a failed one. */
+    private void applyFinishedLoads() {
+        if (loading == null || loading.isEmpty()) {
+            return;
+        }
+        var it = loading.entrySet().iterator();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (!e.getValue().isDone()) {
+                continue;
+            }
+            it.remove();
+            ModelDescriptor d = e.getKey();
+            try {
+                Recommender next = e.getValue().join();
+                if (!d.equals(desired.get(d.model))) {
+                    next.close(); // superseded by a later update while loading
+                    continue;
+                }
+                items.values().forEach(f -> next.upsertItem(f.itemId, f.text, f.modalities));
+                serving.swap(next, d, System.currentTimeMillis());
+                LOG.info("Now serving {}", d);
+            } catch (RuntimeException failed) {
+                Throwable cause = failed.getCause() != null ? failed.getCause() : failed;
+                LOG.error("Rejected model update {}: {}. Still serving {}", d, cause.getMessage(), serving.current(d.model));
+                ModelDescriptor still = serving.current(d.model);
+                if (still != null) {
+                    desired.put(d.model, still);
+                } else {
+                    desired.remove(d.model);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ metrics
+
+    /** Per model version: predictions, event-to-prediction latency, age of the served version. */
+    private static final class ModelMetrics {
+        Counter predictions;
+        Histogram latency;
+    }
+
+    private ModelMetrics metricsFor(Recommender model) {
+        String key = model.name() + "\u0000" + model.version();
+        ModelMetrics m = metrics.get(key);
+        if (m == null) {
+            m = new ModelMetrics();
+            MetricGroup g = getMetricGroup().addGroup("model", model.name()).addGroup("version", model.version());
+            m.predictions = g.counter("predictions");
+            m.latency = g.histogram("eventToPredictionLatencyMs", new DescriptiveStatisticsHistogram(10_000));
+            String name = model.name();
+            g.gauge("modelAgeSeconds", () -> (System.currentTimeMillis() - serving.loadedAt(name)) / 1000L);
+            metrics.put(key, m);
+        }
+        return m;
     }
 }

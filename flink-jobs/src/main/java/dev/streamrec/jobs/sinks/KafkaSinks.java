@@ -14,13 +14,18 @@ public final class KafkaSinks {
 
     private KafkaSinks() {}
 
-    public static <T> KafkaSink<T> create(Configuration conf, String topic, JsonRecordSerializer.Kind kind) {
+    /**
+     * A sink to {@code topic}; {@code writer} tells apart several sinks of one topic (each needs its
+     * own transactional id prefix).
+     */
+    public static <T> KafkaSink<T> create(
+            Configuration conf, String topic, JsonRecordSerializer.Kind kind, String writer) {
         boolean exactlyOnce = conf.get(JobOptions.DELIVERY) == JobOptions.DeliveryGuarantee.EXACTLY_ONCE;
         return KafkaSink.<T>builder()
                 .setBootstrapServers(conf.get(JobOptions.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(new JsonRecordSerializer<>(topic, kind))
                 .setDeliveryGuarantee(exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
-                .setTransactionalIdPrefix(conf.get(JobOptions.GROUP_ID) + "-" + topic)
+                .setTransactionalIdPrefix(conf.get(JobOptions.GROUP_ID) + "-" + topic + "-" + writer)
                 .setProperty("transaction.timeout.ms",
                         String.valueOf(conf.get(JobOptions.TRANSACTION_TIMEOUT).toMillis()))
                 .setProperty("max.request.size", String.valueOf(4 * 1024 * 1024))

@@ -1,0 +1,61 @@
+package dev.streamrec.jobs.functions;
+
+import dev.streamrec.jobs.scoring.ControlMessage;
+import dev.streamrec.jobs.sources.RawRecord;
+import dev.streamrec.schema.event.DeadLetter;
+import dev.streamrec.schema.event.ItemFeatures;
+import dev.streamrec.schema.event.ModelUpdate;
+import dev.streamrec.schema.serde.DecodeResult;
+import dev.streamrec.schema.serde.EventCodec;
+import dev.streamrec.schema.serde.ValidationPolicy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Decodes the control topics (item features, model updates) with the strict codec; like
+ * interactions, anything invalid becomes a dead letter with its reason instead of failing the job.
+ */
+public final class ParseControlFunction extends ProcessFunction<RawRecord, ControlMessage> {
+
+    private final String itemFeaturesTopic;
+    private final ValidationPolicy policy;
+    private transient EventCodec codec;
+
+    public ParseControlFunction(String itemFeaturesTopic, ValidationPolicy policy) {
+        this.itemFeaturesTopic = itemFeaturesTopic;
+        this.policy = policy;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        // Feature vectors are larger than interactions: allow 16x the interaction payload bound.
+        codec = new EventCodec(policy.withMaxPayloadBytes(policy.maxPayloadBytes() * 16));
+    }
+
+    @Override
+    public void processElement(RawRecord r, Context ctx, Collector<ControlMessage> out) {
+        String reason;
+        try {
+            if (r.topic.equals(itemFeaturesTopic)) {
+                DecodeResult<ItemFeatures> d = codec.decodeItemFeatures(r.value);
+                if (d.isOk()) {
+                    out.collect(ControlMessage.of(d.value()));
+                    return;
+                }
+                reason = d.error();
+            } else {
+                DecodeResult<ModelUpdate> d = codec.decodeModelUpdate(r.value);
+                if (d.isOk()) {
+                    out.collect(ControlMessage.of(d.value()));
+                    return;
+                }
+                reason = d.error();
+            }
+        } catch (RuntimeException e) {
+            reason = "unexpected decoding failure: " + e;
+        }
+        DeadLetter dl = EventCodec.deadLetter(reason, r.value, r.topic, r.partition, r.offset, System.currentTimeMillis());
+        ctx.output(ParseInteractionFunction.DEAD_LETTERS, dl);
+    }
+}

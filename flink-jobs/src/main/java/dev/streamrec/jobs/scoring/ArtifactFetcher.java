@@ -1,0 +1,54 @@
+package dev.streamrec.jobs.scoring;
+
+import dev.streamrec.model.artifact.ArtifactException;
+import dev.streamrec.model.artifact.ModelArtifact;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.FSDataInputStream;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Resolves an artifact URI to a verified local {@link ModelArtifact}: local paths and {@code file:}
+ * URIs are read in place; any other Flink filesystem (s3, hdfs, ...) is copied to a local temp
+ * directory first. The manifest digest must match the expected sha256 when one is given.
+ */
+public final class ArtifactFetcher {
+
+    private ArtifactFetcher() {}
+
+    public static ModelArtifact fetch(String uri, String expectedSha256) throws IOException {
+        URI u = URI.create(uri.contains("://") || uri.startsWith("file:") ? uri : Path.of(uri).toUri().toString());
+        Path local = "file".equals(u.getScheme()) ? Path.of(u) : copyToLocal(new org.apache.flink.core.fs.Path(u));
+        ModelArtifact a = ModelArtifact.load(local);
+        if (expectedSha256 != null && !expectedSha256.isBlank() && !expectedSha256.equals(a.sha256())) {
+            throw new ArtifactException("artifact " + uri + " has sha256 " + a.sha256() + ", the update announced "
+                    + expectedSha256 + ": refusing it");
+        }
+        return a;
+    }
+
+    private static Path copyToLocal(org.apache.flink.core.fs.Path remote) throws IOException {
+        Path dir = Files.createTempDirectory("streamrec-artifact-");
+        copy(remote.getFileSystem(), remote, dir);
+        return dir;
+    }
+
+    private static void copy(FileSystem fs, org.apache.flink.core.fs.Path from, Path to) throws IOException {
+        for (FileStatus s : fs.listStatus(from)) {
+            Path target = to.resolve(s.getPath().getName());
+            if (s.isDir()) {
+                Files.createDirectories(target);
+                copy(fs, s.getPath(), target);
+            } else {
+                try (FSDataInputStream in = fs.open(s.getPath()); OutputStream out = Files.newOutputStream(target)) {
+                    in.transferTo(out);
+                }
+            }
+        }
+    }
+}

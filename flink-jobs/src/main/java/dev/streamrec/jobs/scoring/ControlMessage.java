@@ -1,0 +1,27 @@
+package dev.streamrec.jobs.scoring;
+
+import dev.streamrec.schema.event.ItemFeatures;
+import dev.streamrec.schema.event.ModelUpdate;
+
+/**
+ * What reaches every scoring subtask besides events: new or changed item features, or a model
+ * update (deploy a version, roll back to one). Exactly one of the two fields is set. POJO.
+ */
+public class ControlMessage {
+    public ItemFeatures itemFeatures;
+    public ModelUpdate modelUpdate;
+
+    public ControlMessage() {}
+
+    public static ControlMessage of(ItemFeatures f) {
+        ControlMessage m = new ControlMessage();
+        m.itemFeatures = f;
+        return m;
+    }
+
+    public static ControlMessage of(ModelUpdate u) {
+        ControlMessage m = new ControlMessage();
+        m.modelUpdate = u;
+        return m;
+    }
+}
