@@ -1,5 +1,6 @@
 package dev.streamrec.jobs.cli;
 
+import dev.streamrec.jobs.bench.BenchCommand;
 import dev.streamrec.jobs.local.LocalMode;
 import dev.streamrec.model.cli.ModelCli;
 
@@ -24,12 +25,22 @@ public final class StreamRecCli {
             System.out.println("  train       train a model (--model sasrec|gru4rec|kdsr-sasrec|kdsr-gru4rec|missrec|bm3|...)");
             System.out.println("  pretrain    contrastive pre-training (MISSRec)");
             System.out.println("  evaluate    evaluate an artifact (--artifact DIR [--json])");
+            System.out.println("  bench       benchmarks: bench model|e2e [options] (prints a table)");
             System.exit(argv.length == 0 ? 2 : 0);
         }
         List<String> rest = Arrays.asList(argv).subList(1, argv.length);
         int code;
         try {
-            code = argv[0].equals("local") ? new LocalMode(System.out).run(rest) : ModelCli.run(argv[0], rest);
+            switch (argv[0]) {
+                case "local":
+                    code = new LocalMode(System.out).run(rest);
+                    break;
+                case "bench":
+                    code = BenchCommand.run(rest, System.out);
+                    break;
+                default:
+                    code = ModelCli.run(argv[0], rest);
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             code = 2;

@@ -1,6 +1,5 @@
 package dev.streamrec.jobs.local;
 
-import dev.streamrec.jobs.RecommenderJob;
 import dev.streamrec.jobs.config.JobConfig;
 import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
@@ -9,15 +8,8 @@ import dev.streamrec.model.cli.ProgressBar;
 import dev.streamrec.model.data.Interaction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -64,40 +56,13 @@ public final class LocalMode {
             return 0;
         }
         Configuration conf = configuration(args);
-        Path work = Files.createTempDirectory("streamrec-local-");
-        conf.set(JobOptions.CHECKPOINT_DIR, conf.getOptional(JobOptions.CHECKPOINT_DIR)
-                .orElse(work.resolve("checkpoints").toUri().toString()));
-
-        out.println("Starting Kafka (KRaft, in-process)...");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(args.getInt("kafka-port", 0), null)) {
-            conf.set(JobOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-            broker.createTopics(conf.get(JobOptions.TOPIC_PARTITIONS), List.of(
-                    conf.get(JobOptions.TOPIC_INTERACTIONS), conf.get(JobOptions.TOPIC_ITEM_FEATURES),
-                    conf.get(JobOptions.TOPIC_PREDICTIONS), conf.get(JobOptions.TOPIC_DEAD_LETTERS),
-                    conf.get(JobOptions.TOPIC_EVAL_METRICS), conf.get(JobOptions.TOPIC_MODEL_UPDATES)));
-            out.println("Kafka ready at " + broker.bootstrapServers());
-            out.println("Starting the recommender job on a Flink MiniCluster (RocksDB, checkpoints every "
-                    + conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis() + " ms, "
-                    + conf.get(JobOptions.DELIVERY) + ") with models " + conf.get(JobOptions.MODELS) + "...");
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.createLocalEnvironment(RecommenderJob.runtimeConfiguration(conf));
-            RecommenderJob.build(env, conf);
-            JobClient job = env.executeAsync("streamrec-local");
-            try {
-                return args.has("no-replay") ? serve(broker, conf, job) : replay(args, conf);
-            } finally {
-                try {
-                    job.cancel().get();
-                } catch (Exception e) {
-                    // already finished or failed: nothing to cancel
-                }
-            }
-        } finally {
-            EmbeddedKafkaBroker.deleteRecursively(work);
+        try (LocalStack stack = LocalStack.start(conf, args.getInt("kafka-port", 0), out)) {
+            return args.has("no-replay") ? serve(stack, conf) : replay(args, conf);
         }
     }
 
-    static Configuration configuration(CliArgs args) throws Exception {
+    /** The job configuration of a local run: defaults, local defaults, --config, command-line overrides. */
+    public static Configuration configuration(CliArgs args) throws Exception {
         Map<String, String> overrides = new HashMap<>(LOCAL_DEFAULTS);
         Configuration fromFile = JobConfig.load(args.getPath("config", null), Map.of());
         overrides.putAll(fromFile.toMap());
@@ -121,7 +86,9 @@ public final class LocalMode {
         return JobConfig.load(null, overrides);
     }
 
-    private int serve(EmbeddedKafkaBroker broker, Configuration conf, JobClient job) throws InterruptedException {
+    private int serve(LocalStack stack, Configuration conf) throws InterruptedException {
+        EmbeddedKafkaBroker broker = stack.broker();
+        JobClient job = stack.job();
         CountDownLatch stop = new CountDownLatch(1);
         Thread hook = new Thread(stop::countDown, "streamrec-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -150,83 +117,14 @@ public final class LocalMode {
         List<byte[]> events = ReplayEvents.encode(interactions, args.getInt("max-events", 0));
         String speed = args.get("speed", "max");
         double rate = speed.equals("max") ? 0 : Double.parseDouble(speed);
-        int models = conf.get(JobOptions.MODELS).size();
-        String bootstrap = conf.get(JobOptions.BOOTSTRAP_SERVERS);
-        String topic = conf.get(JobOptions.TOPIC_INTERACTIONS);
         out.println("Replaying " + events.size() + " events from " + (data == null ? "MovieLens latest-small (bundled)" : data)
                 + " in time order at " + (rate == 0 ? "full speed" : rate + " events/s"));
-
-        try (OutputMonitor monitor = new OutputMonitor(bootstrap, conf.get(JobOptions.TOPIC_PREDICTIONS),
-                        conf.get(JobOptions.TOPIC_DEAD_LETTERS), conf.get(JobOptions.TOPIC_EVAL_METRICS)).start();
-                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                        ProducerConfig.LINGER_MS_CONFIG, 5,
-                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            ProgressBar bar = new ProgressBar(out, "replay", events.size());
-            long start = System.currentTimeMillis();
-            for (int i = 0; i < events.size(); i++) {
-                byte[] key = interactionsKey(interactions, i);
-                producer.send(new ProducerRecord<>(topic, key, events.get(i)));
-                if (rate > 0) {
-                    long due = start + (long) (1000.0 * (i + 1) / rate);
-                    long wait = due - System.currentTimeMillis();
-                    if (wait > 0) {
-                        Thread.sleep(wait);
-                    }
-                }
-                if ((i & 1023) == 0) {
-                    bar.update(i, "predictions " + monitor.predictions());
-                }
-            }
-            producer.flush();
-            bar.finish("predictions " + monitor.predictions());
-            long expected = events.size();
-            ProgressBar answered = new ProgressBar(out, "predict", expected * models);
-            long idleLimit = 30_000;
-            long lastChange = System.currentTimeMillis();
-            long seen = -1;
-            while (true) {
-                long accepted = expected - monitor.deadLetters();
-                long p = monitor.predictions();
-                answered.update(p, "dead letters " + monitor.deadLetters());
-                if (p >= accepted * models) {
-                    break;
-                }
-                if (p != seen) {
-                    seen = p;
-                    lastChange = System.currentTimeMillis();
-                } else if (System.currentTimeMillis() - lastChange > idleLimit) {
-                    out.println("\nno new predictions for 30 s; stopping (duplicates in the input are predicted once)");
-                    break;
-                }
-                Thread.sleep(100);
-            }
-            double seconds = (monitor.lastPredictionAt() - start) / 1000.0;
-            answered.finish("dead letters " + monitor.deadLetters());
-            awaitFinalEvaluation(monitor);
-            boolean exactlyOnce = conf.get(JobOptions.DELIVERY) == JobOptions.DeliveryGuarantee.EXACTLY_ONCE;
-            SummaryTable.print(out, "streamrec local replay", events.size(), monitor.predictions(),
-                    monitor.deadLetters(), seconds, monitor.latencyQuantile(0.5), monitor.latencyQuantile(0.99),
-                    exactlyOnce ? "exactly-once: visible when a checkpoint commits, every "
-                            + conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis() + " ms"
-                            : "at-least-once", monitor.latestEval());
-        }
+        ReplayRun.Result r = ReplayRun.run(conf, interactions, events, rate, out);
+        boolean exactlyOnce = conf.get(JobOptions.DELIVERY) == JobOptions.DeliveryGuarantee.EXACTLY_ONCE;
+        SummaryTable.print(out, "streamrec local replay", r, exactlyOnce
+                ? "exactly-once: visible when a checkpoint commits, every "
+                        + conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis() + " ms"
+                : "at-least-once");
         return 0;
-    }
-
-    private static byte[] interactionsKey(List<Interaction> interactions, int i) {
-        return interactions.get(i).userId().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Waits until the running evaluation stops changing (its timer flushes within a second or two). */
-    private static void awaitFinalEvaluation(OutputMonitor monitor) throws InterruptedException {
-        long total = -1;
-        for (int stable = 0; stable < 3; ) {
-            Thread.sleep(1000);
-            long now = monitor.latestEval().values().stream().mapToLong(m -> m.count).sum();
-            stable = now == total ? stable + 1 : 0;
-            total = now;
-        }
     }
 }

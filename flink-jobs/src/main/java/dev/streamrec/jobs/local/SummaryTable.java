@@ -4,27 +4,28 @@ import dev.streamrec.schema.event.EvalMetrics;
 
 import java.io.PrintStream;
 import java.util.Locale;
-import java.util.Map;
 
 /** Prints the closing table of a local run: volumes, throughput, latency and quality per model. */
 final class SummaryTable {
 
     private SummaryTable() {}
 
-    static void print(PrintStream out, String title, long eventsIn, long predictions, long deadLetters,
-            double seconds, long p50, long p99, String latencyNote, Map<String, EvalMetrics> eval) {
+    static void print(PrintStream out, String title, ReplayRun.Result r, String latencyNote) {
+        long eventsIn = r.events();
+        long deadLetters = r.deadLetters();
+        double seconds = r.seconds();
         out.println();
         out.println("== " + title + " ==");
         out.printf(Locale.ROOT, "%-24s %,d%n", "events in", eventsIn);
-        out.printf(Locale.ROOT, "%-24s %,d%n", "predictions out", predictions);
+        out.printf(Locale.ROOT, "%-24s %,d%n", "predictions out", r.predictions());
         out.printf(Locale.ROOT, "%-24s %,d%n", "dead letters", deadLetters);
         out.printf(Locale.ROOT, "%-24s %,.0f events/s (%,d accepted events in %.1f s)%n", "throughput",
                 seconds > 0 ? (eventsIn - deadLetters) / seconds : 0.0, eventsIn - deadLetters, seconds);
-        out.printf(Locale.ROOT, "%-24s %,d ms / %,d ms  (%s)%n", "latency p50 / p99", p50, p99, latencyNote);
+        out.printf(Locale.ROOT, "%-24s %,d ms / %,d ms  (%s)%n", "latency p50 / p99", r.p50(), r.p99(), latencyNote);
         out.println();
         out.printf(Locale.ROOT, "%-14s %-28s %10s %8s %8s %8s %8s %8s%n",
                 "model", "version", "evaluated", "HR@10", "NDCG@10", "HR@20", "NDCG@20", "MRR");
-        for (EvalMetrics m : eval.values()) {
+        for (EvalMetrics m : r.eval().values()) {
             out.printf(Locale.ROOT, "%-14s %-28s %,10d %8.4f %8.4f %8.4f %8.4f %8.4f%n",
                     m.model, truncate(m.modelVersion, 28), m.count,
                     m.metrics.getOrDefault("HR@10", 0.0), m.metrics.getOrDefault("NDCG@10", 0.0),

@@ -1,0 +1,101 @@
+package dev.streamrec.jobs.bench;
+
+import dev.streamrec.jobs.config.JobOptions;
+import dev.streamrec.jobs.local.LocalMode;
+import dev.streamrec.jobs.local.LocalStack;
+import dev.streamrec.jobs.local.ReplayEvents;
+import dev.streamrec.jobs.local.ReplayRun;
+import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.data.Interaction;
+import org.apache.flink.configuration.Configuration;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code streamrec.jar bench e2e}: sustained throughput and event-to-prediction latency through the
+ * embedded broker and MiniCluster, on the MovieLens replay or a generated Zipf workload, and the
+ * RocksDB state size per user and per kept event (from the checkpoint directory).
+ */
+public final class EndToEndBenchmark {
+
+    private EndToEndBenchmark() {}
+
+    public static int run(List<String> argv, PrintStream out) throws Exception {
+        CliArgs args = CliArgs.parse(argv);
+        Configuration conf = LocalMode.configuration(args);
+        String workload = args.get("workload", "movielens");
+        List<Interaction> interactions = workload.equals("zipf")
+                ? ZipfWorkload.generate(args.getInt("events", 300_000), args.getInt("users", 1_000_000),
+                        args.getInt("items", 100_000), args.getDouble("zipf", 1.1), args.getLong("seed", 42))
+                : ReplayEvents.load(args.getPath("data", null));
+        List<byte[]> events = ReplayEvents.encode(interactions, args.getInt("max-events", 0));
+        String speed = args.get("rate", "max");
+        double rate = speed.equals("max") ? 0 : Double.parseDouble(speed);
+
+        ReplayRun.Result r;
+        long stateBytes;
+        try (LocalStack stack = LocalStack.start(conf, 0, out)) {
+            r = ReplayRun.run(conf, interactions.subList(0, events.size()), events, rate, out);
+            Thread.sleep(2 * conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis() + 500);
+            stateBytes = latestCheckpointBytes(Path.of(URI.create(conf.get(JobOptions.CHECKPOINT_DIR))));
+        }
+        Map<String, Integer> perUser = new HashMap<>();
+        for (Interaction i : interactions.subList(0, events.size())) {
+            perUser.merge(i.userId(), 1, Integer::sum);
+        }
+        int maxLen = conf.get(JobOptions.SEQUENCE_MAX_LENGTH);
+        long kept = perUser.values().stream().mapToLong(n -> Math.min(n, maxLen)).sum();
+
+        out.println();
+        out.printf(Locale.ROOT, "%-10s %-28s %-13s %9s %8s %10s %9s %9s %12s %12s%n", "workload", "models", "delivery",
+                "events", "rate", "events/s", "p50 ms", "p99 ms", "state B/user", "B/kept evt");
+        out.printf(Locale.ROOT, "%-10s %-28s %-13s %,9d %8s %,10.0f %,9d %,9d %,12.0f %,12.1f%n", workload,
+                String.join(",", conf.get(JobOptions.MODELS)), conf.get(JobOptions.DELIVERY), r.events(), speed,
+                r.eventsPerSecond(), r.p50(), r.p99(), (double) stateBytes / perUser.size(), (double) stateBytes / kept);
+        out.println("(state = size of the last completed checkpoint incl. shared RocksDB files; batch size "
+                + conf.get(JobOptions.BATCH_SIZE) + ", checkpoint " + conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis()
+                + " ms, parallelism " + conf.get(JobOptions.PARALLELISM) + ")");
+        return 0;
+    }
+
+    /** Bytes of the newest chk-N directory plus the shared incremental files it may reference. */
+    static long latestCheckpointBytes(Path root) throws IOException {
+        try (Stream<Path> jobs = Files.list(root)) {
+            long total = 0;
+            for (Path job : (Iterable<Path>) jobs::iterator) {
+                Path latest = null;
+                try (Stream<Path> s = Files.list(job)) {
+                    for (Path p : (Iterable<Path>) s::iterator) {
+                        String n = p.getFileName().toString();
+                        if (n.startsWith("chk-") && (latest == null
+                                || Long.parseLong(n.substring(4)) > Long.parseLong(latest.getFileName().toString().substring(4)))) {
+                            latest = p;
+                        }
+                    }
+                }
+                if (latest != null) {
+                    total += size(latest) + size(job.resolve("shared"));
+                }
+            }
+            return total;
+        }
+    }
+
+    private static long size(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+}

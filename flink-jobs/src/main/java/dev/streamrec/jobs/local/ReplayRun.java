@@ -1,0 +1,77 @@
+package dev.streamrec.jobs.local;
+
+import dev.streamrec.jobs.config.JobOptions;
+import dev.streamrec.model.cli.ProgressBar;
+import dev.streamrec.model.data.Interaction;
+import dev.streamrec.schema.event.EvalMetrics;
+import org.apache.flink.configuration.Configuration;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Replays events into a running job and waits until every accepted event has been answered by
+ * every model (or nothing new arrived for 30 s), then for the final evaluation; measures what an
+ * outside read_committed consumer sees. Shared by the local mode and the end-to-end benchmark.
+ */
+public final class ReplayRun {
+
+    /** What one replay measured. */
+    public record Result(long events, long predictions, long deadLetters, double seconds, long p50, long p99,
+            Map<String, EvalMetrics> eval) {
+
+        public double eventsPerSecond() {
+            return seconds > 0 ? (events - deadLetters) / seconds : 0.0;
+        }
+    }
+
+    private static final long IDLE_LIMIT_MS = 30_000;
+
+    private ReplayRun() {}
+
+    public static Result run(Configuration conf, List<Interaction> interactions, List<byte[]> events, double rate,
+            PrintStream out) throws Exception {
+        int models = conf.get(JobOptions.MODELS).size();
+        String bootstrap = conf.get(JobOptions.BOOTSTRAP_SERVERS);
+        try (OutputMonitor monitor = new OutputMonitor(bootstrap, conf.get(JobOptions.TOPIC_PREDICTIONS),
+                conf.get(JobOptions.TOPIC_DEAD_LETTERS), conf.get(JobOptions.TOPIC_EVAL_METRICS)).start()) {
+            long start = EventReplayer.replay(bootstrap, conf.get(JobOptions.TOPIC_INTERACTIONS), interactions,
+                    events, rate, new ProgressBar(out, "replay", events.size()), monitor::predictions);
+            ProgressBar answered = new ProgressBar(out, "predict", (long) events.size() * models);
+            long lastChange = System.currentTimeMillis();
+            long seen = -1;
+            while (true) {
+                long p = monitor.predictions();
+                answered.update(p, "dead letters " + monitor.deadLetters());
+                if (p >= (events.size() - monitor.deadLetters()) * models) {
+                    break;
+                }
+                if (p != seen) {
+                    seen = p;
+                    lastChange = System.currentTimeMillis();
+                } else if (System.currentTimeMillis() - lastChange > IDLE_LIMIT_MS) {
+                    out.println("\nno new predictions for 30 s; stopping (duplicates in the input are predicted once)");
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            double seconds = (monitor.lastPredictionAt() - start) / 1000.0;
+            answered.finish("dead letters " + monitor.deadLetters());
+            awaitFinalEvaluation(monitor);
+            return new Result(events.size(), monitor.predictions(), monitor.deadLetters(), seconds,
+                    monitor.latencyQuantile(0.5), monitor.latencyQuantile(0.99), monitor.latestEval());
+        }
+    }
+
+    /** Waits until the running evaluation stops changing (its timer flushes within a second or two). */
+    private static void awaitFinalEvaluation(OutputMonitor monitor) throws InterruptedException {
+        long total = -1;
+        for (int stable = 0; stable < 3; ) {
+            Thread.sleep(1000);
+            long now = monitor.latestEval().values().stream().mapToLong(m -> m.count).sum();
+            stable = now == total ? stable + 1 : 0;
+            total = now;
+        }
+    }
+}
