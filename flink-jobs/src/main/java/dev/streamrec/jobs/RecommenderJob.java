@@ -1,6 +1,7 @@
 package dev.streamrec.jobs;
 
 import dev.streamrec.jobs.config.JobOptions;
+import dev.streamrec.jobs.eval.ChampionComparisonFunction;
 import dev.streamrec.jobs.eval.EvalAggregationFunction;
 import dev.streamrec.jobs.eval.EvalRecord;
 import dev.streamrec.jobs.eval.PrequentialEvaluationFunction;
@@ -148,10 +149,23 @@ public final class RecommenderJob {
                         conf.get(JobOptions.EVAL_EMIT_EVERY)))
                 .uid("eval-aggregation")
                 .name("eval-aggregation");
-        metrics.sinkTo(KafkaSinks.<EvalMetrics>create(conf, conf.get(JobOptions.TOPIC_EVAL_METRICS),
+        DataStream<EvalMetrics> comparisons = metrics
+                .keyBy(m -> "all")
+                .process(new ChampionComparisonFunction(conf.get(JobOptions.MODELS).get(0), conf.get(JobOptions.EVAL_COMPARE_WINDOWS)))
+                .uid("champion-comparison")
+                .name("champion-comparison");
+        metrics.union(comparisons).sinkTo(KafkaSinks.<EvalMetrics>create(conf, conf.get(JobOptions.TOPIC_EVAL_METRICS),
                         JsonRecordSerializer.Kind.EVAL_METRICS, "main"))
                 .uid("eval-metrics-sink")
                 .name("eval-metrics-sink");
+    }
+
+    private static String tempCheckpointDir() {
+        try {
+            return java.nio.file.Files.createTempDirectory("streamrec-checkpoints-").toUri().toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("no checkpoint.dir configured and no temp directory", e);
+        }
     }
 
     /**
@@ -166,7 +180,8 @@ public final class RecommenderJob {
         c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.getOptional(JobOptions.CHECKPOINT_DIR).ifPresent(d -> c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, d));
+        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                conf.getOptional(JobOptions.CHECKPOINT_DIR).orElseGet(RecommenderJob::tempCheckpointDir));
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, conf.get(JobOptions.CHECKPOINT_INTERVAL));
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
                 exactlyOnce ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);

@@ -161,6 +161,10 @@ public final class JobOptions {
             ConfigOptions.key("eval.emit-every").intType().defaultValue(2000)
                     .withDescription("Emit the running aggregate after this many evaluated events (and at least every second).");
 
+    public static final ConfigOption<Integer> EVAL_COMPARE_WINDOWS =
+            ConfigOptions.key("eval.compare-windows").intType().defaultValue(100)
+                    .withDescription("Champion vs challenger: the paired test uses the last this many common windows.");
+
     // ---------------------------------------------------------------- chaos testing
 
     public static final ConfigOption<Long> CHAOS_FAIL_AFTER =

@@ -6,13 +6,17 @@ import java.util.Map;
 /**
  * A prequential evaluation aggregate (schema {@code eval-metrics} v1) for one model version: either
  * one event-time window ({@code scope = window}) or everything so far ({@code scope = running}).
- * Metric names: {@code HR@10}, {@code NDCG@10}, {@code HR@20}, {@code NDCG@20}, {@code MRR}.
+ * Metric names: {@code HR@10}, {@code NDCG@10}, {@code HR@20}, {@code NDCG@20}, {@code MRR}; a
+ * comparison ({@code scope = comparison}) carries {@code <metric>.diff}, {@code .t}, {@code .p} and
+ * {@code windows}.
  */
 public class EvalMetrics {
     public String model;
     public String modelVersion;
-    /** {@code window} or {@code running}. */
+    /** {@code window}, {@code running} or {@code comparison} (challenger vs champion). */
     public String scope;
+    /** For comparisons: the champion model the differences are taken against; else null. */
+    public String baseline;
     public long windowStart;
     public long windowEnd;
     public long count;

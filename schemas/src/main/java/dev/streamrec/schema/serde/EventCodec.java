@@ -58,6 +58,7 @@ public final class EventCodec {
         this.policy = policy;
         this.mapper =
                 new ObjectMapper()
+                        .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
                         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                         .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
