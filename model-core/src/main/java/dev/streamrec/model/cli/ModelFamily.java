@@ -1,8 +1,11 @@
 package dev.streamrec.model.cli;
 
 import dev.streamrec.model.artifact.ModelArtifact;
+import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.serving.Recommender;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -24,6 +27,16 @@ public interface ModelFamily {
     /** {@code pretrain --model NAME ...}, for families that have a pre-training stage. */
     default int pretrain(String model, CliArgs args) throws Exception {
         throw new UnsupportedOperationException("model " + model + " has no pre-training stage");
+    }
+
+    /**
+     * Continues training the model of {@code current} on a window of recent interactions (the
+     * streaming fine-tuning round: same losses; MISSRec parameter-efficient) and writes the result
+     * as a new artifact with version {@code version} to {@code output}. Families that cannot, say so.
+     */
+    default ModelArtifact fineTune(ModelArtifact current, List<Interaction> window, String version, Path output,
+            CliArgs options) throws Exception {
+        throw new UnsupportedOperationException("model " + current.model() + " has no streaming fine-tuning yet");
     }
 
     /** A serving recommender from a verified artifact on a device ({@code cpu}, {@code cuda:0}). */
