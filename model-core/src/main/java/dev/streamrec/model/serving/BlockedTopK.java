@@ -1,0 +1,105 @@
+package dev.streamrec.model.serving;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+
+import java.util.function.IntPredicate;
+
+/**
+ * Exact top-K over a large catalogue without materialising the whole [batch x catalogue] score
+ * matrix: items are scored block by block ({@link BlockScorer}), each block's best
+ * {@code k + slack} candidates are merged with the running best on the device, and only
+ * [batch x (k + slack)] numbers ever leave it. With {@code slack} at least the number of items a
+ * row may exclude (its history, the padding row), filtering exclusions afterwards stays exact.
+ */
+public final class BlockedTopK {
+
+    /** Scores the catalogue rows [from, to) for the whole batch: (B, to - from). */
+    @FunctionalInterface
+    public interface BlockScorer {
+        NDArray score(int from, int to);
+    }
+
+    /** The candidates of every row, best first: item indices and their scores. */
+    public record Candidates(int[][] indices, float[][] scores) {
+
+        /** The best {@code k} of row {@code b} that are not excluded. */
+        public int[] select(int b, int k, IntPredicate excluded) {
+            int[] out = new int[k];
+            int n = 0;
+            for (int i = 0; i < indices[b].length && n < k; i++) {
+                if (!excluded.test(indices[b][i])) {
+                    out[n++] = indices[b][i];
+                }
+            }
+            return n == k ? out : java.util.Arrays.copyOf(out, n);
+        }
+
+        /** The score of the i-th candidate of row b. */
+        public float score(int b, int item) {
+            for (int i = 0; i < indices[b].length; i++) {
+                if (indices[b][i] == item) {
+                    return scores[b][i];
+                }
+            }
+            return Float.NEGATIVE_INFINITY;
+        }
+    }
+
+    private BlockedTopK() {}
+
+    /**
+     * @param manager where intermediate arrays live (closed by the caller)
+     * @param catalogueSize number of rows to score (padding row included if the scorer has one)
+     * @param depth candidates kept per row: k + the most items a row can exclude
+     * @param blockSize catalogue rows scored per block
+     */
+    public static Candidates topK(NDManager manager, BlockScorer scorer, int catalogueSize, int depth, int blockSize) {
+        NDArray bestValues = null;
+        NDArray bestIndices = null;
+        for (int from = 0; from < catalogueSize; from += blockSize) {
+            int to = Math.min(catalogueSize, from + blockSize);
+            NDArray block = scorer.score(from, to); // (B, to - from)
+            int kk = Math.min(depth, to - from);
+            NDList top = block.topK(kk, 1);
+            NDArray values = top.get(0);
+            NDArray indices = top.get(1).add(from);
+            if (bestValues == null) {
+                bestValues = values;
+                bestIndices = indices;
+            } else {
+                NDArray allValues = bestValues.concat(values, 1);  // (B, <= 2 depth)
+                NDArray allIndices = bestIndices.concat(indices, 1);
+                int keep = (int) Math.min(depth, allValues.getShape().get(1));
+                NDList merged = allValues.topK(keep, 1);
+                bestValues = merged.get(0);
+                bestIndices = allIndices.gather(merged.get(1), 1);
+            }
+        }
+        if (bestValues == null) {
+            return new Candidates(new int[0][], new float[0][]);
+        }
+        int rows = (int) bestValues.getShape().get(0);
+        int cols = (int) bestValues.getShape().get(1);
+        float[] v = bestValues.toFloatArray();
+        long[] ix = bestIndices.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
+        int[][] indices = new int[rows][cols];
+        float[][] scores = new float[rows][cols];
+        for (int b = 0; b < rows; b++) {
+            for (int c = 0; c < cols; c++) {
+                indices[b][c] = (int) ix[b * cols + c];
+                scores[b][c] = v[b * cols + c];
+            }
+        }
+        return new Candidates(indices, scores);
+    }
+
+    /** Convenience for dot-product models: users (B, d) against item rows (N, d). */
+    public static Candidates dotProduct(NDManager manager, NDArray users, NDArray items, int depth, int blockSize) {
+        int n = (int) items.getShape().get(0);
+        return topK(manager, (from, to) -> users.matMul(items.get(new NDIndex(from + ":" + to)).transpose()), n,
+                depth, blockSize);
+    }
+}
