@@ -35,7 +35,9 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -139,8 +141,10 @@ public final class RecommenderJob {
 
         int topK = conf.get(JobOptions.TOP_K);
         int[] cutoffs = topK >= 20 ? new int[] {10, 20} : new int[] {Math.min(10, topK), topK};
-        SingleOutputStreamOperator<EvalMetrics> metrics = scored
-                .keyBy(s -> s.prediction.userId)
+        // Scoring is forward-connected to the keyed user-sequence operator, so its output is still
+        // partitioned by user: reinterpret it as keyed instead of shuffling every prediction again.
+        SingleOutputStreamOperator<EvalMetrics> metrics = DataStreamUtils
+                .reinterpretAsKeyedStream(scored, s -> s.prediction.userId, Types.STRING)
                 .process(new PrequentialEvaluationFunction(conf.get(JobOptions.STATE_TTL)))
                 .uid("prequential-evaluation")
                 .name("prequential-evaluation")
