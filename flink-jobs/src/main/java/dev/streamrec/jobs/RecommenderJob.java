@@ -175,7 +175,7 @@ public final class RecommenderJob {
     /**
      * The runtime settings every deployment of this job shares, as Flink configuration: RocksDB
      * state (incremental checkpoints), checkpointing with the configured interval and mode,
-     * buffer timeout, parallelism, POJO-only types (no silent Kryo fallback), a bounded restart
+     * buffer timeout, parallelism, POJO-only types (no silent Kryo fallback), object reuse, a bounded restart
      * strategy. Pass it to the environment the job runs in.
      */
     public static Configuration runtimeConfiguration(Configuration conf) {
@@ -194,6 +194,9 @@ public final class RecommenderJob {
         c.set(ExecutionOptions.BUFFER_TIMEOUT, conf.get(JobOptions.BUFFER_TIMEOUT));
         c.set(CoreOptions.DEFAULT_PARALLELISM, conf.get(JobOptions.PARALLELISM));
         c.set(PipelineOptions.GENERIC_TYPES, false);
+        // No function mutates its input or keeps a reference to it after emitting: chained
+        // operators may pass records without a defensive copy.
+        c.set(PipelineOptions.OBJECT_REUSE, true);
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofSeconds(1));

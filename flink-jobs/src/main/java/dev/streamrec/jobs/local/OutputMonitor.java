@@ -72,9 +72,8 @@ public final class OutputMonitor implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
                     long now = System.currentTimeMillis();
                     if (r.topic().equals(predictionsTopic)) {
-                        Prediction p = codec.decodePrediction(r.value());
                         // ingest = prediction write time - ingest-to-emit latency
-                        recordLatency(Math.max(0, now - (r.timestamp() - p.latencyMs)));
+                        recordLatency(Math.max(0, now - (r.timestamp() - latencyMs(r.value(), codec))));
                         predictions.incrementAndGet();
                         lastPredictionAt.set(now);
                     } else if (r.topic().equals(deadLettersTopic)) {
@@ -94,6 +93,30 @@ public final class OutputMonitor implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    private static final byte[] LATENCY_FIELD = "\"latencyMs\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    /**
+     * The prediction's latencyMs without decoding the whole prediction (the monitor shares the
+     * machine with the job it measures): the codec writes it as the last field.
+     */
+    static long latencyMs(byte[] json, EventCodec codec) {
+        outer:
+        for (int i = json.length - LATENCY_FIELD.length; i >= 0; i--) {
+            for (int j = 0; j < LATENCY_FIELD.length; j++) {
+                if (json[i + j] != LATENCY_FIELD[j]) {
+                    continue outer;
+                }
+            }
+            long v = 0;
+            for (int k = i + LATENCY_FIELD.length; k < json.length && json[k] >= '0' && json[k] <= '9'; k++) {
+                v = v * 10 + (json[k] - '0');
+            }
+            return v;
+        }
+        Prediction p = codec.decodePrediction(json);
+        return p.latencyMs;
     }
 
     private synchronized void recordLatency(long ms) {
