@@ -1,0 +1,59 @@
+package dev.streamrec.model.backbone;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * One SASRec self-attention layer with pre-LayerNorm residual connections (eq. 5 of the paper uses
+ * LayerNorm + dropout + residual around each sub-layer): x + drop(attn(LN(x))), then
+ * y + drop(ffn(LN(y))), padding positions zeroed. Inputs x (B, T, d) and mask (B, T); output (B, T, d).
+ */
+public final class SasRecLayerBlock extends AbstractBlock {
+
+    private final LayerNorm attentionNorm;
+    private final CausalSelfAttentionBlock attention;
+    private final LayerNorm feedForwardNorm;
+    private final PointWiseFeedForwardBlock feedForward;
+    private final Dropout dropout;
+
+    public SasRecLayerBlock(int dim, int heads, float dropoutRate) {
+        this.attentionNorm = addChildBlock("attentionNorm", LayerNorm.builder().axis(2).build());
+        this.attention = addChildBlock("attention", new CausalSelfAttentionBlock(dim, heads, dropoutRate));
+        this.feedForwardNorm = addChildBlock("feedForwardNorm", LayerNorm.builder().axis(2).build());
+        this.feedForward = addChildBlock("feedForward", new PointWiseFeedForwardBlock(dim, dropoutRate));
+        this.dropout = addChildBlock("dropout", Dropout.builder().optRate(dropoutRate).build());
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.get(0); // (B, T, d)
+        NDArray mask = inputs.get(1); // (B, T)
+        NDArray keep = mask.expandDims(2); // (B, T, 1)
+        NDArray a = attention.forward(ps, new NDList(attentionNorm.forward(ps, new NDList(x), training).head(), mask), training).head();
+        NDArray y = x.add(dropout.forward(ps, new NDList(a), training).head());
+        NDArray f = feedForward.forward(ps, feedForwardNorm.forward(ps, new NDList(y), training), training).head();
+        return new NDList(y.add(dropout.forward(ps, new NDList(f), training).head()).mul(keep));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        attentionNorm.initialize(manager, dataType, inputShapes[0]);
+        attention.initialize(manager, dataType, inputShapes);
+        feedForwardNorm.initialize(manager, dataType, inputShapes[0]);
+        feedForward.initialize(manager, dataType, inputShapes[0]);
+        dropout.initialize(manager, dataType, inputShapes[0]);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.streamrec.model.kdsr;
+
+import dev.streamrec.model.data.ItemIndex;
+import dev.streamrec.model.metrics.TopK;
+import dev.streamrec.model.serving.RecommendRequest;
+import dev.streamrec.model.serving.Recommender;
+import dev.streamrec.model.serving.ScoredItem;
+import dev.streamrec.model.train.BatchScorer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@link Recommender} over any {@link BatchScorer}: maps the requests' item ids to indices
+ * (unknown ids are skipped), scores the whole batch in one call (one forward pass for the sequence
+ * models), and selects each request's top-K, optionally without its history items. Closing
+ * releases the scorer's native resources.
+ */
+public final class TopKRecommender implements Recommender {
+
+    private final String name;
+    private final String version;
+    private final ItemIndex items;
+    private final BatchScorer scorer;
+    private final AutoCloseable resources;
+
+    public TopKRecommender(String name, String version, ItemIndex items, BatchScorer scorer, AutoCloseable resources) {
+        this.name = name;
+        this.version = version;
+        this.items = items;
+        this.scorer = scorer;
+        this.resources = resources;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String version() {
+        return version;
+    }
+
+    @Override
+    public List<List<ScoredItem>> recommend(List<RecommendRequest> batch) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        int[][] histories = new int[batch.size()][];
+        for (int r = 0; r < batch.size(); r++) {
+            histories[r] = indices(batch.get(r).history());
+        }
+        float[][] scores = scorer.score(histories);
+        List<List<ScoredItem>> out = new ArrayList<>(batch.size());
+        for (int r = 0; r < batch.size(); r++) {
+            RecommendRequest req = batch.get(r);
+            boolean[] excluded = null;
+            if (req.excludeHistory()) {
+                excluded = new boolean[scores[r].length];
+                for (int i : histories[r]) {
+                    excluded[i] = true;
+                }
+            }
+            int[] top = TopK.select(scores[r], req.k(), excluded, 1);
+            List<ScoredItem> items = new ArrayList<>(top.length);
+            for (int i : top) {
+                items.add(new ScoredItem(this.items.idAt(i), scores[r][i]));
+            }
+            out.add(items);
+        }
+        return out;
+    }
+
+    private int[] indices(List<String> history) {
+        int[] idx = new int[history.size()];
+        int n = 0;
+        for (String id : history) {
+            int i = items.indexOf(id);
+            if (i > 0) {
+                idx[n++] = i;
+            }
+        }
+        return java.util.Arrays.copyOf(idx, n);
+    }
+
+    @Override
+    public void close() {
+        try {
+            resources.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot release " + name, e);
+        }
+    }
+}
