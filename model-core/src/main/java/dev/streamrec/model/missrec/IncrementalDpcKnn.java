@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -48,6 +49,7 @@ public final class IncrementalDpcKnn implements AutoCloseable {
             tokens = fresh;
             d2 = DpcKnn.scaledSquaredDistances(fresh.expandDims(0)).squeeze(0);
             d2.attach(manager);
+            NDScope.unregister(tokens, d2); // cached state outlives the caller's scope
         } else {
             long dim = fresh.getShape().get(1);
             NDArray cross = squared(fresh, tokens).div(dim); // (M, n)
@@ -78,13 +80,12 @@ public final class IncrementalDpcKnn implements AutoCloseable {
     private void replace(NDArray all, NDArray grown) {
         all.attach(manager);
         grown.attach(manager);
+        NDScope.unregister(all, grown); // cached state outlives the caller's scope
         NDArray oldTokens = tokens;
         NDArray oldD2 = d2;
         tokens = all;
         d2 = grown;
-        if (oldTokens != all) {
-            oldTokens.close();
-        }
+        oldTokens.close();
         oldD2.close();
     }
 
