@@ -1,7 +1,10 @@
 package dev.streamrec.model.missrec;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
@@ -33,8 +36,8 @@ public final class GlobalInterests implements AutoCloseable {
     public static GlobalInterests fit(List<NDArray> modalityTokens, float ratio, long seed) {
         NDManager manager = modalityTokens.get(0).getManager();
         int items = (int) modalityTokens.get(0).getShape().get(0) - 1;
-        NDArray all = ai.djl.ndarray.NDArrays.concat(
-                new ai.djl.ndarray.NDList(modalityTokens.stream().map(t -> t.get("1:")).toArray(NDArray[]::new)));
+        NDArray all = NDArrays.concat(
+                new NDList(modalityTokens.stream().map(t -> t.get("1:")).toArray(NDArray[]::new)));
         int c = (int) Math.ceil(ratio * all.getShape().get(0));
         NDArray fitted = new MiniBatchKMeans(c, 2048, 5, 1e-5f, seed).fit(all);
         int[] labels = MiniBatchKMeans.nearest(all, fitted);
@@ -45,8 +48,8 @@ public final class GlobalInterests implements AutoCloseable {
             }
         }
         long d = fitted.getShape().get(1);
-        NDArray withPad = ai.djl.ndarray.NDArrays.concat(
-                new ai.djl.ndarray.NDList(manager.zeros(new Shape(1, d)), fitted));
+        NDArray withPad = NDArrays.concat(
+                new NDList(manager.zeros(new Shape(1, d)), fitted));
         return new GlobalInterests(table, withPad);
     }
 
@@ -100,7 +103,7 @@ public final class GlobalInterests implements AutoCloseable {
                 mask[b * k + j] = 1f;
             }
         }
-        NDArray index = manager.create(idx, new Shape(items.length, k)).toType(ai.djl.ndarray.types.DataType.INT64, false);
+        NDArray index = manager.create(idx, new Shape(items.length, k)).toType(DataType.INT64, false);
         NDArray vectors = Embedding.embedding(index, centroids, SparseFormat.DENSE).singletonOrThrow(); // (B, K, D)
         return new Interests(vectors, manager.create(mask, new Shape(items.length, k)), null);
     }

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
@@ -71,7 +73,7 @@ final class ItemTokenizer {
     /** Replaces an existing item's raw features. */
     void replaceItem(int item, List<float[]> rows) {
         for (int mod = 0; mod < features.size(); mod++) {
-            features.get(mod).set(new ai.djl.ndarray.index.NDIndex(item), features.get(mod).getManager()
+            features.get(mod).set(new NDIndex(item), features.get(mod).getManager()
                     .create(rows.get(mod)));
         }
     }
@@ -118,7 +120,7 @@ final class ItemTokenizer {
         }
         x = x.add(positions.get(":" + t).expandDims(0));
         if (ids != null) {
-            NDArray known = idItems.gt(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).expandDims(2);
+            NDArray known = idItems.gt(0).toType(DataType.FLOAT32, false).expandDims(2);
             x = x.add(Embedding.embedding(idItems, ids, SparseFormat.DENSE).singletonOrThrow().mul(known));
         }
         return Dropout.dropout(norm.forward(x), config.dropout(), training).singletonOrThrow();

@@ -2,6 +2,7 @@ package dev.streamrec.model.missrec;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import java.util.Random;
@@ -72,7 +73,7 @@ public final class MiniBatchKMeans {
     public static int[] nearest(NDArray tokens, NDArray centroids) {
         NDArray cross = tokens.matMul(centroids.transpose()); // (N, C)
         NDArray cNorm = centroids.square().sum(new int[] {1}).expandDims(0); // (1, C)
-        return cNorm.sub(cross.mul(2f)).argMin(1).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray();
+        return cNorm.sub(cross.mul(2f)).argMin(1).toType(DataType.INT32, false).toIntArray();
     }
 
     private static float update(float[] centroids, long[] seen, float[] batch, int[] labels, int d) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamrec.model.artifact.ArtifactWriter;
 import dev.streamrec.model.artifact.ModelArtifact;
@@ -42,7 +43,7 @@ public final class MissRecArtifacts {
             throws IOException {
         ObjectNode config = ArtifactWriter.newConfig(MODEL, MODEL + "-" + System.currentTimeMillis());
         model.config().writeTo((ObjectNode) config.get("hyperParameters"));
-        config.set("run", new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(run));
+        config.set("run", new ObjectMapper().valueToTree(run));
         ArtifactWriter w = new ArtifactWriter(dir);
         try {
             w.config(config).items(items);

@@ -2,7 +2,6 @@ package dev.streamrec.model.missrec;
 
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.cli.ModelFamily;
@@ -94,6 +93,7 @@ public final class MissRecFamily implements ModelFamily {
             run.put("seconds", r.seconds());
             run.put("valid", evaluate(m::scoreAll, p.split.validation, s.evalBatch()).asMap());
             run.put("test", evaluate(m::scoreAll, p.split.test, s.evalBatch()).asMap());
+            run.put("testExcludingHistory", evaluateExcluding(m::scoreAll, p.split.test, s.evalBatch()).asMap());
             if (p.split.coldStart) {
                 int n = p.data.items().size();
                 run.put("testPopularity", evaluate(Baselines.popularity(p.split.train, n), p.split.test, s.evalBatch()).asMap());
@@ -124,6 +124,7 @@ public final class MissRecFamily implements ModelFamily {
         try (MissRecModel m = MissRecArtifacts.read(artifact, device(args))) {
             run.put("valid", evaluate(m::scoreAll, sp.validation, 256).asMap());
             run.put("test", evaluate(m::scoreAll, sp.test, 256).asMap());
+            run.put("testExcludingHistory", evaluateExcluding(m::scoreAll, sp.test, 256).asMap());
         }
         report(args, run);
         return 0;
@@ -217,6 +218,11 @@ public final class MissRecFamily implements ModelFamily {
 
     private static MetricAccumulator evaluate(BatchScorer scorer, List<LeaveOneOutSplit.Case> cases, int batch) {
         return new FullRankingEvaluator(batch, false, CUTOFFS).evaluate(scorer, cases);
+    }
+
+    /** The same metrics with the user's history items removed from the ranking (a second protocol). */
+    private static MetricAccumulator evaluateExcluding(BatchScorer scorer, List<LeaveOneOutSplit.Case> cases, int batch) {
+        return new FullRankingEvaluator(batch, true, CUTOFFS).evaluate(scorer, cases);
     }
 
     /** One JSON object with --json, else a metrics table. */

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -177,7 +178,7 @@ public final class MissRecModel implements AutoCloseable {
         NDList vectors = catalogue != null ? catalogue : catalogueVectors();
         NDArray scores = fuse(user, vectors).div(config.tau());
         NDArray pad = manager.zeros(new Shape(1, scores.getShape().get(1)));
-        pad.set(new ai.djl.ndarray.index.NDIndex("0, 0"), PAD_LOGIT);
+        pad.set(new NDIndex("0, 0"), PAD_LOGIT);
         return scores.add(pad);
     }
 
