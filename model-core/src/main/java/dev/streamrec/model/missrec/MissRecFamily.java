@@ -90,6 +90,7 @@ public final class MissRecFamily implements ModelFamily {
             MissRecTrainer.Result r = MissRecTrainer.fineTune(m, p.split.train, p.split.validation, s);
             run.put("bestEpoch", r.bestEpoch());
             run.put("epochs", r.epochs().size());
+            run.put("epochLog", r.epochs());
             run.put("seconds", r.seconds());
             run.put("valid", evaluate(m::scoreAll, p.split.validation, s.evalBatch()).asMap());
             run.put("test", evaluate(m::scoreAll, p.split.test, s.evalBatch()).asMap());

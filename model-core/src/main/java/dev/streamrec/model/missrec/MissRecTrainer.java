@@ -151,6 +151,10 @@ public final class MissRecTrainer {
                 bar.finish(String.format(Locale.ROOT, "loss %.4f valid NDCG@10 %.4f", sum / n, ndcg));
             }
             log.add(new Epoch(epoch, sum / Math.max(1, n), ndcg, (System.nanoTime() - t0) / 1e9));
+            if (s.progress()) {
+                System.err.printf(Locale.ROOT, "epoch %d: loss %.4f, valid NDCG@10 %.4f, %.1f s%n",
+                        epoch, sum / Math.max(1, n), ndcg, (System.nanoTime() - t0) / 1e9);
+            }
             if (stopping.record(epoch, ndcg)) {
                 best = snapshot(model.params());
             }
