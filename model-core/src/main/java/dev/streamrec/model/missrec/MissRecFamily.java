@@ -200,7 +200,8 @@ public final class MissRecFamily implements ModelFamily {
     private static MissRecTrainer.Settings settings(CliArgs args, int epochs, int batch) {
         return new MissRecTrainer.Settings(args.getInt("epochs", epochs), args.getInt("batch", batch),
                 (float) args.getDouble("lr", 1e-3), args.getInt("patience", 5), args.getInt("rows-per-epoch", 0),
-                args.getLong("seed", 42), args.getInt("eval-batch", 256), !args.getBoolean("quiet", false));
+                args.getLong("seed", 42), args.getInt("eval-batch", 256), !args.getBoolean("quiet", false),
+                (float) args.getDouble("clip", 5.0));
     }
 
     private static Device device(CliArgs args) {

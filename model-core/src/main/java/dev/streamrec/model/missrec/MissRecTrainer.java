@@ -31,7 +31,7 @@ public final class MissRecTrainer {
 
     /** Loop settings (not model hyper-parameters). */
     public record Settings(int epochs, int batchSize, float lr, int patience, int rowsPerEpoch, long seed,
-            int evalBatch, boolean progress) {}
+            int evalBatch, boolean progress, float clipNorm) {}
 
     /** One epoch's log line. */
     public record Epoch(int epoch, double loss, double validNdcg10, double seconds) {}
@@ -58,6 +58,7 @@ public final class MissRecTrainer {
             ProgressBar bar = s.progress() ? new ProgressBar("pretrain epoch " + epoch, batches(order, s)) : null;
             double sum = 0;
             int n = 0;
+            int skipped = 0;
             for (int from = 0; from < order.length; from += s.batchSize()) {
                 int b = Math.min(s.batchSize(), order.length - from);
                 int[][] histories = new int[b][];
@@ -69,7 +70,12 @@ public final class MissRecTrainer {
                     targets[i] = rows.target(order[from + i]);
                     views[i] = itemDrop ? TrainingExamples.itemDrop(histories[i], c.itemDropProb(), random) : histories[i];
                 }
-                sum += pretrainStep(model, adam, histories, views, targets, !itemDrop);
+                double loss = pretrainStep(model, adam, histories, views, targets, !itemDrop, s.clipNorm());
+                if (Double.isNaN(loss)) {
+                    skipped++;
+                    continue;
+                }
+                sum += loss;
                 n++;
                 if (bar != null) {
                     bar.update(n, String.format(Locale.ROOT, "loss %.4f", sum / n));
@@ -78,14 +84,15 @@ public final class MissRecTrainer {
             if (bar != null) {
                 bar.finish(String.format(Locale.ROOT, "loss %.4f", sum / n));
             }
+            warnSkipped(skipped, epoch);
             losses.add(sum / Math.max(1, n));
         }
         adam.close();
         return losses;
     }
 
-    private static double pretrainStep(
-            MissRecModel model, Adam adam, int[][] histories, int[][] views, int[] targets, boolean featureDrop) {
+    private static double pretrainStep(MissRecModel model, Adam adam, int[][] histories, int[][] views, int[] targets,
+            boolean featureDrop, float clipNorm) {
         MissRecConfig c = model.config();
         float value;
         try (NDScope scope = new NDScope()) {
@@ -101,7 +108,10 @@ public final class MissRecTrainer {
             gc.backward(loss);
             value = loss.getFloat();
             }
-            adam.step();
+            if (!Float.isFinite(value) || !adam.step(clipNorm)) {
+                adam.skip();
+                value = Float.NaN;
+            }
         }
         return value;
     }
@@ -130,6 +140,7 @@ public final class MissRecTrainer {
             ProgressBar bar = s.progress() ? new ProgressBar("epoch " + epoch, batches(order, s)) : null;
             double sum = 0;
             int n = 0;
+            int skipped = 0;
             for (int from = 0; from < order.length; from += s.batchSize()) {
                 int b = Math.min(s.batchSize(), order.length - from);
                 int[][] histories = new int[b][];
@@ -138,12 +149,18 @@ public final class MissRecTrainer {
                     histories[i] = rows.history(order[from + i]);
                     targets[i] = rows.target(order[from + i]);
                 }
-                sum += fineTuneStep(model, adam, histories, targets);
+                double loss = fineTuneStep(model, adam, histories, targets, s.clipNorm());
+                if (Double.isNaN(loss)) {
+                    skipped++;
+                    continue;
+                }
+                sum += loss;
                 n++;
                 if (bar != null) {
                     bar.update(n, String.format(Locale.ROOT, "loss %.4f", sum / n));
                 }
             }
+            warnSkipped(skipped, epoch);
             model.freezeCatalogue();
             MetricAccumulator valid = evaluator.evaluate(model::scoreAll, validation);
             double ndcg = valid.ndcg(10);
@@ -170,7 +187,7 @@ public final class MissRecTrainer {
     }
 
     /** One fine-tuning step; returns the loss. */
-    static double fineTuneStep(MissRecModel model, Adam adam, int[][] histories, int[] targets) {
+    static double fineTuneStep(MissRecModel model, Adam adam, int[][] histories, int[] targets, float clipNorm) {
         MissRecConfig c = model.config();
         float value;
         try (NDScope scope = new NDScope()) {
@@ -184,9 +201,18 @@ public final class MissRecTrainer {
             gc.backward(loss);
             value = loss.getFloat();
             }
-            adam.step();
+            if (!Float.isFinite(value) || !adam.step(clipNorm)) {
+                adam.skip();
+                value = Float.NaN;
+            }
         }
         return value;
+    }
+
+    private static void warnSkipped(int skipped, int epoch) {
+        if (skipped > 0) {
+            System.err.printf(Locale.ROOT, "epoch %d: %d steps skipped (non-finite loss or gradient)%n", epoch, skipped);
+        }
     }
 
     /** Cross-entropy of a square logit matrix whose diagonal holds the positives. */

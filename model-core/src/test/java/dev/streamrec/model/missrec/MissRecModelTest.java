@@ -81,7 +81,7 @@ class MissRecModelTest {
                 valid.add(new LeaveOneOutSplit.Case(u, Arrays.copyOf(s, s.length - 1), s[s.length - 1]));
             }
             MissRecTrainer.Result r = MissRecTrainer.fineTune(m, train, valid,
-                    new MissRecTrainer.Settings(4, 32, 5e-3f, 10, 0, 11L, 64, false));
+                    new MissRecTrainer.Settings(4, 32, 5e-3f, 10, 0, 11L, 64, false, 5f));
             List<MissRecTrainer.Epoch> epochs = r.epochs();
             assertTrue(epochs.get(epochs.size() - 1).loss() < epochs.get(0).loss(), "loss falls: " + epochs);
             Map<String, float[]> after = MissRecTrainer.snapshot(m.params());
@@ -104,7 +104,7 @@ class MissRecModelTest {
         try (MissRecModel m = model(SyntheticData.config(MissRecConfig.Mode.INDUCTIVE,
                 MissRecConfig.InterestMethod.DPC_KNN), data)) {
             List<Double> losses = MissRecTrainer.pretrain(m, data.sequences,
-                    new MissRecTrainer.Settings(4, 64, 5e-3f, 10, 0, 13L, 64, false));
+                    new MissRecTrainer.Settings(4, 64, 5e-3f, 10, 0, 13L, 64, false, 5f));
             assertTrue(losses.get(losses.size() - 1) < losses.get(0), "loss falls: " + losses);
         }
     }
