@@ -1,32 +1,252 @@
 package dev.streamrec.model.missrec;
 
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.cli.ModelFamily;
+import dev.streamrec.model.data.Interaction;
+import dev.streamrec.model.data.InteractionReader;
+import dev.streamrec.model.data.LeaveOneOutSplit;
+import dev.streamrec.model.data.ModalityFeatures;
+import dev.streamrec.model.data.MovieLens;
+import dev.streamrec.model.data.SequenceDataset;
+import dev.streamrec.model.metrics.MetricAccumulator;
 import dev.streamrec.model.serving.Recommender;
+import dev.streamrec.model.train.BatchScorer;
+import dev.streamrec.model.train.FullRankingEvaluator;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
-/** PLACEHOLDER: the missrec model family; not implemented yet. */
+/**
+ * The MISSRec family ({@code --model missrec}): {@code pretrain} (contrastive, inductive, on the
+ * training part of the split), {@code train} (fine-tuning, parameter-efficient when started from
+ * {@code --pretrained}), {@code evaluate} and serving. Data: {@code --data ratings.csv} or the bundled
+ * MovieLens; features: {@code --features a.tsv.gz,b.tsv.gz} (modality = file name before the first dot).
+ */
 public final class MissRecFamily implements ModelFamily {
+
+    static final int[] CUTOFFS = {10, 20};
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        // 2 cores shared with other work: cap libtorch unless the launcher chose otherwise
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "2");
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+    }
 
     @Override
     public Set<String> models() {
-        return Set.of("missrec");
+        return Set.of(MissRecArtifacts.MODEL);
     }
 
     @Override
-    public int train(String model, CliArgs args) {
-        throw new UnsupportedOperationException("missrec training is not implemented yet");
+    public int pretrain(String model, CliArgs args) throws Exception {
+        Prepared p = prepare(args, MissRecConfig.Mode.INDUCTIVE, null);
+        MissRecTrainer.Settings s = settings(args, 5, 512);
+        long t0 = System.nanoTime();
+        List<Double> losses;
+        Map<String, Object> run = runInfo(args, "pretrain");
+        try (MissRecModel m = MissRecModel.create(p.config, p.features, device(args))) {
+            losses = MissRecTrainer.pretrain(m, p.split.train, s);
+            m.freezeCatalogue();
+            MetricAccumulator valid = evaluate(m::scoreAll, p.split.validation, s.evalBatch());
+            run.put("losses", losses);
+            run.put("zeroShotValid", valid.asMap());
+            run.put("seconds", (System.nanoTime() - t0) / 1e9);
+            ModelArtifact a = MissRecArtifacts.write(Path.of(args.require("output")), m, p.data.items(), run);
+            run.put("artifact", a.dir().toString());
+        }
+        report(args, run);
+        return 0;
     }
 
     @Override
-    public int evaluate(ModelArtifact artifact, CliArgs args) {
-        throw new UnsupportedOperationException("missrec evaluation is not implemented yet");
+    public int train(String model, CliArgs args) throws Exception {
+        ModelArtifact pretrained = args.has("pretrained") ? ModelArtifact.load(Path.of(args.require("pretrained"))) : null;
+        Prepared p = prepare(args, MissRecConfig.parseEnum(MissRecConfig.Mode.class, args.get("mode", "transductive")),
+                pretrained == null ? null : MissRecArtifacts.config(pretrained));
+        MissRecTrainer.Settings s = settings(args, 30, 256);
+        Map<String, Object> run = runInfo(args, "finetune");
+        try (MissRecModel m = MissRecModel.create(p.config, p.features, device(args))) {
+            if (pretrained != null) {
+                MissRecArtifacts.loadPretrained(m, pretrained);
+                if (args.getBoolean("freeze", true)) {
+                    m.freezeTransformer();
+                }
+                run.put("pretrained", pretrained.dir().toString());
+            }
+            run.put("trainableParameters", m.params().count(true));
+            run.put("parameters", m.params().count(false));
+            MissRecTrainer.Result r = MissRecTrainer.fineTune(m, p.split.train, p.split.validation, s);
+            run.put("bestEpoch", r.bestEpoch());
+            run.put("epochs", r.epochs().size());
+            run.put("epochLog", r.epochs());
+            run.put("seconds", r.seconds());
+            run.put("valid", evaluate(m::scoreAll, p.split.validation, s.evalBatch()).asMap());
+            run.put("test", evaluate(m::scoreAll, p.split.test, s.evalBatch()).asMap());
+            run.put("testExcludingHistory", evaluateExcluding(m::scoreAll, p.split.test, s.evalBatch()).asMap());
+            if (p.split.coldStart) {
+                int n = p.data.items().size();
+                run.put("testPopularity", evaluate(Baselines.popularity(p.split.train, n), p.split.test, s.evalBatch()).asMap());
+                run.put("testRandom", evaluate(Baselines.random(n, s.seed()), p.split.test, s.evalBatch()).asMap());
+                run.put("heldOutItems", p.split.heldOut);
+            }
+            run.put("testCases", p.split.test.size());
+            ModelArtifact a = MissRecArtifacts.write(Path.of(args.require("output")), m, p.data.items(), run);
+            run.put("artifact", a.dir().toString());
+        }
+        report(args, run);
+        return 0;
     }
 
     @Override
-    public Recommender loadRecommender(ModelArtifact artifact, String device) {
-        throw new UnsupportedOperationException("missrec serving is not implemented yet");
+    public int evaluate(ModelArtifact artifact, CliArgs args) throws Exception {
+        MissRecConfig c = MissRecArtifacts.config(artifact);
+        String split = artifact.config().path("run").path("split").asText("loo");
+        CliArgs withSplit = CliArgs.parse(List.of("--split", split, "--seed",
+                artifact.config().path("run").path("seed").asText("42")));
+        SequenceDataset data = SequenceDataset.of(interactions(args), artifact.items());
+        Split sp = Split.of(data, withSplit);
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("model", MissRecArtifacts.MODEL);
+        run.put("artifact", artifact.dir().toString());
+        run.put("mode", c.mode().name().toLowerCase(Locale.ROOT));
+        run.put("split", split);
+        try (MissRecModel m = MissRecArtifacts.read(artifact, device(args))) {
+            run.put("valid", evaluate(m::scoreAll, sp.validation, 256).asMap());
+            run.put("test", evaluate(m::scoreAll, sp.test, 256).asMap());
+            run.put("testExcludingHistory", evaluateExcluding(m::scoreAll, sp.test, 256).asMap());
+        }
+        report(args, run);
+        return 0;
+    }
+
+    @Override
+    public Recommender loadRecommender(ModelArtifact artifact, String device) throws Exception {
+        MissRecModel m = MissRecArtifacts.read(artifact, Device.fromName(device));
+        return new MissRecRecommender(m, artifact.items(), artifact.version());
+    }
+
+    /** The data, split, features and config of a run. */
+    private record Prepared(SequenceDataset data, Split split, List<float[][]> features, MissRecConfig config) {}
+
+    /** Train/validation/test of either protocol. */
+    private record Split(List<int[]> train, List<LeaveOneOutSplit.Case> validation, List<LeaveOneOutSplit.Case> test,
+            boolean coldStart, List<Integer> heldOut) {
+        static Split of(SequenceDataset data, CliArgs args) {
+            String kind = args.get("split", "loo");
+            if (kind.equals("loo")) {
+                LeaveOneOutSplit s = new LeaveOneOutSplit(data);
+                return new Split(s.train(), s.validation(), s.test(), false, List.of());
+            }
+            if (kind.equals("cold-start")) {
+                ColdStartSplit s = new ColdStartSplit(data, args.getDouble("cold-fraction", 0.1), args.getLong("seed", 42));
+                return new Split(s.train(), s.validation(), s.test(), true, s.heldOut().stream().sorted().toList());
+            }
+            throw new IllegalArgumentException("--split must be loo or cold-start, not " + kind);
+        }
+    }
+
+    private static Prepared prepare(CliArgs args, MissRecConfig.Mode mode, MissRecConfig pretrained) throws IOException {
+        SequenceDataset data = SequenceDataset.of(interactions(args));
+        Split split = Split.of(data, args);
+        List<String> files = args.getList("features");
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("--features a.tsv.gz,b.tsv.gz is required");
+        }
+        List<String> names = new ArrayList<>();
+        List<Integer> dims = new ArrayList<>();
+        List<float[][]> tables = new ArrayList<>();
+        for (String f : files) {
+            ModalityFeatures mf = ModalityFeatures.read(Path.of(f));
+            names.add(mf.name());
+            dims.add(mf.dim());
+            tables.add(mf.alignedTo(data.items()));
+        }
+        MissRecConfig base = pretrained != null ? pretrained : MissRecConfig.defaults(names, dims);
+        MissRecConfig c = new MissRecConfig(mode,
+                MissRecConfig.parseEnum(MissRecConfig.InterestMethod.class, args.get("interest", name(base.interest()))),
+                MissRecConfig.parseEnum(MissRecConfig.Fusion.class, args.get("fusion", name(base.fusion()))),
+                MissRecConfig.parseEnum(MissRecConfig.Regularizer.class, args.get("regularizer", name(base.regularizer()))),
+                names, dims, args.getInt("hidden", base.hidden()), args.getInt("heads", base.heads()),
+                args.getInt("ffn", base.ffn()), base.encoderLayers(), base.decoderLayers(),
+                (float) args.getDouble("dropout", base.dropout()), args.getInt("max-len", base.maxLen()),
+                (float) args.getDouble("tau", base.tau()), (float) args.getDouble("lambda", base.lambda()),
+                (float) args.getDouble("gamma", base.gamma()),
+                (float) args.getDouble("interest-ratio", base.interestRatio()),
+                (float) args.getDouble("knn-ratio", base.knnRatio()),
+                (float) args.getDouble("kmeans-ratio", base.kmeansRatio()), base.itemDropProb(), base.featureDropProb());
+        return new Prepared(data, split, tables, c);
+    }
+
+    private static String name(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static List<Interaction> interactions(CliArgs args) throws IOException {
+        return args.has("data") ? InteractionReader.read(Path.of(args.require("data"))) : MovieLens.bundled().interactions();
+    }
+
+    private static MissRecTrainer.Settings settings(CliArgs args, int epochs, int batch) {
+        return new MissRecTrainer.Settings(args.getInt("epochs", epochs), args.getInt("batch", batch),
+                (float) args.getDouble("lr", 1e-3), args.getInt("patience", 5), args.getInt("rows-per-epoch", 0),
+                args.getLong("seed", 42), args.getInt("eval-batch", 256), !args.getBoolean("quiet", false),
+                (float) args.getDouble("clip", 5.0));
+    }
+
+    private static Device device(CliArgs args) {
+        return Device.fromName(args.get("device", "cpu"));
+    }
+
+    private static Map<String, Object> runInfo(CliArgs args, String stage) {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("model", MissRecArtifacts.MODEL);
+        run.put("stage", stage);
+        run.put("split", args.get("split", "loo"));
+        run.put("seed", args.getLong("seed", 42));
+        run.put("options", new LinkedHashMap<>(args.options()));
+        return run;
+    }
+
+    private static MetricAccumulator evaluate(BatchScorer scorer, List<LeaveOneOutSplit.Case> cases, int batch) {
+        return new FullRankingEvaluator(batch, false, CUTOFFS).evaluate(scorer, cases);
+    }
+
+    /** The same metrics with the user's history items removed from the ranking (a second protocol). */
+    private static MetricAccumulator evaluateExcluding(BatchScorer scorer, List<LeaveOneOutSplit.Case> cases, int batch) {
+        return new FullRankingEvaluator(batch, true, CUTOFFS).evaluate(scorer, cases);
+    }
+
+    /** One JSON object with --json, else a metrics table. */
+    private static void report(CliArgs args, Map<String, Object> run) throws IOException {
+        if (args.getBoolean("json", false)) {
+            Map<String, Object> printable = new LinkedHashMap<>(run);
+            printable.remove("heldOutItems");
+            System.out.println(JSON.writeValueAsString(printable));
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%-16s %-10s %s%n", "split", "metric", "value");
+        for (Map.Entry<String, Object> e : run.entrySet()) {
+            if (e.getValue() instanceof Map<?, ?> metrics && !e.getKey().equals("options")) {
+                for (Map.Entry<?, ?> m : metrics.entrySet()) {
+                    System.out.printf(Locale.ROOT, "%-16s %-10s %.4f%n", e.getKey(), m.getKey(), (Double) m.getValue());
+                }
+            }
+        }
+        for (String key : List.of("bestEpoch", "epochs", "seconds", "trainableParameters", "parameters", "testCases", "artifact")) {
+            if (run.containsKey(key)) {
+                System.out.printf(Locale.ROOT, "%-27s %s%n", key, run.get(key));
+            }
+        }
     }
 }

@@ -1,0 +1,343 @@
+package dev.streamrec.model.missrec;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * MISSRec (Wang et al., MM'23): item tokens from modality adapters, interests discovered from the
+ * tokens (per-sequence DPC-KNN or global k-means), a Transformer encoder over the interest sequence
+ * (no positions), an interest-aware decoder whose queries are the item tokens with positions, the
+ * user vector read at the last valid position and L2-normalised, and dynamic-fusion scoring over
+ * the modalities (plus the ID view when transductive). Model math only: no I/O.
+ */
+public final class MissRecModel implements AutoCloseable {
+
+    /** Logit added to the padding column so that it never wins a softmax. */
+    private static final float PAD_LOGIT = -1e9f;
+
+    /** What one forward pass gives: unit user vectors (B, D) and the encoded interests (B, K, D). */
+    public record Output(NDArray user, NDArray interests, NDArray interestMask) {}
+
+    private final MissRecConfig config;
+    private final NDManager manager;
+    private final Parameters params;
+    private final ItemTokenizer tokenizer;
+    private final List<EncoderLayer> encoder = new ArrayList<>();
+    private final Norm encoderNorm;
+    private final List<DecoderLayer> decoder = new ArrayList<>();
+    private final Norm decoderNorm;
+    private final NDArray alpha;
+    private GlobalInterests global;
+    private NDList catalogue; // cached scoring vectors (serving / evaluation)
+
+    private MissRecModel(MissRecConfig c, NDManager manager, List<NDArray> features) {
+        this.config = c;
+        this.manager = manager;
+        this.params = new Parameters(manager);
+        int numItems = (int) features.get(0).getShape().get(0) - 1;
+        this.tokenizer = new ItemTokenizer(params, c, numItems, features);
+        for (int l = 0; l < c.encoderLayers(); l++) {
+            encoder.add(new EncoderLayer(params, "encoder." + l, c));
+        }
+        this.encoderNorm = new Norm(params, "encoder.norm", c.hidden());
+        for (int l = 0; l < c.decoderLayers(); l++) {
+            decoder.add(new DecoderLayer(params, "decoder." + l, c));
+        }
+        this.decoderNorm = new Norm(params, "decoder.norm", c.hidden());
+        this.alpha = c.fusion() == MissRecConfig.Fusion.PER_ITEM
+                ? params.zeros("alpha", new Shape(numItems + 1))
+                : params.zeros("alpha", new Shape(1));
+    }
+
+    /**
+     * A freshly initialised model on a device.
+     *
+     * @param features per modality a [N+1][f_m] table aligned to the item index (row 0 = padding)
+     */
+    public static MissRecModel create(MissRecConfig c, List<float[][]> features, Device device) {
+        if (features.size() != c.numModalities()) {
+            throw new IllegalArgumentException("expected " + c.numModalities() + " feature tables");
+        }
+        NDManager manager = NDManager.newBaseManager(device);
+        List<NDArray> tables = new ArrayList<>();
+        for (int mod = 0; mod < features.size(); mod++) {
+            float[][] t = features.get(mod);
+            if (t[0].length != c.modalityDims().get(mod)) {
+                throw new IllegalArgumentException("modality " + c.modalities().get(mod) + " has dimension "
+                        + t[0].length + ", config says " + c.modalityDims().get(mod));
+            }
+            tables.add(manager.create(t));
+        }
+        return new MissRecModel(c, manager, tables);
+    }
+
+    public MissRecConfig config() {
+        return config;
+    }
+
+    public Parameters params() {
+        return params;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public int numItems() {
+        return tokenizer.numItems();
+    }
+
+    List<NDArray> features() {
+        return tokenizer.features();
+    }
+
+    GlobalInterests globalInterests() {
+        return global;
+    }
+
+    void setGlobalInterests(GlobalInterests g) {
+        if (global != null && global != g) {
+            global.close();
+        }
+        global = g;
+    }
+
+    /**
+     * Parameter-efficient transfer (code: finetune.py): freezes the positions and the whole
+     * Transformer (encoder and decoder); adapters, the token LayerNorm, α and IDs keep training.
+     */
+    public void freezeTransformer() {
+        params.freeze(n -> n.equals("pos") || n.startsWith("encoder.") || n.startsWith("decoder."));
+    }
+
+    /** Re-runs the global k-means over the current adapters' tokens (k-means mode; once per epoch). */
+    public void refreshGlobalInterests(long seed) {
+        if (config.interest() != MissRecConfig.InterestMethod.KMEANS) {
+            return;
+        }
+        try (NDScope scope = new NDScope()) {
+            List<NDArray> tokens = tokenizer.catalogueTokens();
+            GlobalInterests g = GlobalInterests.fit(tokens, config.kmeansRatio(), seed);
+            NDScope.unregister(g.centroids());
+            setGlobalInterests(g);
+        }
+    }
+
+    /** The forward pass: user vectors and encoded interests for a batch. */
+    public Output forward(SequenceBatch batch, boolean training, boolean featureDrop) {
+        NDManager m = manager;
+        NDArray items = batch.items(m, Integer.MAX_VALUE);
+        NDArray mask = batch.mask(m);
+        List<NDArray> tokens = tokenizer.modalityTokens(items, featureDrop); // M x (B, T, D)
+        Interests interests = discoverInterests(batch, tokens, mask);
+        NDArray x = tokenizer.sequenceTokens(tokens, batch.items(m, tokenizer.idRows()), training); // (B, T, D)
+
+        NDArray memory = interests.centroids(); // (B, K, D), no positions
+        for (EncoderLayer layer : encoder) {
+            memory = layer.forward(memory, interests.mask(), training);
+        }
+        memory = encoderNorm.forward(memory);
+        NDArray h = x;
+        for (DecoderLayer layer : decoder) {
+            h = layer.forward(h, mask, memory, interests.mask(), training);
+        }
+        h = decoderNorm.forward(h); // (B, T, D)
+        NDArray last = batch.last(m).expandDims(1).matMul(h).squeeze(1); // (B, D)
+        return new Output(normalize(last), memory, interests.mask());
+    }
+
+    private Interests discoverInterests(SequenceBatch batch, List<NDArray> tokens, NDArray mask) {
+        if (config.interest() == MissRecConfig.InterestMethod.KMEANS) {
+            if (global == null) {
+                refreshGlobalInterests(0L);
+            }
+            return global.forBatch(batch.rows(), manager);
+        }
+        // the tokens of all modalities form one set per sequence (B, M*T, D); clustering is not differentiated
+        NDArray all = NDArrays.concat(new NDList(tokens), 1).stopGradient();
+        NDList masks = new NDList();
+        for (int i = 0; i < tokens.size(); i++) {
+            masks.add(mask);
+        }
+        NDArray allMask = NDArrays.concat(masks, 1);
+        return DpcKnn.discover(all, allMask, config.interestRatio(), config.knnRatio());
+    }
+
+    /** Full-catalogue logits (B, N+1) = fused score / τ, padding column pushed to -1e9. */
+    public NDArray catalogueLogits(NDArray user) {
+        NDList vectors = catalogue != null ? catalogue : catalogueVectors();
+        NDArray scores = fuse(user, vectors).div(config.tau());
+        NDArray pad = manager.zeros(new Shape(1, scores.getShape().get(1)));
+        pad.set(new NDIndex("0, 0"), PAD_LOGIT);
+        return scores.add(pad);
+    }
+
+    /** In-batch logits (B, B) of each user against every target of the batch (pre-training). */
+    public NDArray inBatchLogits(NDArray user, int[] targets) {
+        NDArray idx = manager.create(targets).toType(DataType.INT64, false);
+        NDList all = catalogueVectors();
+        NDList picked = new NDList();
+        for (NDArray v : all) {
+            picked.add(v.getShape().dimension() == 1 && v.getShape().get(0) == 1 ? v : v.get(idx));
+        }
+        return fuseList(user, picked).div(config.tau());
+    }
+
+    /**
+     * Scoring vectors of the whole catalogue: normalised ψ^m(f^m) per modality, then α, then the
+     * normalised ID table (zeros for items without an ID row) when transductive.
+     */
+    NDList catalogueVectors() {
+        NDList out = new NDList();
+        for (NDArray t : tokenizer.catalogueTokens()) {
+            out.add(normalize(t));
+        }
+        int n = numItems() + 1;
+        out.add(padRows(alpha, n));
+        if (config.transductive()) {
+            out.add(padRows(normalize(tokenizer.idTable()), n));
+        }
+        return out;
+    }
+
+    private NDArray padRows(NDArray a, int n) {
+        if (config.fusion() != MissRecConfig.Fusion.PER_ITEM && a == alpha) {
+            return a;
+        }
+        long rows = a.getShape().get(0);
+        if (rows >= n) {
+            return a;
+        }
+        Shape rest = a.getShape().slice(1);
+        Shape pad = new Shape(n - rows).addAll(rest);
+        return NDArrays.concat(new NDList(a, manager.zeros(pad)));
+    }
+
+    private NDArray fuse(NDArray user, NDList vectors) {
+        return fuseList(user, vectors);
+    }
+
+    private NDArray fuseList(NDArray user, NDList v) {
+        int mods = config.numModalities();
+        NDArray ids = config.transductive() ? v.get(mods + 1) : null;
+        return DynamicFusion.score(user, v.subList(0, mods), v.get(mods), ids, config.fusion());
+    }
+
+    /**
+     * The interest regulariser on encoded interests ξ (B, K, D). ORTHOGONALITY (paper):
+     * (1/M²) Σ_{m,m'} ⟨ξ_m, ξ_m'⟩ over the M real interests, i.e. ‖mean ξ‖², averaged over the
+     * batch. NORM (code): pool all slots (padding included) times the valid fraction, Σ pooled² / D,
+     * summed over the batch.
+     */
+    public NDArray regularizer(Output o) {
+        NDArray xi = o.interests();
+        NDArray mask = o.interestMask().expandDims(2); // (B, K, 1)
+        if (config.regularizer() == MissRecConfig.Regularizer.ORTHOGONALITY) {
+            NDArray real = xi.mul(mask);
+            NDArray gram = real.matMul(real.transpose(0, 2, 1)); // (B, K, K)
+            NDArray count = mask.sum(new int[] {1, 2});
+            return gram.sum(new int[] {1, 2}).div(count.square().maximum(1f)).mean();
+        }
+        long k = xi.getShape().get(1);
+        NDArray fraction = mask.sum(new int[] {1, 2}).div(k).expandDims(1); // (B, 1)
+        NDArray pooled = xi.sum(new int[] {1}).mul(fraction); // (B, D)
+        return pooled.square().sum().div(xi.getShape().get(2));
+    }
+
+    /** Caches the catalogue's scoring vectors (call after training and after catalogue changes). */
+    public void freezeCatalogue() {
+        releaseCatalogue();
+        try (NDScope scope = new NDScope()) {
+            NDList v = catalogueVectors();
+            NDList kept = new NDList();
+            for (NDArray a : v) {
+                NDArray d = a.duplicate();
+                d.setRequiresGradient(false);
+                kept.add(d);
+            }
+            NDScope.unregister(kept);
+            catalogue = kept;
+        }
+    }
+
+    /** Drops the cached scoring vectors (call before training steps change the weights). */
+    public void releaseCatalogue() {
+        if (catalogue != null) {
+            catalogue.close();
+            catalogue = null;
+        }
+    }
+
+    /** Scores every item for each history (no gradients): [B][N+1], column 0 is padding. */
+    public float[][] scoreAll(int[][] histories) {
+        try (NDScope scope = new NDScope()) {
+            Output o = forward(SequenceBatch.of(histories, config.maxLen()), false, false);
+            NDArray logits = catalogueLogits(o.user());
+            int n = (int) logits.getShape().get(1);
+            float[] flat = logits.toFloatArray();
+            float[][] out = new float[histories.length][n];
+            for (int b = 0; b < histories.length; b++) {
+                System.arraycopy(flat, b * n, out[b], 0, n);
+            }
+            return out;
+        }
+    }
+
+    /** Adds a brand-new item from its raw features (one row per modality); returns its index. */
+    public int addItem(List<float[]> rows) {
+        int item = tokenizer.appendItem(rows);
+        if (global != null) {
+            assignToGlobal(item, rows);
+        }
+        if (catalogue != null) {
+            freezeCatalogue();
+        }
+        return item;
+    }
+
+    /** Replaces an existing item's raw features. */
+    public void replaceItem(int item, List<float[]> rows) {
+        tokenizer.replaceItem(item, rows);
+        if (global != null) {
+            assignToGlobal(item, rows);
+        }
+        if (catalogue != null) {
+            freezeCatalogue();
+        }
+    }
+
+    private void assignToGlobal(int item, List<float[]> rows) {
+        try (NDScope scope = new NDScope()) {
+            NDList tokens = new NDList();
+            for (int mod = 0; mod < rows.size(); mod++) {
+                tokens.add(tokenizer.adapt(mod, manager.create(rows.get(mod), new Shape(1, rows.get(mod).length))));
+            }
+            global = global.withItem(item, global.assign(NDArrays.concat(tokens)));
+        }
+    }
+
+    static NDArray normalize(NDArray x) {
+        NDArray norm = x.square().sum(new int[] {-1}, true).add(1e-12f).sqrt(); // eps inside: finite gradient at 0
+        return x.div(norm);
+    }
+
+    @Override
+    public void close() {
+        releaseCatalogue();
+        if (global != null) {
+            global.close();
+        }
+        params.close();
+        manager.close();
+    }
+}

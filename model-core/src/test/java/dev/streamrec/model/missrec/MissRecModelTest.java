@@ -1,0 +1,111 @@
+package dev.streamrec.model.missrec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import dev.streamrec.model.data.LeaveOneOutSplit;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+class MissRecModelTest {
+
+    private static final float TOL = 1e-4f;
+
+    private static MissRecModel model(MissRecConfig c, SyntheticData data) {
+        Engine.getInstance().setRandomSeed(7);
+        return MissRecModel.create(c, data.features, Device.cpu());
+    }
+
+    @Test
+    void shouldProduceUnitUserVectorsAndCatalogueLogits() {
+        SyntheticData data = new SyntheticData(1, 4, 12);
+        for (MissRecConfig.InterestMethod im : MissRecConfig.InterestMethod.values()) {
+            try (MissRecModel m = model(SyntheticData.config(MissRecConfig.Mode.TRANSDUCTIVE, im), data);
+                    NDScope scope = new NDScope()) {
+                int[][] h = {{1, 2, 3}, {4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}};
+                MissRecModel.Output o = m.forward(SequenceBatch.of(h, 10), false, false);
+                assertEquals(2, o.user().getShape().get(0));
+                assertEquals(16, o.user().getShape().get(1));
+                float[] norms = o.user().square().sum(new int[] {1}).toFloatArray();
+                assertEquals(1f, norms[0], TOL);
+                assertEquals(1f, norms[1], TOL);
+                NDArray logits = m.catalogueLogits(o.user());
+                assertEquals(2, logits.getShape().get(0));
+                assertEquals(SyntheticData.ITEMS + 1, logits.getShape().get(1));
+                // |fused score| <= 1 so |logit| <= 1 / tau, except the padding column
+                float[] l = logits.toFloatArray();
+                for (int i = 0; i < l.length; i++) {
+                    if (i % (SyntheticData.ITEMS + 1) != 0) {
+                        assertTrue(Math.abs(l[i]) <= 1f / 0.07f + TOL);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldIgnorePaddingWhenScoring() {
+        SyntheticData data = new SyntheticData(1, 4, 12);
+        try (MissRecModel m = model(SyntheticData.config(MissRecConfig.Mode.INDUCTIVE,
+                MissRecConfig.InterestMethod.DPC_KNN), data)) {
+            float[] alone = m.scoreAll(new int[][] {{3, 4, 5}})[0];
+            float[] padded = m.scoreAll(new int[][] {{3, 4, 5}, {1, 2, 3, 4, 5, 6, 7, 8, 9}})[0];
+            for (int i = 1; i < alone.length; i++) {
+                assertEquals(alone[i], padded[i], 1e-3f);
+            }
+        }
+    }
+
+    @Test
+    void shouldLowerFineTuningLossAndKeepFrozenParameters() {
+        SyntheticData data = new SyntheticData(3, 60, 12);
+        try (MissRecModel m = model(SyntheticData.config(MissRecConfig.Mode.TRANSDUCTIVE,
+                MissRecConfig.InterestMethod.DPC_KNN), data)) {
+            m.freezeTransformer();
+            Map<String, float[]> before = MissRecTrainer.snapshot(m.params());
+            List<LeaveOneOutSplit.Case> valid = new ArrayList<>();
+            List<int[]> train = new ArrayList<>();
+            for (int u = 0; u < data.sequences.size(); u++) {
+                int[] s = data.sequences.get(u);
+                train.add(Arrays.copyOf(s, s.length - 1));
+                valid.add(new LeaveOneOutSplit.Case(u, Arrays.copyOf(s, s.length - 1), s[s.length - 1]));
+            }
+            MissRecTrainer.Result r = MissRecTrainer.fineTune(m, train, valid,
+                    new MissRecTrainer.Settings(4, 32, 5e-3f, 10, 0, 11L, 64, false, 5f));
+            List<MissRecTrainer.Epoch> epochs = r.epochs();
+            assertTrue(epochs.get(epochs.size() - 1).loss() < epochs.get(0).loss(), "loss falls: " + epochs);
+            Map<String, float[]> after = MissRecTrainer.snapshot(m.params());
+            int frozen = 0;
+            for (String name : before.keySet()) {
+                if (m.params().isFrozen(name)) {
+                    frozen++;
+                    assertArrayEquals(before.get(name), after.get(name), name + " is frozen");
+                }
+            }
+            assertTrue(frozen > 10);
+            assertTrue(!Arrays.equals(before.get("adapter.text.weight"), after.get("adapter.text.weight")));
+            assertTrue(!Arrays.equals(before.get("id"), after.get("id")));
+        }
+    }
+
+    @Test
+    void shouldLowerPretrainingLoss() {
+        SyntheticData data = new SyntheticData(5, 60, 12);
+        try (MissRecModel m = model(SyntheticData.config(MissRecConfig.Mode.INDUCTIVE,
+                MissRecConfig.InterestMethod.DPC_KNN), data)) {
+            List<Double> losses = MissRecTrainer.pretrain(m, data.sequences,
+                    new MissRecTrainer.Settings(4, 64, 5e-3f, 10, 0, 13L, 64, false, 5f));
+            assertTrue(losses.get(losses.size() - 1) < losses.get(0), "loss falls: " + losses);
+        }
+    }
+}
