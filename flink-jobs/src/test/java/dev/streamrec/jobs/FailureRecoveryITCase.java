@@ -82,7 +82,7 @@ class FailureRecoveryITCase {
         for (int i = from; i < to; i++) {
             String user = "u" + (i % 37);
             keys.add(user);
-            values.add(RecommenderJobITCase.event("e" + i, user, "i" + ((i * 7919) % 113), 1_000_000L + i * 1000L));
+            values.add(TestJobs.event("e" + i, user, "i" + ((i * 7919) % 113), 1_000_000L + i * 1000L));
         }
         kafka.produce(conf.get(JobOptions.TOPIC_INTERACTIONS), keys, values);
     }

@@ -52,11 +52,6 @@ class RecommenderJobITCase {
         broker.close();
     }
 
-    static byte[] event(String eventId, String user, String item, long ts) {
-        return ("{\"eventId\":\"" + eventId + "\",\"userId\":\"" + user + "\",\"itemId\":\"" + item
-                + "\",\"timestamp\":" + ts + ",\"type\":\"view\"}").getBytes(StandardCharsets.UTF_8);
-    }
-
     /** The corpus of bad inputs: each must become exactly one dead letter. */
     static List<byte[]> badInputs() {
         List<byte[]> bad = new ArrayList<>();
@@ -99,14 +94,14 @@ class RecommenderJobITCase {
                 for (int u = 0; u < 10; u++) {
                     String id = "e" + n;
                     keys.add("u" + u);
-                    values.add(event(id, "u" + u, "i" + ((u + round) % 15), 1_000_000L + n * 1000L));
+                    values.add(TestJobs.event(id, "u" + u, "i" + ((u + round) % 15), 1_000_000L + n * 1000L));
                     accepted.add(id);
                     n++;
                 }
             }
             // A repeated event id is ignored.
             keys.add("u0");
-            values.add(event("e0", "u0", "i99", 1_000_000L));
+            values.add(TestJobs.event("e0", "u0", "i99", 1_000_000L));
             List<byte[]> bad = badInputs();
             for (byte[] b : bad) {
                 keys.add("u1");
@@ -152,7 +147,7 @@ class RecommenderJobITCase {
             assertEquals(Map.of(Topics.INTERACTIONS, bad.size(), Topics.ITEM_FEATURES, 1, Topics.MODEL_UPDATES, 1), byTopic);
 
             // The job kept running: a later valid event is still predicted.
-            kafka.produce(Topics.INTERACTIONS, List.of("u3"), List.of(event("late-1", "u3", "i1", 9_000_000L)));
+            kafka.produce(Topics.INTERACTIONS, List.of("u3"), List.of(TestJobs.event("late-1", "u3", "i1", 9_000_000L)));
             List<ConsumerRecord<byte[], byte[]>> more = kafka.readUntil(Topics.PREDICTIONS,
                     r -> r.stream().anyMatch(x -> codec.decodePrediction(x.value()).eventId.equals("late-1")),
                     Duration.ofSeconds(60));

@@ -30,6 +30,12 @@ public final class TestJobs {
         return conf;
     }
 
+    /** An interaction event payload. */
+    public static byte[] event(String eventId, String user, String item, long ts) {
+        return ("{\"eventId\":\"" + eventId + "\",\"userId\":\"" + user + "\",\"itemId\":\"" + item
+                + "\",\"timestamp\":" + ts + ",\"type\":\"view\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     public static JobClient start(Configuration conf) throws Exception {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(RecommenderJob.runtimeConfiguration(conf));
