@@ -134,6 +134,12 @@ public final class RecommenderJob {
                                 conf.get(JobOptions.BATCH_TIMEOUT).toMillis()))
                 .uid("scoring");
 
+        scored.getSideOutput(ScoringOperator.DEAD_LETTERS)
+                .sinkTo(KafkaSinks.<DeadLetter>create(conf, conf.get(JobOptions.TOPIC_DEAD_LETTERS),
+                        JsonRecordSerializer.Kind.DEAD_LETTER, "scoring"))
+                .uid("scoring-dead-letters-sink")
+                .name("scoring-dead-letters-sink");
+
         scored.sinkTo(KafkaSinks.<ScoredEvent>create(conf, conf.get(JobOptions.TOPIC_PREDICTIONS),
                         JsonRecordSerializer.Kind.PREDICTION, "main"))
                 .uid("predictions-sink")

@@ -40,14 +40,14 @@ public final class ParseControlFunction extends ProcessFunction<RawRecord, Contr
             if (r.topic.equals(itemFeaturesTopic)) {
                 DecodeResult<ItemFeatures> d = codec.decodeItemFeatures(r.value);
                 if (d.isOk()) {
-                    out.collect(ControlMessage.of(d.value()));
+                    out.collect(ControlMessage.of(d.value()).from(r.topic, r.partition, r.offset));
                     return;
                 }
                 reason = d.error();
             } else {
                 DecodeResult<ModelUpdate> d = codec.decodeModelUpdate(r.value);
                 if (d.isOk()) {
-                    out.collect(ControlMessage.of(d.value()));
+                    out.collect(ControlMessage.of(d.value()).from(r.topic, r.partition, r.offset));
                     return;
                 }
                 reason = d.error();

@@ -10,6 +10,10 @@ import dev.streamrec.schema.event.ModelUpdate;
 public class ControlMessage {
     public ItemFeatures itemFeatures;
     public ModelUpdate modelUpdate;
+    /** Where the message came from, for a dead letter if a model refuses it. */
+    public String sourceTopic;
+    public int sourcePartition;
+    public long sourceOffset;
 
     public ControlMessage() {}
 
@@ -23,5 +27,13 @@ public class ControlMessage {
         ControlMessage m = new ControlMessage();
         m.modelUpdate = u;
         return m;
+    }
+
+    /** Records the source coordinates; returns this. */
+    public ControlMessage from(String topic, int partition, long offset) {
+        this.sourceTopic = topic;
+        this.sourcePartition = partition;
+        this.sourceOffset = offset;
+        return this;
     }
 }

@@ -3,10 +3,12 @@ package dev.streamrec.jobs.scoring;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
+import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.ItemFeatures;
 import dev.streamrec.schema.event.ModelUpdate;
 import dev.streamrec.schema.event.Prediction;
 import dev.streamrec.schema.event.RecommendedItem;
+import dev.streamrec.schema.serde.EventCodec;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -19,6 +21,7 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -79,6 +82,10 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private transient Map<ModelDescriptor, CompletableFuture<Recommender>> loading;
     private transient Map<String, ModelMetrics> metrics;
     private transient Histogram batchSizes;
+    private transient Counter modelErrors;
+
+    /** Item features no served model accepts. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("scoring-dead-letters") {};
 
     public ScoringOperator(
             RecommenderFactory factory, int topK, boolean excludeSeen, int batchSize, long batchTimeoutMs) {
@@ -141,7 +148,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             if (s != null) {
                 r.restoreState(s);
             }
-            items.values().forEach(f -> r.upsertItem(f.itemId, f.text, f.modalities));
+            items.values().forEach(f -> upsertQuietly(r, f));
         }
         restoredModelState = null;
         restoredHistory = null;
@@ -154,6 +161,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         });
         metrics = new HashMap<>();
         batchSizes = getMetricGroup().histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
+        modelErrors = getMetricGroup().counter("modelErrors");
         scheduleSwapPoll();
     }
 
@@ -235,7 +243,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         }
         batchSizes.update(buffer.size());
         for (Recommender model : serving.all()) {
-            List<List<ScoredItem>> answers = model.recommend(requests);
+            List<List<ScoredItem>> answers = recommendGuarded(model, requests);
             long now = System.currentTimeMillis();
             ModelMetrics m = metricsFor(model);
             for (int i = 0; i < buffer.size(); i++) {
@@ -253,10 +261,38 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         }
         for (ScoringRequest r : buffer) {
             for (Recommender model : serving.all()) {
-                model.observe(r.userId, r.historyBefore, r.itemId, r.timestamp);
+                try {
+                    model.observe(r.userId, r.historyBefore, r.itemId, r.timestamp);
+                } catch (RuntimeException e) {
+                    modelErrors.inc();
+                    LOG.warn("model {} could not learn from event {}: {}", model.name(), r.eventId, e.toString());
+                }
             }
         }
         buffer.clear();
+    }
+
+    /**
+     * One forward pass for the batch; if the model fails on it, each request is retried alone and a
+     * request it still cannot score gets an empty list (the event keeps its one prediction and the
+     * job keeps running; the failure is logged and counted).
+     */
+    private List<List<ScoredItem>> recommendGuarded(Recommender model, List<RecommendRequest> requests) {
+        try {
+            return model.recommend(requests);
+        } catch (RuntimeException batchFailure) {
+            List<List<ScoredItem>> answers = new ArrayList<>(requests.size());
+            for (RecommendRequest r : requests) {
+                try {
+                    answers.add(model.recommend(List.of(r)).get(0));
+                } catch (RuntimeException e) {
+                    modelErrors.inc();
+                    LOG.warn("model {} could not score user {}: {}", model.name(), r.userId(), e.toString());
+                    answers.add(List.of());
+                }
+            }
+            return answers;
+        }
     }
 
     // ------------------------------------------------------------------ input 2: control
@@ -266,9 +302,22 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         ControlMessage c = element.getValue();
         if (c.itemFeatures != null) {
             ItemFeatures f = c.itemFeatures;
-            items.put(f.itemId, f);
+            List<String> refusals = new ArrayList<>();
             for (Recommender r : serving.all()) {
-                r.upsertItem(f.itemId, f.text, f.modalities);
+                try {
+                    r.upsertItem(f.itemId, f.text, f.modalities);
+                } catch (RuntimeException e) {
+                    refusals.add(r.name() + ": " + e.getMessage());
+                }
+            }
+            if (refusals.isEmpty()) {
+                items.put(f.itemId, f);
+            } else {
+                // The features do not fit a served model (e.g. a wrong dimension): a dead letter, not a crash.
+                output.collect(DEAD_LETTERS, new StreamRecord<>(EventCodec.deadLetter(
+                        "item features refused by " + String.join("; ", refusals),
+                        new EventCodec().encodeItemFeatures(f), c.sourceTopic, c.sourcePartition, c.sourceOffset,
+                        System.currentTimeMillis())));
             }
         } else if (c.modelUpdate != null) {
             handleUpdate(c.modelUpdate);
@@ -331,7 +380,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
                     next.close(); // superseded by a later update while loading
                     continue;
                 }
-                items.values().forEach(f -> next.upsertItem(f.itemId, f.text, f.modalities));
+                items.values().forEach(f -> upsertQuietly(next, f));
                 serving.swap(next, d, System.currentTimeMillis());
                 LOG.info("Now serving {}", d);
             } catch (RuntimeException failed) {
@@ -344,6 +393,15 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
                     desired.remove(d.model);
                 }
             }
+        }
+    }
+
+    /** Re-applies stored item features to a (new) model; features it refuses are skipped. */
+    private void upsertQuietly(Recommender r, ItemFeatures f) {
+        try {
+            r.upsertItem(f.itemId, f.text, f.modalities);
+        } catch (RuntimeException e) {
+            LOG.warn("model {} refuses stored features of item {}: {}", r.name(), f.itemId, e.getMessage());
         }
     }
 
