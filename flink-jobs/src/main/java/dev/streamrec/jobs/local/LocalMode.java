@@ -3,6 +3,7 @@ package dev.streamrec.jobs.local;
 import dev.streamrec.jobs.config.JobConfig;
 import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
+import dev.streamrec.jobs.scoring.RecommenderFactory;
 import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.cli.ProgressBar;
 import dev.streamrec.model.data.Interaction;
@@ -12,6 +13,7 @@ import org.apache.flink.core.execution.JobClient;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,7 @@ public final class LocalMode {
 
     /** Local-mode defaults that differ from a cluster's: short checkpoints for fast visibility. */
     static final Map<String, String> LOCAL_DEFAULTS = Map.of(
+            JobOptions.MODELS.key(), "cooccurrence,sasrec,popularity",
             JobOptions.CHECKPOINT_INTERVAL.key(), "500 ms",
             JobOptions.EVAL_EMIT_EVERY.key(), "5000");
 
@@ -44,7 +47,9 @@ public final class LocalMode {
             "  --speed X|max         replay rate in events/s (default max)",
             "  --data PATH           MovieLens directory or interactions CSV (default: bundled MovieLens)",
             "  --config FILE         job config (flat YAML, see config/local.yaml)",
-            "  --models a,b          models side by side (default popularity,cooccurrence)",
+            "  --models a,b          models side by side, champion first (default cooccurrence,sasrec,popularity);",
+            "                        trained models without --artifact are trained small once and cached",
+            "  --model a[,b]         same as --models",
             "  --artifact DIR[,DIR]  artifacts of trained models named in --models",
             "  --delivery exactly-once|at-least-once",
             "  -Dkey=value           any job option (see config/local.yaml)");
@@ -56,8 +61,28 @@ public final class LocalMode {
             return 0;
         }
         Configuration conf = configuration(args);
+        trainMissingArtifacts(conf);
         try (LocalStack stack = LocalStack.start(conf, args.getInt("kafka-port", 0), out)) {
             return args.has("no-replay") ? serve(stack, conf) : replay(args, conf);
+        }
+    }
+
+    /** Trained models named without an artifact get one (cached, or trained small now). */
+    private void trainMissingArtifacts(Configuration conf) throws Exception {
+        List<String> artifacts = new ArrayList<>(conf.getOptional(JobOptions.ARTIFACTS).orElse(List.of()));
+        int given = artifacts.size();
+        int needed = 0;
+        ArtifactBootstrap bootstrap = new ArtifactBootstrap(out);
+        for (String m : conf.get(JobOptions.MODELS)) {
+            if (RecommenderFactory.isBaseline(m)) {
+                continue;
+            }
+            if (++needed > given) {
+                artifacts.add(bootstrap.artifactFor(m).toString());
+            }
+        }
+        if (artifacts.size() > given) {
+            conf.set(JobOptions.ARTIFACTS, artifacts);
         }
     }
 
@@ -66,8 +91,8 @@ public final class LocalMode {
         Map<String, String> overrides = new HashMap<>(LOCAL_DEFAULTS);
         Configuration fromFile = JobConfig.load(args.getPath("config", null), Map.of());
         overrides.putAll(fromFile.toMap());
-        if (args.has("models")) {
-            overrides.put(JobOptions.MODELS.key(), args.get("models", ""));
+        if (args.has("models") || args.has("model")) {
+            overrides.put(JobOptions.MODELS.key(), args.get("models", args.get("model", "")));
         }
         if (args.has("artifact")) {
             overrides.put(JobOptions.ARTIFACTS.key(), args.get("artifact", ""));

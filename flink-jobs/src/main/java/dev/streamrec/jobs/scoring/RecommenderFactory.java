@@ -36,6 +36,11 @@ public final class RecommenderFactory implements Serializable {
         this.cooccurrenceNeighbours = conf.get(JobOptions.COOCCURRENCE_NEIGHBOURS);
     }
 
+    /** True for the incremental baselines, which need no artifact. */
+    public static boolean isBaseline(String model) {
+        return model.equals(DecayedPopularity.NAME) || model.equals(ItemCooccurrence.NAME);
+    }
+
     public List<String> modelNames() {
         return models;
     }

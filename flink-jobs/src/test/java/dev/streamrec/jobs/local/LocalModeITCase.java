@@ -17,7 +17,7 @@ class LocalModeITCase {
     void shouldReplayMovieLensAndPrintTheSummary() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        int code = new LocalMode(out).run(List.of("--max-events", "3000", "-Dscoring.batch-size=16"));
+        int code = new LocalMode(out).run(List.of("--max-events", "3000", "--models", "popularity,cooccurrence", "-Dscoring.batch-size=16"));
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, text);
         assertTrue(text.contains("events in                3,000"), text);

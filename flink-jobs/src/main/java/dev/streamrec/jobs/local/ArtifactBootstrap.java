@@ -1,0 +1,85 @@
+package dev.streamrec.jobs.local;
+
+import dev.streamrec.model.artifact.ModelArtifact;
+import dev.streamrec.model.cli.ModelCli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Gives the local mode a trained artifact for every trained model it is asked to serve without one:
+ * reuses a cached artifact, or trains a small one on the bundled MovieLens (with the progress bar
+ * of {@code train}), featurizing the item texts first for models that need modality features. The
+ * cache lives under {@code ~/.cache/streamrec} (or {@code STREAMREC_CACHE}).
+ */
+final class ArtifactBootstrap {
+
+    /** Models that learn from modality features, so featurize runs before them. */
+    private static final Set<String> NEED_FEATURES = Set.of("kdsr-sasrec", "kdsr-gru4rec", "missrec", "bm3");
+
+    private final Path cache;
+    private final PrintStream out;
+
+    ArtifactBootstrap(PrintStream out) {
+        String env = System.getenv("STREAMREC_CACHE");
+        this.cache = env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "streamrec");
+        this.out = out;
+    }
+
+    /** The artifact directory of a model: cached, or trained now. */
+    Path artifactFor(String model) throws Exception {
+        Path dir = cache.resolve("artifacts").resolve(model + "-local");
+        if (Files.exists(dir)) {
+            try {
+                ModelArtifact.load(dir);
+                out.println("Using the cached " + model + " artifact " + dir);
+                return dir;
+            } catch (Exception unusable) {
+                out.println("Cached " + model + " artifact unusable (" + unusable.getMessage() + "): training again");
+            }
+        }
+        List<String> args = new ArrayList<>(List.of("--model", model, "--output", dir.toString()));
+        args.addAll(smallTraining(model));
+        if (NEED_FEATURES.contains(model)) {
+            args.addAll(List.of("--features", features()));
+        }
+        out.println("No artifact for " + model + ": training a small one on the bundled MovieLens (cached in " + dir + ")");
+        int code = ModelCli.run("train", args);
+        if (code != 0) {
+            throw new IllegalStateException("training " + model + " failed with exit code " + code);
+        }
+        return dir;
+    }
+
+    /** Few epochs: enough to show a real model in the demo, cheap on two cores. */
+    private static List<String> smallTraining(String model) {
+        switch (model) {
+            case "missrec":
+                return List.of("--epochs", "3", "--rows-per-epoch", "10000", "--patience", "2");
+            case "bm3":
+            case "lightgcn":
+            case "mf-bpr":
+                return List.of("--epochs", "20", "--patience", "5");
+            default:
+                return List.of("--epochs", "5", "--patience", "2");
+        }
+    }
+
+    private String features() throws Exception {
+        Path dir = cache.resolve("features");
+        Path title = dir.resolve("title.tsv.gz");
+        Path tags = dir.resolve("tags.tsv.gz");
+        if (!Files.exists(title) || !Files.exists(tags)) {
+            out.println("Featurizing MovieLens titles and tags with all-MiniLM-L6-v2 (offline) into " + dir);
+            int code = ModelCli.run("featurize", List.of("--output", dir.toString()));
+            if (code != 0) {
+                throw new IllegalStateException("featurize failed with exit code " + code);
+            }
+        }
+        return title + "," + tags;
+    }
+}
