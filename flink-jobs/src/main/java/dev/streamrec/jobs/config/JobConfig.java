@@ -23,8 +23,13 @@ public final class JobConfig {
         if (file != null) {
             parseInto(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString(), conf);
         }
-        overrides.forEach(conf::setString);
+        overrides.forEach((k, v) -> set(conf, k, v));
         return conf;
+    }
+
+    /** Sets a raw value; list options take commas (Flink's own list separator is ';'). */
+    static void set(Configuration conf, String key, String value) {
+        conf.setString(key, JobOptions.LIST_KEYS.contains(key) ? value.replace(',', ';') : value);
     }
 
     static void parseInto(List<String> lines, String source, Configuration conf) throws IOException {
@@ -48,7 +53,7 @@ public final class JobConfig {
             if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
                 value = value.substring(1, value.length() - 1);
             }
-            conf.setString(key, value);
+            set(conf, key, value);
         }
     }
 }

@@ -172,6 +172,9 @@ public final class JobOptions {
                     .withDescription("Testing only: fail the scoring path once after this many events per "
                             + "subtask (0 = off) to exercise restart from checkpoint.");
 
+    /** Keys of list-valued options: written comma-separated in files and on the command line. */
+    public static final java.util.Set<String> LIST_KEYS = java.util.Set.of(MODELS.key(), ARTIFACTS.key());
+
     /** The two delivery modes of the sinks. */
     public enum DeliveryGuarantee {
         EXACTLY_ONCE,

@@ -56,9 +56,11 @@ class JobConfigTest {
     @Test
     void shouldApplyOverridesAfterTheFile() throws Exception {
         Configuration c = JobConfig.load(Path.of("..", "config", "local.yaml"),
-                Map.of("checkpoint.interval", "2 s", "models", "popularity"));
+                Map.of("checkpoint.interval", "2 s", "models", "popularity,sasrec"));
         assertEquals(Duration.ofSeconds(2), c.get(JobOptions.CHECKPOINT_INTERVAL));
-        assertEquals(List.of("popularity"), c.get(JobOptions.MODELS));
+        assertEquals(List.of("popularity", "sasrec"), c.get(JobOptions.MODELS));
+        assertEquals(List.of("cooccurrence", "sasrec", "popularity"),
+                JobConfig.load(Path.of("..", "config", "local.yaml"), Map.of()).get(JobOptions.MODELS));
         assertEquals(50, c.get(JobOptions.SEQUENCE_MAX_LENGTH));
     }
 }

@@ -155,6 +155,15 @@ public final class KdsrFamily implements ModelFamily {
     }
 
     @Override
+    public ModelArtifact fineTune(ModelArtifact current, List<Interaction> window, String version, Path output,
+            CliArgs options) throws Exception {
+        if (!KdsrArtifacts.SEQUENCE_MODELS.contains(current.model())) {
+            return ModelFamily.super.fineTune(current, window, version, output, options);
+        }
+        return KdsrFineTuner.fineTune(current, window, version, output, options);
+    }
+
+    @Override
     public Recommender loadRecommender(ModelArtifact artifact, String device) throws Exception {
         KdsrArtifacts.LoadedScorer loaded = KdsrArtifacts.load(artifact, parseDevice(device));
         return new TopKRecommender(artifact.model(), artifact.version(), artifact.items(), loaded.scorer(), loaded.resources());
