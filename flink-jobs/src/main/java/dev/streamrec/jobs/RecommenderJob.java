@@ -161,7 +161,7 @@ public final class RecommenderJob {
                 .name("eval-aggregation");
         DataStream<EvalMetrics> comparisons = metrics
                 .keyBy(m -> "all")
-                .process(new ChampionComparisonFunction(conf.get(JobOptions.MODELS).get(0), conf.get(JobOptions.EVAL_COMPARE_WINDOWS)))
+                .process(new ChampionComparisonFunction(RecommenderFactory.nameOf(conf.get(JobOptions.MODELS).get(0)), conf.get(JobOptions.EVAL_COMPARE_WINDOWS)))
                 .uid("champion-comparison")
                 .name("champion-comparison");
         metrics.union(comparisons).sinkTo(KafkaSinks.<EvalMetrics>create(conf, conf.get(JobOptions.TOPIC_EVAL_METRICS),

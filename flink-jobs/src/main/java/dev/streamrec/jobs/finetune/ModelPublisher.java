@@ -27,10 +27,16 @@ public final class ModelPublisher implements AutoCloseable {
     private final String topic;
     private final KafkaProducer<byte[], byte[]> producer;
     private final EventCodec codec = new EventCodec();
+    private final String servedName;
 
-    public ModelPublisher(Path store, String bootstrap, String topic) {
+    /**
+     * @param servedName the name the job serves the model under (a {@code name=model} entry), or
+     *     null to announce under the artifact's model name
+     */
+    public ModelPublisher(Path store, String bootstrap, String topic, String servedName) {
         this.store = store;
         this.topic = topic;
+        this.servedName = servedName;
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -47,7 +53,7 @@ public final class ModelPublisher implements AutoCloseable {
     /** Announces a verified artifact from the store; returns the update sent. */
     public ModelUpdate publish(ModelArtifact artifact) throws Exception {
         ModelArtifact verified = ModelArtifact.load(artifact.dir());
-        ModelUpdate u = new ModelUpdate(verified.model(), verified.version(), verified.dir().toUri().toString(),
+        ModelUpdate u = new ModelUpdate(servedName != null ? servedName : verified.model(), verified.version(), verified.dir().toUri().toString(),
                 verified.sha256(), "deploy", System.currentTimeMillis());
         producer.send(new ProducerRecord<>(topic, u.model.getBytes(StandardCharsets.UTF_8), codec.encodeModelUpdate(u)))
                 .get();

@@ -3,7 +3,12 @@ package dev.streamrec.jobs.local;
 import dev.streamrec.jobs.config.JobConfig;
 import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
+import dev.streamrec.jobs.finetune.FineTuneLoop;
+import dev.streamrec.jobs.finetune.FineTuneReport;
+import dev.streamrec.jobs.finetune.FineTuneSettings;
+import dev.streamrec.jobs.finetune.ModelPublisher;
 import dev.streamrec.jobs.scoring.RecommenderFactory;
+import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.cli.ProgressBar;
 import dev.streamrec.model.data.Interaction;
@@ -11,6 +16,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +58,8 @@ public final class LocalMode {
             "  --model a[,b]         same as --models",
             "  --artifact DIR[,DIR]  artifacts of trained models named in --models",
             "  --delivery exactly-once|at-least-once",
+            "  --fine-tune NAME      fine-tune served model NAME from the stream and hot-swap it",
+            "                        (--fine-tune-every N events, --fine-tune-window W, --model-store DIR)",
             "  -Dkey=value           any job option (see config/local.yaml)");
 
     public int run(List<String> argv) throws Exception {
@@ -62,9 +70,54 @@ public final class LocalMode {
         }
         Configuration conf = configuration(args);
         trainMissingArtifacts(conf);
-        try (LocalStack stack = LocalStack.start(conf, args.getInt("kafka-port", 0), out)) {
-            return args.has("no-replay") ? serve(stack, conf) : replay(args, conf);
+        try (LocalStack stack = LocalStack.start(conf, args.getInt("kafka-port", 0), out);
+                FineTuneLoop fineTune = startFineTuning(args, conf)) {
+            int code = args.has("no-replay") ? serve(stack, conf) : replay(args, conf);
+            if (fineTune != null) {
+                FineTuneReport.print(out, fineTune.rounds());
+            }
+            return code;
         }
+    }
+
+    /**
+     * {@code --fine-tune NAME}: fine-tunes the served model NAME from the stream (every
+     * {@code --fine-tune-every} events, on the last {@code --fine-tune-window} events) and hot-swaps
+     * each version that passes validation; null when not asked for.
+     */
+    private FineTuneLoop startFineTuning(CliArgs args, Configuration conf) throws Exception {
+        if (!args.has("fine-tune")) {
+            return null;
+        }
+        String name = args.get("fine-tune", "");
+        List<String> models = conf.get(JobOptions.MODELS);
+        List<String> artifacts = conf.getOptional(JobOptions.ARTIFACTS).orElse(List.of());
+        int slot = 0;
+        String artifact = null;
+        for (String entry : models) {
+            if (RecommenderFactory.isBaseline(entry)) {
+                continue;
+            }
+            if (RecommenderFactory.nameOf(entry).equals(name)) {
+                artifact = artifacts.get(slot);
+            }
+            slot++;
+        }
+        if (artifact == null) {
+            throw new IllegalArgumentException("--fine-tune " + name + ": not a trained model served here " + models);
+        }
+        Path store = args.getPath("model-store", Files.createTempDirectory("streamrec-model-store-"));
+        ModelArtifact initial = ModelArtifact.load(Path.of(artifact));
+        FineTuneSettings settings = new FineTuneSettings(args.getLong("fine-tune-every", 20_000),
+                java.time.Duration.ofDays(args.getLong("fine-tune-every-days", 3650)),
+                args.getInt("fine-tune-window", 30_000), 0.1, args.getDouble("fine-tune-tolerance", 0.002), store,
+                conf.get(JobOptions.DEVICE));
+        out.println("Fine-tuning " + name + " every " + settings.everyEvents() + " events on the last "
+                + settings.windowEvents() + " (model store " + store + ")");
+        ModelPublisher publisher = new ModelPublisher(store, conf.get(JobOptions.BOOTSTRAP_SERVERS),
+                conf.get(JobOptions.TOPIC_MODEL_UPDATES), name);
+        return new FineTuneLoop(conf.get(JobOptions.BOOTSTRAP_SERVERS), conf.get(JobOptions.TOPIC_INTERACTIONS),
+                initial, settings, publisher, CliArgs.parse(List.of("--epochs", "1"))).start();
     }
 
     /** Trained models named without an artifact get one (cached, or trained small now). */
@@ -78,7 +131,7 @@ public final class LocalMode {
                 continue;
             }
             if (++needed > given) {
-                artifacts.add(bootstrap.artifactFor(m).toString());
+                artifacts.add(bootstrap.artifactFor(RecommenderFactory.modelOf(m)).toString());
             }
         }
         if (artifacts.size() > given) {

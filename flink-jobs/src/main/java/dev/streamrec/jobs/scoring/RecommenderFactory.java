@@ -37,8 +37,34 @@ public final class RecommenderFactory implements Serializable {
     }
 
     /** True for the incremental baselines, which need no artifact. */
-    public static boolean isBaseline(String model) {
+    public static boolean isBaseline(String entry) {
+        String model = modelOf(entry);
         return model.equals(DecayedPopularity.NAME) || model.equals(ItemCooccurrence.NAME);
+    }
+
+    /** A models entry is {@code model} or {@code name=model} (a model served under another name). */
+    public static String modelOf(String entry) {
+        int eq = entry.indexOf('=');
+        return eq < 0 ? entry : entry.substring(eq + 1);
+    }
+
+    /** The served name of a models entry. */
+    public static String nameOf(String entry) {
+        int eq = entry.indexOf('=');
+        return eq < 0 ? entry : entry.substring(0, eq);
+    }
+
+    private static Recommender named(String entry, Recommender r) {
+        return nameOf(entry).equals(r.name()) ? r : new RenamedRecommender(nameOf(entry), r);
+    }
+
+    private String entryFor(String name) {
+        for (String e : models) {
+            if (nameOf(e).equals(name)) {
+                return e;
+            }
+        }
+        return name;
     }
 
     public List<String> modelNames() {
@@ -54,13 +80,14 @@ public final class RecommenderFactory implements Serializable {
         List<ModelDescriptor> descriptors = new ArrayList<>();
         int nextArtifact = 0;
         try {
-            for (String m : models) {
+            for (String entry : models) {
+                String m = modelOf(entry);
                 switch (m) {
                     case DecayedPopularity.NAME:
-                        out.add(new DecayedPopularity(halfLifeMillis));
+                        out.add(named(entry, new DecayedPopularity(halfLifeMillis)));
                         break;
                     case ItemCooccurrence.NAME:
-                        out.add(new ItemCooccurrence(halfLifeMillis, cooccurrenceWindow, cooccurrenceNeighbours));
+                        out.add(named(entry, new ItemCooccurrence(halfLifeMillis, cooccurrenceWindow, cooccurrenceNeighbours)));
                         break;
                     default:
                         if (nextArtifact >= artifacts.size()) {
@@ -68,7 +95,7 @@ public final class RecommenderFactory implements Serializable {
                                     "model '" + m + "' needs an artifact: set models.artifacts (--artifact DIR)");
                         }
                         ModelArtifact a = ArtifactFetcher.fetch(artifacts.get(nextArtifact++), null);
-                        ModelDescriptor d = new ModelDescriptor(m, a.version(), a.dir().toString(), a.sha256());
+                        ModelDescriptor d = new ModelDescriptor(nameOf(entry), a.version(), a.dir().toString(), a.sha256());
                         out.add(load(a, d));
                         descriptors.add(d);
                 }
@@ -88,19 +115,20 @@ public final class RecommenderFactory implements Serializable {
     }
 
     private Recommender load(ModelArtifact a, ModelDescriptor d) throws Exception {
-        if (!a.model().equals(d.model)) {
+        String expected = modelOf(entryFor(d.model));
+        if (!a.model().equals(expected)) {
             throw new IllegalArgumentException(
-                    "artifact " + a.dir() + " holds model '" + a.model() + "', expected '" + d.model + "'");
+                    "artifact " + a.dir() + " holds model '" + a.model() + "', expected '" + expected + "'");
         }
         if (d.version != null && !a.version().equals(d.version)) {
             throw new IllegalArgumentException(
                     "artifact " + a.dir() + " holds version '" + a.version() + "', expected '" + d.version + "'");
         }
         Recommender r = ModelFamilies.forModel(a.model()).loadRecommender(a, device);
-        if (!r.name().equals(d.model)) {
+        if (!r.name().equals(a.model())) {
             r.close();
-            throw new IllegalStateException("model family returned '" + r.name() + "' for '" + d.model + "'");
+            throw new IllegalStateException("model family returned '" + r.name() + "' for '" + a.model() + "'");
         }
-        return r;
+        return d.model.equals(a.model()) ? r : new RenamedRecommender(d.model, r);
     }
 }

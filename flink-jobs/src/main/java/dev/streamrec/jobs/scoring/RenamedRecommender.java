@@ -1,0 +1,63 @@
+package dev.streamrec.jobs.scoring;
+
+import dev.streamrec.model.serving.RecommendRequest;
+import dev.streamrec.model.serving.Recommender;
+import dev.streamrec.model.serving.ScoredItem;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Serves a model under another name, so one model can run side by side with itself (for example
+ * {@code sasrec-ft=sasrec}: the fine-tuned line next to the frozen one).
+ */
+final class RenamedRecommender implements Recommender {
+
+    private final String name;
+    private final Recommender delegate;
+
+    RenamedRecommender(String name, Recommender delegate) {
+        this.name = name;
+        this.delegate = delegate;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String version() {
+        return delegate.version();
+    }
+
+    @Override
+    public List<List<ScoredItem>> recommend(List<RecommendRequest> batch) {
+        return delegate.recommend(batch);
+    }
+
+    @Override
+    public void observe(String userId, List<String> historyBefore, String itemId, long timestampMillis) {
+        delegate.observe(userId, historyBefore, itemId, timestampMillis);
+    }
+
+    @Override
+    public void upsertItem(String itemId, String text, Map<String, float[]> modalities) {
+        delegate.upsertItem(itemId, text, modalities);
+    }
+
+    @Override
+    public byte[] snapshotState() {
+        return delegate.snapshotState();
+    }
+
+    @Override
+    public void restoreState(byte[] state) {
+        delegate.restoreState(state);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
