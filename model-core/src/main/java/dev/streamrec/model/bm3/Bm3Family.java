@@ -1,7 +1,6 @@
 package dev.streamrec.model.bm3;
 
 import ai.djl.Device;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -63,22 +62,7 @@ public final class Bm3Family implements ModelFamily {
         if (output == null) {
             throw new IllegalArgumentException("missing required option --output");
         }
-        ObjectNode cfg = ArtifactWriter.newConfig(model, args.get("version", "v1"));
-        config.writeTo((ObjectNode) cfg.get("hyperParameters"));
-        ObjectNode training = cfg.putObject("training");
-        training.put("data", data);
-        ArrayNode fs = training.putArray("features");
-        featurePaths.forEach(fs::add);
-        ArtifactWriter w = new ArtifactWriter(output);
-        try {
-            w.config(cfg).items(split.items())
-                    .file(USERS, out -> out.write((String.join("\n", split.users()) + "\n").getBytes(StandardCharsets.UTF_8)))
-                    .file(WEIGHTS, r.weights()::write)
-                    .commit();
-        } catch (Exception e) {
-            w.abort();
-            throw e;
-        }
+        writeArtifact(output, model, args.get("version", "v1"), config, split, r.weights(), data, featurePaths);
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("model", model);
         report.put("artifact", output.toString());
@@ -90,6 +74,27 @@ public final class Bm3Family implements ModelFamily {
         report.put("test", r.test());
         print(report, args.getBoolean("json", false));
         return 0;
+    }
+
+    /** Writes config (hyper-parameters + the data it came from), items, users and serving tables. */
+    static ModelArtifact writeArtifact(Path output, String model, String version, Bm3Config config, Bm3Split split,
+            Bm3Weights weights, String data, List<String> featurePaths) throws java.io.IOException {
+        ObjectNode cfg = ArtifactWriter.newConfig(model, version);
+        config.writeTo((ObjectNode) cfg.get("hyperParameters"));
+        ObjectNode training = cfg.putObject("training");
+        training.put("data", data);
+        ArrayNode fs = training.putArray("features");
+        featurePaths.forEach(fs::add);
+        ArtifactWriter w = new ArtifactWriter(output);
+        try {
+            return w.config(cfg).items(split.items())
+                    .file(USERS, out -> out.write((String.join("\n", split.users()) + "\n").getBytes(StandardCharsets.UTF_8)))
+                    .file(WEIGHTS, weights::write)
+                    .commit();
+        } catch (java.io.IOException | RuntimeException e) {
+            w.abort();
+            throw e;
+        }
     }
 
     @Override
