@@ -3,6 +3,7 @@ package dev.streamrec.model.bm3;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 
 import java.util.ArrayList;
@@ -22,8 +23,7 @@ public final class Bm3Model implements AutoCloseable {
 
     private final Bm3Config config;
     private final NDManager manager;
-    private final NDArray adjacency;  // (U, N)
-    private final NDArray adjacencyT; // (N, U)
+    private final Bm3Graph graph;
     private final NDArray userEmb;    // (U, d)
     private final NDArray itemEmb;    // (N, d)
     private final NDArray predW;      // (d, d)
@@ -41,9 +41,7 @@ public final class Bm3Model implements AutoCloseable {
         int users = train.length;
         int d = config.dim();
         Random random = new Random(config.seed());
-        float[] adj = Bm3Graph.normalised(train, items);
-        adjacency = manager.create(adj, new Shape(users, items));
-        adjacencyT = adjacency.transpose().duplicate();
+        graph = new Bm3Graph(manager, train, items);
         userEmb = param(xavierUniform(random, users, d), users, d);
         itemEmb = param(xavierUniform(random, items, d), items, d);
         if (config.isBm3()) {
@@ -94,8 +92,8 @@ public final class Bm3Model implements AutoCloseable {
         NDArray sumU = hu;
         NDArray sumI = hi;
         for (int l = 0; l < config.layers(); l++) {
-            NDArray nu = adjacency.matMul(hi);  // (U, d) = (U, N) x (N, d)
-            NDArray ni = adjacencyT.matMul(hu); // (N, d) = (N, U) x (U, d)
+            NDArray nu = graph.toUsers(hi); // (U, d) = R̂ (N, d)
+            NDArray ni = graph.toItems(hu); // (N, d) = R̂ᵀ (U, d)
             hu = nu;
             hi = ni;
             sumU = sumU.add(hu);
@@ -133,6 +131,7 @@ public final class Bm3Model implements AutoCloseable {
     /** The serving tables: propagated vectors, the predictor and the modality projections. */
     public Bm3Weights export() {
         Bm3Weights w = new Bm3Weights();
+        try (NDScope scope = new NDScope()) {
         NDList h = propagate();
         w.put("users", tensor(h.get(0)));
         w.put("items", tensor(h.get(1)));
@@ -144,7 +143,7 @@ public final class Bm3Model implements AutoCloseable {
             w.put("modality." + e.getKey() + ".weight", tensor(e.getValue()[1]));
             w.put("modality." + e.getKey() + ".bias", tensor(e.getValue()[2]));
         }
-        h.close();
+        }
         return w;
     }
 

@@ -3,6 +3,7 @@ package dev.streamrec.model.bm3;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import dev.streamrec.model.serving.BlockedTopK;
 import dev.streamrec.model.serving.RecommendRequest;
@@ -100,7 +101,7 @@ public final class Bm3Recommender implements Recommender {
             depth = Math.max(depth, r.k() + (r.excludeHistory() ? r.history().size() : 0));
         }
         depth = Math.min(depth, itemIds.size());
-        try (NDManager m = manager.newSubManager()) {
+        try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager()) {
             NDArray u = m.create(users, new Shape(batch.size(), dim)); // (B, d)
             BlockedTopK.Candidates c = BlockedTopK.dotProduct(m, u, itemScores, depth, BLOCK);
             for (int b = 0; b < batch.size(); b++) {

@@ -2,6 +2,7 @@ package dev.streamrec.model.bm3;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -43,7 +44,7 @@ public final class Bm3Scorer implements AutoCloseable {
 
     /** Scores of the given user rows over all items, one matmul: (B, N). */
     public float[][] score(int[] userRows) {
-        try (NDManager m = manager.newSubManager()) {
+        try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager()) {
             NDArray u = userScores.get(m.create(userRows)); // (B, d)
             NDArray s = u.matMul(itemScores.transpose());  // (B, N)
             float[] flat = s.toFloatArray();

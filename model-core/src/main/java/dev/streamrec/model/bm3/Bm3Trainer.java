@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import dev.streamrec.model.cli.ProgressBar;
 import dev.streamrec.model.train.EarlyStopping;
@@ -94,7 +95,7 @@ public final class Bm3Trainer {
 
     /** One batch: forward, backward, Adam. Returns the batch loss. */
     double step(Bm3Model model, Bm3Adam adam, int[][] pairs, int[] batch, Random random) {
-        try (NDManager m = model.manager().newSubManager()) {
+        try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
             int[] u = new int[batch.length];
             int[] i = new int[batch.length];
             for (int k = 0; k < batch.length; k++) {
