@@ -60,6 +60,7 @@ public final class LocalMode {
             "  --delivery exactly-once|at-least-once",
             "  --fine-tune NAME      fine-tune served model NAME from the stream and hot-swap it",
             "                        (--fine-tune-every N events, --fine-tune-window W, --model-store DIR)",
+            "  --report-dir DIR      also write NDCG@10 over event time per model (CSV and PNG chart)",
             "  -Dkey=value           any job option (see config/local.yaml)");
 
     public int run(List<String> argv) throws Exception {
@@ -203,6 +204,9 @@ public final class LocalMode {
                 ? "exactly-once: visible when a checkpoint commits, every "
                         + conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis() + " ms"
                 : "at-least-once");
+        if (args.has("report-dir")) {
+            QualityOverTime.write(args.getPath("report-dir", null), r.windows(), out);
+        }
         return 0;
     }
 }

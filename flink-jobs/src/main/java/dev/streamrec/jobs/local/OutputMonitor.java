@@ -35,6 +35,7 @@ public final class OutputMonitor implements AutoCloseable {
     private final AtomicLong deadLetters = new AtomicLong();
     private final AtomicLong lastPredictionAt = new AtomicLong();
     private final Map<String, EvalMetrics> latestEval = new TreeMap<>();
+    private final List<EvalMetrics> windows = new ArrayList<>();
     private final Thread thread;
     private long[] latencies = new long[1 << 16];
     private int latencyCount;
@@ -80,9 +81,11 @@ public final class OutputMonitor implements AutoCloseable {
                         deadLetters.incrementAndGet();
                     } else if (r.topic().equals(evalTopic)) {
                         EvalMetrics m = codec.decodeEvalMetrics(r.value());
-                        if ("running".equals(m.scope)) {
-                            synchronized (latestEval) {
+                        synchronized (latestEval) {
+                            if ("running".equals(m.scope)) {
                                 latestEval.put(m.model + " " + m.modelVersion, m);
+                            } else if ("window".equals(m.scope)) {
+                                windows.add(m);
                             }
                         }
                     }
@@ -146,6 +149,13 @@ public final class OutputMonitor implements AutoCloseable {
 
     public long lastPredictionAt() {
         return lastPredictionAt.get();
+    }
+
+    /** Every per-window evaluation record seen so far (all models and versions). */
+    public List<EvalMetrics> windows() {
+        synchronized (latestEval) {
+            return new ArrayList<>(windows);
+        }
     }
 
     /** Latest running evaluation per "model version". */

@@ -19,7 +19,7 @@ public final class ReplayRun {
 
     /** What one replay measured. */
     public record Result(long events, long predictions, long deadLetters, double seconds, long p50, long p99,
-            Map<String, EvalMetrics> eval) {
+            Map<String, EvalMetrics> eval, List<EvalMetrics> windows) {
 
         public double eventsPerSecond() {
             return seconds > 0 ? (events - deadLetters) / seconds : 0.0;
@@ -60,7 +60,7 @@ public final class ReplayRun {
             answered.finish("dead letters " + monitor.deadLetters());
             awaitFinalEvaluation(monitor);
             return new Result(events.size(), monitor.predictions(), monitor.deadLetters(), seconds,
-                    monitor.latencyQuantile(0.5), monitor.latencyQuantile(0.99), monitor.latestEval());
+                    monitor.latencyQuantile(0.5), monitor.latencyQuantile(0.99), monitor.latestEval(), monitor.windows());
         }
     }
 

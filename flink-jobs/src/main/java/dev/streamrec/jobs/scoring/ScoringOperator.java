@@ -386,11 +386,14 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             } catch (RuntimeException failed) {
                 Throwable cause = failed.getCause() != null ? failed.getCause() : failed;
                 LOG.error("Rejected model update {}: {}. Still serving {}", d, cause.getMessage(), serving.current(d.model));
-                ModelDescriptor still = serving.current(d.model);
-                if (still != null) {
-                    desired.put(d.model, still);
-                } else {
-                    desired.remove(d.model);
+                if (d.equals(desired.get(d.model))) {
+                    // Nothing newer was asked for meanwhile: the job goes on wanting what it serves.
+                    ModelDescriptor still = serving.current(d.model);
+                    if (still != null) {
+                        desired.put(d.model, still);
+                    } else {
+                        desired.remove(d.model);
+                    }
                 }
             }
         }

@@ -162,11 +162,23 @@ class ModelServingITCase {
                 kafka.produce(Topics.INTERACTIONS, keys, values);
                 Thread.sleep(300);
             }
+            // The swap happens off the hot path whenever the load finishes: keep events flowing until
+            // the new version answers (bounded), as a live stream would.
+            long deadline = System.currentTimeMillis() + 90_000;
+            boolean swapped = false;
+            while (!swapped && System.currentTimeMillis() < deadline) {
+                String id = "p3-" + n++;
+                ids.add(id);
+                kafka.produce(Topics.INTERACTIONS, List.of("user0"),
+                        List.of(event(id, "user0", a1.items().idAt(1 + (n * 7) % a1.items().size()), 1_000_000L + n * 1000L)));
+                Thread.sleep(500);
+                swapped = kafka.readFor(Topics.PREDICTIONS, Duration.ofMillis(300)).stream()
+                        .anyMatch(r -> codec.decodePrediction(r.value()).modelVersion.equals(a2.version()));
+            }
             int total = n;
-            List<ConsumerRecord<byte[], byte[]>> all = kafka.readUntil(Topics.PREDICTIONS, r -> r.size() >= total,
-                    Duration.ofSeconds(90));
+            kafka.readUntil(Topics.PREDICTIONS, r -> r.size() >= total, Duration.ofSeconds(90));
             Thread.sleep(1000);
-            all = kafka.readFor(Topics.PREDICTIONS, Duration.ofSeconds(2));
+            List<ConsumerRecord<byte[], byte[]>> all = kafka.readFor(Topics.PREDICTIONS, Duration.ofSeconds(2));
             Map<String, Integer> perEvent = new HashMap<>();
             Set<String> versions = new HashSet<>();
             String lastVersion = null;
