@@ -1,32 +1,227 @@
 package dev.streamrec.model.bm3;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamrec.model.artifact.ArtifactException;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.cli.ModelFamily;
+import dev.streamrec.model.data.Interaction;
+import dev.streamrec.model.data.InteractionReader;
+import dev.streamrec.model.data.ModalityFeatures;
+import dev.streamrec.model.data.MovieLens;
 import dev.streamrec.model.serving.Recommender;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
-/** PLACEHOLDER: the bm3 model family; not implemented yet. */
+/**
+ * The BM3 family: {@code bm3} (BM3, Zhou et al., WWW'23) and its baselines {@code lightgcn} and
+ * {@code mf-bpr}, on the BM3 protocol (per-user random 8:1:1 or chronological split, full ranking
+ * with training items masked, multi-target Recall/NDCG@{10,20}, early stopping on validation
+ * Recall@20). Options: {@code --data ratings.csv} (default: bundled MovieLens), {@code --features
+ * a.tsv.gz,b.tsv.gz} (BM3; modality = file name before the first dot), {@code --split},
+ * {@code --seed}, {@code --epochs}, {@code --patience}, {@code --emb}, {@code --layers},
+ * {@code --dropout}, {@code --reg}, {@code --cl-weight}, {@code --lr}, {@code --batch},
+ * {@code --train-features}, {@code --output DIR}, {@code --json}.
+ */
 public final class Bm3Family implements ModelFamily {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BUNDLED = "movielens-bundled";
 
     @Override
     public Set<String> models() {
-        return Set.of("bm3", "mf-bpr", "lightgcn");
+        return Set.of(Bm3Config.BM3, Bm3Config.MF_BPR, Bm3Config.LIGHTGCN);
+    }
+
+    /** The defaults of a variant overridden by the command line. */
+    static Bm3Config configFrom(String model, CliArgs a) {
+        Bm3Config d = Bm3Config.defaults(model);
+        return new Bm3Config(
+                model,
+                a.getInt("emb", d.embDim()),
+                a.getInt("layers", d.layers()),
+                a.getDouble("dropout", d.dropout()),
+                a.getDouble("reg", d.regWeight()),
+                a.getDouble("cl-weight", d.clWeight()),
+                a.getDouble("lr", d.learningRate()),
+                a.getInt("batch", d.batchSize()),
+                a.getInt("epochs", d.maxEpochs()),
+                a.getInt("patience", d.patience()),
+                a.getLong("seed", d.seed()),
+                a.getBoolean("train-features", d.trainFeatures()));
+    }
+
+    static void limitThreads() {
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "2");
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+    }
+
+    static List<Interaction> readData(String source) throws IOException {
+        return BUNDLED.equals(source) ? MovieLens.bundled().interactions() : InteractionReader.read(Path.of(source));
     }
 
     @Override
-    public int train(String model, CliArgs args) {
-        throw new UnsupportedOperationException("bm3 training is not implemented yet");
+    public int train(String model, CliArgs args) throws Exception {
+        limitThreads();
+        Bm3Config config = configFrom(model, args);
+        String source = args.has("data") ? Path.of(args.get("data", "")).toAbsolutePath().toString() : BUNDLED;
+        String splitMode = args.get("split", "random");
+        UserItemSplit split = UserItemSplit.of(readData(source), UserItemSplit.Mode.parse(splitMode), config.seed());
+        Map<String, float[][]> features = new LinkedHashMap<>();
+        ArrayNode modalityInfo = JSON.createArrayNode();
+        if (config.isBm3()) {
+            for (String f : args.getList("features")) {
+                ModalityFeatures mf = ModalityFeatures.read(Path.of(f));
+                features.put(mf.name(), mf.alignedTo(split.items()));
+                long covered = split.items().ids().stream().filter(id -> mf.get(id) != null).count();
+                modalityInfo.addObject().put("name", mf.name()).put("dim", mf.dim()).put("file", f).put("coveredItems", covered);
+            }
+        } else if (args.has("features")) {
+            System.err.println("note: " + model + " does not use --features; ignored");
+        }
+        Path output = Path.of(args.require("output"));
+        System.err.printf(Locale.ROOT, "%s: %d users, %d items, %d train / %d valid / %d test interactions, modalities %s%n",
+                model, split.users().size(), split.items().size(), split.trainSize(), count(split.valid()),
+                count(split.test()), features.keySet());
+        Engine.getInstance().setRandomSeed((int) config.seed());
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            InteractionGraph graph = new InteractionGraph(split.users().size(), split.items().size() + 1, split.train());
+            Bm3Trainer.Result result;
+            Bm3ServingState state;
+            try (Bm3Model m = new Bm3Model(config, graph, features, manager)) {
+                result = new Bm3Trainer(config, true).train(m, split, manager);
+                state = Bm3ServingState.fromModel(m, split.items(), split.users(), split.train());
+            }
+            ObjectNode info = JSON.createObjectNode();
+            info.put("data", source).put("split", splitMode);
+            info.set("modalities", modalityInfo);
+            info.put("bestEpoch", result.bestEpoch()).put("epochsRun", result.epochsRun())
+                    .put("secondsPerEpoch", result.secondsPerEpoch()).put("peakRssMiB", peakRssMiB());
+            info.set("validation", toJson(result.validation().asMap()));
+            info.set("test", toJson(result.test().asMap()));
+            String version = model + "-" + Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14);
+            Bm3ArtifactIO.write(output, state, version, info);
+            print(model, info, args.has("json"));
+        }
+        return 0;
     }
 
     @Override
-    public int evaluate(ModelArtifact artifact, CliArgs args) {
-        throw new UnsupportedOperationException("bm3 evaluation is not implemented yet");
+    public int evaluate(ModelArtifact artifact, CliArgs args) throws Exception {
+        limitThreads();
+        Bm3ServingState state = Bm3ArtifactIO.read(artifact);
+        JsonNode info = Bm3ArtifactIO.info(artifact);
+        String source = args.get("data", info.path("data").asText(BUNDLED));
+        UserItemSplit split = UserItemSplit.of(readData(source),
+                UserItemSplit.Mode.parse(info.path("split").asText("random")), state.config().seed());
+        if (!split.items().ids().equals(state.items().ids()) || !split.users().equals(state.users())
+                || !Arrays.deepEquals(split.train(), state.userItems())) {
+            throw new ArtifactException("artifact " + artifact.dir() + ": data " + source
+                    + " does not reproduce the artifact's training graph");
+        }
+        MultiTargetMetrics valid = evaluate(state, split.valid());
+        MultiTargetMetrics test = evaluate(state, split.test());
+        ObjectNode out = JSON.createObjectNode();
+        out.put("bestEpoch", info.path("bestEpoch").asInt());
+        out.set("validation", toJson(valid.asMap()));
+        out.set("test", toJson(test.asMap()));
+        print(artifact.model(), out, args.has("json"));
+        return 0;
+    }
+
+    /** Full-ranking metrics of a serving state: user vectors recomputed from E_u and the training graph. */
+    static MultiTargetMetrics evaluate(Bm3ServingState state, int[][] targets) {
+        int d = state.config().embDim();
+        float[][] items = state.itemScores();
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            float[] flat = new float[items.length * d];
+            for (int i = 0; i < items.length; i++) {
+                System.arraycopy(items[i], 0, flat, i * d, d);
+            }
+            NDArray itemsT = manager.create(flat, new Shape(items.length, d)).transpose(); // (d, N+1)
+            return new Bm3Evaluator(512).evaluate((from, to) -> {
+                float[] users = new float[(to - from) * d];
+                for (int u = from; u < to; u++) {
+                    System.arraycopy(state.userVector(state.userEmbedding(u), state.userItems()[u], null), 0, users, (u - from) * d, d);
+                }
+                try (NDArray s = manager.create(users, new Shape(to - from, d)).matMul(itemsT)) { // (b, N+1)
+                    return Bm3ServingState.toMatrix(s);
+                }
+            }, state.userItems(), targets);
+        }
     }
 
     @Override
-    public Recommender loadRecommender(ModelArtifact artifact, String device) {
-        throw new UnsupportedOperationException("bm3 serving is not implemented yet");
+    public Recommender loadRecommender(ModelArtifact artifact, String device) throws Exception {
+        limitThreads();
+        return new Bm3Recommender(Bm3ArtifactIO.read(artifact), artifact.version(), Device.fromName(device));
+    }
+
+    private static long count(int[][] lists) {
+        long n = 0;
+        for (int[] l : lists) {
+            n += l.length;
+        }
+        return n;
+    }
+
+    private static ObjectNode toJson(Map<String, Double> m) {
+        ObjectNode o = JSON.createObjectNode();
+        m.forEach(o::put);
+        return o;
+    }
+
+    /** Peak resident memory of this process (VmHWM), or -1 where /proc is unavailable. */
+    static long peakRssMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static void print(String model, JsonNode out, boolean json) throws IOException {
+        if (json) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("model", model);
+            o.setAll((ObjectNode) out);
+            System.out.println(JSON.writeValueAsString(o));
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%-8s %10s %10s %10s %10s%n", model, "Recall@10", "Recall@20", "NDCG@10", "NDCG@20");
+        for (String split : List.of("validation", "test")) {
+            JsonNode m = out.path(split);
+            System.out.printf(Locale.ROOT, "%-8s %10.4f %10.4f %10.4f %10.4f%n", split.substring(0, Math.min(8, split.length())),
+                    m.path("Recall@10").asDouble(), m.path("Recall@20").asDouble(),
+                    m.path("NDCG@10").asDouble(), m.path("NDCG@20").asDouble());
+        }
+        if (out.has("secondsPerEpoch")) {
+            System.out.printf(Locale.ROOT, "best epoch %d of %d, %.2f s/epoch, peak RSS %d MiB%n", out.path("bestEpoch").asInt(),
+                    out.path("epochsRun").asInt(), out.path("secondsPerEpoch").asDouble(), out.path("peakRssMiB").asLong());
+        }
     }
 }

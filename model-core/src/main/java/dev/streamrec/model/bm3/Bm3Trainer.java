@@ -1,0 +1,184 @@
+package dev.streamrec.model.bm3;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import dev.streamrec.model.cli.ProgressBar;
+import dev.streamrec.model.train.EarlyStopping;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Trains a {@link Bm3Model} on a {@link UserItemSplit}: shuffled mini-batches of positive training
+ * pairs (plus one uniformly sampled unseen negative per pair for the BPR models), Adam, one
+ * validation pass per epoch (Recall@20 with training items masked), early stopping, and the test
+ * metrics computed once with the parameters of the best validation epoch.
+ */
+public final class Bm3Trainer {
+
+    /** What a finished run produced. */
+    public record Result(
+            int bestEpoch,
+            int epochsRun,
+            MultiTargetMetrics validation,
+            MultiTargetMetrics test,
+            double secondsPerEpoch,
+            double[] epochLosses) {}
+
+    private static final String STOP_METRIC = "Recall@20";
+
+    private final Bm3Config config;
+    private final boolean verbose;
+
+    public Bm3Trainer(Bm3Config config, boolean verbose) {
+        this.config = config;
+        this.verbose = verbose;
+    }
+
+    /** Trains in place; on return the model holds the best validation epoch's parameters. */
+    public Result train(Bm3Model model, UserItemSplit split, NDManager manager) {
+        Engine.getInstance().setRandomSeed((int) config.seed());
+        Random rnd = new Random(config.seed());
+        int[][] train = split.train();
+        int pairs = (int) split.trainSize();
+        long[] pairUser = new long[pairs];
+        long[] pairItem = new long[pairs];
+        int k = 0;
+        for (int u = 0; u < train.length; u++) {
+            for (int i : train[u]) {
+                pairUser[k] = u;
+                pairItem[k++] = i;
+            }
+        }
+        int[][] sortedTrain = new int[train.length][];
+        for (int u = 0; u < train.length; u++) {
+            sortedTrain[u] = train[u].clone();
+            Arrays.sort(sortedTrain[u]);
+        }
+        int numItems = split.items().size();
+        EarlyStopping stopping = new EarlyStopping(config.patience());
+        Map<String, float[]> best = null;
+        MultiTargetMetrics bestValid = null;
+        double[] losses = new double[config.maxEpochs()];
+        double trainSeconds = 0;
+        int epoch = 0;
+        try (AdamOptimizer adam = new AdamOptimizer(config.learningRate())) {
+            for (; epoch < config.maxEpochs() && !stopping.shouldStop(); epoch++) {
+                int[] order = permutation(pairs, rnd);
+                int batches = (pairs + config.batchSize() - 1) / config.batchSize();
+                ProgressBar bar = verbose ? new ProgressBar(String.format(Locale.ROOT, "%s epoch %d", config.variant(), epoch + 1), batches) : null;
+                long t0 = System.nanoTime();
+                double lossSum = 0;
+                for (int b = 0; b < batches; b++) {
+                    int from = b * config.batchSize();
+                    int to = Math.min(pairs, from + config.batchSize());
+                    long[] bu = new long[to - from];
+                    long[] bi = new long[to - from];
+                    long[] bn = new long[to - from];
+                    for (int j = from; j < to; j++) {
+                        bu[j - from] = pairUser[order[j]];
+                        bi[j - from] = pairItem[order[j]];
+                        if (!config.isBm3()) {
+                            bn[j - from] = sampleNegative(sortedTrain[(int) bu[j - from]], numItems, rnd);
+                        }
+                    }
+                    try (NDScope scope = new NDScope()) {
+                        NDArray users = manager.create(bu);
+                        NDArray items = manager.create(bi);
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            NDArray loss = config.isBm3()
+                                    ? model.bm3Loss(users, items)
+                                    : model.bprLoss(users, items, manager.create(bn));
+                            gc.backward(loss);
+                            lossSum += loss.getFloat();
+                        }
+                        adam.step(model.parameters());
+                    }
+                    if (bar != null) {
+                        bar.update(b + 1, String.format(Locale.ROOT, "loss %.4f", lossSum / (b + 1)));
+                    }
+                }
+                trainSeconds += (System.nanoTime() - t0) / 1e9;
+                losses[epoch] = lossSum / batches;
+                MultiTargetMetrics valid = evaluate(model, manager, split.train(), split.valid());
+                boolean improved = stopping.record(epoch, valid.recall(20));
+                if (improved) {
+                    best = snapshot(model);
+                    bestValid = valid;
+                }
+                if (bar != null) {
+                    bar.finish(String.format(Locale.ROOT, "loss %.4f valid %s %.4f%s", losses[epoch], STOP_METRIC,
+                            valid.recall(20), improved ? " *" : ""));
+                }
+            }
+        }
+        restore(model, best);
+        MultiTargetMetrics test = evaluate(model, manager, split.train(), split.test());
+        return new Result(stopping.bestEpoch() + 1, epoch, bestValid, test, trainSeconds / Math.max(1, epoch),
+                Arrays.copyOf(losses, epoch));
+    }
+
+    /** Full-ranking metrics of the model's current parameters, training items masked. */
+    public static MultiTargetMetrics evaluate(Bm3Model model, NDManager manager, int[][] masked, int[][] targets) {
+        try (NDScope scope = new NDScope()) {
+            NDList vectors = model.scoringVectors();
+            NDArray users = vectors.get(0); // (U, d)
+            NDArray itemsT = vectors.get(1).transpose(); // (d, N+1)
+            int numCols = (int) itemsT.getShape().get(1);
+            return new Bm3Evaluator(1024).evaluate((from, to) -> {
+                float[] flat = users.get(from + ":" + to).matMul(itemsT).toFloatArray(); // (b, N+1)
+                float[][] rows = new float[to - from][];
+                for (int r = 0; r < rows.length; r++) {
+                    rows[r] = Arrays.copyOfRange(flat, r * numCols, (r + 1) * numCols);
+                }
+                return rows;
+            }, masked, targets);
+        }
+    }
+
+    private static int sampleNegative(int[] sortedPositives, int numItems, Random rnd) {
+        if (sortedPositives.length >= numItems) {
+            return 1 + rnd.nextInt(numItems);
+        }
+        while (true) {
+            int j = 1 + rnd.nextInt(numItems);
+            if (Arrays.binarySearch(sortedPositives, j) < 0) {
+                return j;
+            }
+        }
+    }
+
+    private static int[] permutation(int n, Random rnd) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    private static Map<String, float[]> snapshot(Bm3Model model) {
+        Map<String, float[]> copy = new LinkedHashMap<>();
+        model.parameters().forEach((name, p) -> copy.put(name, p.toFloatArray()));
+        return copy;
+    }
+
+    private static void restore(Bm3Model model, Map<String, float[]> best) {
+        if (best == null) {
+            return;
+        }
+        model.parameters().forEach((name, p) -> p.set(best.get(name)));
+    }
+}
