@@ -1,6 +1,7 @@
 package dev.streamrec.model.bm3;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,7 +35,7 @@ public final class AdamOptimizer implements AutoCloseable {
             if (!p.hasGradient()) {
                 continue;
             }
-            NDArray[] mv = state.computeIfAbsent(e.getKey(), k -> new NDArray[] {p.zerosLike(), p.zerosLike()});
+            NDArray[] mv = state.computeIfAbsent(e.getKey(), k -> newMoments(p));
             try (NDArray g = p.getGradient()) {
                 mv[0].muli(BETA1).addi(g.mul(1f - BETA1));
                 mv[1].muli(BETA2).addi(g.square().muli(1f - BETA2));
@@ -43,6 +44,15 @@ public final class AdamOptimizer implements AutoCloseable {
                 g.muli(0f);
             }
         }
+    }
+
+    /** Zero first and second moments, kept out of any enclosing NDScope (they live across steps). */
+    private static NDArray[] newMoments(NDArray p) {
+        NDArray m = p.zerosLike();
+        NDArray v = p.zerosLike();
+        m.setRequiresGradient(false);
+        NDScope.unregister(m, v);
+        return new NDArray[] {m, v};
     }
 
     @Override

@@ -3,8 +3,9 @@ package dev.streamrec.model.bm3;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 
-import java.nio.FloatBuffer;
 
 /**
  * The bipartite user-item training graph of LightGCN/BM3 as an edge list. Nodes are users
@@ -94,6 +95,11 @@ public final class InteractionGraph {
             values[k] = w;
             values[e + k] = w;
         }
-        return manager.createCoo(FloatBuffer.wrap(values), idx, new Shape(numNodes(), numNodes()));
+        // Not NDManager.createCoo: in DJL 0.36 it closes the index/value arrays whose (Java-owned)
+        // buffers the sparse tensor still points to, which crashed in s_addmm_out_sparse_dense.
+        // Here both are cloned into torch-owned memory and stay attached to the manager.
+        NDArray indices = manager.create(idx).duplicate(); // (2, 2E) int64
+        NDArray weights = manager.create(values).duplicate(); // (2E)
+        return JniUtils.createSparseCoo((PtNDArray) indices, (PtNDArray) weights, new Shape(numNodes(), numNodes()));
     }
 }
