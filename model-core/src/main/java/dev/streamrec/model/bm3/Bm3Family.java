@@ -68,9 +68,13 @@ public final class Bm3Family implements ModelFamily {
                 a.getBoolean("train-features", d.trainFeatures()));
     }
 
+    /**
+     * libtorch intra-op threads: 1 unless set. On the shared 2-core machines 2 spinning OpenMP
+     * threads made small ops ~100x slower under contention (measured; see docs/results-bm3.md).
+     */
     static void limitThreads() {
         if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_threads", "2");
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
     }
