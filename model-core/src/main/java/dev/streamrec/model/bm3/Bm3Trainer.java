@@ -114,8 +114,10 @@ public final class Bm3Trainer {
                     bestValid = valid;
                 }
                 if (bar != null) {
-                    bar.finish(String.format(Locale.ROOT, "loss %.4f valid %s %.4f%s", losses[epoch], STOP_METRIC,
-                            valid.recall(20), improved ? " *" : ""));
+                    String status = String.format(Locale.ROOT, "loss %.4f valid %s %.4f%s", losses[epoch], STOP_METRIC,
+                            valid.recall(20), improved ? " *" : "");
+                    bar.finish(status);
+                    System.err.printf(Locale.ROOT, "%s epoch %d: %s%n", config.variant(), epoch + 1, status);
                 }
             }
         }
