@@ -1,108 +1,140 @@
 package dev.streamrec.model.bm3;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.streamrec.model.cli.CliArgs;
 
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Immutable, validated hyper-parameters of the graph family: BM3 (Zhou et al., WWW 2023), LightGCN
- * with BPR, and MF with BPR. Defaults follow BM3's released config (emb 64, Adam 1e-3, batch 2048,
- * one layer, dropout 0.5, reg 0.1, cl weight 2.0); LightGCN/MF use reg 1e-4 (BPR L2). Serialised
- * as the artifact's {@code hyperParameters}; unknown or missing keys are refused.
+ * Immutable, validated hyper-parameters of the graph models of this package: {@code bm3} (BM3,
+ * Zhou et al., WWW'23, arXiv 2207.05969), {@code lightgcn} (LightGCN + BPR) and {@code mf-bpr}
+ * (matrix factorisation + BPR, i.e. LightGCN with zero layers). Serialised as the artifact's
+ * {@code hyperParameters}; {@link #fromJson} refuses unknown variants and missing or unknown keys.
  *
- * @param variant {@code bm3}, {@code lightgcn} or {@code mf-bpr} (MF = the same graph code with 0 layers)
- * @param trainFeatures whether the raw modality tables are trainable (BM3 as released: yes)
+ * @param variant one of {@link #VARIANTS}
+ * @param embDim embedding size d (paper code: 64)
+ * @param layers LightGCN propagation layers L (bm3 default 1; mf-bpr must be 0)
+ * @param dropout target-view dropout p of BM3 (ignored by the BPR models)
+ * @param regWeight BM3: weight of (‖h_U‖_F + ‖h_I‖_F)/|I|; BPR: weight of the batch norm penalty
+ * @param clWeight BM3 weight of the alignment + masking terms (paper code: 2.0)
+ * @param learningRate Adam learning rate
+ * @param batchSize positive (user, item) pairs per step
+ * @param maxEpochs epoch limit
+ * @param patience early-stopping patience on validation Recall@20
+ * @param seed seed of the split, initialisation, batching and dropout
+ * @param trainFeatures whether BM3 fine-tunes the raw modality tables (the paper code does)
  */
 public record Bm3Config(
         String variant,
-        int dim,
+        int embDim,
         int layers,
         double dropout,
-        double reg,
+        double regWeight,
         double clWeight,
-        double lr,
+        double learningRate,
         int batchSize,
-        int epochs,
+        int maxEpochs,
         int patience,
         long seed,
-        boolean trainFeatures,
-        String split) {
+        boolean trainFeatures) {
 
-    /** Model names of the family. */
-    public static final List<String> VARIANTS = List.of("bm3", "lightgcn", "mf-bpr");
+    public static final String BM3 = "bm3";
+    public static final String LIGHTGCN = "lightgcn";
+    public static final String MF_BPR = "mf-bpr";
+    public static final List<String> VARIANTS = List.of(BM3, LIGHTGCN, MF_BPR);
 
-    private static final Set<String> KEYS = Set.of("variant", "dim", "layers", "dropout", "reg", "clWeight", "lr",
-            "batchSize", "epochs", "patience", "seed", "trainFeatures", "split");
+    private static final Set<String> KEYS = Set.of(
+            "variant", "embDim", "layers", "dropout", "regWeight", "clWeight", "learningRate",
+            "batchSize", "maxEpochs", "patience", "seed", "trainFeatures");
 
     public Bm3Config {
         if (!VARIANTS.contains(variant)) {
-            throw new IllegalArgumentException("unknown graph model variant '" + variant + "', expected one of " + VARIANTS);
+            throw new IllegalArgumentException("unknown model variant '" + variant + "'; one of " + VARIANTS);
         }
-        require(dim > 0, "dim must be > 0");
-        require(layers >= 0 && layers <= 4, "layers must be in [0, 4]");
-        require(!variant.equals("mf-bpr") || layers == 0, "mf-bpr has 0 layers");
+        require(embDim > 0, "embDim must be > 0");
+        require(layers >= 0 && layers <= 8, "layers must be in [0, 8]");
+        require(!MF_BPR.equals(variant) || layers == 0, "mf-bpr has no propagation layers (layers = 0)");
         require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1)");
-        require(reg >= 0, "reg must be >= 0");
+        require(regWeight >= 0, "regWeight must be >= 0");
         require(clWeight >= 0, "clWeight must be >= 0");
-        require(lr > 0, "lr must be > 0");
+        require(learningRate > 0, "learningRate must be > 0");
         require(batchSize > 0, "batchSize must be > 0");
-        require(epochs > 0, "epochs must be > 0");
+        require(maxEpochs > 0, "maxEpochs must be > 0");
         require(patience > 0, "patience must be > 0");
-        require(split.equals("random") || split.equals("chronological"), "split must be random or chronological");
     }
 
-    /** Defaults for a variant, overridden by CLI options. */
-    public static Bm3Config fromArgs(String variant, CliArgs a) {
-        boolean bm3 = variant.equals("bm3");
-        return new Bm3Config(
-                variant,
-                a.getInt("dim", 64),
-                a.getInt("layers", variant.equals("mf-bpr") ? 0 : variant.equals("lightgcn") ? 2 : 1),
-                a.getDouble("dropout", bm3 ? 0.5 : 0.0),
-                a.getDouble("reg", bm3 ? 0.1 : 1e-4),
-                a.getDouble("cl-weight", 2.0),
-                a.getDouble("lr", 1e-3),
-                a.getInt("batch-size", 2048),
-                a.getInt("epochs", 1000),
-                a.getInt("patience", 20),
-                a.getLong("seed", 999),
-                a.getBoolean("train-features", true),
-                a.get("split", "random"));
+    /** The paper-code defaults of a variant (BM3.yaml; MMRec LightGCN/BPR settings for the baselines). */
+    public static Bm3Config defaults(String variant) {
+        switch (variant) {
+            case BM3:
+                return new Bm3Config(BM3, 64, 1, 0.5, 0.1, 2.0, 1e-3, 2048, 300, 20, 999L, true);
+            case LIGHTGCN:
+                return new Bm3Config(LIGHTGCN, 64, 2, 0.0, 1e-4, 0.0, 1e-3, 2048, 300, 20, 999L, false);
+            case MF_BPR:
+                return new Bm3Config(MF_BPR, 64, 0, 0.0, 1e-4, 0.0, 1e-3, 2048, 300, 20, 999L, false);
+            default:
+                throw new IllegalArgumentException("unknown model variant '" + variant + "'; one of " + VARIANTS);
+        }
     }
 
     public boolean isBm3() {
-        return variant.equals("bm3");
+        return BM3.equals(variant);
     }
 
-    /** Writes every field into {@code node}. */
-    public void writeTo(ObjectNode node) {
-        node.put("variant", variant).put("dim", dim).put("layers", layers).put("dropout", dropout).put("reg", reg)
-                .put("clWeight", clWeight).put("lr", lr).put("batchSize", batchSize).put("epochs", epochs)
-                .put("patience", patience).put("seed", seed).put("trainFeatures", trainFeatures).put("split", split);
+    public Bm3Config withEpochs(int epochs) {
+        return new Bm3Config(variant, embDim, layers, dropout, regWeight, clWeight, learningRate, batchSize,
+                epochs, patience, seed, trainFeatures);
     }
 
-    /** Reads a config written by {@link #writeTo}; refuses unknown or missing keys. */
-    public static Bm3Config from(JsonNode node) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+    public ObjectNode toJson() {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("variant", variant);
+        o.put("embDim", embDim);
+        o.put("layers", layers);
+        o.put("dropout", dropout);
+        o.put("regWeight", regWeight);
+        o.put("clWeight", clWeight);
+        o.put("learningRate", learningRate);
+        o.put("batchSize", batchSize);
+        o.put("maxEpochs", maxEpochs);
+        o.put("patience", patience);
+        o.put("seed", seed);
+        o.put("trainFeatures", trainFeatures);
+        return o;
+    }
+
+    /** Parses {@link #toJson} output; every key must be present and known. */
+    public static Bm3Config fromJson(JsonNode o) {
+        if (o == null || !o.isObject()) {
+            throw new IllegalArgumentException("bm3 hyperParameters must be a JSON object");
+        }
+        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!KEYS.contains(k)) {
-                throw new IllegalArgumentException("unknown graph-model hyper-parameter '" + k + "'");
+                throw new IllegalArgumentException("unknown bm3 hyper-parameter '" + k + "'; known: " + KEYS);
             }
         }
         for (String k : KEYS) {
-            if (!node.has(k)) {
-                throw new IllegalArgumentException("missing graph-model hyper-parameter '" + k + "'");
+            if (!o.has(k)) {
+                throw new IllegalArgumentException("missing bm3 hyper-parameter '" + k + "'");
             }
         }
-        return new Bm3Config(node.get("variant").asText(), node.get("dim").asInt(), node.get("layers").asInt(),
-                node.get("dropout").asDouble(), node.get("reg").asDouble(), node.get("clWeight").asDouble(),
-                node.get("lr").asDouble(), node.get("batchSize").asInt(), node.get("epochs").asInt(),
-                node.get("patience").asInt(), node.get("seed").asLong(), node.get("trainFeatures").asBoolean(),
-                node.get("split").asText());
+        return new Bm3Config(
+                o.get("variant").asText(),
+                o.get("embDim").asInt(),
+                o.get("layers").asInt(),
+                o.get("dropout").asDouble(),
+                o.get("regWeight").asDouble(),
+                o.get("clWeight").asDouble(),
+                o.get("learningRate").asDouble(),
+                o.get("batchSize").asInt(),
+                o.get("maxEpochs").asInt(),
+                o.get("patience").asInt(),
+                o.get("seed").asLong(),
+                o.get("trainFeatures").asBoolean());
     }
 
     private static void require(boolean ok, String message) {

@@ -1,28 +1,29 @@
 package dev.streamrec.model.bm3;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.streamrec.model.artifact.ArtifactWriter;
+import dev.streamrec.model.artifact.ArtifactException;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.cli.ModelFamily;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.InteractionReader;
-import dev.streamrec.model.data.ItemIndex;
 import dev.streamrec.model.data.ModalityFeatures;
 import dev.streamrec.model.data.MovieLens;
 import dev.streamrec.model.serving.Recommender;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,184 +31,201 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The graph family: {@code bm3} (BM3, Zhou et al. WWW 2023), {@code lightgcn} (LightGCN + BPR) and
- * {@code mf-bpr} (MF + BPR, the same code with zero layers). Trains on a per-user 8:1:1 split
- * ({@link Bm3Split}), writes an artifact (config with hyper-parameters and the data it came from,
- * items.txt, users.txt, weights.bin = serving tables), evaluates it again, and serves it
- * ({@link Bm3Recommender}).
+ * The BM3 family: {@code bm3} (BM3, Zhou et al., WWW'23) and its baselines {@code lightgcn} and
+ * {@code mf-bpr}, on the BM3 protocol (per-user random 8:1:1 or chronological split, full ranking
+ * with training items masked, multi-target Recall/NDCG@{10,20}, early stopping on validation
+ * Recall@20). Options: {@code --data ratings.csv} (default: bundled MovieLens), {@code --features
+ * a.tsv.gz,b.tsv.gz} (BM3; modality = file name before the first dot), {@code --split},
+ * {@code --seed}, {@code --epochs}, {@code --patience}, {@code --emb}, {@code --layers},
+ * {@code --dropout}, {@code --reg}, {@code --cl-weight}, {@code --lr}, {@code --batch},
+ * {@code --train-features}, {@code --output DIR}, {@code --json}.
  */
 public final class Bm3Family implements ModelFamily {
 
-    static final String WEIGHTS = "weights.bin";
-    static final String USERS = "users.txt";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BUNDLED = "movielens-bundled";
 
     @Override
     public Set<String> models() {
-        return Set.of("bm3", "mf-bpr", "lightgcn");
+        return Set.of(Bm3Config.BM3, Bm3Config.MF_BPR, Bm3Config.LIGHTGCN);
+    }
+
+    /** The defaults of a variant overridden by the command line. */
+    static Bm3Config configFrom(String model, CliArgs a) {
+        Bm3Config d = Bm3Config.defaults(model);
+        return new Bm3Config(
+                model,
+                a.getInt("emb", d.embDim()),
+                a.getInt("layers", d.layers()),
+                a.getDouble("dropout", d.dropout()),
+                a.getDouble("reg", d.regWeight()),
+                a.getDouble("cl-weight", d.clWeight()),
+                a.getDouble("lr", d.learningRate()),
+                a.getInt("batch", d.batchSize()),
+                a.getInt("epochs", d.maxEpochs()),
+                a.getInt("patience", d.patience()),
+                a.getLong("seed", d.seed()),
+                a.getBoolean("train-features", d.trainFeatures()));
+    }
+
+    /**
+     * libtorch intra-op threads: 1 unless set. On the shared 2-core machines 2 spinning OpenMP
+     * threads made small ops ~100x slower under contention (measured; see docs/results-bm3.md).
+     */
+    static void limitThreads() {
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+    }
+
+    static List<Interaction> readData(String source) throws IOException {
+        return BUNDLED.equals(source) ? MovieLens.bundled().interactions() : InteractionReader.read(Path.of(source));
     }
 
     @Override
     public int train(String model, CliArgs args) throws Exception {
         limitThreads();
-        Bm3Config config = Bm3Config.fromArgs(model, args);
-        String data = args.get("data", "");
-        List<String> featurePaths = config.isBm3() ? args.getList("features") : List.of();
-        Bm3Split split = Bm3Split.of(interactions(data), config.split().equals("chronological"), config.seed());
-        Map<String, float[][]> features = features(featurePaths, split.items());
-        System.err.printf(Locale.ROOT, "%s: %d users, %d items, %d train pairs, modalities %s%n", model,
-                split.userCount(), split.itemCount(), split.trainPairs(), features.keySet());
-        Bm3Trainer.Result r = new Bm3Trainer(config, split, features, System.err).train();
-        Path output = args.getPath("output", null);
-        if (output == null) {
-            throw new IllegalArgumentException("missing required option --output");
+        Bm3Config config = configFrom(model, args);
+        String source = args.has("data") ? Path.of(args.get("data", "")).toAbsolutePath().toString() : BUNDLED;
+        String splitMode = args.get("split", "random");
+        UserItemSplit split = UserItemSplit.of(readData(source), UserItemSplit.Mode.parse(splitMode), config.seed());
+        Map<String, float[][]> features = new LinkedHashMap<>();
+        ArrayNode modalityInfo = JSON.createArrayNode();
+        if (config.isBm3()) {
+            for (String f : args.getList("features")) {
+                ModalityFeatures mf = ModalityFeatures.read(Path.of(f));
+                features.put(mf.name(), mf.alignedTo(split.items()));
+                long covered = split.items().ids().stream().filter(id -> mf.get(id) != null).count();
+                modalityInfo.addObject().put("name", mf.name()).put("dim", mf.dim()).put("file", f).put("coveredItems", covered);
+            }
+        } else if (args.has("features")) {
+            System.err.println("note: " + model + " does not use --features; ignored");
         }
-        writeArtifact(output, model, args.get("version", "v1"), config, split, r.weights(), data, featurePaths);
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("model", model);
-        report.put("artifact", output.toString());
-        report.put("bestEpoch", r.bestEpoch());
-        report.put("epochsRun", r.epochsRun());
-        report.put("secondsPerEpoch", r.secondsPerEpoch());
-        report.put("peakHeapMb", peakHeapMb());
-        report.put("valid", r.valid());
-        report.put("test", r.test());
-        print(report, args.getBoolean("json", false));
+        Path output = Path.of(args.require("output"));
+        System.err.printf(Locale.ROOT, "%s: %d users, %d items, %d train / %d valid / %d test interactions, modalities %s%n",
+                model, split.users().size(), split.items().size(), split.trainSize(), count(split.valid()),
+                count(split.test()), features.keySet());
+        Engine.getInstance().setRandomSeed((int) config.seed());
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            InteractionGraph graph = new InteractionGraph(split.users().size(), split.items().size() + 1, split.train());
+            Bm3Trainer.Result result;
+            Bm3ServingState state;
+            try (Bm3Model m = new Bm3Model(config, graph, features, manager)) {
+                result = new Bm3Trainer(config, true).train(m, split, manager);
+                state = Bm3ServingState.fromModel(m, split.items(), split.users(), split.train());
+            }
+            ObjectNode info = JSON.createObjectNode();
+            info.put("data", source).put("split", splitMode);
+            info.set("modalities", modalityInfo);
+            info.put("bestEpoch", result.bestEpoch()).put("epochsRun", result.epochsRun())
+                    .put("secondsPerEpoch", result.secondsPerEpoch()).put("peakRssMiB", peakRssMiB());
+            info.set("validation", toJson(result.validation().asMap()));
+            info.set("test", toJson(result.test().asMap()));
+            String version = model + "-" + Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14);
+            Bm3ArtifactIO.write(output, state, version, info);
+            print(model, info, args.has("json"));
+        }
         return 0;
-    }
-
-    /** Writes config (hyper-parameters + the data it came from), items, users and serving tables. */
-    static ModelArtifact writeArtifact(Path output, String model, String version, Bm3Config config, Bm3Split split,
-            Bm3Weights weights, String data, List<String> featurePaths) throws java.io.IOException {
-        ObjectNode cfg = ArtifactWriter.newConfig(model, version);
-        config.writeTo((ObjectNode) cfg.get("hyperParameters"));
-        ObjectNode training = cfg.putObject("training");
-        training.put("data", data);
-        ArrayNode fs = training.putArray("features");
-        featurePaths.forEach(fs::add);
-        ArtifactWriter w = new ArtifactWriter(output);
-        try {
-            return w.config(cfg).items(split.items())
-                    .file(USERS, out -> out.write((String.join("\n", split.users()) + "\n").getBytes(StandardCharsets.UTF_8)))
-                    .file(WEIGHTS, weights::write)
-                    .commit();
-        } catch (java.io.IOException | RuntimeException e) {
-            w.abort();
-            throw e;
-        }
     }
 
     @Override
     public int evaluate(ModelArtifact artifact, CliArgs args) throws Exception {
         limitThreads();
-        Bm3Config config = config(artifact);
-        String data = args.get("data", artifact.config().path("training").path("data").asText(""));
-        Bm3Split split = Bm3Split.of(interactions(data), config.split().equals("chronological"), config.seed());
-        if (!split.items().ids().equals(artifact.items().ids()) || !split.users().equals(users(artifact))) {
-            throw new IllegalArgumentException("the data does not reproduce the artifact's users/items; pass --data");
+        Bm3ServingState state = Bm3ArtifactIO.read(artifact);
+        JsonNode info = Bm3ArtifactIO.info(artifact);
+        String source = args.get("data", info.path("data").asText(BUNDLED));
+        UserItemSplit split = UserItemSplit.of(readData(source),
+                UserItemSplit.Mode.parse(info.path("split").asText("random")), state.config().seed());
+        if (!split.items().ids().equals(state.items().ids()) || !split.users().equals(state.users())
+                || !Arrays.deepEquals(split.train(), state.userItems())) {
+            throw new ArtifactException("artifact " + artifact.dir() + ": data " + source
+                    + " does not reproduce the artifact's training graph");
         }
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("model", artifact.model());
-        report.put("version", artifact.version());
-        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
-                Bm3Scorer scorer = new Bm3Scorer(weights(artifact), m)) {
-            report.put("valid", Bm3Evaluation.evaluate(scorer, split, false));
-            report.put("test", Bm3Evaluation.evaluate(scorer, split, true));
-        }
-        print(report, args.getBoolean("json", false));
+        MultiTargetMetrics valid = evaluate(state, split.valid());
+        MultiTargetMetrics test = evaluate(state, split.test());
+        ObjectNode out = JSON.createObjectNode();
+        out.put("bestEpoch", info.path("bestEpoch").asInt());
+        out.set("validation", toJson(valid.asMap()));
+        out.set("test", toJson(test.asMap()));
+        print(artifact.model(), out, args.has("json"));
         return 0;
+    }
+
+    /** Full-ranking metrics of a serving state: user vectors recomputed from E_u and the training graph. */
+    static MultiTargetMetrics evaluate(Bm3ServingState state, int[][] targets) {
+        int d = state.config().embDim();
+        float[][] items = state.itemScores();
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            float[] flat = new float[items.length * d];
+            for (int i = 0; i < items.length; i++) {
+                System.arraycopy(items[i], 0, flat, i * d, d);
+            }
+            NDArray itemsT = manager.create(flat, new Shape(items.length, d)).transpose(); // (d, N+1)
+            return new Bm3Evaluator(512).evaluate((from, to) -> {
+                float[] users = new float[(to - from) * d];
+                for (int u = from; u < to; u++) {
+                    System.arraycopy(state.userVector(state.userEmbedding(u), state.userItems()[u], null), 0, users, (u - from) * d, d);
+                }
+                try (NDArray s = manager.create(users, new Shape(to - from, d)).matMul(itemsT)) { // (b, N+1)
+                    return Bm3ServingState.toMatrix(s);
+                }
+            }, state.userItems(), targets);
+        }
     }
 
     @Override
     public Recommender loadRecommender(ModelArtifact artifact, String device) throws Exception {
-        config(artifact);
-        return new Bm3Recommender(artifact.model(), artifact.version(), weights(artifact), users(artifact),
-                artifact.items().ids(), Device.fromName(device));
+        limitThreads();
+        return new Bm3Recommender(Bm3ArtifactIO.read(artifact), artifact.version(), Device.fromName(device));
     }
 
-    /** The artifact's validated config; refuses other models and unknown hyper-parameters. */
-    static Bm3Config config(ModelArtifact artifact) {
-        Bm3Config c = Bm3Config.from(artifact.config().path("hyperParameters"));
-        if (!c.variant().equals(artifact.model())) {
-            throw new IllegalArgumentException("artifact model " + artifact.model() + " does not match variant " + c.variant());
+    private static long count(int[][] lists) {
+        long n = 0;
+        for (int[] l : lists) {
+            n += l.length;
         }
-        return c;
+        return n;
     }
 
-    static Bm3Weights weights(ModelArtifact artifact) throws java.io.IOException {
-        try (var in = artifact.open(WEIGHTS)) {
-            return Bm3Weights.read(in);
-        }
+    private static ObjectNode toJson(Map<String, Double> m) {
+        ObjectNode o = JSON.createObjectNode();
+        m.forEach(o::put);
+        return o;
     }
 
-    static List<String> users(ModelArtifact artifact) throws java.io.IOException {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(artifact.open(USERS), StandardCharsets.UTF_8))) {
-            return r.lines().filter(s -> !s.isEmpty()).toList();
-        }
-    }
-
-    private static List<Interaction> interactions(String data) throws java.io.IOException {
-        return data.isEmpty() ? MovieLens.bundled().interactions() : InteractionReader.read(Path.of(data));
-    }
-
-    /** Modality tables aligned to item rows 0..N-1; items without a vector get the mean vector (MMRec). */
-    static Map<String, float[][]> features(List<String> paths, ItemIndex items) throws java.io.IOException {
-        Map<String, float[][]> out = new LinkedHashMap<>();
-        for (String p : paths) {
-            ModalityFeatures f = ModalityFeatures.read(Path.of(p));
-            float[][] aligned = f.alignedTo(items);
-            float[] mean = new float[f.dim()];
-            List<Integer> missing = new ArrayList<>();
-            int present = 0;
-            for (int i = 1; i <= items.size(); i++) {
-                if (f.get(items.idAt(i)) == null) {
-                    missing.add(i);
-                } else {
-                    present++;
-                    for (int k = 0; k < mean.length; k++) {
-                        mean[k] += aligned[i][k];
-                    }
+    /** Peak resident memory of this process (VmHWM), or -1 where /proc is unavailable. */
+    static long peakRssMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
                 }
             }
-            for (int k = 0; k < mean.length; k++) {
-                mean[k] /= Math.max(1, present);
-            }
-            for (int i : missing) {
-                aligned[i] = mean.clone();
-            }
-            out.put(f.name(), java.util.Arrays.copyOfRange(aligned, 1, aligned.length));
+        } catch (IOException | NumberFormatException e) {
+            return -1;
         }
-        return out;
+        return -1;
     }
 
-    private static void print(Map<String, Object> report, boolean json) throws Exception {
+    private static void print(String model, JsonNode out, boolean json) throws IOException {
         if (json) {
-            System.out.println(JSON.writeValueAsString(report));
+            ObjectNode o = JSON.createObjectNode();
+            o.put("model", model);
+            o.setAll((ObjectNode) out);
+            System.out.println(JSON.writeValueAsString(o));
             return;
         }
-        for (Map.Entry<String, Object> e : report.entrySet()) {
-            if (e.getValue() instanceof Map<?, ?> m) {
-                StringBuilder sb = new StringBuilder();
-                m.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "  %s %.4f", k, (Double) v)));
-                System.out.printf("%-16s%s%n", e.getKey(), sb);
-            } else {
-                System.out.printf("%-16s %s%n", e.getKey(), e.getValue());
-            }
+        System.out.printf(Locale.ROOT, "%-8s %10s %10s %10s %10s%n", model, "Recall@10", "Recall@20", "NDCG@10", "NDCG@20");
+        for (String split : List.of("validation", "test")) {
+            JsonNode m = out.path(split);
+            System.out.printf(Locale.ROOT, "%-8s %10.4f %10.4f %10.4f %10.4f%n", split.substring(0, Math.min(8, split.length())),
+                    m.path("Recall@10").asDouble(), m.path("Recall@20").asDouble(),
+                    m.path("NDCG@10").asDouble(), m.path("NDCG@20").asDouble());
         }
-    }
-
-    private static double peakHeapMb() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
+        if (out.has("secondsPerEpoch")) {
+            System.out.printf(Locale.ROOT, "best epoch %d of %d, %.2f s/epoch, peak RSS %d MiB%n", out.path("bestEpoch").asInt(),
+                    out.path("epochsRun").asInt(), out.path("secondsPerEpoch").asDouble(), out.path("peakRssMiB").asLong());
         }
-        return peak / 1048576.0;
-    }
-
-    private static void limitThreads() {
-        System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "2"));
-        System.setProperty("ai.djl.pytorch.num_interop_threads", System.getProperty("ai.djl.pytorch.num_interop_threads", "1"));
     }
 }

@@ -1,192 +1,196 @@
 package dev.streamrec.model.bm3;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
- * Parameters and forward pass of the graph family (BM3 §2.2; LightGCN; MF = zero layers).
- * E_U (U, d), E_I (N, d) Xavier-uniform; for BM3 a shared predictor P = Linear(d, d) (Xavier-normal)
- * and per modality m a projection W_m = Linear(d_m, d) over a raw feature table X_m (N, d_m),
- * trainable when {@link Bm3Config#trainFeatures()} (as released). Initialisation uses a seeded
- * {@link Random}, so a seed fixes the model.
+ * The trainable tensors and forward pass of BM3 and of its BPR baselines (LightGCN, MF).
+ *
+ * <p>Propagation (LightGCN, He et al. 2020; BM3 code forward()): H⁰ = [E_U; E_I],
+ * H^{l+1} = Â H^l with the sparse normalised adjacency of {@link InteractionGraph}, readout
+ * H = mean(H⁰..H^L); h_u = H_u and h_i = H_i (+ E_i, the item-ID residual, for BM3 only). BM3 adds
+ * the shared predictor P(x) = xW + b and per-modality projections z_m = x_m W_m + b_m of (trainable)
+ * raw feature tables. Scores are ⟨P h_u, P h_i⟩ (BM3) or ⟨h_u, h_i⟩ (BPR models).
  */
 public final class Bm3Model implements AutoCloseable {
 
+    /** The output of one propagation: readouts and every layer's node matrix. */
+    public record Propagation(NDArray users, NDArray items, List<NDArray> layers) {}
+
     private final Bm3Config config;
+    private final InteractionGraph graph;
     private final NDManager manager;
-    private final Bm3Graph graph;
-    private final NDArray userEmb;    // (U, d)
-    private final NDArray itemEmb;    // (N, d)
-    private final NDArray predW;      // (d, d)
-    private final NDArray predB;      // (d)
-    private final Map<String, NDArray[]> modalities = new LinkedHashMap<>(); // name -> {X (N, d_m), W (d_m, d), b (d)}
-    private final List<NDArray> parameters = new ArrayList<>();
+    private final NDArray adjacency;
+    private final Map<String, NDArray> params = new LinkedHashMap<>();
+    private final List<String> modalities;
 
     /**
-     * @param train per-user training item rows (the graph)
-     * @param features modality name -> (N, d_m) feature table (BM3 only; ignored otherwise)
+     * @param features per modality name, a (N+1, f_m) table aligned to the item index (BM3 only)
      */
-    public Bm3Model(Bm3Config config, NDManager parent, int[][] train, int items, Map<String, float[][]> features) {
+    public Bm3Model(Bm3Config config, InteractionGraph graph, Map<String, float[][]> features, NDManager parent) {
         this.config = config;
+        this.graph = graph;
         this.manager = parent.newSubManager();
-        int users = train.length;
-        int d = config.dim();
-        Random random = new Random(config.seed());
-        graph = new Bm3Graph(manager, train, items);
-        userEmb = param(xavierUniform(random, users, d), users, d);
-        itemEmb = param(xavierUniform(random, items, d), items, d);
+        this.adjacency = graph.normalisedAdjacency(manager);
+        int d = config.embDim();
+        params.put("userEmb", xavierUniform(graph.numUsers(), d));
+        params.put("itemEmb", xavierUniform(graph.numItemRows(), d));
+        List<String> names = new ArrayList<>();
         if (config.isBm3()) {
-            predW = param(xavierNormal(random, d, d), d, d);
-            predB = param(new float[d], d);
+            params.put("predictor.weight", xavierNormal(d, d));
+            params.put("predictor.bias", manager.zeros(new Shape(d)));
             for (Map.Entry<String, float[][]> e : features.entrySet()) {
-                float[][] x = e.getValue();
-                int dm = x[0].length;
-                NDArray table = manager.create(flatten(x), new Shape(items, dm));
-                if (config.trainFeatures()) {
-                    table.setRequiresGradient(true);
-                    parameters.add(table);
-                }
-                NDArray w = param(xavierNormal(random, dm, d), dm, d);
-                NDArray b = param(new float[d], d);
-                modalities.put(e.getKey(), new NDArray[] {table, w, b});
+                float[][] table = e.getValue();
+                int f = table[0].length;
+                names.add(e.getKey());
+                params.put("feature." + e.getKey(), manager.create(table));
+                params.put("proj." + e.getKey() + ".weight", xavierNormal(f, d));
+                params.put("proj." + e.getKey() + ".bias", manager.zeros(new Shape(d)));
             }
-        } else {
-            predW = null;
-            predB = null;
         }
+        this.modalities = Collections.unmodifiableList(names);
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            boolean frozenFeature = e.getKey().startsWith("feature.") && !config.trainFeatures();
+            if (!frozenFeature) {
+                e.getValue().setRequiresGradient(true);
+            }
+        }
+    }
+
+    private NDArray xavierUniform(int rows, int cols) {
+        float bound = (float) Math.sqrt(6.0 / (rows + cols));
+        return manager.randomUniform(-bound, bound, new Shape(rows, cols));
+    }
+
+    private NDArray xavierNormal(int fanIn, int fanOut) {
+        return manager.randomNormal(0f, (float) Math.sqrt(2.0 / (fanIn + fanOut)), new Shape(fanIn, fanOut), DataType.FLOAT32);
     }
 
     public Bm3Config config() {
         return config;
     }
 
-    public NDManager manager() {
-        return manager;
+    public InteractionGraph graph() {
+        return graph;
     }
 
-    /** Trainable arrays (each has a gradient after a backward pass). */
-    public List<NDArray> parameters() {
-        return parameters;
-    }
-
-    public Map<String, NDArray[]> modalities() {
+    public List<String> modalities() {
         return modalities;
     }
 
-    /**
-     * LightGCN propagation with layer-mean readout including layer 0 (BM3 §2.2): returns
-     * {h_U (U, d), h_I (N, d)}; for BM3 h_I carries the extra item-ID residual E_I.
-     */
-    public NDList propagate() {
-        NDArray hu = userEmb;
-        NDArray hi = itemEmb;
-        NDArray sumU = hu;
-        NDArray sumI = hi;
+    /** Named parameters (for the optimiser and the artifact); do not close them. */
+    public Map<String, NDArray> parameters() {
+        return params;
+    }
+
+    public NDArray param(String name) {
+        return params.get(name);
+    }
+
+    /** LightGCN propagation with layer-mean readout; users (U, d), items (N+1, d). */
+    public Propagation propagate() {
+        NDArray ego = params.get("userEmb").concat(params.get("itemEmb"), 0); // (U+N+1, d)
+        List<NDArray> layers = new ArrayList<>();
+        layers.add(ego);
         for (int l = 0; l < config.layers(); l++) {
-            NDArray nu = graph.toUsers(hi); // (U, d) = R̂ (N, d)
-            NDArray ni = graph.toItems(hu); // (N, d) = R̂ᵀ (U, d)
-            hu = nu;
-            hi = ni;
-            sumU = sumU.add(hu);
-            sumI = sumI.add(hi);
+            ego = adjacency.matMul(ego); // (U+N+1, d), sparse × dense
+            layers.add(ego);
         }
-        float scale = 1f / (config.layers() + 1);
-        NDArray outU = sumU.mul(scale);
-        NDArray outI = sumI.mul(scale);
+        NDArray mean = layers.size() == 1 ? ego : NDArrays.stack(new NDList(layers), 1).mean(new int[] {1});
+        int u = graph.numUsers();
+        NDArray users = mean.get(new NDIndex("0:{}", u));
+        NDArray items = mean.get(new NDIndex("{}:", u));
         if (config.isBm3()) {
-            outI = outI.add(itemEmb);
+            items = items.add(params.get("itemEmb"));
         }
-        return new NDList(outU, outI);
+        return new Propagation(users, items, layers);
     }
 
-    /** The shared predictor P (BM3), identity for LightGCN/MF: (B, d) -> (B, d). */
+    /** The shared predictor P(x) = xW + b for BM3, identity for the BPR models; (B, d) → (B, d). */
     public NDArray predict(NDArray x) {
-        return predW == null ? x : x.matMul(predW).add(predB);
-    }
-
-    /** z_m = W_m x_m(i) for item rows {@code items} (B): (B, d). */
-    public NDArray project(String modality, NDArray items) {
-        NDArray[] m = modalities.get(modality);
-        return m[0].get(items).matMul(m[1]).add(m[2]); // (B, d_m) x (d_m, d)
-    }
-
-    /** Layer-0 embeddings (for LightGCN's L2 regulariser). */
-    public NDArray userEmbedding() {
-        return userEmb;
-    }
-
-    public NDArray itemEmbedding() {
-        return itemEmb;
-    }
-
-    /** The serving tables: propagated vectors, the predictor and the modality projections. */
-    public Bm3Weights export() {
-        Bm3Weights w = new Bm3Weights();
-        try (NDScope scope = new NDScope()) {
-        NDList h = propagate();
-        w.put("users", tensor(h.get(0)));
-        w.put("items", tensor(h.get(1)));
-        if (predW != null) {
-            w.put("predictor.weight", tensor(predW));
-            w.put("predictor.bias", tensor(predB));
+        if (!config.isBm3()) {
+            return x;
         }
-        for (Map.Entry<String, NDArray[]> e : modalities.entrySet()) {
-            w.put("modality." + e.getKey() + ".weight", tensor(e.getValue()[1]));
-            w.put("modality." + e.getKey() + ".bias", tensor(e.getValue()[2]));
+        return x.matMul(params.get("predictor.weight")).add(params.get("predictor.bias"));
+    }
+
+    /** z_m = x_m W_m + b_m for the given item rows; (B) → (B, d). */
+    public NDArray projectModality(String modality, NDArray itemRows) {
+        NDArray x = params.get("feature." + modality).get(itemRows); // (B, f)
+        return x.matMul(params.get("proj." + modality + ".weight")).add(params.get("proj." + modality + ".bias"));
+    }
+
+    /** Inverted dropout with rescale 1/(1 − p) (F.dropout in training mode). */
+    public NDArray dropout(NDArray x) {
+        float p = (float) config.dropout();
+        if (p == 0f) {
+            return x;
         }
+        NDArray keep = manager.randomUniform(0f, 1f, x.getShape()).gte(p).toType(DataType.FLOAT32, false);
+        return x.mul(keep).div(1f - p);
+    }
+
+    /**
+     * The BM3 objective for a batch of positive pairs: L_rec + λ·L_reg + cl_weight·Σ_m (L_align + L_mask).
+     *
+     * @param users (B) user indices
+     * @param items (B) item indices 1..N
+     */
+    public NDArray bm3Loss(NDArray users, NDArray items) {
+        Propagation h = propagate();
+        NDArray hu = h.users().get(users); // (B, d)
+        NDArray hi = h.items().get(items); // (B, d)
+        NDArray uTarget = dropout(hu.stopGradient());
+        NDArray iTarget = dropout(hi.stopGradient());
+        NDArray loss = Bm3Loss.reconstruction(predict(hu), predict(hi), uTarget, iTarget);
+        NDArray realItems = h.items().get(new NDIndex("1:"));
+        loss = loss.add(Bm3Loss.regulariser(h.users(), realItems, graph.numItemRows() - 1).mul((float) config.regWeight()));
+        for (String m : modalities) {
+            NDArray z = projectModality(m, items); // (B, d)
+            NDArray zOnline = predict(z);
+            NDArray zTarget = dropout(z.stopGradient());
+            NDArray align = Bm3Loss.alignment(zOnline, iTarget).add(Bm3Loss.masking(zOnline, zTarget));
+            loss = loss.add(align.mul((float) config.clWeight()));
         }
-        return w;
+        return loss;
+    }
+
+    /**
+     * BPR with the MMRec EmbLoss regulariser on the layer-0 embeddings of the batch:
+     * −mean log σ(s(u,i) − s(u,j)) + λ (‖E_u‖ + ‖E_i‖ + ‖E_j‖) / B.
+     */
+    public NDArray bprLoss(NDArray users, NDArray positives, NDArray negatives) {
+        Propagation h = propagate();
+        NDArray hu = h.users().get(users); // (B, d)
+        NDArray pos = hu.mul(h.items().get(positives)).sum(new int[] {1}); // (B)
+        NDArray neg = hu.mul(h.items().get(negatives)).sum(new int[] {1}); // (B)
+        NDArray eu = params.get("userEmb").get(users);
+        NDArray ep = params.get("itemEmb").get(positives);
+        NDArray en = params.get("itemEmb").get(negatives);
+        NDArray reg = Bm3Loss.frobenius(eu).add(Bm3Loss.frobenius(ep)).add(Bm3Loss.frobenius(en))
+                .div((float) users.getShape().get(0));
+        return Bm3Loss.bpr(pos, neg).add(reg.mul((float) config.regWeight()));
+    }
+
+    /** The scoring vectors (P h_u, P h_i) for full ranking: users (U, d), items (N+1, d). */
+    public NDList scoringVectors() {
+        Propagation h = propagate();
+        return new NDList(predict(h.users()), predict(h.items()));
     }
 
     @Override
     public void close() {
         manager.close();
-    }
-
-    private NDArray param(float[] data, long... shape) {
-        NDArray p = manager.create(data, new Shape(shape));
-        p.setRequiresGradient(true);
-        parameters.add(p);
-        return p;
-    }
-
-    static Bm3Weights.Tensor tensor(NDArray a) {
-        return new Bm3Weights.Tensor(a.getShape().getShape(), a.toFloatArray());
-    }
-
-    static float[] flatten(float[][] x) {
-        int cols = x[0].length;
-        float[] out = new float[x.length * cols];
-        for (int r = 0; r < x.length; r++) {
-            System.arraycopy(x[r], 0, out, r * cols, cols);
-        }
-        return out;
-    }
-
-    private static float[] xavierUniform(Random r, int fanOut, int fanIn) {
-        double bound = Math.sqrt(6.0 / (fanIn + fanOut));
-        float[] out = new float[fanOut * fanIn];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) ((2 * r.nextDouble() - 1) * bound);
-        }
-        return out;
-    }
-
-    private static float[] xavierNormal(Random r, int fanIn, int fanOut) {
-        double std = Math.sqrt(2.0 / (fanIn + fanOut));
-        float[] out = new float[fanIn * fanOut];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (r.nextGaussian() * std);
-        }
-        return out;
     }
 }

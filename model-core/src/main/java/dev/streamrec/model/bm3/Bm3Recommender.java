@@ -3,83 +3,67 @@ package dev.streamrec.model.bm3;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import dev.streamrec.model.serving.BlockedTopK;
+import dev.streamrec.model.data.ItemIndex;
+import dev.streamrec.model.metrics.TopK;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Serves a trained graph model: score(u, i) = ⟨P h_u, P h_i⟩ for the whole catalogue, one blocked
- * matmul per request batch ({@link BlockedTopK}).
- * <ul>
- *   <li>Unknown users are folded in: h_u = mean of the propagated h_i of their known history items
- *       (what one LightGCN step from the user's neighbourhood gives, up to normalisation).</li>
- *   <li>{@link #observe}: incremental update of the user's vector from its neighbourhood,
- *       h_u ← (1 − α) h_u + α · mean_{i ∈ history ∪ {item}} h_i, α = {@value #BLEND}; a user seen for
- *       the first time starts from the fold-in vector. Item vectors stay fixed until retraining.</li>
- *   <li>{@link #upsertItem}: a new item gets the cold-start surrogate h_i = mean_m P W_m x_m (the
- *       modality branch is trained to predict the item's target view drop(h_i)), rescaled to the
- *       mean norm of trained item vectors; it is scored as P h_i like the others. Items that were
- *       trained keep their trained vectors. LightGCN/MF have no modality branch: no-op.</li>
- * </ul>
+ * The stream's scorer for a BM3-family artifact. Score(u, i) = ⟨P h_u, P h_i⟩ (BM3 §2.4; BPR
+ * models: ⟨h_u, h_i⟩) for the whole catalogue, a batch in one (B, d) × (d, N+1) product on the
+ * device.
+ *
+ * <p>Incremental update ({@link #observe}): the interaction (u, i) is appended to u's neighbour
+ * set and to i's degree, and u's vector is recomputed with the user side of LightGCN over the grown
+ * neighbour set ({@link Bm3ServingState#userVector}); item-side states (H^l_i, P h_i) stay as
+ * trained until the next retraining. So a user's scores move toward the new item's neighbourhood at
+ * once, and for an unchanged graph the trained vector is reproduced exactly. Unknown users are
+ * folded in from their history (E_u := their normalised item aggregate). Items in a request's
+ * history that were not yet observed count for that request only. New items
+ * ({@link #upsertItem}) are scored through their modality projections mean_m P(W_m x_m + b_m), the
+ * vector BM3's alignment loss trains to match P h_i (a cold-start surrogate; BM3 only).
  */
 public final class Bm3Recommender implements Recommender {
 
-    /** Weight of the neighbourhood mean in {@link #observe}. */
-    public static final float BLEND = 0.5f;
-
-    private static final int BLOCK = 8192;
-
-    private final String name;
+    private final Bm3ServingState state;
     private final String version;
     private final NDManager manager;
-    private final Bm3Weights weights;
-    private final Bm3Scorer predictor;
-    private final int dim;
-    private final Map<String, Integer> userRows = new HashMap<>();
-    private final List<String> itemIds = new ArrayList<>();
-    private final Map<String, Integer> itemRows = new HashMap<>();
-    private final List<float[]> itemVectors = new ArrayList<>(); // h_i
-    private final Map<String, float[]> userVectors = new HashMap<>(); // h_u overrides
-    private final float meanItemNorm;
-    private NDArray itemScores; // (N, d) P h_i, rebuilt after upserts
+    private final ItemIndex items;
+    private final List<float[]> newItemVectors = new ArrayList<>();
+    private final Map<String, Integer> userIndex = new HashMap<>();
+    private final Map<String, LinkedHashSet<Integer>> observed = new LinkedHashMap<>();
+    private final Map<Integer, Integer> degreeBonus = new HashMap<>();
+    private NDArray itemMatrixT;
 
-    public Bm3Recommender(String name, String version, Bm3Weights weights, List<String> users, List<String> items,
-            Device device) {
-        this.name = name;
+    public Bm3Recommender(Bm3ServingState state, String version, Device device) {
+        this.state = state;
         this.version = version;
-        this.weights = weights;
         this.manager = NDManager.newBaseManager(device);
-        this.predictor = new Bm3Scorer(weights, manager);
-        this.dim = predictor.dim();
-        for (int u = 0; u < users.size(); u++) {
-            userRows.put(users.get(u), u);
+        this.items = ItemIndex.of(state.items().ids());
+        for (int u = 0; u < state.users().size(); u++) {
+            userIndex.put(state.users().get(u), u);
         }
-        float[] h = weights.get("items").data();
-        double norms = 0;
-        for (int i = 0; i < items.size(); i++) {
-            itemIds.add(items.get(i));
-            itemRows.put(items.get(i), i);
-            float[] v = java.util.Arrays.copyOfRange(h, i * dim, (i + 1) * dim);
-            itemVectors.add(v);
-            norms += norm(v);
-        }
-        meanItemNorm = (float) (norms / Math.max(1, items.size()));
-        itemScores = predictor.itemScores();
     }
 
     @Override
     public String name() {
-        return name;
+        return state.config().variant();
     }
 
     @Override
@@ -87,155 +71,198 @@ public final class Bm3Recommender implements Recommender {
         return version;
     }
 
+    /** P h_u of a user given the items of a request (not yet observed ones count for this call only). */
+    public float[] userVector(String userId, List<String> history) {
+        Integer u = userIndex.get(userId);
+        LinkedHashSet<Integer> set = new LinkedHashSet<>();
+        if (u != null) {
+            for (int i : state.userItems()[u]) {
+                set.add(i);
+            }
+        }
+        set.addAll(observed.getOrDefault(userId, new LinkedHashSet<>()));
+        if (history != null) {
+            for (String id : history) {
+                int i = trainedIndex(id);
+                if (i > 0) {
+                    set.add(i);
+                }
+            }
+        }
+        int[] itemSet = set.stream().mapToInt(Integer::intValue).toArray();
+        return state.userVector(u == null ? null : state.userEmbedding(u), itemSet, degreeBonus);
+    }
+
+    /** The index of an item with a trained row, or -1 (unknown, or a new item scored from its features). */
+    private int trainedIndex(String itemId) {
+        int i = items.indexOf(itemId);
+        return i > 0 && i <= state.items().size() ? i : -1;
+    }
+
     @Override
     public List<List<ScoredItem>> recommend(List<RecommendRequest> batch) {
-        List<List<ScoredItem>> out = new ArrayList<>();
         if (batch.isEmpty()) {
-            return out;
+            return List.of();
         }
-        float[] users = new float[batch.size() * dim];
-        int depth = 0;
+        int d = state.config().embDim();
+        float[] users = new float[batch.size() * d];
         for (int b = 0; b < batch.size(); b++) {
             RecommendRequest r = batch.get(b);
-            System.arraycopy(predictor.predict(userVector(r.userId(), r.history())), 0, users, b * dim, dim);
-            depth = Math.max(depth, r.k() + (r.excludeHistory() ? r.history().size() : 0));
+            System.arraycopy(userVector(r.userId(), r.history()), 0, users, b * d, d);
         }
-        depth = Math.min(depth, itemIds.size());
-        try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager()) {
-            NDArray u = m.create(users, new Shape(batch.size(), dim)); // (B, d)
-            BlockedTopK.Candidates c = BlockedTopK.dotProduct(m, u, itemScores, depth, BLOCK);
-            for (int b = 0; b < batch.size(); b++) {
-                RecommendRequest r = batch.get(b);
-                Set<Integer> excluded = new HashSet<>();
-                if (r.excludeHistory()) {
-                    for (String id : r.history()) {
-                        Integer row = itemRows.get(id);
-                        if (row != null) {
-                            excluded.add(row);
-                        }
-                    }
-                }
-                int[] top = c.select(b, r.k(), excluded::contains);
-                List<ScoredItem> items = new ArrayList<>(top.length);
-                for (int row : top) {
-                    items.add(new ScoredItem(itemIds.get(row), c.score(b, row)));
-                }
-                out.add(items);
+        NDArray itemsT = itemMatrixT();
+        int cols = (int) itemsT.getShape().get(1);
+        float[] flat;
+        try (NDArray u = manager.create(users, new Shape(batch.size(), d));
+                NDArray scores = u.matMul(itemsT)) { // (B, d) x (d, N+1) -> (B, N+1)
+            flat = scores.toFloatArray();
+        }
+        List<List<ScoredItem>> out = new ArrayList<>(batch.size());
+        for (int b = 0; b < batch.size(); b++) {
+            RecommendRequest r = batch.get(b);
+            float[] row = java.util.Arrays.copyOfRange(flat, b * cols, (b + 1) * cols);
+            boolean[] excluded = r.excludeHistory() ? excludedItems(r, cols) : null;
+            List<ScoredItem> top = new ArrayList<>(r.k());
+            for (int i : TopK.select(row, r.k(), excluded, 1)) {
+                top.add(new ScoredItem(items.idAt(i), row[i]));
             }
+            out.add(top);
         }
         return out;
     }
 
+    private boolean[] excludedItems(RecommendRequest r, int cols) {
+        boolean[] ex = new boolean[cols];
+        Integer u = userIndex.get(r.userId());
+        if (u != null) {
+            for (int i : state.userItems()[u]) {
+                ex[i] = true;
+            }
+        }
+        for (int i : observed.getOrDefault(r.userId(), new LinkedHashSet<>())) {
+            ex[i] = true;
+        }
+        for (String id : r.history()) {
+            int i = items.indexOf(id);
+            if (i > 0 && i < cols) {
+                ex[i] = true;
+            }
+        }
+        return ex;
+    }
+
+    /** The (d, N+1+new) item scoring matrix on the device, rebuilt after new items arrive. */
+    private NDArray itemMatrixT() {
+        if (itemMatrixT == null) {
+            float[][] trained = state.itemScores();
+            int d = state.config().embDim();
+            int rows = trained.length + newItemVectors.size();
+            float[] flat = new float[rows * d];
+            for (int i = 0; i < trained.length; i++) {
+                System.arraycopy(trained[i], 0, flat, i * d, d);
+            }
+            for (int k = 0; k < newItemVectors.size(); k++) {
+                System.arraycopy(newItemVectors.get(k), 0, flat, (trained.length + k) * d, d);
+            }
+            try (NDArray m = manager.create(flat, new Shape(rows, d))) {
+                itemMatrixT = m.transpose().duplicate(); // (d, rows)
+            }
+        }
+        return itemMatrixT;
+    }
+
     @Override
     public void observe(String userId, List<String> historyBefore, String itemId, long timestampMillis) {
-        List<String> neighbourhood = new ArrayList<>(historyBefore);
-        neighbourhood.add(itemId);
-        float[] mean = meanOfItems(neighbourhood);
-        if (mean == null) {
+        int i = trainedIndex(itemId);
+        if (i < 0) {
+            return; // no trained row: nothing to propagate from until retraining
+        }
+        Integer u = userIndex.get(userId);
+        if (u != null && java.util.Arrays.stream(state.userItems()[u]).anyMatch(x -> x == i)) {
             return;
         }
-        float[] current = userVectors.containsKey(userId) || userRows.containsKey(userId)
-                ? userVector(userId, historyBefore) : mean;
-        float[] next = new float[dim];
-        for (int k = 0; k < dim; k++) {
-            next[k] = (1 - BLEND) * current[k] + BLEND * mean[k];
+        LinkedHashSet<Integer> set = observed.computeIfAbsent(userId, k -> new LinkedHashSet<>());
+        if (u == null && set.isEmpty() && historyBefore != null) {
+            for (String id : historyBefore) {
+                int h = trainedIndex(id);
+                if (h > 0 && set.add(h)) {
+                    degreeBonus.merge(h, 1, Integer::sum);
+                }
+            }
         }
-        userVectors.put(userId, next);
+        if (set.add(i)) {
+            degreeBonus.merge(i, 1, Integer::sum);
+        }
     }
 
     @Override
     public void upsertItem(String itemId, String text, Map<String, float[]> modalities) {
-        if (itemRows.containsKey(itemId) || modalities == null) {
+        if (trainedIndex(itemId) > 0) {
+            return; // trained items keep their graph vector
+        }
+        float[] v = state.modalityVector(modalities);
+        if (v == null) {
             return;
         }
-        float[] sum = new float[dim];
-        int count = 0;
-        for (Map.Entry<String, float[]> e : modalities.entrySet()) {
-            String key = "modality." + e.getKey();
-            if (!weights.has(key + ".weight")) {
-                continue;
-            }
-            Bm3Weights.Tensor w = weights.get(key + ".weight");
-            float[] b = weights.get(key + ".bias").data();
-            float[] x = e.getValue();
-            if (x.length != w.rows()) {
-                throw new IllegalArgumentException("modality " + e.getKey() + " has dim " + x.length + ", model expects " + w.rows());
-            }
-            float[] z = b.clone(); // z_m = W_m x_m
-            for (int r = 0; r < x.length; r++) {
-                for (int k = 0; k < dim; k++) {
-                    z[k] += x[r] * w.data()[r * dim + k];
+        int existing = items.indexOf(itemId);
+        if (existing > 0) {
+            newItemVectors.set(existing - state.items().size() - 1, v);
+        } else {
+            items.add(itemId);
+            newItemVectors.add(v);
+        }
+        if (itemMatrixT != null) {
+            itemMatrixT.close();
+            itemMatrixT = null;
+        }
+    }
+
+    /** The observed (user, item) edges since the artifact, as (user, item-id list) records. */
+    @Override
+    public byte[] snapshotState() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(observed.size());
+            for (Map.Entry<String, LinkedHashSet<Integer>> e : observed.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeInt(e.getValue().size());
+                for (int i : e.getValue()) {
+                    out.writeUTF(items.idAt(i));
                 }
             }
-            float[] pz = predictor.predict(z);
-            for (int k = 0; k < dim; k++) {
-                sum[k] += pz[k];
-            }
-            count++;
-        }
-        if (count == 0) {
-            return;
-        }
-        float scale = meanItemNorm / Math.max(1e-12f, norm(sum));
-        for (int k = 0; k < dim; k++) {
-            sum[k] *= scale;
-        }
-        itemRows.put(itemId, itemIds.size());
-        itemIds.add(itemId);
-        itemVectors.add(sum);
-        float[] all = new float[itemVectors.size() * dim];
-        for (int i = 0; i < itemVectors.size(); i++) {
-            System.arraycopy(predictor.predict(itemVectors.get(i)), 0, all, i * dim, dim);
-        }
-        NDArray old = itemScores;
-        itemScores = manager.create(all, new Shape(itemVectors.size(), dim));
-        if (old != predictor.itemScores()) {
-            old.close();
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    /** h_u: observed state, else the trained vector, else the fold-in mean of the history. */
-    float[] userVector(String userId, List<String> history) {
-        float[] v = userVectors.get(userId);
-        if (v != null) {
-            return v;
-        }
-        Integer row = userRows.get(userId);
-        if (row != null) {
-            return java.util.Arrays.copyOfRange(weights.get("users").data(), row * dim, (row + 1) * dim);
-        }
-        float[] mean = meanOfItems(history);
-        return mean == null ? new float[dim] : mean;
-    }
-
-    private float[] meanOfItems(List<String> ids) {
-        float[] sum = new float[dim];
-        int n = 0;
-        for (String id : ids) {
-            Integer row = itemRows.get(id);
-            if (row != null) {
-                float[] v = itemVectors.get(row);
-                for (int k = 0; k < dim; k++) {
-                    sum[k] += v[k];
+    @Override
+    public void restoreState(byte[] snapshot) {
+        observed.clear();
+        degreeBonus.clear();
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
+            int n = in.readInt();
+            for (int k = 0; k < n; k++) {
+                String user = in.readUTF();
+                int m = in.readInt();
+                List<String> ids = new ArrayList<>(m);
+                for (int j = 0; j < m; j++) {
+                    ids.add(in.readUTF());
                 }
-                n++;
+                for (String id : ids) {
+                    observe(user, List.of(), id, 0L);
+                }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        if (n == 0) {
-            return null;
-        }
-        for (int k = 0; k < dim; k++) {
-            sum[k] /= n;
-        }
-        return sum;
     }
 
-    private static float norm(float[] v) {
-        double s = 0;
-        for (float x : v) {
-            s += x * x;
-        }
-        return (float) Math.sqrt(s);
+    /** Users the artifact knows (trained E_u rows). */
+    public Set<String> knownUsers() {
+        return userIndex.keySet();
     }
 
     @Override

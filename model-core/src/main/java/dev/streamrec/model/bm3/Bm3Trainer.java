@@ -9,162 +9,178 @@ import ai.djl.training.GradientCollector;
 import dev.streamrec.model.cli.ProgressBar;
 import dev.streamrec.model.train.EarlyStopping;
 
-import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
 /**
- * Trains one model of the family: per epoch the training pairs are reshuffled (seeded) and cut into
- * batches; each batch propagates the whole graph, computes the objective ({@link Bm3Loss}),
- * back-propagates and takes an Adam step. Validation Recall@20 after every epoch drives early
- * stopping; test metrics are computed only for the best-validation epoch's tables.
+ * Trains a {@link Bm3Model} on a {@link UserItemSplit}: shuffled mini-batches of positive training
+ * pairs (plus one uniformly sampled unseen negative per pair for the BPR models), Adam, one
+ * validation pass per epoch (Recall@20 with training items masked), early stopping, and the test
+ * metrics computed once with the parameters of the best validation epoch.
  */
 public final class Bm3Trainer {
 
-    /** The outcome: best epoch, its validation and test metrics, its tables, timing and loss curve. */
-    public record Result(int bestEpoch, int epochsRun, Map<String, Double> valid, Map<String, Double> test,
-            Bm3Weights weights, double secondsPerEpoch, List<Double> losses) {}
+    /** What a finished run produced. */
+    public record Result(
+            int bestEpoch,
+            int epochsRun,
+            MultiTargetMetrics validation,
+            MultiTargetMetrics test,
+            double secondsPerEpoch,
+            double[] epochLosses) {}
+
+    private static final String STOP_METRIC = "Recall@20";
 
     private final Bm3Config config;
-    private final Bm3Split split;
-    private final Map<String, float[][]> features;
-    private final PrintStream log;
+    private final boolean verbose;
 
-    public Bm3Trainer(Bm3Config config, Bm3Split split, Map<String, float[][]> features, PrintStream log) {
+    public Bm3Trainer(Bm3Config config, boolean verbose) {
         this.config = config;
-        this.split = split;
-        this.features = features;
-        this.log = log;
+        this.verbose = verbose;
     }
 
-    public Result train() {
+    /** Trains in place; on return the model holds the best validation epoch's parameters. */
+    public Result train(Bm3Model model, UserItemSplit split, NDManager manager) {
         Engine.getInstance().setRandomSeed((int) config.seed());
-        Random random = new Random(config.seed());
-        int[][] pairs = pairs();
-        int n = pairs[0].length;
-        int batches = (n + config.batchSize() - 1) / config.batchSize();
+        Random rnd = new Random(config.seed());
+        int[][] train = split.train();
+        int pairs = (int) split.trainSize();
+        long[] pairUser = new long[pairs];
+        long[] pairItem = new long[pairs];
+        int k = 0;
+        for (int u = 0; u < train.length; u++) {
+            for (int i : train[u]) {
+                pairUser[k] = u;
+                pairItem[k++] = i;
+            }
+        }
+        int[][] sortedTrain = new int[train.length][];
+        for (int u = 0; u < train.length; u++) {
+            sortedTrain[u] = train[u].clone();
+            Arrays.sort(sortedTrain[u]);
+        }
+        int numItems = split.items().size();
         EarlyStopping stopping = new EarlyStopping(config.patience());
-        List<Double> losses = new ArrayList<>();
-        Map<String, Double> bestValid = null;
-        Map<String, Double> bestTest = null;
-        Bm3Weights best = null;
-        long trainNanos = 0;
+        Map<String, float[]> best = null;
+        MultiTargetMetrics bestValid = null;
+        double[] losses = new double[config.maxEpochs()];
+        double trainSeconds = 0;
         int epoch = 0;
-        try (NDManager root = NDManager.newBaseManager();
-                Bm3Model model = new Bm3Model(config, root, split.train(), split.itemCount(), features)) {
-            Bm3Adam adam = new Bm3Adam(model.parameters(), config.lr());
-            for (epoch = 1; epoch <= config.epochs(); epoch++) {
-                long start = System.nanoTime();
-                int[] order = permutation(n, random);
-                ProgressBar bar = new ProgressBar("epoch " + epoch, batches);
-                double sum = 0;
+        try (AdamOptimizer adam = new AdamOptimizer(config.learningRate())) {
+            for (; epoch < config.maxEpochs() && !stopping.shouldStop(); epoch++) {
+                int[] order = permutation(pairs, rnd);
+                int batches = (pairs + config.batchSize() - 1) / config.batchSize();
+                ProgressBar bar = verbose ? new ProgressBar(String.format(Locale.ROOT, "%s epoch %d", config.variant(), epoch + 1), batches) : null;
+                long t0 = System.nanoTime();
+                double lossSum = 0;
                 for (int b = 0; b < batches; b++) {
                     int from = b * config.batchSize();
-                    int to = Math.min(n, from + config.batchSize());
-                    sum += step(model, adam, pairs, Arrays.copyOfRange(order, from, to), random);
-                    bar.update(b + 1, String.format(Locale.ROOT, "loss %.4f", sum / (b + 1)));
-                }
-                double loss = sum / batches;
-                losses.add(loss);
-                bar.finish(String.format(Locale.ROOT, "loss %.4f", loss));
-                trainNanos += System.nanoTime() - start;
-                Bm3Weights tables = model.export();
-                try (Bm3Scorer scorer = new Bm3Scorer(tables, root)) {
-                    Map<String, Double> valid = Bm3Evaluation.evaluate(scorer, split, false);
-                    boolean improved = stopping.record(epoch, valid.get("recall@20"));
-                    log.printf(Locale.ROOT, "epoch %d loss %.4f valid %s%s%n", epoch, loss, Bm3Evaluation.format(valid),
-                            improved ? " *" : "");
-                    if (improved) {
-                        bestValid = valid;
-                        bestTest = Bm3Evaluation.evaluate(scorer, split, true);
-                        best = tables;
+                    int to = Math.min(pairs, from + config.batchSize());
+                    long[] bu = new long[to - from];
+                    long[] bi = new long[to - from];
+                    long[] bn = new long[to - from];
+                    for (int j = from; j < to; j++) {
+                        bu[j - from] = pairUser[order[j]];
+                        bi[j - from] = pairItem[order[j]];
+                        if (!config.isBm3()) {
+                            bn[j - from] = sampleNegative(sortedTrain[(int) bu[j - from]], numItems, rnd);
+                        }
+                    }
+                    try (NDScope scope = new NDScope()) {
+                        NDArray users = manager.create(bu);
+                        NDArray items = manager.create(bi);
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            NDArray loss = config.isBm3()
+                                    ? model.bm3Loss(users, items)
+                                    : model.bprLoss(users, items, manager.create(bn));
+                            gc.backward(loss);
+                            lossSum += loss.getFloat();
+                        }
+                        adam.step(model.parameters());
+                    }
+                    if (bar != null) {
+                        bar.update(b + 1, String.format(Locale.ROOT, "loss %.4f", lossSum / (b + 1)));
                     }
                 }
-                if (stopping.shouldStop()) {
-                    break;
+                trainSeconds += (System.nanoTime() - t0) / 1e9;
+                losses[epoch] = lossSum / batches;
+                MultiTargetMetrics valid = evaluate(model, manager, split.train(), split.valid());
+                boolean improved = stopping.record(epoch, valid.recall(20));
+                if (improved) {
+                    best = snapshot(model);
+                    bestValid = valid;
+                }
+                if (bar != null) {
+                    String status = String.format(Locale.ROOT, "loss %.4f valid %s %.4f%s", losses[epoch], STOP_METRIC,
+                            valid.recall(20), improved ? " *" : "");
+                    bar.finish(status);
+                    System.err.printf(Locale.ROOT, "%s epoch %d: %s%n", config.variant(), epoch + 1, status);
                 }
             }
         }
-        int run = Math.min(epoch, config.epochs());
-        return new Result(stopping.bestEpoch(), run, bestValid, bestTest, best, trainNanos / 1e9 / run, losses);
+        restore(model, best);
+        MultiTargetMetrics test = evaluate(model, manager, split.train(), split.test());
+        return new Result(stopping.bestEpoch() + 1, epoch, bestValid, test, trainSeconds / Math.max(1, epoch),
+                Arrays.copyOf(losses, epoch));
     }
 
-    /** One batch: forward, backward, Adam. Returns the batch loss. */
-    double step(Bm3Model model, Bm3Adam adam, int[][] pairs, int[] batch, Random random) {
-        try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
-            int[] u = new int[batch.length];
-            int[] i = new int[batch.length];
-            for (int k = 0; k < batch.length; k++) {
-                u[k] = pairs[0][batch[k]];
-                i[k] = pairs[1][batch[k]];
-            }
-            NDArray users = m.create(u);
-            NDArray items = m.create(i);
-            float loss;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDList out = config.isBm3()
-                        ? Bm3Loss.bm3(model, users, items)
-                        : Bm3Loss.bprObjective(model, users, items, m.create(negatives(u, random)));
-                loss = out.get(0).getFloat();
-                gc.backward(out.get(0));
-            }
-            adam.step();
-            return loss;
+    /** Full-ranking metrics of the model's current parameters, training items masked. */
+    public static MultiTargetMetrics evaluate(Bm3Model model, NDManager manager, int[][] masked, int[][] targets) {
+        try (NDScope scope = new NDScope()) {
+            NDList vectors = model.scoringVectors();
+            NDArray users = vectors.get(0); // (U, d)
+            NDArray itemsT = vectors.get(1).transpose(); // (d, N+1)
+            int numCols = (int) itemsT.getShape().get(1);
+            return new Bm3Evaluator(1024).evaluate((from, to) -> {
+                float[] flat = users.get(from + ":" + to).matMul(itemsT).toFloatArray(); // (b, N+1)
+                float[][] rows = new float[to - from][];
+                for (int r = 0; r < rows.length; r++) {
+                    rows[r] = Arrays.copyOfRange(flat, r * numCols, (r + 1) * numCols);
+                }
+                return rows;
+            }, masked, targets);
         }
     }
 
-    /** A uniformly drawn item the user has not interacted with in training, per pair (BPR). */
-    private int[] negatives(int[] users, Random random) {
-        int items = split.itemCount();
-        int[] out = new int[users.length];
-        for (int k = 0; k < users.length; k++) {
-            int[] seen = split.train()[users[k]];
-            int j;
-            do {
-                j = random.nextInt(items);
-            } while (contains(seen, j) && seen.length < items);
-            out[k] = j;
+    private static int sampleNegative(int[] sortedPositives, int numItems, Random rnd) {
+        if (sortedPositives.length >= numItems) {
+            return 1 + rnd.nextInt(numItems);
         }
-        return out;
-    }
-
-    private static boolean contains(int[] a, int x) {
-        for (int v : a) {
-            if (v == x) {
-                return true;
+        while (true) {
+            int j = 1 + rnd.nextInt(numItems);
+            if (Arrays.binarySearch(sortedPositives, j) < 0) {
+                return j;
             }
         }
-        return false;
     }
 
-    private int[][] pairs() {
-        int n = split.trainPairs();
-        int[][] p = new int[2][n];
-        int k = 0;
-        for (int u = 0; u < split.userCount(); u++) {
-            for (int i : split.train()[u]) {
-                p[0][k] = u;
-                p[1][k++] = i;
-            }
+    private static int[] permutation(int n, Random rnd) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
         }
         return p;
     }
 
-    private static int[] permutation(int n, Random random) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
+    private static Map<String, float[]> snapshot(Bm3Model model) {
+        Map<String, float[]> copy = new LinkedHashMap<>();
+        model.parameters().forEach((name, p) -> copy.put(name, p.toFloatArray()));
+        return copy;
+    }
+
+    private static void restore(Bm3Model model, Map<String, float[]> best) {
+        if (best == null) {
+            return;
         }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = a[i];
-            a[i] = j == i ? t : a[j];
-            a[j] = t;
-        }
-        return a;
+        model.parameters().forEach((name, p) -> p.set(best.get(name)));
     }
 }
