@@ -129,11 +129,23 @@ public final class FineTuneLoop implements Runnable, AutoCloseable {
         HeldOutSlice slice = HeldOutSlice.of(window, settings.heldOutFraction(), 50);
         ModelFamily family = ModelFamilies.forModel(current.model());
         String version = current.model() + "-ft-" + eventTime;
+        ModelArtifact candidate;
         try {
-            ModelArtifact candidate = family.fineTune(current, slice.training(), version,
+            candidate = family.fineTune(current, slice.training(), version,
                     publisher.versionDir(current.model(), version), trainOptions);
+        } catch (Exception e) {
+            LOG.error("fine-tuning round {} failed: {}", version, e.toString());
+            return;
+        }
+        try {
             double serving = ndcg10(family, current, slice);
-            double fresh = ndcg10(family, candidate, slice);
+            double fresh;
+            try {
+                fresh = ndcg10(family, candidate, slice);
+            } catch (RuntimeException invalid) {
+                LOG.error("fine-tuning round {}: candidate invalid ({}), rejected", version, invalid.getMessage());
+                fresh = Double.NEGATIVE_INFINITY;
+            }
             boolean publish = fresh >= serving - settings.tolerance();
             if (publish) {
                 publisher.publish(candidate);

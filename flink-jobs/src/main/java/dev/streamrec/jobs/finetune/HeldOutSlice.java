@@ -58,7 +58,10 @@ public final class HeldOutSlice {
         return cases;
     }
 
-    /** Scores a recommender on the held-out cases (top-20 lists, history excluded). */
+    /**
+     * Scores a recommender on the held-out cases (top-20 lists, history excluded); a model that
+     * produces non-finite scores (a diverged training) fails instead of ranking arbitrarily.
+     */
     public MetricAccumulator evaluate(Recommender model, int batchSize) {
         MetricAccumulator acc = new MetricAccumulator(10, 20);
         for (int from = 0; from < cases.size(); from += batchSize) {
@@ -71,6 +74,11 @@ public final class HeldOutSlice {
             for (int i = 0; i < batch.size(); i++) {
                 int rank = 0;
                 List<ScoredItem> a = answers.get(i);
+                for (ScoredItem item : a) {
+                    if (!Float.isFinite(item.score())) {
+                        throw new IllegalStateException("model " + model.version() + " produces non-finite scores");
+                    }
+                }
                 for (int r = 0; r < a.size(); r++) {
                     if (a.get(r).itemId().equals(batch.get(i).target())) {
                         rank = r + 1;

@@ -12,6 +12,7 @@ import dev.streamrec.model.train.FullRankingEvaluator;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,17 +27,29 @@ import java.util.Map;
  */
 final class KdsrFineTuner {
 
+    private static final int MIN_EVENTS_PER_USER = 5;
+
     private KdsrFineTuner() {}
 
     static ModelArtifact fineTune(ModelArtifact current, List<Interaction> window, String version, Path output,
             CliArgs options) throws Exception {
         KdsrFamily.limitThreads();
         ItemIndex items = ItemIndex.read(current.file(ModelArtifact.ITEMS));
-        List<Interaction> known = new ArrayList<>();
+        Map<String, Integer> perUser = new HashMap<>();
         for (Interaction i : window) {
             if (items.indexOf(i.itemId()) > 0) {
+                perUser.merge(i.userId(), 1, Integer::sum);
+            }
+        }
+        // Users need a training part plus validation and test items in the window.
+        List<Interaction> known = new ArrayList<>();
+        for (Interaction i : window) {
+            if (items.indexOf(i.itemId()) > 0 && perUser.get(i.userId()) >= MIN_EVENTS_PER_USER) {
                 known.add(i);
             }
+        }
+        if (known.isEmpty()) {
+            throw new IllegalStateException("no user has " + MIN_EVENTS_PER_USER + " known items in the window");
         }
         SequenceDataset data = SequenceDataset.of(known, items);
         LeaveOneOutSplit split = new LeaveOneOutSplit(data);
@@ -48,6 +61,9 @@ final class KdsrFineTuner {
             SequenceTrainer.Result result = SequenceTrainer.fit(loaded.model(), block, split, settings,
                     KdsrConfig.defaults(), Map.of(), evaluator);
             SequenceTrainer.materialise(block, loaded.model().getNDManager());
+            if (loaded.block().items().weight().getArray().isNaN().any().getBoolean()) {
+                throw new IllegalStateException("fine-tuning of " + current.version() + " diverged (NaN weights); not written");
+            }
             ObjectNode provenance = KdsrArtifacts.newObject();
             provenance.put("fineTunedFrom", current.version());
             provenance.put("windowEvents", window.size());
