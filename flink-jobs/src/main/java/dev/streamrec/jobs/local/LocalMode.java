@@ -3,6 +3,8 @@ package dev.streamrec.jobs.local;
 import dev.streamrec.jobs.RecommenderJob;
 import dev.streamrec.jobs.config.JobConfig;
 import dev.streamrec.jobs.config.JobOptions;
+import dev.streamrec.jobs.dashboard.DashboardServer;
+import dev.streamrec.jobs.dashboard.DashboardTopics;
 import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
 import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.cli.ProgressBar;
@@ -55,6 +57,8 @@ public final class LocalMode {
             "  --models a,b          models side by side (default popularity,cooccurrence)",
             "  --artifact DIR[,DIR]  artifacts of trained models named in --models",
             "  --delivery exactly-once|at-least-once",
+            "  --dashboard-port P    serve the live dashboard on http://127.0.0.1:P/ (0 = a free port)",
+            "  --dashboard-keep      with a replay: keep serving the dashboard after the summary until Ctrl-C",
             "  -Dkey=value           any job option (see config/local.yaml)");
 
     public int run(List<String> argv) throws Exception {
@@ -83,9 +87,22 @@ public final class LocalMode {
                     StreamExecutionEnvironment.createLocalEnvironment(RecommenderJob.runtimeConfiguration(conf));
             RecommenderJob.build(env, conf);
             JobClient job = env.executeAsync("streamrec-local");
+            DashboardServer dashboard = args.has("dashboard-port") ? DashboardServer.start(broker.bootstrapServers(),
+                    DashboardTopics.of(conf), DashboardServer.DEFAULT_HOST, args.getInt("dashboard-port", 0)) : null;
+            if (dashboard != null) {
+                out.println("Dashboard: " + dashboard.url());
+            }
             try {
-                return args.has("no-replay") ? serve(broker, conf, job) : replay(args, conf);
+                int code = args.has("no-replay") ? serve(broker, conf, job) : replay(args, conf);
+                if (dashboard != null && args.has("dashboard-keep") && !args.has("no-replay")) {
+                    out.println("Dashboard still at " + dashboard.url() + " (Ctrl-C to stop)");
+                    awaitShutdown();
+                }
+                return code;
             } finally {
+                if (dashboard != null) {
+                    dashboard.close();
+                }
                 try {
                     job.cancel().get();
                 } catch (Exception e) {
@@ -213,6 +230,12 @@ public final class LocalMode {
                             : "at-least-once", monitor.latestEval());
         }
         return 0;
+    }
+
+    private static void awaitShutdown() throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "streamrec-dashboard-shutdown"));
+        stop.await();
     }
 
     private static byte[] interactionsKey(List<Interaction> interactions, int i) {
