@@ -2,6 +2,8 @@ package dev.streamrec.jobs.local;
 
 import dev.streamrec.jobs.config.JobConfig;
 import dev.streamrec.jobs.config.JobOptions;
+import dev.streamrec.jobs.dashboard.DashboardServer;
+import dev.streamrec.jobs.dashboard.DashboardTopics;
 import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
 import dev.streamrec.jobs.finetune.FineTuneLoop;
 import dev.streamrec.jobs.finetune.FineTuneReport;
@@ -10,7 +12,6 @@ import dev.streamrec.jobs.finetune.ModelPublisher;
 import dev.streamrec.jobs.scoring.RecommenderFactory;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
-import dev.streamrec.model.cli.ProgressBar;
 import dev.streamrec.model.data.Interaction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -61,6 +62,8 @@ public final class LocalMode {
             "  --fine-tune NAME      fine-tune served model NAME from the stream and hot-swap it",
             "                        (--fine-tune-every N events, --fine-tune-window W, --model-store DIR)",
             "  --report-dir DIR      also write NDCG@10 over event time per model (CSV and PNG chart)",
+            "  --dashboard-port P    serve the live dashboard on http://127.0.0.1:P/ (0 = a free port)",
+            "  --dashboard-keep      with a replay: keep serving the dashboard after the summary until Ctrl-C",
             "  -Dkey=value           any job option (see config/local.yaml)");
 
     public int run(List<String> argv) throws Exception {
@@ -72,13 +75,29 @@ public final class LocalMode {
         Configuration conf = configuration(args);
         trainMissingArtifacts(conf);
         try (LocalStack stack = LocalStack.start(conf, args.getInt("kafka-port", 0), out);
-                FineTuneLoop fineTune = startFineTuning(args, conf)) {
+                FineTuneLoop fineTune = startFineTuning(args, conf);
+                DashboardServer dashboard = startDashboard(args, conf)) {
             int code = args.has("no-replay") ? serve(stack, conf) : replay(args, conf);
             if (fineTune != null) {
                 FineTuneReport.print(out, fineTune.rounds());
             }
+            if (dashboard != null && args.has("dashboard-keep") && !args.has("no-replay")) {
+                out.println("Dashboard still at " + dashboard.url() + " (Ctrl-C to stop)");
+                awaitShutdown();
+            }
             return code;
         }
+    }
+
+    /** {@code --dashboard-port P}: the live dashboard on 127.0.0.1; null when not asked for. */
+    private DashboardServer startDashboard(CliArgs args, Configuration conf) throws Exception {
+        if (!args.has("dashboard-port")) {
+            return null;
+        }
+        DashboardServer dashboard = DashboardServer.start(conf.get(JobOptions.BOOTSTRAP_SERVERS),
+                DashboardTopics.of(conf), DashboardServer.DEFAULT_HOST, args.getInt("dashboard-port", 0));
+        out.println("Dashboard: " + dashboard.url());
+        return dashboard;
     }
 
     /**
@@ -208,5 +227,11 @@ public final class LocalMode {
             QualityOverTime.write(args.getPath("report-dir", null), r.windows(), out);
         }
         return 0;
+    }
+
+    private static void awaitShutdown() throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "streamrec-dashboard-shutdown"));
+        stop.await();
     }
 }
