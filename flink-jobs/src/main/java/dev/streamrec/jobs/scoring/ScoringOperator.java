@@ -426,6 +426,12 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             m.latency = g.histogram("eventToPredictionLatencyMs", new DescriptiveStatisticsHistogram(10_000));
             String name = model.name();
             g.gauge("modelAgeSeconds", () -> (System.currentTimeMillis() - serving.loadedAt(name)) / 1000L);
+            String version = model.version();
+            // Info-style gauge: 1 while this version serves, 0 after it was swapped out.
+            g.gauge("modelVersion", () -> {
+                Recommender now = serving.get(name);
+                return now != null && now.version().equals(version) ? 1 : 0;
+            });
             metrics.put(key, m);
         }
         return m;
