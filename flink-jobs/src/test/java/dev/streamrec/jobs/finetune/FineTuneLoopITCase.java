@@ -6,7 +6,6 @@ import dev.streamrec.jobs.testutil.KafkaTestClient;
 import dev.streamrec.jobs.testutil.TestJobs;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
-import dev.streamrec.model.cli.ModelCli;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.MovieLens;
 import dev.streamrec.schema.Topics;
@@ -51,15 +50,9 @@ class FineTuneLoopITCase {
     static void setUp() throws Exception {
         broker = EmbeddedKafkaBroker.start();
         broker.createTopics(1, TestJobs.ALL_TOPICS);
-        List<Interaction> all = MovieLens.bundled().interactions();
-        StringBuilder csv = new StringBuilder("userId,itemId,timestamp\n");
-        all.subList(0, 3000).forEach(i -> csv.append(i.userId()).append(',').append(i.itemId()).append(',')
-                .append(i.timestampMillis()).append('\n'));
-        Files.writeString(tmp.resolve("d.csv"), csv);
-        v1 = tmp.resolve("v1");
-        assertEquals(0, ModelCli.run("train", List.of("--model", "sasrec", "--data", tmp.resolve("d.csv").toString(),
-                "--epochs", "1", "--dim", "16", "--max-len", "20", "--layers", "1", "--output", v1.toString())));
-        stream = all.subList(3000, 3900);
+        TestJobs.writeMovieLensSlice(tmp.resolve("d.csv"), 3000);
+        v1 = TestJobs.trainTinySasRec(tmp.resolve("d.csv"), tmp.resolve("v1"), 42);
+        stream = MovieLens.bundled().interactions().subList(3000, 3900);
     }
 
     @AfterAll

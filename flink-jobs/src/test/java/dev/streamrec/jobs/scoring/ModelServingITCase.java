@@ -5,9 +5,7 @@ import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
 import dev.streamrec.jobs.testutil.KafkaTestClient;
 import dev.streamrec.jobs.testutil.TestJobs;
 import dev.streamrec.model.artifact.ModelArtifact;
-import dev.streamrec.model.cli.ModelCli;
 import dev.streamrec.model.cli.ModelFamilies;
-import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.MovieLens;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
@@ -58,24 +56,10 @@ class ModelServingITCase {
         broker = EmbeddedKafkaBroker.start();
         broker.createTopics(1, TestJobs.ALL_TOPICS);
         Path csv = tmp.resolve("slice.csv");
-        StringBuilder sb = new StringBuilder("userId,itemId,timestamp\n");
-        List<Interaction> all = MovieLens.bundled().interactions();
-        for (Interaction i : all.subList(0, 4000)) {
-            sb.append(i.userId()).append(',').append(i.itemId()).append(',').append(i.timestampMillis()).append('\n');
-        }
-        Files.writeString(csv, sb);
-        v1 = train(csv, "v1", 1);
+        TestJobs.writeMovieLensSlice(csv, 4000);
+        v1 = TestJobs.trainTinySasRec(csv, tmp.resolve("v1"), 1);
         Thread.sleep(1100); // versions carry the training time to the second
-        v2 = train(csv, "v2", 2);
-    }
-
-    private static Path train(Path csv, String name, int seed) throws Exception {
-        Path out = tmp.resolve(name);
-        int code = ModelCli.run("train", List.of("--model", "sasrec", "--data", csv.toString(), "--epochs", "1",
-                "--dim", "16", "--max-len", "20", "--layers", "1", "--seed", String.valueOf(seed),
-                "--output", out.toString()));
-        assertEquals(0, code);
-        return out;
+        v2 = TestJobs.trainTinySasRec(csv, tmp.resolve("v2"), 2);
     }
 
     @AfterAll

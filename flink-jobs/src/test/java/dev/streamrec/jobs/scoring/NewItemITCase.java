@@ -8,7 +8,6 @@ import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.ModelCli;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.ModalityFeatures;
-import dev.streamrec.model.data.MovieLens;
 import dev.streamrec.schema.Topics;
 import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.ItemFeatures;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,14 +52,10 @@ class NewItemITCase {
     static void setUp() throws Exception {
         broker = EmbeddedKafkaBroker.start();
         broker.createTopics(1, TestJobs.ALL_TOPICS);
-        List<Interaction> slice = MovieLens.bundled().interactions().subList(0, 3000);
-        StringBuilder csv = new StringBuilder("userId,itemId,timestamp\n");
         Set<String> items = new LinkedHashSet<>();
-        for (Interaction i : slice) {
-            csv.append(i.userId()).append(',').append(i.itemId()).append(',').append(i.timestampMillis()).append('\n');
+        for (Interaction i : TestJobs.writeMovieLensSlice(tmp.resolve("slice.csv"), 3000)) {
             items.add(i.itemId());
         }
-        Files.writeString(tmp.resolve("slice.csv"), csv);
         // Small generated content features (a stand-in for MiniLM vectors): 8-d, seeded.
         Random rnd = new Random(11);
         Map<String, float[]> vectors = new LinkedHashMap<>();

@@ -36,6 +36,32 @@ public final class TestJobs {
                 + "\",\"timestamp\":" + ts + ",\"type\":\"view\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /**
+     * Writes the first {@code n} MovieLens interactions (replay order) as a generic interactions CSV
+     * and returns them: the small real training set of the model tests.
+     */
+    public static List<dev.streamrec.model.data.Interaction> writeMovieLensSlice(Path csv, int n) throws java.io.IOException {
+        List<dev.streamrec.model.data.Interaction> slice =
+                dev.streamrec.model.data.MovieLens.bundled().interactions().subList(0, n);
+        StringBuilder sb = new StringBuilder("userId,itemId,timestamp\n");
+        for (dev.streamrec.model.data.Interaction i : slice) {
+            sb.append(i.userId()).append(',').append(i.itemId()).append(',').append(i.timestampMillis()).append('\n');
+        }
+        java.nio.file.Files.writeString(csv, sb);
+        return slice;
+    }
+
+    /** Trains a tiny SASRec on a CSV (one epoch, d 16) into {@code out}; fails the test if training fails. */
+    public static Path trainTinySasRec(Path csv, Path out, int seed) throws Exception {
+        int code = dev.streamrec.model.cli.ModelCli.run("train", List.of("--model", "sasrec", "--data", csv.toString(),
+                "--epochs", "1", "--dim", "16", "--max-len", "20", "--layers", "1", "--seed", String.valueOf(seed),
+                "--output", out.toString()));
+        if (code != 0) {
+            throw new AssertionError("training the test model failed with exit code " + code);
+        }
+        return out;
+    }
+
     public static JobClient start(Configuration conf) throws Exception {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(RecommenderJob.runtimeConfiguration(conf));
