@@ -17,7 +17,7 @@ import dev.streamrec.jobs.scoring.ScoringRequest;
 import dev.streamrec.jobs.sinks.JsonRecordSerializer;
 import dev.streamrec.jobs.sinks.KafkaSinks;
 import dev.streamrec.jobs.sources.RawRecord;
-import dev.streamrec.jobs.sources.RawRecordDeserializer;
+import dev.streamrec.jobs.sources.RawKafkaSource;
 import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.EvalMetrics;
 import dev.streamrec.schema.event.InteractionEvent;
@@ -33,14 +33,12 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 import java.time.Clock;
 
@@ -62,16 +60,8 @@ public final class RecommenderJob {
                 .withMaxFutureSkew(conf.get(JobOptions.MAX_FUTURE_SKEW))
                 .withClock(Clock.systemUTC());
 
-        KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(conf.get(JobOptions.BOOTSTRAP_SERVERS))
-                .setTopics(conf.get(JobOptions.TOPIC_INTERACTIONS))
-                .setGroupId(conf.get(JobOptions.GROUP_ID))
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new RawRecordDeserializer())
-                .setProperty("isolation.level", "read_committed")
-                .setProperty("partition.discovery.interval.ms", "10000")
-                .setProperty("max.partition.fetch.bytes", String.valueOf(4 * 1024 * 1024))
-                .build();
+        KafkaSource<RawRecord> source = RawKafkaSource.create(conf, conf.get(JobOptions.GROUP_ID),
+                conf.get(JobOptions.TOPIC_INTERACTIONS));
 
         SingleOutputStreamOperator<InteractionEvent> events = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "interactions")
@@ -102,15 +92,8 @@ public final class RecommenderJob {
                     .name("chaos-fail-once");
         }
 
-        KafkaSource<RawRecord> controlSource = KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(conf.get(JobOptions.BOOTSTRAP_SERVERS))
-                .setTopics(conf.get(JobOptions.TOPIC_ITEM_FEATURES), conf.get(JobOptions.TOPIC_MODEL_UPDATES))
-                .setGroupId(conf.get(JobOptions.GROUP_ID) + "-control")
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new RawRecordDeserializer())
-                .setProperty("isolation.level", "read_committed")
-                .setProperty("partition.discovery.interval.ms", "10000")
-                .build();
+        KafkaSource<RawRecord> controlSource = RawKafkaSource.create(conf, conf.get(JobOptions.GROUP_ID) + "-control",
+                conf.get(JobOptions.TOPIC_ITEM_FEATURES), conf.get(JobOptions.TOPIC_MODEL_UPDATES));
         SingleOutputStreamOperator<ControlMessage> control = env
                 .fromSource(controlSource, WatermarkStrategy.noWatermarks(), "item-features+model-updates")
                 .uid("control-source")

@@ -1,0 +1,30 @@
+package dev.streamrec.jobs.sources;
+
+import dev.streamrec.jobs.config.JobOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The job's Kafka sources, all alike: raw records with their coordinates, committed transactional
+ * data only, resuming from checkpointed (else committed, else earliest) offsets, and room for
+ * oversized payloads so that the parser, not the consumer, rejects them.
+ */
+public final class RawKafkaSource {
+
+    private RawKafkaSource() {}
+
+    public static KafkaSource<RawRecord> create(Configuration conf, String groupId, String... topics) {
+        return KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(conf.get(JobOptions.BOOTSTRAP_SERVERS))
+                .setTopics(topics)
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new RawRecordDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("partition.discovery.interval.ms", "10000")
+                .setProperty("max.partition.fetch.bytes", String.valueOf(4 * 1024 * 1024))
+                .build();
+    }
+}
