@@ -10,7 +10,7 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 
 /**
@@ -32,7 +32,8 @@ public final class EvalAggregationFunction extends KeyedProcessFunction<String, 
     private transient ValueState<EvalTotals> window;
     private transient ValueState<Long> windowStart;
     private transient ValueState<Long> unreported;
-    private transient Map<String, Map<String, Double>> gaugeValues;
+    /** The latest running totals per model version, read by the gauges (reporter thread). */
+    private transient Map<String, EvalTotals> latest;
 
     public EvalAggregationFunction(int[] cutoffs, long windowMs, int emitEvery) {
         this.cutoffs = cutoffs.clone();
@@ -48,7 +49,7 @@ public final class EvalAggregationFunction extends KeyedProcessFunction<String, 
                 new ValueStateDescriptor<>("eval-window", TypeInformation.of(EvalTotals.class)));
         windowStart = getRuntimeContext().getState(new ValueStateDescriptor<>("eval-window-start", Types.LONG));
         unreported = getRuntimeContext().getState(new ValueStateDescriptor<>("eval-unreported", Types.LONG));
-        gaugeValues = new HashMap<>();
+        latest = new ConcurrentHashMap<>();
     }
 
     @Override
@@ -111,21 +112,20 @@ public final class EvalAggregationFunction extends KeyedProcessFunction<String, 
         return m;
     }
 
+    /**
+     * Publishes the running totals to the gauges: they keep a reference and compute the means
+     * when the reporter reads them, so no per-event work beyond the reference swap.
+     */
     private void updateGauges(String model, String version, EvalTotals total) {
         String key = model + "\u0000" + version;
-        Map<String, Double> values = gaugeValues.get(key);
-        if (values == null) {
-            Map<String, Double> fresh = new HashMap<>();
+        if (!latest.containsKey(key)) {
             MetricGroup g = getRuntimeContext().getMetricGroup().addGroup("model", model).addGroup("version", version);
             for (String name : total.means().keySet()) {
                 String metric = name.toLowerCase(java.util.Locale.ROOT).replace("@", "");
-                g.gauge(metric, () -> fresh.getOrDefault(name, 0.0));
+                g.gauge(metric, () -> latest.get(key).means().getOrDefault(name, 0.0));
             }
-            g.gauge("evaluated", () -> fresh.getOrDefault("count", 0.0));
-            gaugeValues.put(key, fresh);
-            values = fresh;
+            g.gauge("evaluated", () -> (double) latest.get(key).count);
         }
-        values.putAll(total.means());
-        values.put("count", (double) total.count);
+        latest.put(key, total);
     }
 }
