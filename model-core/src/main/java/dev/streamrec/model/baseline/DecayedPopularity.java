@@ -4,12 +4,6 @@ import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -117,27 +111,21 @@ public final class DecayedPopularity implements Recommender {
 
     @Override
     public byte[] snapshotState() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            DataOutputStream out = new DataOutputStream(bytes);
+        return StateBytes.write(out -> {
             out.writeLong(clock.origin());
             out.writeInt(entries.size());
             for (Entry e : entries.values()) {
                 out.writeUTF(e.itemId);
                 out.writeDouble(e.score);
             }
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     @Override
     public void restoreState(byte[] state) {
         entries.clear();
         ranked.clear();
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
+        StateBytes.read(state, in -> {
             clock.setOrigin(in.readLong());
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
@@ -146,9 +134,7 @@ public final class DecayedPopularity implements Recommender {
                 entries.put(e.itemId, e);
                 ranked.add(e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     public int numItems() {

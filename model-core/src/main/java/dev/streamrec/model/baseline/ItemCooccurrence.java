@@ -5,12 +5,6 @@ import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -142,9 +136,7 @@ public final class ItemCooccurrence implements Recommender {
 
     @Override
     public byte[] snapshotState() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            DataOutputStream out = new DataOutputStream(bytes);
+        return StateBytes.write(out -> {
             byte[] pop = popularity.snapshotState();
             out.writeInt(pop.length);
             out.write(pop);
@@ -158,17 +150,13 @@ public final class ItemCooccurrence implements Recommender {
                     out.writeDouble(n.getValue());
                 }
             }
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     @Override
     public void restoreState(byte[] state) {
         neighbours.clear();
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
+        StateBytes.read(state, in -> {
             byte[] pop = new byte[in.readInt()];
             in.readFully(pop);
             popularity.restoreState(pop);
@@ -183,8 +171,6 @@ public final class ItemCooccurrence implements Recommender {
                 }
                 neighbours.put(from, nb);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 }
