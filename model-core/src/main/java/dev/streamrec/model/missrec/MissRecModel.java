@@ -135,11 +135,22 @@ public final class MissRecModel implements AutoCloseable {
 
     /** The forward pass: user vectors and encoded interests for a batch. */
     public Output forward(SequenceBatch batch, boolean training, boolean featureDrop) {
+        return forward(batch, training, featureDrop, null).output();
+    }
+
+    /** A forward pass and the interests it ran on (the serving path keeps their assignment). */
+    private record Pass(Output output, Interests interests) {}
+
+    /**
+     * The forward pass; with {@code distances} (B, M·T, M·T), the scaled squared token distances in
+     * the concatenated modality-major token order, DPC-KNN starts from them instead of computing them.
+     */
+    private Pass forward(SequenceBatch batch, boolean training, boolean featureDrop, NDArray distances) {
         NDManager m = manager;
         NDArray items = batch.items(m, Integer.MAX_VALUE);
         NDArray mask = batch.mask(m);
         List<NDArray> tokens = tokenizer.modalityTokens(items, featureDrop); // M x (B, T, D)
-        Interests interests = discoverInterests(batch, tokens, mask);
+        Interests interests = discoverInterests(batch, tokens, mask, distances);
         NDArray x = tokenizer.sequenceTokens(tokens, batch.items(m, tokenizer.idRows()), training); // (B, T, D)
 
         NDArray memory = interests.centroids(); // (B, K, D), no positions
@@ -153,10 +164,10 @@ public final class MissRecModel implements AutoCloseable {
         }
         h = decoderNorm.forward(h); // (B, T, D)
         NDArray last = batch.last(m).expandDims(1).matMul(h).squeeze(1); // (B, D)
-        return new Output(normalize(last), memory, interests.mask());
+        return new Pass(new Output(normalize(last), memory, interests.mask()), interests);
     }
 
-    private Interests discoverInterests(SequenceBatch batch, List<NDArray> tokens, NDArray mask) {
+    private Interests discoverInterests(SequenceBatch batch, List<NDArray> tokens, NDArray mask, NDArray distances) {
         if (config.interest() == MissRecConfig.InterestMethod.KMEANS) {
             if (global == null) {
                 refreshGlobalInterests(0L);
@@ -170,6 +181,9 @@ public final class MissRecModel implements AutoCloseable {
             masks.add(mask);
         }
         NDArray allMask = NDArrays.concat(masks, 1);
+        if (distances != null) {
+            return DpcKnn.fromSquaredDistances(distances, all, allMask, config.interestRatio(), config.knnRatio());
+        }
         return DpcKnn.discover(all, allMask, config.interestRatio(), config.knnRatio());
     }
 
@@ -280,16 +294,43 @@ public final class MissRecModel implements AutoCloseable {
 
     /** Scores every item for each history (no gradients): [B][N+1], column 0 is padding. */
     public float[][] scoreAll(int[][] histories) {
+        return score(SequenceBatch.of(histories, config.maxLen()), null).logits();
+    }
+
+    /**
+     * What the serving path gets from one pass: logits [B][N+1] and, with DPC-KNN, each token's
+     * interest slot in the modality-major layout (B, M·T) flattened (empty for k-means).
+     */
+    public record Scores(float[][] logits, long[] assignment) {}
+
+    /**
+     * Scores a batch (no gradients); {@code distances}, when given, are the per-row token distances
+     * (B·(M·T)², modality-major, T = the batch's width) that DPC-KNN starts from.
+     */
+    public Scores score(SequenceBatch batch, float[] distances) {
         try (NDScope scope = new NDScope()) {
-            Output o = forward(SequenceBatch.of(histories, config.maxLen()), false, false);
-            NDArray logits = catalogueLogits(o.user());
+            NDArray d2 = null;
+            if (distances != null) {
+                long side = (long) config.numModalities() * batch.width();
+                d2 = manager.create(distances, new Shape(batch.size(), side, side));
+            }
+            Pass pass = forward(batch, false, false, d2);
+            NDArray logits = catalogueLogits(pass.output().user());
             int n = (int) logits.getShape().get(1);
             float[] flat = logits.toFloatArray();
-            float[][] out = new float[histories.length][n];
-            for (int b = 0; b < histories.length; b++) {
+            float[][] out = new float[batch.size()][n];
+            for (int b = 0; b < batch.size(); b++) {
                 System.arraycopy(flat, b * n, out[b], 0, n);
             }
-            return out;
+            NDArray a = pass.interests().assignment();
+            return new Scores(out, a == null ? new long[0] : a.toLongArray());
+        }
+    }
+
+    /** The catalogue's modality tokens as Java arrays (for per-user distance work outside the pass). */
+    public ItemTokenTable tokenTable() {
+        try (NDScope scope = new NDScope()) {
+            return ItemTokenTable.of(tokenizer.catalogueTokens());
         }
     }
 

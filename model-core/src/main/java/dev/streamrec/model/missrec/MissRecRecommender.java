@@ -2,6 +2,7 @@ package dev.streamrec.model.missrec;
 
 import dev.streamrec.model.data.ItemIndex;
 import dev.streamrec.model.metrics.TopK;
+import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
@@ -14,13 +15,18 @@ import java.util.Map;
  * MISSRec behind the stream's {@link Recommender} contract: a batch of histories is scored against
  * the whole catalogue in one forward pass. {@link #upsertItem} adds or replaces an item's features;
  * the item is recommendable at once from its content (inductive: fully; transductive: its ID view
- * scores 0 until the next fine-tune, its k-means interests are its nearest centroids).
+ * scores 0 until the next fine-tune, its k-means interests are its nearest centroids). With DPC-KNN
+ * interests it keeps per-user state in the stream ({@link #answer}): each user's
+ * {@link InterestWorkingSet}, advanced per event instead of recomputed from the whole history.
  */
 public final class MissRecRecommender implements Recommender {
 
     private final MissRecModel model;
     private final ItemIndex items;
     private final String version;
+    /** Bumped when an existing item's features change: working sets of older generations are not reused. */
+    private long featureGeneration;
+    private ItemTokenTable tokens; // built lazily, dropped when the catalogue changes
 
     public MissRecRecommender(MissRecModel model, ItemIndex items, String version) {
         this.model = model;
@@ -38,14 +44,38 @@ public final class MissRecRecommender implements Recommender {
         return version;
     }
 
+    /** With DPC-KNN interests the user's clustering working set is kept by the stream between events. */
+    @Override
+    public boolean keepsUserState() {
+        return model.config().interest() == MissRecConfig.InterestMethod.DPC_KNN;
+    }
+
     @Override
     public List<List<ScoredItem>> recommend(List<RecommendRequest> batch) {
-        List<List<ScoredItem>> answers = new ArrayList<>(batch.size());
+        List<List<ScoredItem>> out = new ArrayList<>(batch.size());
+        for (Answer a : score(batch, false)) {
+            out.add(a.items());
+        }
+        return out;
+    }
+
+    /**
+     * Scores the batch in one forward pass; the requests' stored {@link InterestWorkingSet}s are
+     * advanced by the newest items (old distances reused) and fed to DPC-KNN, and the advanced sets,
+     * with the assignment this pass made, come back to be stored.
+     */
+    @Override
+    public List<Answer> answer(List<RecommendRequest> batch) {
+        return score(batch, keepsUserState());
+    }
+
+    private List<Answer> score(List<RecommendRequest> batch, boolean withState) {
+        List<Answer> answers = new ArrayList<>(batch.size());
         List<int[]> histories = new ArrayList<>();
         List<Integer> rows = new ArrayList<>();
         for (int r = 0; r < batch.size(); r++) {
             int[] h = batch.get(r).history().stream().mapToInt(items::indexOf).filter(i -> i > 0).toArray();
-            answers.add(List.of());
+            answers.add(new Answer(List.of(), batch.get(r).userState()));
             if (h.length > 0) {
                 histories.add(h);
                 rows.add(r);
@@ -54,22 +84,56 @@ public final class MissRecRecommender implements Recommender {
         if (histories.isEmpty()) {
             return answers;
         }
-        float[][] scores = model.scoreAll(histories.toArray(int[][]::new)); // one forward pass
+        SequenceBatch sequences = SequenceBatch.of(histories.toArray(int[][]::new), model.config().maxLen());
+        InterestWorkingSet[] sets = withState ? advance(batch, rows, sequences) : null;
+        MissRecModel.Scores scores = model.score(sequences, sets == null ? null : distances(sets, sequences.width()));
+        int side = model.config().numModalities() * sequences.width();
         for (int j = 0; j < rows.size(); j++) {
             RecommendRequest req = batch.get(rows.get(j));
-            boolean[] excluded = new boolean[scores[j].length];
+            float[] row = scores.logits()[j];
+            boolean[] excluded = new boolean[row.length];
             if (req.excludeHistory()) {
                 for (int i : histories.get(j)) {
                     excluded[i] = true;
                 }
             }
             List<ScoredItem> top = new ArrayList<>();
-            for (int i : TopK.select(scores[j], req.k(), excluded, 1)) {
-                top.add(new ScoredItem(items.idAt(i), scores[j][i]));
+            for (int i : TopK.select(row, req.k(), excluded, 1)) {
+                top.add(new ScoredItem(items.idAt(i), row[i]));
             }
-            answers.set(rows.get(j), top);
+            byte[] state = sets == null ? null
+                    : sets[j].withForwardAssignment(scores.assignment(), j * side, sequences.width()).encode();
+            answers.set(rows.get(j), new Answer(top, state));
         }
         return answers;
+    }
+
+    /** Each scored row's working set: its stored one advanced to the row's window. */
+    private InterestWorkingSet[] advance(List<RecommendRequest> batch, List<Integer> rows, SequenceBatch sequences) {
+        String tag = version + "/" + featureGeneration;
+        if (tokens == null) {
+            tokens = model.tokenTable();
+        }
+        InterestWorkingSet[] sets = new InterestWorkingSet[rows.size()];
+        for (int j = 0; j < rows.size(); j++) {
+            InterestWorkingSet stored = InterestWorkingSet.decode(batch.get(rows.get(j)).userState());
+            sets[j] = InterestWorkingSet.advance(stored, tag, sequences.rows()[j], tokens);
+        }
+        return sets;
+    }
+
+    private float[] distances(InterestWorkingSet[] sets, int width) {
+        int side = model.config().numModalities() * width;
+        float[] d = new float[sets.length * side * side];
+        for (int j = 0; j < sets.length; j++) {
+            sets[j].fillForwardOrder(d, j * side * side, width);
+        }
+        return d;
+    }
+
+    /** The token table the working sets are computed from. */
+    ItemTokenTable tokenTable() {
+        return tokens != null ? tokens : model.tokenTable();
     }
 
     @Override
@@ -86,8 +150,10 @@ public final class MissRecRecommender implements Recommender {
             rows.add(v == null ? new float[dim] : v.clone());
         }
         int existing = items.indexOf(itemId);
+        tokens = null;
         if (existing > 0) {
             model.replaceItem(existing, rows);
+            featureGeneration++; // stored working sets may hold this item's old distances
         } else {
             int added = model.addItem(rows);
             int indexed = items.add(itemId);

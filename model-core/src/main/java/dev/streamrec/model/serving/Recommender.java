@@ -1,5 +1,6 @@
 package dev.streamrec.model.serving;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +20,30 @@ public interface Recommender extends AutoCloseable {
 
     /** Top-K for each request, best first, in request order. */
     List<List<ScoredItem>> recommend(List<RecommendRequest> batch);
+
+    /**
+     * Whether this model keeps per-user state that the stream stores in the user's keyed state and
+     * hands back with the user's next request (MISSRec: the working set of its interest clustering),
+     * so that an event updates the state instead of recomputing it from the whole history.
+     */
+    default boolean keepsUserState() {
+        return false;
+    }
+
+    /**
+     * Top-K for each request like {@link #recommend}, plus the user's state to store after it. Each
+     * request carries the state stored after the user's previous event (or null); a model that
+     * cannot use it (another version, another history) starts over from the history. Models without
+     * per-user state answer with null states.
+     */
+    default List<Answer> answer(List<RecommendRequest> batch) {
+        List<List<ScoredItem>> items = recommend(batch);
+        List<Answer> answers = new ArrayList<>(items.size());
+        for (List<ScoredItem> top : items) {
+            answers.add(new Answer(top, null));
+        }
+        return answers;
+    }
 
     /**
      * Learns from one accepted interaction, after it was answered (incremental models). The history
