@@ -109,12 +109,15 @@ public final class RecommenderJob {
                 .name("control-dead-letters-sink")
                 .setParallelism(1);
 
-        SingleOutputStreamOperator<ScoredEvent> scored = requests
+        // Requests leave the keyed sequence operator partitioned by user: reinterpret them as keyed
+        // (no shuffle) so that scoring can keep per-user model state (MISSRec's interest working set).
+        SingleOutputStreamOperator<ScoredEvent> scored = DataStreamUtils
+                .reinterpretAsKeyedStream(requests, r -> r.userId, Types.STRING)
                 .connect(control.broadcast())
                 .transform("score", TypeInformation.of(ScoredEvent.class),
                         new ScoringOperator(new RecommenderFactory(conf), conf.get(JobOptions.TOP_K),
                                 conf.get(JobOptions.EXCLUDE_SEEN), conf.get(JobOptions.BATCH_SIZE),
-                                conf.get(JobOptions.BATCH_TIMEOUT).toMillis()))
+                                conf.get(JobOptions.BATCH_TIMEOUT).toMillis(), conf.get(JobOptions.STATE_TTL)))
                 .uid("scoring");
 
         scored.getSideOutput(ScoringOperator.DEAD_LETTERS)

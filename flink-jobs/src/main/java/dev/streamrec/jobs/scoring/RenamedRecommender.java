@@ -1,5 +1,6 @@
 package dev.streamrec.jobs.scoring;
 
+import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
@@ -34,6 +35,16 @@ final class RenamedRecommender implements Recommender {
     @Override
     public List<List<ScoredItem>> recommend(List<RecommendRequest> batch) {
         return delegate.recommend(batch);
+    }
+
+    @Override
+    public boolean keepsUserState() {
+        return delegate.keepsUserState();
+    }
+
+    @Override
+    public List<Answer> answer(List<RecommendRequest> batch) {
+        return delegate.answer(batch);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.streamrec.jobs.scoring;
 
+import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
@@ -11,6 +12,11 @@ import dev.streamrec.schema.event.RecommendedItem;
 import dev.streamrec.schema.serde.EventCodec;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -23,6 +29,7 @@ import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -46,8 +53,12 @@ import java.util.concurrent.Executors;
  *       unreadable artifact is rejected with a log line and the old version keeps serving.
  *       Rollback names an earlier deployed version.
  *   <li>State: the desired model descriptors and the received item features (union list state, so
- *       a restart serves the versions and items it had) and each model's incremental state.
+ *       a restart serves the versions and items it had), each model's incremental state, and, keyed
+ *       by user (RocksDB), the per-user state of models that keep one (MISSRec's interest working
+ *       set): read before a batch, handed to the model with the request, written back after it.
  * </ul>
+ *
+ * <p>Runs on the request stream keyed by user (forward-connected to the keyed sequence operator).
  */
 public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         implements TwoInputStreamOperator<ScoringRequest, ControlMessage, ScoredEvent> {
@@ -67,6 +78,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private final boolean excludeSeen;
     private final int batchSize;
     private final long batchTimeoutMs;
+    private final Duration userStateTtl;
 
     private transient ServingModels serving;
     private transient List<ScoringRequest> buffer;
@@ -74,6 +86,8 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private transient ListState<ModelStateBlob> modelState;
     private transient ListState<ModelDescriptor> descriptorState;
     private transient ListState<ItemFeatures> itemState;
+    /** Keyed by user: model name -> that model's state for the user. */
+    private transient MapState<String, byte[]> userModelState;
     private transient Map<String, byte[]> restoredModelState;
     private transient Map<String, ModelDescriptor> desired;
     private transient List<ModelDescriptor> restoredHistory;
@@ -87,9 +101,10 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     /** Item features no served model accepts. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("scoring-dead-letters") {};
 
-    public ScoringOperator(
-            RecommenderFactory factory, int topK, boolean excludeSeen, int batchSize, long batchTimeoutMs) {
+    public ScoringOperator(RecommenderFactory factory, int topK, boolean excludeSeen, int batchSize,
+            long batchTimeoutMs, Duration userStateTtl) {
         this.factory = factory;
+        this.userStateTtl = userStateTtl;
         this.topK = topK;
         this.excludeSeen = excludeSeen;
         this.batchSize = Math.max(1, batchSize);
@@ -108,6 +123,15 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         desired = new LinkedHashMap<>();
         restoredHistory = new ArrayList<>();
         items = new LinkedHashMap<>();
+        MapStateDescriptor<String, byte[]> perUser =
+                new MapStateDescriptor<>("user-model-state", Types.STRING,
+                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+        perUser.enableTimeToLive(StateTtlConfig.newBuilder(userStateTtl)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .cleanupInRocksdbCompactFilter(1000)
+                .build());
+        userModelState = context.getKeyedStateStore().getMapState(perUser);
         if (context.isRestored()) {
             for (ModelStateBlob b : modelState.get()) {
                 restoredModelState.putIfAbsent(b.model, b.state);
@@ -232,7 +256,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     }
 
     /** Scores the buffered requests with every model (one call per model), then lets them learn. */
-    private void flush() {
+    private void flush() throws Exception {
         applyFinishedLoads();
         if (buffer.isEmpty()) {
             return;
@@ -243,13 +267,18 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         }
         batchSizes.update(buffer.size());
         for (Recommender model : serving.all()) {
-            List<List<ScoredItem>> answers = recommendGuarded(model, requests);
+            boolean stateful = model.keepsUserState();
+            List<Answer> answers = recommendGuarded(model, stateful ? withUserState(model, requests) : requests);
+            if (stateful) {
+                storeUserState(model, answers);
+            }
             long now = System.currentTimeMillis();
             ModelMetrics m = metricsFor(model);
             for (int i = 0; i < buffer.size(); i++) {
                 ScoringRequest r = buffer.get(i);
-                List<RecommendedItem> out = new ArrayList<>(answers.get(i).size());
-                for (ScoredItem s : answers.get(i)) {
+                List<ScoredItem> top = answers.get(i).items();
+                List<RecommendedItem> out = new ArrayList<>(top.size());
+                for (ScoredItem s : top) {
                     out.add(new RecommendedItem(s.itemId(), s.score()));
                 }
                 long latency = Math.max(0, now - r.ingestTimeMillis);
@@ -272,23 +301,44 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         buffer.clear();
     }
 
+    /** The requests with each user's stored state for this model (keyed state, RocksDB). */
+    private List<RecommendRequest> withUserState(Recommender model, List<RecommendRequest> requests) throws Exception {
+        List<RecommendRequest> out = new ArrayList<>(requests.size());
+        for (RecommendRequest r : requests) {
+            setCurrentKey(r.userId());
+            out.add(r.withUserState(userModelState.get(model.name())));
+        }
+        return out;
+    }
+
+    /** Writes back the users' new states, in request order (a user's later event wins). */
+    private void storeUserState(Recommender model, List<Answer> answers) throws Exception {
+        for (int i = 0; i < buffer.size(); i++) {
+            byte[] state = answers.get(i).userState();
+            if (state != null) {
+                setCurrentKey(buffer.get(i).userId);
+                userModelState.put(model.name(), state);
+            }
+        }
+    }
+
     /**
      * One forward pass for the batch; if the model fails on it, each request is retried alone and a
-     * request it still cannot score gets an empty list (the event keeps its one prediction and the
+     * request it still cannot score gets an empty answer (the event keeps its one prediction and the
      * job keeps running; the failure is logged and counted).
      */
-    private List<List<ScoredItem>> recommendGuarded(Recommender model, List<RecommendRequest> requests) {
+    private List<Answer> recommendGuarded(Recommender model, List<RecommendRequest> requests) {
         try {
-            return model.recommend(requests);
+            return model.answer(requests);
         } catch (RuntimeException batchFailure) {
-            List<List<ScoredItem>> answers = new ArrayList<>(requests.size());
+            List<Answer> answers = new ArrayList<>(requests.size());
             for (RecommendRequest r : requests) {
                 try {
-                    answers.add(model.recommend(List.of(r)).get(0));
+                    answers.add(model.answer(List.of(r)).get(0));
                 } catch (RuntimeException e) {
                     modelErrors.inc();
                     LOG.warn("model {} could not score user {}: {}", model.name(), r.userId(), e.toString());
-                    answers.add(List.of());
+                    answers.add(new Answer(List.of(), r.userState()));
                 }
             }
             return answers;

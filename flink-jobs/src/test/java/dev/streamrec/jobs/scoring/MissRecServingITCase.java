@@ -6,8 +6,12 @@ import dev.streamrec.jobs.testutil.KafkaTestClient;
 import dev.streamrec.jobs.testutil.TestJobs;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.ModelCli;
+import dev.streamrec.model.cli.ModelFamilies;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.ModalityFeatures;
+import dev.streamrec.model.serving.RecommendRequest;
+import dev.streamrec.model.serving.Recommender;
+import dev.streamrec.model.serving.ScoredItem;
 import dev.streamrec.schema.Topics;
 import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.ItemFeatures;
@@ -36,12 +40,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A brand-new item published on {@code item-features} is recommended at once by inductive MISSRec
- * served in the job (it scores items from their features alone); features that do not fit the
- * model become a dead letter, and the job keeps serving.
+ * Inductive MISSRec served in the job: its predictions equal model-core's for the same sequences
+ * while each user's interest working set lives in keyed state (RocksDB) across micro-batches and a
+ * restart; a brand-new item published on {@code item-features} is recommended at once (it scores
+ * items from their features alone); features that do not fit the model become a dead letter, and
+ * the job keeps serving.
  */
-class NewItemITCase {
+class MissRecServingITCase {
 
+    private static final int EVENTS = 160;
     private static EmbeddedKafkaBroker broker;
     @TempDir
     static Path tmp;
@@ -138,6 +145,71 @@ class NewItemITCase {
             assertEquals(Topics.ITEM_FEATURES, d.topic);
         } finally {
             job.cancel().get();
+        }
+    }
+
+    @Test
+    void shouldServeModelCoreScoresWithPerUserInterestStateAcrossARestart() throws Exception {
+        ModelArtifact a = ModelArtifact.load(artifact);
+        List<String> topics = List.of("ms-in", "ms-pred", "ms-dead", "ms-eval", "ms-features", "ms-updates");
+        broker.createTopics(1, topics);
+        Configuration conf = TestJobs.config(broker, tmp.resolve("stateful"));
+        conf.set(JobOptions.TOPIC_INTERACTIONS, topics.get(0));
+        conf.set(JobOptions.TOPIC_PREDICTIONS, topics.get(1));
+        conf.set(JobOptions.TOPIC_DEAD_LETTERS, topics.get(2));
+        conf.set(JobOptions.TOPIC_EVAL_METRICS, topics.get(3));
+        conf.set(JobOptions.TOPIC_ITEM_FEATURES, topics.get(4)); // the other test's new item stays out
+        conf.set(JobOptions.TOPIC_MODEL_UPDATES, topics.get(5));
+        conf.set(JobOptions.GROUP_ID, "missrec-state");
+        conf.set(JobOptions.MODELS, List.of("missrec"));
+        conf.set(JobOptions.ARTIFACTS, List.of(artifact.toString()));
+        conf.set(JobOptions.BATCH_SIZE, 8);
+        conf.set(JobOptions.CHAOS_FAIL_AFTER, (long) EVENTS / 2 + 30);
+        // 4 users x 40 events: longer than the model's window of 20, so the working sets slide.
+        Map<String, List<String>> histories = new LinkedHashMap<>();
+        List<String> keys = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
+        Random rnd = new Random(3);
+        for (int i = 0; i < EVENTS; i++) {
+            String user = "s" + (i % 4);
+            String item = a.items().idAt(1 + rnd.nextInt(a.items().size()));
+            keys.add(user);
+            values.add(TestJobs.event("s" + i, user, item, 5_000L + i));
+            histories.computeIfAbsent(user, u -> new ArrayList<>()).add(item);
+        }
+        KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers());
+        JobClient job = TestJobs.start(conf);
+        try {
+            kafka.produce(topics.get(0), keys.subList(0, EVENTS / 2), values.subList(0, EVENTS / 2));
+            kafka.readUntil(topics.get(1), r -> r.size() >= EVENTS / 2, Duration.ofSeconds(90));
+            kafka.produce(topics.get(0), keys.subList(EVENTS / 2, EVENTS), values.subList(EVENTS / 2, EVENTS));
+            kafka.readUntil(topics.get(1), r -> r.size() >= EVENTS, Duration.ofSeconds(120));
+            Thread.sleep(1000); // late duplicates would surface
+        } finally {
+            job.cancel().get();
+        }
+        EventCodec codec = new EventCodec();
+        Map<String, Prediction> served = new LinkedHashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : kafka.readFor(topics.get(1), Duration.ofSeconds(2))) {
+            Prediction p = codec.decodePrediction(r.value());
+            assertEquals(null, served.put(p.eventId, p), "duplicate prediction for " + p.eventId);
+        }
+        assertEquals(EVENTS, served.size());
+        try (Recommender reference = ModelFamilies.forModel("missrec").loadRecommender(a, "cpu")) {
+            assertTrue(reference.keepsUserState(), "DPC-KNN MISSRec keeps per-user state");
+            for (int i = 0; i < EVENTS; i++) {
+                String user = "s" + (i % 4);
+                List<String> h = histories.get(user).subList(0, i / 4 + 1);
+                List<ScoredItem> expected = reference.recommend(List.of(new RecommendRequest(user,
+                        h.subList(Math.max(0, h.size() - conf.get(JobOptions.SEQUENCE_MAX_LENGTH)), h.size()),
+                        conf.get(JobOptions.TOP_K), conf.get(JobOptions.EXCLUDE_SEEN)))).get(0);
+                Prediction p = served.get("s" + i);
+                assertEquals(expected.size(), p.items.size(), "event s" + i);
+                for (int k = 0; k < expected.size(); k++) {
+                    assertEquals(expected.get(k).itemId(), p.items.get(k).itemId, "event s" + i + " rank " + k);
+                    assertEquals(expected.get(k).score(), p.items.get(k).score, 1e-4f, "event s" + i + " rank " + k);
+                }
+            }
         }
     }
 
