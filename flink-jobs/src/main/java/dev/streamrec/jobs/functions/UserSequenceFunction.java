@@ -95,8 +95,10 @@ public final class UserSequenceFunction extends KeyedProcessFunction<String, Int
             seq = new UserSequence();
         }
         ScoringRequest r = new ScoringRequest();
-        r.historyBefore = seq.itemIds();
-        r.inOrder = seq.insert(new SequenceEntry(e.itemId, e.timestamp, e.eventId), maxLength);
+        UserSequence.Insertion at = seq.insert(new SequenceEntry(e.itemId, e.timestamp, e.eventId), maxLength);
+        r.inOrder = at.inOrder();
+        r.insertedAt = at.index();
+        r.evicted = at.evicted();
         if (!r.inOrder) {
             outOfOrder.inc();
         }

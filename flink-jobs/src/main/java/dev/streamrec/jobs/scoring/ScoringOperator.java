@@ -289,9 +289,10 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             }
         }
         for (ScoringRequest r : buffer) {
+            List<String> before = r.historyBefore();
             for (Recommender model : serving.all()) {
                 try {
-                    model.observe(r.userId, r.historyBefore, r.itemId, r.timestamp);
+                    model.observe(r.userId, before, r.itemId, r.timestamp);
                 } catch (RuntimeException e) {
                     modelErrors.inc();
                     LOG.warn("model {} could not learn from event {}: {}", model.name(), r.eventId, e.toString());

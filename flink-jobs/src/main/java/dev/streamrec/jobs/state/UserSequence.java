@@ -14,22 +14,30 @@ public class UserSequence {
 
     public UserSequence() {}
 
-    /**
-     * Inserts an event at its time order and trims to {@code maxLength}.
-     *
-     * @return true if the event is the newest of the sequence (in order), false if it was late
-     */
-    public boolean insert(SequenceEntry e, int maxLength) {
+    /** Where an insertion landed: its index after trimming (-1 when trimmed away at once), the item trimmed off the front (or null), and whether it was the newest. */
+    public record Insertion(int index, String evicted, boolean inOrder) {}
+
+    /** Inserts an event at its time order (ties by event id) and trims the oldest entries to {@code maxLength}. */
+    public Insertion insert(SequenceEntry e, int maxLength) {
         int pos = entries.size();
         while (pos > 0 && after(entries.get(pos - 1), e)) {
             pos--;
         }
         boolean inOrder = pos == entries.size();
         entries.add(pos, e);
+        String evicted = null;
         if (entries.size() > maxLength) {
-            entries.subList(0, entries.size() - maxLength).clear();
+            int drop = entries.size() - maxLength;
+            if (pos < drop) {
+                // the event itself is older than everything kept: the sequence is unchanged
+                entries.remove(pos);
+                return new Insertion(-1, null, false);
+            }
+            evicted = entries.get(drop - 1).itemId;
+            entries.subList(0, drop).clear();
+            pos -= drop;
         }
-        return inOrder;
+        return new Insertion(pos, evicted, inOrder);
     }
 
     private static boolean after(SequenceEntry a, SequenceEntry b) {

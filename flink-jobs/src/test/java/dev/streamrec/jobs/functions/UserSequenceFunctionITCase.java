@@ -56,7 +56,7 @@ class UserSequenceFunctionITCase {
         }
         ScoringRequest last = out.stream().filter(r -> r.itemId.equals("again")).findFirst().orElseThrow();
         assertEquals(List.of("i18", "i19", "again"), last.history);
-        assertEquals(List.of("i17", "i18", "i19"), last.historyBefore);
+        assertEquals(List.of("i17", "i18", "i19"), last.historyBefore());
         ScoringRequest late = out.stream().filter(r -> r.eventId.equals("b2")).findFirst().orElseThrow();
         assertFalse(late.inOrder);
         assertEquals(List.of("z", "x"), late.history);
