@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.streamrec.model.serving.BlockedTopK;
+import dev.streamrec.model.serving.CandidateScorer;
 import dev.streamrec.model.train.BatchScorer;
 
 import java.util.function.Function;
@@ -13,9 +15,14 @@ import java.util.function.Function;
  * Scores the whole catalogue for a batch of histories in one forward pass of a
  * {@link SequenceModelBlock}: the last L items of each history, left-padded, go through the encoder
  * (inference mode), and the last hidden state is multiplied with the item table. Every
- * intermediate NDArray is released at the end of the call.
+ * intermediate NDArray is released at the end of the call. For serving, {@link #candidates} ranks
+ * on the device block by block ({@link BlockedTopK}) so that only the best few items per row reach
+ * Java.
  */
-public final class SequenceScorer implements BatchScorer {
+public final class SequenceScorer implements BatchScorer, CandidateScorer {
+
+    /** Catalogue rows per matmul block when ranking on the device: one block up to this size. */
+    static final int BLOCK = 32_768;
 
     private final SequenceModelBlock block;
     private final NDManager manager;
@@ -38,18 +45,12 @@ public final class SequenceScorer implements BatchScorer {
 
     @Override
     public float[][] score(int[][] histories) {
-        int b = histories.length;
-        int l = block.config().maxLen();
-        long[] ids = new long[b * l];
-        for (int r = 0; r < b; r++) {
-            TrainingWindows.leftPad(histories[r], l, ids, r * l);
-        }
         try (NDScope scope = new NDScope()) {
             ParameterStore ps = new ParameterStore(manager, false);
-            NDArray idArray = manager.create(ids, new Shape(b, l));
             NDArray itemTable = table.apply(ps);
-            NDArray scores = SequenceModelBlock.scoreLast(block.encode(ps, itemTable, idArray, false), itemTable); // (B, N+1)
+            NDArray scores = SequenceModelBlock.scoreLast(encode(ps, itemTable, histories), itemTable); // (B, N+1)
             float[] flat = scores.toFloatArray();
+            int b = histories.length;
             int n = (int) scores.getShape().get(1);
             float[][] out = new float[b][n];
             for (int r = 0; r < b; r++) {
@@ -58,5 +59,31 @@ public final class SequenceScorer implements BatchScorer {
             scope.suppressNotUsedWarning();
             return out;
         }
+    }
+
+    @Override
+    public BlockedTopK.Candidates candidates(int[][] histories, int depth) {
+        try (NDScope scope = new NDScope()) {
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDArray itemTable = table.apply(ps); // (N+1, d)
+            NDArray hidden = encode(ps, itemTable, histories); // (B, L, d)
+            long t = hidden.getShape().get(1);
+            NDArray last = hidden.get(":, " + (t - 1) + ", :"); // (B, d)
+            int rows = (int) itemTable.getShape().get(0);
+            scope.suppressNotUsedWarning();
+            return BlockedTopK.dotProduct(manager, last, itemTable, Math.min(depth, rows), BLOCK);
+        }
+    }
+
+    /** The encoder's hidden states (B, L, d) for the last L items of each history, left-padded. */
+    private NDArray encode(ParameterStore ps, NDArray itemTable, int[][] histories) {
+        int b = histories.length;
+        int l = block.config().maxLen();
+        long[] ids = new long[b * l];
+        for (int r = 0; r < b; r++) {
+            TrainingWindows.leftPad(histories[r], l, ids, r * l);
+        }
+        NDArray idArray = manager.create(ids, new Shape(b, l));
+        return block.encode(ps, itemTable, idArray, false);
     }
 }

@@ -2,18 +2,24 @@ package dev.streamrec.model.kdsr;
 
 import dev.streamrec.model.data.ItemIndex;
 import dev.streamrec.model.metrics.TopK;
+import dev.streamrec.model.serving.BlockedTopK;
+import dev.streamrec.model.serving.CandidateScorer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
 import dev.streamrec.model.train.BatchScorer;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A {@link Recommender} over any {@link BatchScorer}: maps the requests' item ids to indices
  * (unknown ids are skipped), scores the whole batch in one call (one forward pass for the sequence
- * models), and selects each request's top-K, optionally without its history items. Closing
+ * models), and selects each request's top-K, optionally without its history items: on the device
+ * when the scorer is a {@link CandidateScorer} (only the best k + |history| + 1 per row leave it),
+ * otherwise in Java over the full score rows. Closing
  * releases the scorer's native resources.
  */
 public final class TopKRecommender implements Recommender {
@@ -48,10 +54,46 @@ public final class TopKRecommender implements Recommender {
             return List.of();
         }
         int[][] histories = new int[batch.size()][];
+        int depth = 1; // the padding row may rank among the candidates
+        int maxK = 0;
         for (int r = 0; r < batch.size(); r++) {
             histories[r] = indices(batch.get(r).history());
+            maxK = Math.max(maxK, batch.get(r).k());
+            depth = Math.max(depth, 1 + (batch.get(r).excludeHistory() ? histories[r].length : 0));
         }
-        float[][] scores = scorer.score(histories);
+        return scorer instanceof CandidateScorer c
+                ? fromCandidates(batch, histories, c.candidates(histories, depth + maxK))
+                : fromScores(batch, histories, scorer.score(histories));
+    }
+
+    /** Ranked on the device: each row's candidates, minus padding and (optionally) its history. */
+    private List<List<ScoredItem>> fromCandidates(List<RecommendRequest> batch, int[][] histories,
+            BlockedTopK.Candidates candidates) {
+        List<List<ScoredItem>> out = new ArrayList<>(batch.size());
+        for (int r = 0; r < batch.size(); r++) {
+            RecommendRequest req = batch.get(r);
+            Set<Integer> excluded = new HashSet<>();
+            excluded.add(ItemIndex.PAD);
+            if (req.excludeHistory()) {
+                for (int i : histories[r]) {
+                    excluded.add(i);
+                }
+            }
+            int[] idx = candidates.indices()[r];
+            float[] sc = candidates.scores()[r];
+            List<ScoredItem> items = new ArrayList<>(req.k());
+            for (int c = 0; c < idx.length && items.size() < req.k(); c++) {
+                if (!excluded.contains(idx[c])) {
+                    items.add(new ScoredItem(this.items.idAt(idx[c]), sc[c]));
+                }
+            }
+            out.add(items);
+        }
+        return out;
+    }
+
+    /** Ranked in Java over each row's full score array. */
+    private List<List<ScoredItem>> fromScores(List<RecommendRequest> batch, int[][] histories, float[][] scores) {
         List<List<ScoredItem>> out = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {
             RecommendRequest req = batch.get(r);

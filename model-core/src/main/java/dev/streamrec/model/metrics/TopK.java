@@ -17,6 +17,9 @@ public final class TopK {
     public static int[] select(float[] scores, int k, boolean[] excluded, int from) {
         int[] heap = new int[Math.max(0, k)];
         int size = 0;
+        // The heap's worst score: a later index beats a heap entry only with a strictly higher
+        // score (ties go to the lower index, which is already in the heap).
+        float worst = Float.NEGATIVE_INFINITY;
         for (int i = from; i < scores.length; i++) {
             if (excluded != null && i < excluded.length && excluded[i]) {
                 continue;
@@ -24,9 +27,11 @@ public final class TopK {
             if (size < k) {
                 heap[size] = i;
                 siftUp(heap, size++, scores);
-            } else if (k > 0 && better(i, heap[0], scores)) {
+                worst = scores[heap[0]];
+            } else if (k > 0 && scores[i] > worst) {
                 heap[0] = i;
                 siftDown(heap, size, scores);
+                worst = scores[heap[0]];
             }
         }
         int[] out = Arrays.copyOf(heap, size);

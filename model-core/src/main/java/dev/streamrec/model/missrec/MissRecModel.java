@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.streamrec.model.serving.BlockedTopK;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -294,20 +295,32 @@ public final class MissRecModel implements AutoCloseable {
 
     /** Scores every item for each history (no gradients): [B][N+1], column 0 is padding. */
     public float[][] scoreAll(int[][] histories) {
-        return score(SequenceBatch.of(histories, config.maxLen()), null).logits();
+        try (NDScope scope = new NDScope()) {
+            SequenceBatch batch = SequenceBatch.of(histories, config.maxLen());
+            NDArray logits = catalogueLogits(forward(batch, false, false, null).output().user());
+            int n = (int) logits.getShape().get(1);
+            float[] flat = logits.toFloatArray();
+            float[][] out = new float[batch.size()][n];
+            for (int b = 0; b < batch.size(); b++) {
+                System.arraycopy(flat, b * n, out[b], 0, n);
+            }
+            return out;
+        }
     }
 
     /**
-     * What the serving path gets from one pass: logits [B][N+1] and, with DPC-KNN, each token's
-     * interest slot in the modality-major layout (B, M·T) flattened (empty for k-means).
+     * What the serving path gets from one pass: each row's best {@code depth} items (ranked on the
+     * device; the padding column is among them only when nothing else is left) and, with DPC-KNN,
+     * each token's interest slot in the modality-major layout (B, M·T) flattened (empty for k-means).
      */
-    public record Scores(float[][] logits, long[] assignment) {}
+    public record Scores(BlockedTopK.Candidates candidates, long[] assignment) {}
 
     /**
-     * Scores a batch (no gradients); {@code distances}, when given, are the per-row token distances
-     * (B·(M·T)², modality-major, T = the batch's width) that DPC-KNN starts from.
+     * Serves a batch (no gradients): the best {@code depth} items per row; {@code distances}, when
+     * given, are the per-row token distances (B·(M·T)², modality-major, T = the batch's width) that
+     * DPC-KNN starts from.
      */
-    public Scores score(SequenceBatch batch, float[] distances) {
+    public Scores score(SequenceBatch batch, float[] distances, int depth) {
         try (NDScope scope = new NDScope()) {
             NDArray d2 = null;
             if (distances != null) {
@@ -315,15 +328,11 @@ public final class MissRecModel implements AutoCloseable {
                 d2 = manager.create(distances, new Shape(batch.size(), side, side));
             }
             Pass pass = forward(batch, false, false, d2);
-            NDArray logits = catalogueLogits(pass.output().user());
+            NDArray logits = catalogueLogits(pass.output().user()); // (B, N+1)
             int n = (int) logits.getShape().get(1);
-            float[] flat = logits.toFloatArray();
-            float[][] out = new float[batch.size()][n];
-            for (int b = 0; b < batch.size(); b++) {
-                System.arraycopy(flat, b * n, out[b], 0, n);
-            }
+            BlockedTopK.Candidates top = BlockedTopK.topK(manager, (from, to) -> logits, n, Math.min(depth, n), n);
             NDArray a = pass.interests().assignment();
-            return new Scores(out, a == null ? new long[0] : a.toLongArray());
+            return new Scores(top, a == null ? new long[0] : a.toLongArray());
         }
     }
 

@@ -1,14 +1,15 @@
 package dev.streamrec.model.missrec;
 
 import dev.streamrec.model.data.ItemIndex;
-import dev.streamrec.model.metrics.TopK;
 import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -86,20 +87,25 @@ public final class MissRecRecommender implements Recommender {
         }
         SequenceBatch sequences = SequenceBatch.of(histories.toArray(int[][]::new), model.config().maxLen());
         InterestWorkingSet[] sets = withState ? advance(batch, rows, sequences) : null;
-        MissRecModel.Scores scores = model.score(sequences, sets == null ? null : distances(sets, sequences.width()));
+        int depth = 1; // the padding column may rank among the candidates
+        for (int j = 0; j < rows.size(); j++) {
+            RecommendRequest req = batch.get(rows.get(j));
+            depth = Math.max(depth, req.k() + 1 + (req.excludeHistory() ? histories.get(j).length : 0));
+        }
+        MissRecModel.Scores scores = model.score(sequences, sets == null ? null : distances(sets, sequences.width()), depth);
         int side = model.config().numModalities() * sequences.width();
         for (int j = 0; j < rows.size(); j++) {
             RecommendRequest req = batch.get(rows.get(j));
-            float[] row = scores.logits()[j];
-            boolean[] excluded = new boolean[row.length];
+            Set<Integer> excluded = new HashSet<>();
+            excluded.add(ItemIndex.PAD);
             if (req.excludeHistory()) {
                 for (int i : histories.get(j)) {
-                    excluded[i] = true;
+                    excluded.add(i);
                 }
             }
-            List<ScoredItem> top = new ArrayList<>();
-            for (int i : TopK.select(row, req.k(), excluded, 1)) {
-                top.add(new ScoredItem(items.idAt(i), row[i]));
+            List<ScoredItem> top = new ArrayList<>(req.k());
+            for (int i : scores.candidates().select(j, req.k(), excluded::contains)) {
+                top.add(new ScoredItem(items.idAt(i), scores.candidates().score(j, i)));
             }
             byte[] state = sets == null ? null
                     : sets[j].withForwardAssignment(scores.assignment(), j * side, sequences.width()).encode();

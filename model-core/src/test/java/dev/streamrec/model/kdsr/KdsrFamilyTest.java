@@ -107,6 +107,31 @@ class KdsrFamilyTest {
                 assertEquals(3, top.get(1).size());
                 top.get(0).forEach(s -> assertFalse(List.of("i1", "i2", "i3").contains(s.itemId())));
                 assertTrue(top.get(0).get(0).score() >= top.get(0).get(4).score());
+                assertRankedLikeFullScores(artifact, batch, top);
+            }
+        }
+    }
+
+    /** The device-side candidate ranking serves exactly the top-K of the full score rows. */
+    private static void assertRankedLikeFullScores(ModelArtifact artifact, List<RecommendRequest> batch,
+            List<List<ScoredItem>> served) throws Exception {
+        try (KdsrArtifacts.LoadedSequenceModel m = KdsrArtifacts.loadSequenceModel(artifact, ai.djl.Device.cpu())) {
+            for (int r = 0; r < batch.size(); r++) {
+                RecommendRequest req = batch.get(r);
+                int[] h = req.history().stream().mapToInt(artifact.items()::indexOf).filter(i -> i > 0).toArray();
+                float[] row = m.scorer().score(new int[][] {h})[0];
+                boolean[] excluded = new boolean[row.length];
+                if (req.excludeHistory()) {
+                    for (int i : h) {
+                        excluded[i] = true;
+                    }
+                }
+                int[] expected = dev.streamrec.model.metrics.TopK.select(row, req.k(), excluded, 1);
+                assertEquals(expected.length, served.get(r).size());
+                for (int k = 0; k < expected.length; k++) {
+                    assertEquals(artifact.items().idAt(expected[k]), served.get(r).get(k).itemId(), "rank " + k);
+                    assertEquals(row[expected[k]], served.get(r).get(k).score(), SCORE_TOLERANCE, "rank " + k);
+                }
             }
         }
     }

@@ -56,4 +56,20 @@ class RankingMetricsTest {
         assertArrayEquals(new int[] {2, 3, 1}, TopK.select(s, 3, ex, 1));
         assertArrayEquals(new int[] {2, 3, 5, 1, 4}, TopK.select(s, 10, null, 1));
     }
+
+    @Test
+    void shouldSelectLikeAFullSortWithTiesToTheLowerIndex() {
+        java.util.Random r = new java.util.Random(4);
+        for (int trial = 0; trial < 200; trial++) {
+            float[] s = new float[1 + r.nextInt(300)];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = r.nextInt(25); // many ties
+            }
+            int k = r.nextInt(30);
+            int[] expected = java.util.stream.IntStream.range(1, s.length).boxed()
+                    .sorted((a, b) -> s[a] != s[b] ? Float.compare(s[b], s[a]) : Integer.compare(a, b))
+                    .limit(k).mapToInt(Integer::intValue).toArray();
+            assertArrayEquals(expected, TopK.select(s, k, null, 1), "trial " + trial);
+        }
+    }
 }

@@ -89,6 +89,33 @@ class MissRecUserStateTest {
     }
 
     @Test
+    void shouldServeTheTopOfTheFullScoreRowsRankedOnTheDevice() {
+        SyntheticData data = new SyntheticData(10, 2, 9);
+        Engine.getInstance().setRandomSeed(5);
+        MissRecModel m = MissRecModel.create(
+                SyntheticData.config(MissRecConfig.Mode.TRANSDUCTIVE, MissRecConfig.InterestMethod.DPC_KNN),
+                data.features, Device.cpu());
+        m.freezeCatalogue();
+        try (MissRecRecommender r = new MissRecRecommender(m, index(), "v1")) {
+            for (int u = 0; u < 2; u++) {
+                int[] seq = data.sequences.get(u);
+                List<ScoredItem> served = r.recommend(List.of(new RecommendRequest("u", prefix(seq, 9), 7, true))).get(0);
+                float[] row = m.scoreAll(new int[][] {seq})[0];
+                boolean[] excluded = new boolean[row.length];
+                for (int i : seq) {
+                    excluded[i] = true;
+                }
+                int[] expected = dev.streamrec.model.metrics.TopK.select(row, 7, excluded, 1);
+                assertEquals(expected.length, served.size());
+                for (int k = 0; k < expected.length; k++) {
+                    assertEquals("m" + expected[k], served.get(k).itemId(), "rank " + k);
+                    assertEquals(row[expected[k]], served.get(k).score(), SCORE_TOL, "rank " + k);
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldStartOverFromUnreadableForeignOrStaleState() {
         SyntheticData data = new SyntheticData(8, 2, 8);
         try (MissRecRecommender r = recommender(data)) {
