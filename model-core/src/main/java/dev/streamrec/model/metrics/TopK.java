@@ -37,9 +37,9 @@ public final class TopK {
         int[] out = Arrays.copyOf(heap, size);
         // Heap holds the worst on top; pop into best-first order.
         for (int n = size; n > 1; n--) {
-            int worst = out[0];
+            int top = out[0];
             out[0] = out[n - 1];
-            out[n - 1] = worst;
+            out[n - 1] = top;
             siftDown(out, n - 1, scores);
         }
         return out;
