@@ -2,10 +2,12 @@ package dev.streamrec.jobs.bench;
 
 import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.local.LocalMode;
+import dev.streamrec.jobs.local.EventReplayer;
 import dev.streamrec.jobs.local.LocalStack;
 import dev.streamrec.jobs.local.ReplayEvents;
 import dev.streamrec.jobs.local.ReplayRun;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.ProgressBar;
 import dev.streamrec.model.data.Interaction;
 import org.apache.flink.configuration.Configuration;
 
@@ -43,8 +45,17 @@ public final class EndToEndBenchmark {
 
         ReplayRun.Result r;
         long stateBytes;
-        try (LocalStack stack = LocalStack.start(conf, 0, out)) {
-            r = ReplayRun.run(conf, interactions.subList(0, events.size()), events, rate, out);
+        // --preload: every event is on the topic before the job starts, so no producer competes with
+        // the job for the cores and the rate is the job's own (latency is then backlog, not service).
+        boolean preload = args.getBoolean("preload", false);
+        List<Interaction> replayed = interactions.subList(0, events.size());
+        try (LocalStack stack = LocalStack.start(conf, 0, out, bootstrap -> {
+            if (preload) {
+                EventReplayer.replay(bootstrap, conf.get(JobOptions.TOPIC_INTERACTIONS), replayed, events, 0,
+                        new ProgressBar(out, "preload", events.size()), () -> 0L);
+            }
+        })) {
+            r = ReplayRun.run(conf, replayed, events, rate, preload, out);
             Thread.sleep(2 * conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis() + 500);
             stateBytes = latestCheckpointBytes(Path.of(URI.create(conf.get(JobOptions.CHECKPOINT_DIR))));
         }
@@ -59,7 +70,8 @@ public final class EndToEndBenchmark {
         out.printf(Locale.ROOT, "%-10s %-28s %-13s %9s %8s %10s %9s %9s %12s %12s%n", "workload", "models", "delivery",
                 "events", "rate", "events/s", "p50 ms", "p99 ms", "state B/user", "B/kept evt");
         out.printf(Locale.ROOT, "%-10s %-28s %-13s %,9d %8s %,10.0f %,9d %,9d %,12.0f %,12.1f%n", workload,
-                String.join(",", conf.get(JobOptions.MODELS)), conf.get(JobOptions.DELIVERY), r.events(), speed,
+                String.join(",", conf.get(JobOptions.MODELS)), conf.get(JobOptions.DELIVERY), r.events(),
+                preload ? "preload" : speed,
                 r.eventsPerSecond(), r.p50(), r.p99(), (double) stateBytes / perUser.size(), (double) stateBytes / kept);
         out.println("(state = size of the last completed checkpoint incl. shared RocksDB files; batch size "
                 + conf.get(JobOptions.BATCH_SIZE) + ", checkpoint " + conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis()

@@ -31,6 +31,18 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts broker and job; sets the bootstrap servers and checkpoint dir into {@code conf}. */
     public static LocalStack start(Configuration conf, int kafkaPort, PrintStream out) throws Exception {
+        return start(conf, kafkaPort, out, bootstrap -> {});
+    }
+
+    /** What runs against the broker after the topics exist and before the job starts (e.g. preloading events). */
+    @FunctionalInterface
+    public interface BeforeJob {
+        void run(String bootstrapServers) throws Exception;
+    }
+
+    /** Starts broker and job, running {@code beforeJob} in between. */
+    public static LocalStack start(Configuration conf, int kafkaPort, PrintStream out, BeforeJob beforeJob)
+            throws Exception {
         Path work = Files.createTempDirectory("streamrec-local-");
         conf.set(JobOptions.CHECKPOINT_DIR, conf.getOptional(JobOptions.CHECKPOINT_DIR)
                 .orElse(work.resolve("checkpoints").toUri().toString()));
@@ -43,6 +55,7 @@ public final class LocalStack implements AutoCloseable {
                     conf.get(JobOptions.TOPIC_PREDICTIONS), conf.get(JobOptions.TOPIC_DEAD_LETTERS),
                     conf.get(JobOptions.TOPIC_EVAL_METRICS), conf.get(JobOptions.TOPIC_MODEL_UPDATES)));
             out.println("Kafka ready at " + broker.bootstrapServers());
+            beforeJob.run(broker.bootstrapServers());
             out.println("Starting the recommender job on a Flink MiniCluster (RocksDB, checkpoints every "
                     + conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis() + " ms, "
                     + conf.get(JobOptions.DELIVERY) + ") with models " + conf.get(JobOptions.MODELS) + "...");

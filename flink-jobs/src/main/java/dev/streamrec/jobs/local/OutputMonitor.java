@@ -34,6 +34,7 @@ public final class OutputMonitor implements AutoCloseable {
     private final AtomicLong predictions = new AtomicLong();
     private final AtomicLong deadLetters = new AtomicLong();
     private final AtomicLong lastPredictionAt = new AtomicLong();
+    private final AtomicLong firstPredictionAt = new AtomicLong();
     private final Map<String, EvalMetrics> latestEval = new TreeMap<>();
     private final List<EvalMetrics> windows = new ArrayList<>();
     private final Thread thread;
@@ -76,6 +77,7 @@ public final class OutputMonitor implements AutoCloseable {
                         // ingest = prediction write time - ingest-to-emit latency
                         recordLatency(Math.max(0, now - (r.timestamp() - latencyMs(r.value(), codec))));
                         predictions.incrementAndGet();
+                        firstPredictionAt.compareAndSet(0, now);
                         lastPredictionAt.set(now);
                     } else if (r.topic().equals(deadLettersTopic)) {
                         deadLetters.incrementAndGet();
@@ -145,6 +147,11 @@ public final class OutputMonitor implements AutoCloseable {
 
     public long deadLetters() {
         return deadLetters.get();
+    }
+
+    /** When the first prediction was seen (0 before). */
+    public long firstPredictionAt() {
+        return firstPredictionAt.get();
     }
 
     public long lastPredictionAt() {

@@ -32,12 +32,23 @@ public final class ReplayRun {
 
     public static Result run(Configuration conf, List<Interaction> interactions, List<byte[]> events, double rate,
             PrintStream out) throws Exception {
+        return run(conf, interactions, events, rate, false, out);
+    }
+
+    /**
+     * Like {@link #run(Configuration, List, List, double, PrintStream)}; with {@code preloaded} the
+     * events are already on the topic (written before the job started), nothing is replayed, and the
+     * time runs from the first prediction to the last: the job's sustained rate with no producer
+     * competing for the cores.
+     */
+    public static Result run(Configuration conf, List<Interaction> interactions, List<byte[]> events, double rate,
+            boolean preloaded, PrintStream out) throws Exception {
         int models = conf.get(JobOptions.MODELS).size();
         String bootstrap = conf.get(JobOptions.BOOTSTRAP_SERVERS);
         try (OutputMonitor monitor = new OutputMonitor(bootstrap, conf.get(JobOptions.TOPIC_PREDICTIONS),
                 conf.get(JobOptions.TOPIC_DEAD_LETTERS), conf.get(JobOptions.TOPIC_EVAL_METRICS)).start()) {
-            long start = EventReplayer.replay(bootstrap, conf.get(JobOptions.TOPIC_INTERACTIONS), interactions,
-                    events, rate, new ProgressBar(out, "replay", events.size()), monitor::predictions);
+            long start = preloaded ? -1 : EventReplayer.replay(bootstrap, conf.get(JobOptions.TOPIC_INTERACTIONS),
+                    interactions, events, rate, new ProgressBar(out, "replay", events.size()), monitor::predictions);
             ProgressBar answered = new ProgressBar(out, "predict", (long) events.size() * models);
             long lastChange = System.currentTimeMillis();
             long seen = -1;
@@ -55,6 +66,9 @@ public final class ReplayRun {
                     break;
                 }
                 Thread.sleep(100);
+            }
+            if (preloaded) {
+                start = monitor.firstPredictionAt();
             }
             double seconds = (monitor.lastPredictionAt() - start) / 1000.0;
             answered.finish("dead letters " + monitor.deadLetters());
