@@ -12,7 +12,9 @@ public final class BenchCommand {
         if (args.isEmpty()) {
             out.println("usage: bench model [--models a,b --artifact DIR --batches 1,32,256 --seconds S]");
             out.println("       bench e2e [--workload movielens|zipf --events N --users U --items I --rate R|max");
-            out.println("                  --models a,b --artifact DIR --delivery exactly-once|at-least-once -Dkey=value]");
+            out.println("                  --models a,b --artifact DIR --delivery exactly-once|at-least-once --preload true");
+            out.println("                  -Dkey=value]");
+            out.println("       bench zipf-data --output zipf.csv [--events N --users U --items I --zipf S --seed X]");
             return 2;
         }
         List<String> rest = args.subList(1, args.size());
@@ -21,8 +23,23 @@ public final class BenchCommand {
                 return ModelBenchmark.run(rest, out);
             case "e2e":
                 return EndToEndBenchmark.run(rest, out);
+            case "zipf-data":
+                return writeZipfData(dev.streamrec.model.cli.CliArgs.parse(rest), out);
             default:
-                throw new IllegalArgumentException("unknown benchmark " + args.get(0) + " (model|e2e)");
+                throw new IllegalArgumentException("unknown benchmark " + args.get(0) + " (model|e2e|zipf-data)");
         }
+    }
+
+    /** The Zipf workload as a training CSV, for a model artifact of its catalogue (same defaults as e2e). */
+    private static int writeZipfData(dev.streamrec.model.cli.CliArgs a, PrintStream out) throws Exception {
+        int items = a.getInt("items", 100_000);
+        java.nio.file.Path csv = a.getPath("output", null);
+        if (csv == null) {
+            throw new IllegalArgumentException("--output FILE is required");
+        }
+        ZipfWorkload.writeCsv(ZipfWorkload.generate(a.getInt("events", 300_000), a.getInt("users", 1_000_000), items,
+                a.getDouble("zipf", 1.1), a.getLong("seed", 42)), items, csv);
+        out.println("wrote " + csv);
+        return 0;
     }
 }

@@ -2,6 +2,11 @@ package dev.streamrec.jobs.bench;
 
 import dev.streamrec.model.data.Interaction;
 
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,5 +39,28 @@ public final class ZipfWorkload {
             out.add(new Interaction("u" + rnd.nextInt(users), "i" + item, t0 + e, 1.0));
         }
         return out;
+    }
+
+    /**
+     * Writes a workload as a generic interactions CSV ({@code userId,itemId,timestamp}) to train a
+     * model of the same catalogue; items the draw missed are appended once each (by extra users,
+     * after the drawn events) so that the model's catalogue is the whole {@code items}.
+     */
+    public static void writeCsv(List<Interaction> events, int items, Path csv) throws IOException {
+        boolean[] seen = new boolean[items];
+        long last = 0;
+        try (Writer w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+            w.write("userId,itemId,timestamp\n");
+            for (Interaction i : events) {
+                seen[Integer.parseInt(i.itemId().substring(1))] = true;
+                last = i.timestampMillis();
+                w.write(i.userId() + "," + i.itemId() + "," + i.timestampMillis() + "\n");
+            }
+            for (int item = 0; item < items; item++) {
+                if (!seen[item]) {
+                    w.write("catalogue-" + (item % 1000) + ",i" + item + "," + (++last) + "\n");
+                }
+            }
+        }
     }
 }
