@@ -31,16 +31,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Hot swaps through the real broker and MiniCluster (exactly-once sinks, read_committed reads):
- * a rollback by name serves the earlier version again, and a failure while a new version is still
- * loading restarts into the announced version; in both, every event gets exactly one prediction
- * per model and the served version switches atomically (never back and forth). Synchronisation is
- * by committed output only: predictions, and a dead letter that marks a completed checkpoint.
+ * a rollback by name serves the earlier version again, a rollback that overtakes a load wins, and
+ * a failure while a new version is still loading restarts into the announced version; in all, every
+ * event gets exactly one prediction per model and the served version switches atomically (never
+ * back and forth). Synchronisation is by committed output only: predictions, and a dead letter
+ * that marks a completed checkpoint.
  */
 class HotSwapITCase {
 
     /** Events per produced batch: one per user. */
     private static final int USERS = 12;
-    /** How long a first-attempt hot-swap load waits in the restart test: far longer than the test. */
+    /** How long a first-attempt hot-swap load waits in the restart tests: far longer than the test. */
     private static final Duration LOAD_STALL = Duration.ofMinutes(10);
     private static final Duration WAIT = Duration.ofSeconds(120);
 
@@ -116,10 +117,7 @@ class HotSwapITCase {
                 assertEquals(v1.version(), p.modelVersion);
             }
             h.announce(new ModelUpdate("sasrec", v2.version(), v2.dir().toUri().toString(), v2.sha256(), "deploy", 1L));
-            h.kafka.produce(h.topic("updates"), List.of("sasrec"),
-                    List.of("{\"model\":\"sasrec\"}".getBytes(StandardCharsets.UTF_8)));
-            List<ConsumerRecord<byte[], byte[]>> marker = h.kafka.readUntil(h.topic("dead"), r -> !r.isEmpty(), WAIT);
-            assertEquals(1, marker.size(), "the malformed update is a dead letter");
+            h.awaitCheckpointAfterUpdates();
 
             // v2 is loading (held back): serving goes on with v1, batch after batch.
             List<String> served = h.produce(whileLoading);
@@ -151,6 +149,33 @@ class HotSwapITCase {
         }
     }
 
+    /**
+     * A rollback to the serving version, announced while a newer version loads, wins: the newer
+     * load is dropped, and across a restart too (the checkpointed descriptor is the rolled-back one).
+     */
+    @Test
+    void shouldKeepTheRolledBackVersionWhenTheRollbackOvertakesALoad() throws Exception {
+        int phase1 = 2 * USERS;
+        Harness h = new Harness("overtake", tmp.resolve("overtake"));
+        h.conf.set(JobOptions.CHAOS_FAIL_AFTER, (long) phase1 + USERS / 2);
+        h.conf.set(JobOptions.CHAOS_MODEL_LOAD_DELAY, LOAD_STALL);
+        JobClient job = TestJobs.start(h.conf);
+        try {
+            h.awaitAll(h.produce(phase1));
+            h.announce(new ModelUpdate("sasrec", v2.version(), v2.dir().toUri().toString(), v2.sha256(), "deploy", 1L));
+            h.announce(new ModelUpdate("sasrec", v1.version(), null, null, "rollback", 2L));
+            h.awaitCheckpointAfterUpdates();
+            List<String> afterFailure = new ArrayList<>(h.produce(2 * USERS));
+            afterFailure.addAll(h.produce(USERS));
+            List<Prediction> all = h.awaitAll(afterFailure);
+
+            h.assertExactlyOncePerModel(all);
+            assertEquals(List.of(v1.version()), h.servedSequence(all), "the rollback overtook the load of v2");
+        } finally {
+            job.cancel().get();
+        }
+    }
+
     /** One job under test: its own topics, a SASRec (v1 artifact) and popularity side by side. */
     private static final class Harness {
         final String name;
@@ -158,6 +183,7 @@ class HotSwapITCase {
         final KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers());
         final EventCodec codec = new EventCodec();
         final List<String> ids = new ArrayList<>();
+        int markers;
 
         Harness(String name, Path dir) {
             this.name = name;
@@ -205,6 +231,21 @@ class HotSwapITCase {
 
         void announce(ModelUpdate u) {
             kafka.produce(topic("updates"), List.of(u.model), List.of(codec.encodeModelUpdate(u)));
+        }
+
+        /**
+         * Returns once a checkpoint holds the scoring operator's state after every update announced
+         * so far: a malformed record behind them on the same partition becomes a dead letter that
+         * is visible only when a checkpoint after it completed, and the updates reached scoring
+         * before that checkpoint's barrier.
+         */
+        void awaitCheckpointAfterUpdates() {
+            kafka.produce(topic("updates"), List.of("sasrec"),
+                    List.of("{\"model\":\"sasrec\"}".getBytes(StandardCharsets.UTF_8)));
+            markers++;
+            int expected = markers;
+            List<ConsumerRecord<byte[], byte[]>> dead = kafka.readUntil(topic("dead"), r -> r.size() >= expected, WAIT);
+            assertEquals(expected, dead.size(), "each malformed update is one dead letter");
         }
 
         /** Every committed prediction once those of {@code events} (both models) are all visible. */
