@@ -2,6 +2,9 @@
 // Each chart card shows its number of drawn data points (used by DashboardITCase too).
 'use strict';
 
+// Significance level of the champion-vs-challenger verdicts (two-sided paired t-test).
+const ALPHA = 0.05;
+
 const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#4b5563', '#ca8a04'];
 
 function timeAxis(showDate) {
@@ -40,8 +43,10 @@ const charts = {
   mrr: makeChart('mrr', true),
   throughput: makeChart('throughput', false, 'events/s'),
   latency: makeChart('latency', false, 'ms'),
-  deadletters: makeChart('deadletters', false, '%')
+  deadletters: makeChart('deadletters', false, '%'),
+  ndcgdiff: makeChart('ndcgdiff', true, 'Δ NDCG@10')
 };
+charts.ndcgdiff.options.scales.y.beginAtZero = false;
 
 function setData(id, datasets) {
   const chart = charts[id];
@@ -88,23 +93,53 @@ function roles(versions) {
   return v => newest[v.model] !== v ? 'retired' : (models[0] === v.model ? 'champion' : 'challenger');
 }
 
-function renderVersions(versions) {
-  const role = roles(versions);
-  const body = document.querySelector('#versions tbody');
+// Replaces a table's rows; each cell is [text, className?].
+function fillTable(id, rowClass, rows) {
+  const body = document.querySelector('#' + id + ' tbody');
   body.innerHTML = '';
-  versions.forEach(v => {
-    const m = v.runningMetrics || {};
+  rows.forEach(cells => {
     const tr = document.createElement('tr');
-    tr.className = 'version-row';
-    [[v.model], [v.version], [role(v)], [age(v.ageSeconds), 1], [v.predictions, 1], [v.evaluated, 1],
-     [fmt(m['HR@10'], 4), 1], [fmt(m['NDCG@10'], 4), 1], [fmt(m['MRR'], 4), 1]].forEach(([text, num]) => {
+    tr.className = rowClass;
+    cells.forEach(([text, cls]) => {
       const td = document.createElement('td');
       td.textContent = text;
-      if (num) td.className = 'num';
+      if (cls) td.className = cls;
       tr.appendChild(td);
     });
     body.appendChild(tr);
   });
+}
+
+function renderVersions(versions) {
+  const role = roles(versions);
+  fillTable('versions', 'version-row', versions.map(v => {
+    const m = v.runningMetrics || {};
+    return [[v.model], [v.version], [role(v)], [age(v.ageSeconds), 'num'], [v.predictions, 'num'],
+      [v.evaluated, 'num'], [fmt(m['HR@10'], 4), 'num'], [fmt(m['NDCG@10'], 4), 'num'], [fmt(m['MRR'], 4), 'num']];
+  }));
+}
+
+function verdict(diff, p) {
+  if (p === undefined || p === null) return 'too few windows';
+  if (p >= ALPHA) return 'no significant difference at ' + ALPHA;
+  return diff > 0 ? 'challenger better' : 'champion better';
+}
+
+function renderComparisons(comparisons) {
+  fillTable('comparisons', 'comparison-row', comparisons.map(c => {
+    const t = c.test || {};
+    const p = t['NDCG@10.p'];
+    return [[c.model], [c.version], [c.champion], [c.windows, 'num'], [fmt(t['HR@10.diff'], 4), 'num'],
+      [fmt(t['NDCG@10.diff'], 4), 'num'], [fmt(t['MRR.diff'], 4), 'num'], [fmt(t['NDCG@10.t'], 2), 'num'],
+      [fmt(p, 3), 'num pvalue'], [verdict(t['NDCG@10.diff'], p), p < ALPHA ? 'significant' : '']];
+  }));
+}
+
+function comparisonSets(comparisons) {
+  return comparisons.map(c => ({
+    label: c.model + ' @ ' + c.version + ' − ' + c.champion,
+    data: c.points.map(p => ({ x: p.t, y: p.ndcg10Diff }))
+  }));
 }
 
 function render(s) {
@@ -114,7 +149,9 @@ function render(s) {
   setData('throughput', [opsSet(s.ops, 'events/s', p => p.eventsPerSec)]);
   setData('latency', [opsSet(s.ops, 'p50', p => p.latencyP50), opsSet(s.ops, 'p99', p => p.latencyP99)]);
   setData('deadletters', [opsSet(s.ops, 'dead letters', p => 100 * p.deadLetterRate)]);
+  setData('ndcgdiff', comparisonSets(s.comparisons));
   renderVersions(s.versions);
+  renderComparisons(s.comparisons);
   document.getElementById('status').textContent = 'updated ' + new Date(s.now).toISOString().slice(11, 19)
     + ' UTC · ' + s.totals.predictions + ' predictions · ' + s.totals.deadLetters + ' dead letters';
 }

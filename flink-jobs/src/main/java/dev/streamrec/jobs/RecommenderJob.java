@@ -117,7 +117,8 @@ public final class RecommenderJob {
                 .transform("score", TypeInformation.of(ScoredEvent.class),
                         new ScoringOperator(new RecommenderFactory(conf), conf.get(JobOptions.TOP_K),
                                 conf.get(JobOptions.EXCLUDE_SEEN), conf.get(JobOptions.BATCH_SIZE),
-                                conf.get(JobOptions.BATCH_TIMEOUT).toMillis(), conf.get(JobOptions.STATE_TTL)))
+                                conf.get(JobOptions.BATCH_TIMEOUT).toMillis(), conf.get(JobOptions.STATE_TTL))
+                                .withChaosLoadDelay(conf.get(JobOptions.CHAOS_MODEL_LOAD_DELAY).toMillis()))
                 .uid("scoring");
 
         scored.getSideOutput(ScoringOperator.DEAD_LETTERS)

@@ -172,6 +172,11 @@ public final class JobOptions {
                     .withDescription("Testing only: fail the scoring path once after this many events per "
                             + "subtask (0 = off) to exercise restart from checkpoint.");
 
+    public static final ConfigOption<Duration> CHAOS_MODEL_LOAD_DELAY =
+            ConfigOptions.key("chaos.model-load-delay").durationType().defaultValue(Duration.ZERO)
+                    .withDescription("Testing only: in the first execution attempt, hot-swap loads wait this "
+                            + "long before loading (0 = off), so a failure can land while a load is in flight.");
+
     /** Keys of list-valued options: written comma-separated in files and on the command line. */
     public static final java.util.Set<String> LIST_KEYS = java.util.Set.of(MODELS.key(), ARTIFACTS.key());
 

@@ -28,6 +28,8 @@ public final class DashboardTimeline {
     private final TreeMap<Long, SecondBucket> seconds = new TreeMap<>();
     private final Map<String, TreeMap<Long, EvalMetrics>> windows = new TreeMap<>();
     private final Map<String, EvalMetrics> running = new TreeMap<>();
+    /** Latest champion-vs-challenger comparison per challenger version. */
+    private final Map<String, EvalMetrics> comparisons = new TreeMap<>();
     private final Map<String, VersionSeen> versions = new TreeMap<>();
     private long predictions;
     private long deadLetters;
@@ -48,10 +50,15 @@ public final class DashboardTimeline {
         bucket(writtenAt).deadLetters++;
     }
 
-    /** One eval-metrics record: windows feed the quality charts, running totals the table. */
+    /**
+     * One eval-metrics record: windows feed the quality charts, running totals the version table,
+     * comparisons (challenger vs champion, paired test over windows) the comparison chart and table.
+     */
     public synchronized void onEvalMetrics(EvalMetrics m) {
         String key = key(m.model, m.modelVersion);
-        if ("window".equals(m.scope)) {
+        if ("comparison".equals(m.scope)) {
+            comparisons.put(key, m);
+        } else if ("window".equals(m.scope)) {
             TreeMap<Long, EvalMetrics> series = windows.computeIfAbsent(key, k -> new TreeMap<>());
             series.put(m.windowEnd, m);
             while (series.size() > MAX_WINDOWS) {
@@ -69,6 +76,7 @@ public final class DashboardTimeline {
         s.put("quality", quality());
         s.put("ops", ops());
         s.put("versions", versions(now));
+        s.put("comparisons", comparisons());
         s.put("totals", Map.of("predictions", predictions, "deadLetters", deadLetters));
         return s;
     }
@@ -99,6 +107,40 @@ public final class DashboardTimeline {
                         "ndcg10", m.metrics.getOrDefault("NDCG@10", 0.0),
                         "mrr", m.metrics.getOrDefault("MRR", 0.0)))));
             }
+        }
+        return out;
+    }
+
+    /**
+     * Per challenger version: the paired test of the latest comparison record (mean difference, t
+     * and p per metric, over how many windows) and the per-window NDCG@10 differences against the
+     * champion's window with the same end (any champion version).
+     */
+    private List<Map<String, Object>> comparisons() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (EvalMetrics c : comparisons.values()) {
+            Map<Long, EvalMetrics> champion = new TreeMap<>();
+            for (TreeMap<Long, EvalMetrics> series : windows.values()) {
+                if (series.firstEntry().getValue().model.equals(c.baseline)) {
+                    champion.putAll(series);
+                }
+            }
+            List<Map<String, Object>> points = new ArrayList<>();
+            for (EvalMetrics w : windows.getOrDefault(key(c.model, c.modelVersion), new TreeMap<>()).values()) {
+                EvalMetrics b = champion.get(w.windowEnd);
+                if (b != null) {
+                    points.add(Map.of("t", w.windowEnd, "ndcg10Diff",
+                            w.metrics.getOrDefault("NDCG@10", 0.0) - b.metrics.getOrDefault("NDCG@10", 0.0)));
+                }
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("model", c.model);
+            row.put("version", c.modelVersion);
+            row.put("champion", c.baseline);
+            row.put("windows", c.count);
+            row.put("test", c.metrics);
+            row.put("points", points);
+            out.add(row);
         }
         return out;
     }

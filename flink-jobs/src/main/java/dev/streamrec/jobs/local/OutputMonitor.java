@@ -1,21 +1,16 @@
 package dev.streamrec.jobs.local;
 
+import dev.streamrec.jobs.kafka.CommittedTopicsTail;
 import dev.streamrec.schema.event.EvalMetrics;
 import dev.streamrec.schema.event.Prediction;
 import dev.streamrec.schema.serde.EventCodec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,77 +20,51 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class OutputMonitor implements AutoCloseable {
 
-    private final String bootstrap;
-    private final List<String> topics;
     private final String predictionsTopic;
     private final String deadLettersTopic;
     private final String evalTopic;
-    private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong predictions = new AtomicLong();
     private final AtomicLong deadLetters = new AtomicLong();
     private final AtomicLong lastPredictionAt = new AtomicLong();
     private final AtomicLong firstPredictionAt = new AtomicLong();
     private final Map<String, EvalMetrics> latestEval = new TreeMap<>();
     private final List<EvalMetrics> windows = new ArrayList<>();
-    private final Thread thread;
+    private final EventCodec codec = new EventCodec();
+    private final CommittedTopicsTail tail;
     private long[] latencies = new long[1 << 16];
     private int latencyCount;
 
     public OutputMonitor(String bootstrap, String predictionsTopic, String deadLettersTopic, String evalTopic) {
-        this.bootstrap = bootstrap;
         this.predictionsTopic = predictionsTopic;
         this.deadLettersTopic = deadLettersTopic;
         this.evalTopic = evalTopic;
-        this.topics = List.of(predictionsTopic, deadLettersTopic, evalTopic);
-        this.thread = new Thread(this::loop, "output-monitor");
-        this.thread.setDaemon(true);
+        this.tail = new CommittedTopicsTail(bootstrap, "output-monitor",
+                List.of(predictionsTopic, deadLettersTopic, evalTopic), this::onRecord);
     }
 
     public OutputMonitor start() {
-        thread.start();
+        tail.start();
         return this;
     }
 
-    private void loop() {
-        EventCodec codec = new EventCodec();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (String t : topics) {
-                c.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
-            }
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            while (running.get()) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
-                    long now = System.currentTimeMillis();
-                    if (r.topic().equals(predictionsTopic)) {
-                        // ingest = prediction write time - ingest-to-emit latency
-                        recordLatency(Math.max(0, now - (r.timestamp() - latencyMs(r.value(), codec))));
-                        predictions.incrementAndGet();
-                        firstPredictionAt.compareAndSet(0, now);
-                        lastPredictionAt.set(now);
-                    } else if (r.topic().equals(deadLettersTopic)) {
-                        deadLetters.incrementAndGet();
-                    } else if (r.topic().equals(evalTopic)) {
-                        EvalMetrics m = codec.decodeEvalMetrics(r.value());
-                        synchronized (latestEval) {
-                            if ("running".equals(m.scope)) {
-                                latestEval.put(m.model + " " + m.modelVersion, m);
-                            } else if ("window".equals(m.scope)) {
-                                windows.add(m);
-                            }
-                        }
-                    }
+    private void onRecord(ConsumerRecord<byte[], byte[]> r) {
+        long now = System.currentTimeMillis();
+        if (r.topic().equals(predictionsTopic)) {
+            // ingest = prediction write time - ingest-to-emit latency
+            recordLatency(Math.max(0, now - (r.timestamp() - latencyMs(r.value(), codec))));
+            predictions.incrementAndGet();
+            firstPredictionAt.compareAndSet(0, now);
+            lastPredictionAt.set(now);
+        } else if (r.topic().equals(deadLettersTopic)) {
+            deadLetters.incrementAndGet();
+        } else if (r.topic().equals(evalTopic)) {
+            EvalMetrics m = codec.decodeEvalMetrics(r.value());
+            synchronized (latestEval) {
+                if ("running".equals(m.scope)) {
+                    latestEval.put(m.model + " " + m.modelVersion, m);
+                } else if ("window".equals(m.scope)) {
+                    windows.add(m);
                 }
-            }
-        } catch (RuntimeException e) {
-            if (running.get()) {
-                throw e;
             }
         }
     }
@@ -174,7 +143,6 @@ public final class OutputMonitor implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        running.set(false);
-        thread.join(5000);
+        tail.close();
     }
 }

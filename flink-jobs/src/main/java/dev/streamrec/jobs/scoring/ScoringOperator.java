@@ -79,6 +79,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private final int batchSize;
     private final long batchTimeoutMs;
     private final Duration userStateTtl;
+    private long chaosLoadDelayMs;
 
     private transient ServingModels serving;
     private transient List<ScoringRequest> buffer;
@@ -97,6 +98,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private transient Map<String, ModelMetrics> metrics;
     private transient Histogram batchSizes;
     private transient Counter modelErrors;
+    private transient Counter batchesWhileLoading;
 
     /** Item features no served model accepts. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("scoring-dead-letters") {};
@@ -109,6 +111,15 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         this.excludeSeen = excludeSeen;
         this.batchSize = Math.max(1, batchSize);
         this.batchTimeoutMs = Math.max(0, batchTimeoutMs);
+    }
+
+    /**
+     * Chaos testing: in the first execution attempt only, the background loader waits this long
+     * before loading a hot-swapped version, so a test can fail the job while a load is in flight.
+     */
+    public ScoringOperator withChaosLoadDelay(long millis) {
+        this.chaosLoadDelayMs = Math.max(0, millis);
+        return this;
     }
 
     // ------------------------------------------------------------------ lifecycle and state
@@ -152,17 +163,29 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         super.open();
         long now = System.currentTimeMillis();
         serving = factory.create(now);
+        Map<String, ModelDescriptor> initial = new HashMap<>();
+        serving.currentDescriptors().forEach(d -> initial.put(d.model, d));
         for (ModelDescriptor d : restoredHistory) {
-            serving.record(d, now);
+            serving.record(d, now); // known for rollback by name; what serves is settled below
         }
         // After a restart, serve the versions the job had (or was switching to).
         for (ModelDescriptor d : new ArrayList<>(desired.values())) {
-            ModelDescriptor initial = serving.current(d.model);
-            if (!d.equals(initial) && serving.get(d.model) != null) {
-                try {
-                    serving.swap(factory.load(d), d, now);
-                } catch (Exception e) {
-                    LOG.error("Could not restore model {}: {}; serving {} instead", d, e.toString(), initial);
+            ModelDescriptor loaded = initial.get(d.model);
+            if (serving.get(d.model) == null) {
+                continue;
+            }
+            if (d.equals(loaded)) {
+                serving.record(loaded, now);
+                continue;
+            }
+            try {
+                serving.swap(factory.load(d), d, now);
+            } catch (Exception e) {
+                LOG.error("Could not restore model {}: {}; serving {} instead", d, e.toString(), loaded);
+                serving.record(loaded, now);
+                if (loaded != null) {
+                    desired.put(d.model, loaded);
+                } else {
                     desired.remove(d.model);
                 }
             }
@@ -186,6 +209,8 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         metrics = new HashMap<>();
         batchSizes = getMetricGroup().histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
         modelErrors = getMetricGroup().counter("modelErrors");
+        // Evidence that a load never stalls serving: batches answered while a new version loads.
+        batchesWhileLoading = getMetricGroup().counter("batchesWhileLoading");
         scheduleSwapPoll();
     }
 
@@ -266,6 +291,9 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             requests.add(new RecommendRequest(r.userId, r.history, topK, excludeSeen));
         }
         batchSizes.update(buffer.size());
+        if (!loading.isEmpty()) {
+            batchesWhileLoading.inc();
+        }
         for (Recommender model : serving.all()) {
             boolean stateful = model.keepsUserState();
             List<Answer> answers = recommendGuarded(model, stateful ? withUserState(model, requests) : requests);
@@ -390,13 +418,21 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         } else {
             d = new ModelDescriptor(u.model, u.version, u.uri, u.sha256);
         }
-        if (d.equals(serving.current(d.model)) || loading.containsKey(d)) {
+        if (d.equals(serving.current(d.model))) {
+            desired.put(d.model, d); // e.g. a rollback to the serving version cancels a newer load
             return;
         }
         desired.put(d.model, d);
+        if (loading.containsKey(d)) {
+            return;
+        }
         ModelDescriptor target = d;
+        long delay = getRuntimeContext().getTaskInfo().getAttemptNumber() == 0 ? chaosLoadDelayMs : 0;
         loading.put(d, CompletableFuture.supplyAsync(() -> {
             try {
+                if (delay > 0) {
+                    Thread.sleep(delay);
+                }
                 return factory.load(target);
             } catch (Exception e) {
                 throw new IllegalStateException(e.getMessage(), e);

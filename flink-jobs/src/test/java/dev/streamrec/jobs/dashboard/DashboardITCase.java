@@ -32,12 +32,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The dashboard in a real headless browser: the job runs on the in-JVM broker and a MiniCluster,
  * a short MovieLens replay goes in, and chromium must show the charts with data points and the
- * model-version table. Also writes {@code target/dashboard.png} (the screenshot in docs/ops.md).
+ * model-version table, and the champion (popularity) vs challenger (co-occurrence) comparison:
+ * per-window NDCG@10 differences and the paired test's p-value. Also writes
+ * {@code target/dashboard.png} (the screenshot in docs/img).
  * Skipped when chromium is not installed.
  */
 class DashboardITCase {
 
     private static final Pattern POINTS = Pattern.compile("id=\"points-([a-z0-9]+)\"[^>]*>(\\d+)<");
+    private static final Pattern P_VALUE = Pattern.compile("class=\"num pvalue\">([0-9.]+)<");
 
     @TempDir
     Path tmp;
@@ -72,19 +75,27 @@ class DashboardITCase {
                     charts++;
                     assertTrue(Integer.parseInt(m.group(2)) > 0, "chart " + m.group(1) + " shows no data:\n" + dom);
                 }
-                assertEquals(6, charts, dom);
+                assertEquals(7, charts, dom);
                 assertTrue(dom.contains("class=\"version-row\""), dom);
                 assertTrue(dom.contains("popularity") && dom.contains("cooccurrence"), dom);
                 assertTrue(dom.contains(">champion<") && dom.contains(">challenger<"), dom);
+                assertTrue(dom.contains("class=\"comparison-row\"><td>cooccurrence</td>"), dom);
+                Matcher p = P_VALUE.matcher(dom);
+                assertTrue(p.find(), "the comparison shows a p-value:\n" + dom);
+                double pValue = Double.parseDouble(p.group(1));
+                assertTrue(pValue >= 0 && pValue <= 1, "p = " + pValue);
 
-                chromium.screenshot(dashboard.url(), Path.of("target", "dashboard.png"), 1400, 1000, 5000);
+                chromium.screenshot(dashboard.url(), Path.of("target", "dashboard.png"), 1400, 1100, 5000);
             } finally {
                 job.cancel().get();
             }
         }
     }
 
-    /** Polls the snapshot until every chart has something to draw (>= 2 windows per model). */
+    /**
+     * Polls the snapshot until every chart has something to draw (>= 2 windows per model, and a
+     * champion-vs-challenger comparison over >= 2 windows with its p-value).
+     */
     private static JsonNode awaitData(String url, Duration timeout) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         ObjectMapper json = new ObjectMapper();
@@ -97,7 +108,11 @@ class DashboardITCase {
             for (JsonNode series : s.get("quality")) {
                 windows &= series.get("points").size() >= 2;
             }
-            if (windows && s.get("ops").size() > 0 && s.get("versions").size() >= 2
+            boolean compared = false;
+            for (JsonNode c : s.get("comparisons")) {
+                compared |= c.get("points").size() >= 2 && c.get("test").has("NDCG@10.p");
+            }
+            if (windows && compared && s.get("ops").size() > 0 && s.get("versions").size() >= 2
                     && s.get("totals").get("deadLetters").asLong() >= 2) {
                 return s;
             }
