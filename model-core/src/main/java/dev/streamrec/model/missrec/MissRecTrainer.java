@@ -34,7 +34,7 @@ public final class MissRecTrainer {
     public record Settings(int epochs, int batchSize, float lr, int patience, int rowsPerEpoch, long seed,
             int evalBatch, boolean progress, float clipNorm) {}
 
-    /** One epoch's log line. */
+    /** One epoch's log line; {@code loss} is the mean over applied steps, NaN when every step was skipped. */
     public record Epoch(int epoch, double loss, double validNdcg10, double seconds) {}
 
     /** What fine-tuning reports. */
@@ -44,7 +44,7 @@ public final class MissRecTrainer {
 
     private MissRecTrainer() {}
 
-    /** Contrastive pre-training; returns the mean loss of each epoch. */
+    /** Contrastive pre-training; returns the mean loss of each epoch (NaN when every step was skipped). */
     public static List<Double> pretrain(MissRecModel model, List<int[]> sequences, Settings s) {
         Engine.getInstance().setRandomSeed((int) s.seed());
         Random random = new Random(s.seed());
