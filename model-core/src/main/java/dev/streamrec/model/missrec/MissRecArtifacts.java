@@ -41,7 +41,17 @@ public final class MissRecArtifacts {
      */
     public static ModelArtifact write(Path dir, MissRecModel model, ItemIndex items, Map<String, Object> run)
             throws IOException {
-        ObjectNode config = ArtifactWriter.newConfig(MODEL, MODEL + "-" + System.currentTimeMillis());
+        return write(dir, model, items, MODEL + "-" + System.currentTimeMillis(), run);
+    }
+
+    /**
+     * Writes an artifact under a given version (the streaming fine-tuning names its rounds).
+     *
+     * @param run free-form metadata (stage, split, seed, metrics, provenance) stored under {@code run}
+     */
+    public static ModelArtifact write(Path dir, MissRecModel model, ItemIndex items, String version,
+            Map<String, Object> run) throws IOException {
+        ObjectNode config = ArtifactWriter.newConfig(MODEL, version);
         model.config().writeTo((ObjectNode) config.get("hyperParameters"));
         config.set("run", new ObjectMapper().valueToTree(run));
         ArtifactWriter w = new ArtifactWriter(dir);

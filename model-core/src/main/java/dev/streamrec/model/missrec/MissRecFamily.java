@@ -28,12 +28,17 @@ import java.util.Set;
 /**
  * The MISSRec family ({@code --model missrec}): {@code pretrain} (contrastive, inductive, on the
  * training part of the split), {@code train} (fine-tuning, parameter-efficient when started from
- * {@code --pretrained}), {@code evaluate} and serving. Data: {@code --data ratings.csv} or the bundled
- * MovieLens; features: {@code --features a.tsv.gz,b.tsv.gz} (modality = file name before the first dot).
+ * {@code --pretrained}), {@code evaluate}, serving and the streaming fine-tuning round. Data:
+ * {@code --data ratings.csv} or the bundled MovieLens; features: {@code --features a.tsv.gz,b.tsv.gz}
+ * (modality = file name before the first dot).
  */
 public final class MissRecFamily implements ModelFamily {
 
     static final int[] CUTOFFS = {10, 20};
+    private static final MissRecTrainer.Settings PRETRAIN =
+            new MissRecTrainer.Settings(5, 512, 1e-3f, 5, 0, 42L, 256, true, 5f);
+    private static final MissRecTrainer.Settings TRAIN =
+            new MissRecTrainer.Settings(30, 256, 1e-3f, 5, 0, 42L, 256, true, 5f);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static {
@@ -52,7 +57,7 @@ public final class MissRecFamily implements ModelFamily {
     @Override
     public int pretrain(String model, CliArgs args) throws Exception {
         Prepared p = prepare(args, MissRecConfig.Mode.INDUCTIVE, null);
-        MissRecTrainer.Settings s = settings(args, 5, 512);
+        MissRecTrainer.Settings s = settings(args, PRETRAIN);
         long t0 = System.nanoTime();
         List<Double> losses;
         Map<String, Object> run = runInfo(args, "pretrain");
@@ -75,7 +80,7 @@ public final class MissRecFamily implements ModelFamily {
         ModelArtifact pretrained = args.has("pretrained") ? ModelArtifact.load(Path.of(args.require("pretrained"))) : null;
         Prepared p = prepare(args, MissRecConfig.parseEnum(MissRecConfig.Mode.class, args.get("mode", "transductive")),
                 pretrained == null ? null : MissRecArtifacts.config(pretrained));
-        MissRecTrainer.Settings s = settings(args, 30, 256);
+        MissRecTrainer.Settings s = settings(args, TRAIN);
         Map<String, Object> run = runInfo(args, "finetune");
         try (MissRecModel m = MissRecModel.create(p.config, p.features, device(args))) {
             if (pretrained != null) {
@@ -129,6 +134,17 @@ public final class MissRecFamily implements ModelFamily {
         }
         report(args, run);
         return 0;
+    }
+
+    /**
+     * Parameter-efficient fine-tuning of a served artifact on a window of recent interactions (the
+     * streaming round of issue #7); see {@link MissRecFineTuner} for what is trained, the options and
+     * what happens to items without features in the artifact.
+     */
+    @Override
+    public ModelArtifact fineTune(ModelArtifact current, List<Interaction> window, String version, Path output,
+            CliArgs options) throws Exception {
+        return MissRecFineTuner.fineTune(current, window, version, output, options);
     }
 
     @Override
@@ -197,11 +213,13 @@ public final class MissRecFamily implements ModelFamily {
         return args.has("data") ? InteractionReader.read(Path.of(args.require("data"))) : MovieLens.bundled().interactions();
     }
 
-    private static MissRecTrainer.Settings settings(CliArgs args, int epochs, int batch) {
-        return new MissRecTrainer.Settings(args.getInt("epochs", epochs), args.getInt("batch", batch),
-                (float) args.getDouble("lr", 1e-3), args.getInt("patience", 5), args.getInt("rows-per-epoch", 0),
-                args.getLong("seed", 42), args.getInt("eval-batch", 256), !args.getBoolean("quiet", false),
-                (float) args.getDouble("clip", 5.0));
+    /** The loop settings of a run: each option given overrides its default in {@code d}. */
+    static MissRecTrainer.Settings settings(CliArgs args, MissRecTrainer.Settings d) {
+        return new MissRecTrainer.Settings(args.getInt("epochs", d.epochs()), args.getInt("batch", d.batchSize()),
+                (float) args.getDouble("lr", d.lr()), args.getInt("patience", d.patience()),
+                args.getInt("rows-per-epoch", d.rowsPerEpoch()), args.getLong("seed", d.seed()),
+                args.getInt("eval-batch", d.evalBatch()), !args.getBoolean("quiet", !d.progress()),
+                (float) args.getDouble("clip", d.clipNorm()));
     }
 
     private static Device device(CliArgs args) {

@@ -14,6 +14,7 @@ import dev.streamrec.model.train.EarlyStopping;
 import dev.streamrec.model.train.FullRankingEvaluator;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +34,7 @@ public final class MissRecTrainer {
     public record Settings(int epochs, int batchSize, float lr, int patience, int rowsPerEpoch, long seed,
             int evalBatch, boolean progress, float clipNorm) {}
 
-    /** One epoch's log line. */
+    /** One epoch's log line; {@code loss} is the mean over applied steps, NaN when every step was skipped. */
     public record Epoch(int epoch, double loss, double validNdcg10, double seconds) {}
 
     /** What fine-tuning reports. */
@@ -43,7 +44,7 @@ public final class MissRecTrainer {
 
     private MissRecTrainer() {}
 
-    /** Contrastive pre-training; returns the mean loss of each epoch. */
+    /** Contrastive pre-training; returns the mean loss of each epoch (NaN when every step was skipped). */
     public static List<Double> pretrain(MissRecModel model, List<int[]> sequences, Settings s) {
         Engine.getInstance().setRandomSeed((int) s.seed());
         Random random = new Random(s.seed());
@@ -56,36 +57,22 @@ public final class MissRecTrainer {
             model.refreshGlobalInterests(s.seed() + epoch);
             int[] order = rows.epochOrder(random, s.rowsPerEpoch());
             ProgressBar bar = s.progress() ? new ProgressBar("pretrain epoch " + epoch, batches(order, s)) : null;
-            double sum = 0;
-            int n = 0;
-            int skipped = 0;
-            for (int from = 0; from < order.length; from += s.batchSize()) {
-                int b = Math.min(s.batchSize(), order.length - from);
-                int[][] histories = new int[b][];
-                int[][] views = new int[b][];
-                int[] targets = new int[b];
+            double loss = runEpoch(order, s, epoch, bar, batch -> {
+                int[][] histories = new int[batch.length][];
+                int[][] views = new int[batch.length][];
+                int[] targets = new int[batch.length];
                 boolean itemDrop = random.nextFloat() < 0.9f;
-                for (int i = 0; i < b; i++) {
-                    histories[i] = rows.history(order[from + i]);
-                    targets[i] = rows.target(order[from + i]);
+                for (int i = 0; i < batch.length; i++) {
+                    histories[i] = rows.history(batch[i]);
+                    targets[i] = rows.target(batch[i]);
                     views[i] = itemDrop ? TrainingExamples.itemDrop(histories[i], c.itemDropProb(), random) : histories[i];
                 }
-                double loss = pretrainStep(model, adam, histories, views, targets, !itemDrop, s.clipNorm());
-                if (Double.isNaN(loss)) {
-                    skipped++;
-                    continue;
-                }
-                sum += loss;
-                n++;
-                if (bar != null) {
-                    bar.update(n, String.format(Locale.ROOT, "loss %.4f", sum / n));
-                }
-            }
+                return pretrainStep(model, adam, histories, views, targets, !itemDrop, s.clipNorm());
+            });
             if (bar != null) {
-                bar.finish(String.format(Locale.ROOT, "loss %.4f", sum / n));
+                bar.finish(String.format(Locale.ROOT, "loss %.4f", loss));
             }
-            warnSkipped(skipped, epoch);
-            losses.add(sum / Math.max(1, n));
+            losses.add(loss);
         }
         adam.close();
         return losses;
@@ -138,39 +125,25 @@ public final class MissRecTrainer {
             model.refreshGlobalInterests(s.seed() + epoch);
             int[] order = rows.epochOrder(random, s.rowsPerEpoch());
             ProgressBar bar = s.progress() ? new ProgressBar("epoch " + epoch, batches(order, s)) : null;
-            double sum = 0;
-            int n = 0;
-            int skipped = 0;
-            for (int from = 0; from < order.length; from += s.batchSize()) {
-                int b = Math.min(s.batchSize(), order.length - from);
-                int[][] histories = new int[b][];
-                int[] targets = new int[b];
-                for (int i = 0; i < b; i++) {
-                    histories[i] = rows.history(order[from + i]);
-                    targets[i] = rows.target(order[from + i]);
+            double loss = runEpoch(order, s, epoch, bar, batch -> {
+                int[][] histories = new int[batch.length][];
+                int[] targets = new int[batch.length];
+                for (int i = 0; i < batch.length; i++) {
+                    histories[i] = rows.history(batch[i]);
+                    targets[i] = rows.target(batch[i]);
                 }
-                double loss = fineTuneStep(model, adam, histories, targets, s.clipNorm());
-                if (Double.isNaN(loss)) {
-                    skipped++;
-                    continue;
-                }
-                sum += loss;
-                n++;
-                if (bar != null) {
-                    bar.update(n, String.format(Locale.ROOT, "loss %.4f", sum / n));
-                }
-            }
-            warnSkipped(skipped, epoch);
+                return fineTuneStep(model, adam, histories, targets, s.clipNorm());
+            });
             model.freezeCatalogue();
             MetricAccumulator valid = evaluator.evaluate(model::scoreAll, validation);
             double ndcg = valid.ndcg(10);
             if (bar != null) {
-                bar.finish(String.format(Locale.ROOT, "loss %.4f valid NDCG@10 %.4f", sum / n, ndcg));
+                bar.finish(String.format(Locale.ROOT, "loss %.4f valid NDCG@10 %.4f", loss, ndcg));
             }
-            log.add(new Epoch(epoch, sum / Math.max(1, n), ndcg, (System.nanoTime() - t0) / 1e9));
+            log.add(new Epoch(epoch, loss, ndcg, (System.nanoTime() - t0) / 1e9));
             if (s.progress()) {
                 System.err.printf(Locale.ROOT, "epoch %d: loss %.4f, valid NDCG@10 %.4f, %.1f s%n",
-                        epoch, sum / Math.max(1, n), ndcg, (System.nanoTime() - t0) / 1e9);
+                        epoch, loss, ndcg, (System.nanoTime() - t0) / 1e9);
             }
             if (stopping.record(epoch, ndcg)) {
                 best = snapshot(model.params());
@@ -207,6 +180,36 @@ public final class MissRecTrainer {
             }
         }
         return value;
+    }
+
+    /** One batch's training step: the batch's row numbers → its loss, NaN when the step was skipped. */
+    @FunctionalInterface
+    private interface BatchStep {
+        double run(int[] batch);
+    }
+
+    /**
+     * Runs one epoch's batches in {@code order}; returns the mean loss of the applied steps (NaN when
+     * none was applied) and warns about skipped ones.
+     */
+    private static double runEpoch(int[] order, Settings s, int epoch, ProgressBar bar, BatchStep step) {
+        double sum = 0;
+        int n = 0;
+        int skipped = 0;
+        for (int from = 0; from < order.length; from += s.batchSize()) {
+            double loss = step.run(Arrays.copyOfRange(order, from, Math.min(order.length, from + s.batchSize())));
+            if (Double.isNaN(loss)) {
+                skipped++;
+                continue;
+            }
+            sum += loss;
+            n++;
+            if (bar != null) {
+                bar.update(n, String.format(Locale.ROOT, "loss %.4f", sum / n));
+            }
+        }
+        warnSkipped(skipped, epoch);
+        return n == 0 ? Double.NaN : sum / n;
     }
 
     private static void warnSkipped(int skipped, int epoch) {
