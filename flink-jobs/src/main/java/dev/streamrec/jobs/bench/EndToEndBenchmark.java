@@ -55,7 +55,8 @@ public final class EndToEndBenchmark {
                         new ProgressBar(out, "preload", events.size()), () -> 0L);
             }
         })) {
-            r = ReplayRun.run(conf, replayed, events, rate, preload, out);
+            r = ReplayRun.run(conf, replayed, events,
+                    new ReplayRun.Options(rate, preload, Math.min(args.getInt("warmup", 0), events.size())), out);
             Thread.sleep(2 * conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis() + 500);
             stateBytes = latestCheckpointBytes(Path.of(URI.create(conf.get(JobOptions.CHECKPOINT_DIR))));
         }
@@ -71,9 +72,10 @@ public final class EndToEndBenchmark {
                 "events", "rate", "events/s", "p50 ms", "p99 ms", "state B/user", "B/kept evt");
         out.printf(Locale.ROOT, "%-10s %-28s %-13s %,9d %8s %,10.0f %,9d %,9d %,12.0f %,12.1f%n", workload,
                 String.join(",", conf.get(JobOptions.MODELS)), conf.get(JobOptions.DELIVERY), r.events(),
-                preload ? "preload" : speed,
+                (preload ? "preload" : speed) + (r.warmupEvents() > 0 ? "+w" : ""),
                 r.eventsPerSecond(), r.p50(), r.p99(), (double) stateBytes / perUser.size(), (double) stateBytes / kept);
-        out.println("(state = size of the last completed checkpoint incl. shared RocksDB files; batch size "
+        out.println("(events/s and latency over the events after the first " + r.warmupEvents() + " (warm-up);"
+                + " state = size of the last completed checkpoint incl. shared RocksDB files; batch size "
                 + conf.get(JobOptions.BATCH_SIZE) + ", checkpoint " + conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis()
                 + " ms, parallelism " + conf.get(JobOptions.PARALLELISM) + ")");
         return 0;

@@ -26,7 +26,8 @@ public final class OutputMonitor implements AutoCloseable {
     private final AtomicLong predictions = new AtomicLong();
     private final AtomicLong deadLetters = new AtomicLong();
     private final AtomicLong lastPredictionAt = new AtomicLong();
-    private final AtomicLong firstPredictionAt = new AtomicLong();
+    private final AtomicLong measuredFrom = new AtomicLong();
+    private volatile long warmupPredictions;
     private final Map<String, EvalMetrics> latestEval = new TreeMap<>();
     private final List<EvalMetrics> windows = new ArrayList<>();
     private final EventCodec codec = new EventCodec();
@@ -50,10 +51,14 @@ public final class OutputMonitor implements AutoCloseable {
     private void onRecord(ConsumerRecord<byte[], byte[]> r) {
         long now = System.currentTimeMillis();
         if (r.topic().equals(predictionsTopic)) {
-            // ingest = prediction write time - ingest-to-emit latency
-            recordLatency(Math.max(0, now - (r.timestamp() - latencyMs(r.value(), codec))));
-            predictions.incrementAndGet();
-            firstPredictionAt.compareAndSet(0, now);
+            long n = predictions.incrementAndGet();
+            if (n > warmupPredictions) {
+                // ingest = prediction write time - ingest-to-emit latency
+                recordLatency(Math.max(0, now - (r.timestamp() - latencyMs(r.value(), codec))));
+            }
+            if (n == Math.max(1, warmupPredictions)) {
+                measuredFrom.set(now);
+            }
             lastPredictionAt.set(now);
         } else if (r.topic().equals(deadLettersTopic)) {
             deadLetters.incrementAndGet();
@@ -118,9 +123,19 @@ public final class OutputMonitor implements AutoCloseable {
         return deadLetters.get();
     }
 
-    /** When the first prediction was seen (0 before). */
-    public long firstPredictionAt() {
-        return firstPredictionAt.get();
+    /**
+     * Leaves the first {@code n} predictions out of the measurement (JIT compilation and cache
+     * warm-up): latencies are recorded after them and {@link #measuredFrom} is when the n-th was
+     * seen. Set before {@link #start}.
+     */
+    public OutputMonitor warmup(long n) {
+        this.warmupPredictions = n;
+        return this;
+    }
+
+    /** When the warm-up's last prediction (or, without warm-up, the first one) was seen; 0 before. */
+    public long measuredFrom() {
+        return measuredFrom.get();
     }
 
     public long lastPredictionAt() {

@@ -17,14 +17,22 @@ import java.util.Map;
  */
 public final class ReplayRun {
 
-    /** What one replay measured. */
+    /** What one replay measured; the rate and latencies cover the events after the warm-up. */
     public record Result(long events, long predictions, long deadLetters, double seconds, long p50, long p99,
-            Map<String, EvalMetrics> eval, List<EvalMetrics> windows) {
+            Map<String, EvalMetrics> eval, List<EvalMetrics> windows, long warmupEvents) {
 
         public double eventsPerSecond() {
-            return seconds > 0 ? (events - deadLetters) / seconds : 0.0;
+            return seconds > 0 ? (events - warmupEvents - deadLetters) / seconds : 0.0;
         }
     }
+
+    /**
+     * How to replay: {@code rate} events/s (0 = as fast as possible); {@code preloaded}: the events
+     * are already on the topic (written before the job started), nothing is replayed and the clock
+     * starts at the first prediction, so no producer competes for the cores; the first
+     * {@code warmupEvents} events are answered but not measured (JIT, caches).
+     */
+    public record Options(double rate, boolean preloaded, int warmupEvents) {}
 
     private static final long IDLE_LIMIT_MS = 30_000;
 
@@ -32,23 +40,19 @@ public final class ReplayRun {
 
     public static Result run(Configuration conf, List<Interaction> interactions, List<byte[]> events, double rate,
             PrintStream out) throws Exception {
-        return run(conf, interactions, events, rate, false, out);
+        return run(conf, interactions, events, new Options(rate, false, 0), out);
     }
 
-    /**
-     * Like {@link #run(Configuration, List, List, double, PrintStream)}; with {@code preloaded} the
-     * events are already on the topic (written before the job started), nothing is replayed, and the
-     * time runs from the first prediction to the last: the job's sustained rate with no producer
-     * competing for the cores.
-     */
-    public static Result run(Configuration conf, List<Interaction> interactions, List<byte[]> events, double rate,
-            boolean preloaded, PrintStream out) throws Exception {
+    public static Result run(Configuration conf, List<Interaction> interactions, List<byte[]> events, Options options,
+            PrintStream out) throws Exception {
         int models = conf.get(JobOptions.MODELS).size();
         String bootstrap = conf.get(JobOptions.BOOTSTRAP_SERVERS);
         try (OutputMonitor monitor = new OutputMonitor(bootstrap, conf.get(JobOptions.TOPIC_PREDICTIONS),
-                conf.get(JobOptions.TOPIC_DEAD_LETTERS), conf.get(JobOptions.TOPIC_EVAL_METRICS)).start()) {
-            long start = preloaded ? -1 : EventReplayer.replay(bootstrap, conf.get(JobOptions.TOPIC_INTERACTIONS),
-                    interactions, events, rate, new ProgressBar(out, "replay", events.size()), monitor::predictions);
+                conf.get(JobOptions.TOPIC_DEAD_LETTERS), conf.get(JobOptions.TOPIC_EVAL_METRICS))
+                .warmup((long) options.warmupEvents() * models).start()) {
+            long start = options.preloaded() ? -1 : EventReplayer.replay(bootstrap,
+                    conf.get(JobOptions.TOPIC_INTERACTIONS), interactions, events, options.rate(),
+                    new ProgressBar(out, "replay", events.size()), monitor::predictions);
             ProgressBar answered = new ProgressBar(out, "predict", (long) events.size() * models);
             long lastChange = System.currentTimeMillis();
             long seen = -1;
@@ -67,14 +71,15 @@ public final class ReplayRun {
                 }
                 Thread.sleep(100);
             }
-            if (preloaded) {
-                start = monitor.firstPredictionAt();
+            if (options.preloaded() || options.warmupEvents() > 0) {
+                start = monitor.measuredFrom();
             }
             double seconds = (monitor.lastPredictionAt() - start) / 1000.0;
             answered.finish("dead letters " + monitor.deadLetters());
             awaitFinalEvaluation(monitor);
             return new Result(events.size(), monitor.predictions(), monitor.deadLetters(), seconds,
-                    monitor.latencyQuantile(0.5), monitor.latencyQuantile(0.99), monitor.latestEval(), monitor.windows());
+                    monitor.latencyQuantile(0.5), monitor.latencyQuantile(0.99), monitor.latestEval(), monitor.windows(),
+                    options.warmupEvents());
         }
     }
 
