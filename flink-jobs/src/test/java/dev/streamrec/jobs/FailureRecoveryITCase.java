@@ -49,14 +49,7 @@ class FailureRecoveryITCase {
     }
 
     private static Configuration run(String name, Path tmp, long failAfter) throws Exception {
-        List<String> topics = List.of(name + "-in", name + "-pred", name + "-dead", name + "-eval");
-        broker.createTopics(1, topics);
-        Configuration conf = TestJobs.config(broker, tmp.resolve(name));
-        conf.set(JobOptions.TOPIC_INTERACTIONS, topics.get(0));
-        conf.set(JobOptions.TOPIC_PREDICTIONS, topics.get(1));
-        conf.set(JobOptions.TOPIC_DEAD_LETTERS, topics.get(2));
-        conf.set(JobOptions.TOPIC_EVAL_METRICS, topics.get(3));
-        conf.set(JobOptions.GROUP_ID, name);
+        Configuration conf = TestJobs.isolatedConfig(broker, tmp.resolve(name), name);
         conf.set(JobOptions.BATCH_SIZE, 1);
         conf.set(JobOptions.CHAOS_FAIL_AFTER, failAfter);
         JobClient job = TestJobs.start(conf);
@@ -65,9 +58,9 @@ class FailureRecoveryITCase {
             int half = EVENTS / 2;
             produce(kafka, conf, 0, half);
             // Wait until the first half is committed (a checkpoint completed), then go on.
-            kafka.readUntil(topics.get(1), r -> r.size() >= half * 2, Duration.ofSeconds(60));
+            kafka.readUntil(conf.get(JobOptions.TOPIC_PREDICTIONS), r -> r.size() >= half * 2, Duration.ofSeconds(60));
             produce(kafka, conf, half, EVENTS);
-            kafka.readUntil(topics.get(1), r -> r.size() >= EVENTS * 2, Duration.ofSeconds(120));
+            kafka.readUntil(conf.get(JobOptions.TOPIC_PREDICTIONS), r -> r.size() >= EVENTS * 2, Duration.ofSeconds(120));
             // Let a few more checkpoints pass so late duplicates would have surfaced.
             Thread.sleep(1500);
         } finally {

@@ -187,16 +187,7 @@ class HotSwapITCase {
 
         Harness(String name, Path dir) {
             this.name = name;
-            broker.createTopics(1, List.of(topic("in"), topic("pred"), topic("dead"), topic("eval"), topic("features"),
-                    topic("updates")));
-            conf = TestJobs.config(broker, dir);
-            conf.set(JobOptions.TOPIC_INTERACTIONS, topic("in"));
-            conf.set(JobOptions.TOPIC_PREDICTIONS, topic("pred"));
-            conf.set(JobOptions.TOPIC_DEAD_LETTERS, topic("dead"));
-            conf.set(JobOptions.TOPIC_EVAL_METRICS, topic("eval"));
-            conf.set(JobOptions.TOPIC_ITEM_FEATURES, topic("features"));
-            conf.set(JobOptions.TOPIC_MODEL_UPDATES, topic("updates"));
-            conf.set(JobOptions.GROUP_ID, name);
+            conf = TestJobs.isolatedConfig(broker, dir, name);
             conf.set(JobOptions.MODELS, List.of("sasrec", "popularity"));
             conf.set(JobOptions.ARTIFACTS, List.of(v1.dir().toString()));
             conf.set(JobOptions.BATCH_SIZE, 4);

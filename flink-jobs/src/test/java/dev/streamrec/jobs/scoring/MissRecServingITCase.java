@@ -151,16 +151,8 @@ class MissRecServingITCase {
     @Test
     void shouldServeModelCoreScoresWithPerUserInterestStateAcrossARestart() throws Exception {
         ModelArtifact a = ModelArtifact.load(artifact);
-        List<String> topics = List.of("ms-in", "ms-pred", "ms-dead", "ms-eval", "ms-features", "ms-updates");
-        broker.createTopics(1, topics);
-        Configuration conf = TestJobs.config(broker, tmp.resolve("stateful"));
-        conf.set(JobOptions.TOPIC_INTERACTIONS, topics.get(0));
-        conf.set(JobOptions.TOPIC_PREDICTIONS, topics.get(1));
-        conf.set(JobOptions.TOPIC_DEAD_LETTERS, topics.get(2));
-        conf.set(JobOptions.TOPIC_EVAL_METRICS, topics.get(3));
-        conf.set(JobOptions.TOPIC_ITEM_FEATURES, topics.get(4)); // the other test's new item stays out
-        conf.set(JobOptions.TOPIC_MODEL_UPDATES, topics.get(5));
-        conf.set(JobOptions.GROUP_ID, "missrec-state");
+        // own topics: the other test's new item stays out
+        Configuration conf = TestJobs.isolatedConfig(broker, tmp.resolve("stateful"), "missrec-state");
         conf.set(JobOptions.MODELS, List.of("missrec"));
         conf.set(JobOptions.ARTIFACTS, List.of(artifact.toString()));
         conf.set(JobOptions.BATCH_SIZE, 8);
@@ -180,17 +172,17 @@ class MissRecServingITCase {
         KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers());
         JobClient job = TestJobs.start(conf);
         try {
-            kafka.produce(topics.get(0), keys.subList(0, EVENTS / 2), values.subList(0, EVENTS / 2));
-            kafka.readUntil(topics.get(1), r -> r.size() >= EVENTS / 2, Duration.ofSeconds(90));
-            kafka.produce(topics.get(0), keys.subList(EVENTS / 2, EVENTS), values.subList(EVENTS / 2, EVENTS));
-            kafka.readUntil(topics.get(1), r -> r.size() >= EVENTS, Duration.ofSeconds(120));
+            kafka.produce(conf.get(JobOptions.TOPIC_INTERACTIONS), keys.subList(0, EVENTS / 2), values.subList(0, EVENTS / 2));
+            kafka.readUntil(conf.get(JobOptions.TOPIC_PREDICTIONS), r -> r.size() >= EVENTS / 2, Duration.ofSeconds(90));
+            kafka.produce(conf.get(JobOptions.TOPIC_INTERACTIONS), keys.subList(EVENTS / 2, EVENTS), values.subList(EVENTS / 2, EVENTS));
+            kafka.readUntil(conf.get(JobOptions.TOPIC_PREDICTIONS), r -> r.size() >= EVENTS, Duration.ofSeconds(120));
             Thread.sleep(1000); // late duplicates would surface
         } finally {
             job.cancel().get();
         }
         EventCodec codec = new EventCodec();
         Map<String, Prediction> served = new LinkedHashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : kafka.readFor(topics.get(1), Duration.ofSeconds(2))) {
+        for (ConsumerRecord<byte[], byte[]> r : kafka.readFor(conf.get(JobOptions.TOPIC_PREDICTIONS), Duration.ofSeconds(2))) {
             Prediction p = codec.decodePrediction(r.value());
             assertEquals(null, served.put(p.eventId, p), "duplicate prediction for " + p.eventId);
         }

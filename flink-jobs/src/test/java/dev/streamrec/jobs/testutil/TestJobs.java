@@ -30,6 +30,26 @@ public final class TestJobs {
         return conf;
     }
 
+    /**
+     * A test configuration whose topics and consumer group are its own ({@code prefix-in},
+     * {@code prefix-pred}, {@code prefix-dead}, {@code prefix-eval}, {@code prefix-features},
+     * {@code prefix-updates}, created now), so several jobs in one test class do not see each
+     * other's records.
+     */
+    public static Configuration isolatedConfig(EmbeddedKafkaBroker broker, Path tmp, String prefix) {
+        broker.createTopics(1, List.of(prefix + "-in", prefix + "-pred", prefix + "-dead", prefix + "-eval",
+                prefix + "-features", prefix + "-updates"));
+        Configuration conf = config(broker, tmp);
+        conf.set(JobOptions.TOPIC_INTERACTIONS, prefix + "-in");
+        conf.set(JobOptions.TOPIC_PREDICTIONS, prefix + "-pred");
+        conf.set(JobOptions.TOPIC_DEAD_LETTERS, prefix + "-dead");
+        conf.set(JobOptions.TOPIC_EVAL_METRICS, prefix + "-eval");
+        conf.set(JobOptions.TOPIC_ITEM_FEATURES, prefix + "-features");
+        conf.set(JobOptions.TOPIC_MODEL_UPDATES, prefix + "-updates");
+        conf.set(JobOptions.GROUP_ID, prefix);
+        return conf;
+    }
+
     /** An interaction event payload. */
     public static byte[] event(String eventId, String user, String item, long ts) {
         return ("{\"eventId\":\"" + eventId + "\",\"userId\":\"" + user + "\",\"itemId\":\"" + item
