@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * fine-tuned on the window's older part by its family, both versions are validated on the newest
  * held-out slice, and a candidate that is not worse than the serving model beyond the tolerance is
  * published (store + {@code model-updates}); a worse one is kept for inspection and not announced.
- * It runs in its own thread with its own model instances: serving never waits for it.
+ * It runs in its own thread with its own model instances: serving never waits for it. The training
+ * itself runs in a child JVM ({@link IsolatedFineTuning}): libtorch training next to inference
+ * threads in one process was seen to diverge to NaN.
  */
 public final class FineTuneLoop implements Runnable, AutoCloseable {
 
@@ -142,7 +144,7 @@ public final class FineTuneLoop implements Runnable, AutoCloseable {
         String version = current.model() + "-ft-" + eventTime;
         ModelArtifact candidate;
         try {
-            candidate = family.fineTune(current, slice.training(), version,
+            candidate = IsolatedFineTuning.fineTune(current, slice.training(), version,
                     publisher.versionDir(current.model(), version), trainOptions);
         } catch (Exception e) {
             LOG.error("fine-tuning round {} failed: {}", version, e.toString());
