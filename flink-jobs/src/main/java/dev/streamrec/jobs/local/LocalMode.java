@@ -64,7 +64,7 @@ public final class LocalMode {
             "  --fine-tune NAME      fine-tune served model NAME from the stream and hot-swap it",
             "                        (--fine-tune-every N events, --fine-tune-window W, --model-store DIR)",
             "                        (--fine-tune-epochs E, --fine-tune-lr X, --fine-tune-batch-size B,",
-            "                        --fine-tune-grow-catalogue true|false)",
+            "                        --fine-tune-patience P, --fine-tune-grow-catalogue true|false)",
             "  --train-fraction F    train the missing artifacts only on about the first F of the replay's",
             "                        events (cut at a timestamp; cached separately); the whole stream is",
             "                        still replayed, so everything from the cut on is unseen by them",
