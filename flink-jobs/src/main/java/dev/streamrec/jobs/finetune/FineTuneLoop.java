@@ -31,15 +31,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * fine-tuned on the window's older part by its family, both versions are validated on the newest
  * held-out slice, and a candidate that is not worse than the serving model beyond the tolerance is
  * published (store + {@code model-updates}); a worse one is kept for inspection and not announced.
- * It runs in its own thread with its own model instances: serving never waits for it.
+ * It runs in its own thread with its own model instances: serving never waits for it. The training
+ * itself runs in a child JVM ({@link IsolatedFineTuning}): libtorch training next to inference
+ * threads in one process was seen to diverge to NaN.
  */
 public final class FineTuneLoop implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FineTuneLoop.class);
 
-    /** What one round did. */
+    /**
+     * What one round did: events it trained on and held out, both versions' held-out NDCG@10, the
+     * decision, its wall-clock seconds, the event time it ran at, and the items it added to the
+     * catalogue (as the candidate's provenance reports them; 0 when the family does not grow it).
+     * A round whose fine-tuning failed (e.g. diverged) has NaN for both NDCG values.
+     */
     public record Round(String version, int trainEvents, int heldOut, double servingNdcg10, double candidateNdcg10,
-            boolean published, double seconds, long eventTime) {}
+            boolean published, double seconds, long eventTime, int newItems) {
+
+        /** {@code published}, {@code rejected}, or {@code failed} (no candidate). */
+        public String decision() {
+            return published ? "published" : Double.isNaN(candidateNdcg10) ? "failed" : "rejected";
+        }
+    }
 
     private final String bootstrap;
     private final String topic;
@@ -131,10 +144,12 @@ public final class FineTuneLoop implements Runnable, AutoCloseable {
         String version = current.model() + "-ft-" + eventTime;
         ModelArtifact candidate;
         try {
-            candidate = family.fineTune(current, slice.training(), version,
+            candidate = IsolatedFineTuning.fineTune(current, slice.training(), version,
                     publisher.versionDir(current.model(), version), trainOptions);
         } catch (Exception e) {
             LOG.error("fine-tuning round {} failed: {}", version, e.toString());
+            rounds.add(new Round(version, slice.training().size(), slice.cases().size(), Double.NaN, Double.NaN, false,
+                    (System.nanoTime() - t0) / 1e9, eventTime, 0));
             return;
         }
         try {
@@ -154,7 +169,8 @@ public final class FineTuneLoop implements Runnable, AutoCloseable {
                 publisher.reject(candidate);
             }
             Round r = new Round(version, slice.training().size(), slice.cases().size(), serving, fresh, publish,
-                    (System.nanoTime() - t0) / 1e9, eventTime);
+                    (System.nanoTime() - t0) / 1e9, eventTime,
+                    candidate.config().path("training").path("newItems").asInt(0));
             rounds.add(r);
             LOG.info("fine-tuning round {}: NDCG@10 serving {} candidate {} -> {}", version, serving, fresh,
                     publish ? "published" : "rejected");

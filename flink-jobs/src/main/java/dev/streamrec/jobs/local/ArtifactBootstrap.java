@@ -2,10 +2,13 @@ package dev.streamrec.jobs.local;
 
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.ModelCli;
+import dev.streamrec.model.cli.TrainingData;
+import dev.streamrec.model.data.TimeCut;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -14,12 +17,18 @@ import java.util.Set;
  * Gives the local mode a trained artifact for every trained model it is asked to serve without one:
  * reuses a cached artifact, or trains a small one on the bundled MovieLens (with the progress bar
  * of {@code train}), featurizing the item texts first for models that need modality features. The
- * cache lives under {@code ~/.cache/streamrec} (or {@code STREAMREC_CACHE}).
+ * cache lives under {@code ~/.cache/streamrec} (or {@code STREAMREC_CACHE}). With a training cut
+ * ({@code local --train-fraction F} or {@code --train-until MILLIS}) the artifact is trained only on
+ * the replay's events before the cut and cached under its own name ({@code MODEL-local-until-MILLIS}),
+ * so the default artifact is left alone.
  */
 final class ArtifactBootstrap {
 
     /** Models that learn from modality features, so featurize runs before them. */
     private static final Set<String> NEED_FEATURES = Set.of("kdsr-sasrec", "kdsr-gru4rec", "missrec", "bm3");
+
+    /** Models whose training reads {@code --train-until} ({@code TrainingData}); others would ignore it. */
+    private static final Set<String> TIME_CUT = Set.of("sasrec", "gru4rec", "kdsr-sasrec", "kdsr-gru4rec", "popularity");
 
     private final Path cache;
     private final PrintStream out;
@@ -30,9 +39,21 @@ final class ArtifactBootstrap {
         this.out = out;
     }
 
-    /** The artifact directory of a model: cached, or trained now. */
+    /** The artifact directory of a model trained on everything: cached, or trained now. */
     Path artifactFor(String model) throws Exception {
-        Path dir = cache.resolve("artifacts").resolve(model + "-local");
+        return artifactFor(model, null, null);
+    }
+
+    /**
+     * The artifact directory of a model trained on the events of {@code data} (null: the bundled
+     * MovieLens) strictly before {@code cut} (null: all of them): cached, or trained now.
+     */
+    Path artifactFor(String model, TimeCut cut, Path data) throws Exception {
+        if (cut != null && !TIME_CUT.contains(model)) {
+            throw new IllegalArgumentException("model " + model + " cannot be trained before a time cut yet (only " + TIME_CUT + ")");
+        }
+        String name = model + "-local" + (cut == null ? "" : "-until-" + cut.untilMillis());
+        Path dir = cache.resolve("artifacts").resolve(name);
         if (Files.exists(dir)) {
             try {
                 ModelArtifact.load(dir);
@@ -44,10 +65,17 @@ final class ArtifactBootstrap {
         }
         List<String> args = new ArrayList<>(List.of("--model", model, "--output", dir.toString()));
         args.addAll(smallTraining(model));
+        if (cut != null) {
+            args.addAll(List.of("--" + TrainingData.UNTIL, Long.toString(cut.untilMillis())));
+        }
+        if (data != null) {
+            args.addAll(List.of("--data", data.toString()));
+        }
         if (NEED_FEATURES.contains(model)) {
             args.addAll(List.of("--features", features()));
         }
-        out.println("No artifact for " + model + ": training a small one on the bundled MovieLens (cached in " + dir + ")");
+        out.println("No artifact for " + model + ": training a small one on " + (data == null ? "the bundled MovieLens" : data)
+                + (cut == null ? "" : " before " + Instant.ofEpochMilli(cut.untilMillis())) + " (cached in " + dir + ")");
         int code = ModelCli.run("train", args);
         if (code != 0) {
             throw new IllegalStateException("training " + model + " failed with exit code " + code);

@@ -12,7 +12,9 @@ import dev.streamrec.jobs.finetune.ModelPublisher;
 import dev.streamrec.jobs.scoring.RecommenderFactory;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.TrainingData;
 import dev.streamrec.model.data.Interaction;
+import dev.streamrec.model.data.TimeCut;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 
@@ -61,6 +63,12 @@ public final class LocalMode {
             "  --delivery exactly-once|at-least-once",
             "  --fine-tune NAME      fine-tune served model NAME from the stream and hot-swap it",
             "                        (--fine-tune-every N events, --fine-tune-window W, --model-store DIR)",
+            "                        (--fine-tune-epochs E, --fine-tune-lr X, --fine-tune-batch-size B,",
+            "                        --fine-tune-patience P, --fine-tune-grow-catalogue true|false)",
+            "  --train-fraction F    train the missing artifacts only on about the first F of the replay's",
+            "                        events (cut at a timestamp; cached separately); the whole stream is",
+            "                        still replayed, so everything from the cut on is unseen by them",
+            "  --train-until MILLIS  same, with the cut given as epoch milliseconds",
             "  --report-dir DIR      also write NDCG@10 over event time per model (CSV and PNG chart)",
             "  --dashboard-port P    serve the live dashboard on http://127.0.0.1:P/ (0 = a free port)",
             "  --dashboard-keep      with a replay: keep serving the dashboard after the summary until Ctrl-C",
@@ -73,11 +81,12 @@ public final class LocalMode {
             return 0;
         }
         Configuration conf = configuration(args);
-        trainMissingArtifacts(conf);
+        TimeCut cut = trainingCut(args);
+        trainMissingArtifacts(conf, cut, cut == null ? null : args.getPath("data", null));
         try (LocalStack stack = LocalStack.start(conf, args.getInt("kafka-port", 0), out);
                 FineTuneLoop fineTune = startFineTuning(args, conf);
                 DashboardServer dashboard = startDashboard(args, conf)) {
-            int code = args.has("no-replay") ? serve(stack, conf) : replay(args, conf);
+            int code = args.has("no-replay") ? serve(stack, conf) : replay(args, conf, cut);
             if (fineTune != null) {
                 FineTuneReport.print(out, fineTune.rounds());
             }
@@ -137,11 +146,39 @@ public final class LocalMode {
         ModelPublisher publisher = new ModelPublisher(store, conf.get(JobOptions.BOOTSTRAP_SERVERS),
                 conf.get(JobOptions.TOPIC_MODEL_UPDATES), name);
         return new FineTuneLoop(conf.get(JobOptions.BOOTSTRAP_SERVERS), conf.get(JobOptions.TOPIC_INTERACTIONS),
-                initial, settings, publisher, CliArgs.parse(List.of("--epochs", "1"))).start();
+                initial, settings, publisher, fineTuneOptions(args)).start();
     }
 
-    /** Trained models named without an artifact get one (cached, or trained small now). */
-    private void trainMissingArtifacts(Configuration conf) throws Exception {
+    /** The family's fine-tuning options from {@code --fine-tune-epochs} etc. (default: one epoch). */
+    static CliArgs fineTuneOptions(CliArgs args) {
+        List<String> options = new ArrayList<>(List.of("--epochs", args.get("fine-tune-epochs", "1")));
+        for (String name : List.of("lr", "batch-size", "patience", "grow-catalogue")) {
+            if (args.has("fine-tune-" + name)) {
+                options.addAll(List.of("--" + name, args.get("fine-tune-" + name, "")));
+            }
+        }
+        return CliArgs.parse(options);
+    }
+
+    /**
+     * {@code --train-fraction F} / {@code --train-until MILLIS}: the time before which missing
+     * artifacts are trained (the fraction is taken of the replay's events); null for no cut.
+     */
+    private TimeCut trainingCut(CliArgs args) throws Exception {
+        if (!args.has(TrainingData.UNTIL) && !args.has(TrainingData.FRACTION)) {
+            return null;
+        }
+        TimeCut cut = TrainingData.cut(args, ReplayEvents.load(args.getPath("data", null))).orElseThrow();
+        out.println("Training cut: models trained here see only events before "
+                + java.time.Instant.ofEpochMilli(cut.untilMillis()) + " (" + cut.untilMillis() + ")");
+        return cut;
+    }
+
+    /**
+     * Trained models named without an artifact get one (cached, or trained small now), on the events
+     * before {@code cut} when there is one.
+     */
+    private void trainMissingArtifacts(Configuration conf, TimeCut cut, Path data) throws Exception {
         List<String> artifacts = new ArrayList<>(conf.getOptional(JobOptions.ARTIFACTS).orElse(List.of()));
         int given = artifacts.size();
         int needed = 0;
@@ -151,7 +188,7 @@ public final class LocalMode {
                 continue;
             }
             if (++needed > given) {
-                artifacts.add(bootstrap.artifactFor(RecommenderFactory.modelOf(m)).toString());
+                artifacts.add(bootstrap.artifactFor(RecommenderFactory.modelOf(m), cut, data).toString());
             }
         }
         if (artifacts.size() > given) {
@@ -209,7 +246,7 @@ public final class LocalMode {
         return 0;
     }
 
-    private int replay(CliArgs args, Configuration conf) throws Exception {
+    private int replay(CliArgs args, Configuration conf, TimeCut cut) throws Exception {
         Path data = args.getPath("data", null);
         List<Interaction> interactions = ReplayEvents.load(data);
         List<byte[]> events = ReplayEvents.encode(interactions, args.getInt("max-events", 0));
@@ -224,7 +261,7 @@ public final class LocalMode {
                         + conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis() + " ms"
                 : "at-least-once");
         if (args.has("report-dir")) {
-            QualityOverTime.write(args.getPath("report-dir", null), r.windows(), out);
+            QualityOverTime.write(args.getPath("report-dir", null), r.windows(), cut, out);
         }
         return 0;
     }

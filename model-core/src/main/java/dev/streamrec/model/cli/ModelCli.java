@@ -8,13 +8,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The offline commands of {@code streamrec.jar}: {@code featurize}, {@code train}, {@code pretrain}
- * and {@code evaluate}. Each dispatches on {@code --model} (or the artifact's model) to its
+ * The offline commands of {@code streamrec.jar}: {@code featurize}, {@code train}, {@code pretrain},
+ * {@code evaluate}, and {@code finetune} (one streaming fine-tuning round, see {@link FineTuneCommand}).
+ * Each dispatches on {@code --model} (or the artifact's model) to its
  * {@link ModelFamily}.
  */
 public final class ModelCli {
 
-    public static final List<String> COMMANDS = List.of("featurize", "train", "pretrain", "evaluate");
+    public static final List<String> COMMANDS = List.of("featurize", "train", "pretrain", "evaluate", "finetune");
 
     private ModelCli() {}
 
@@ -36,6 +37,8 @@ public final class ModelCli {
                 return ModelFamilies.forModel(args.require("model")).train(args.require("model"), args);
             case "pretrain":
                 return ModelFamilies.forModel(args.require("model")).pretrain(args.require("model"), args);
+            case "finetune":
+                return FineTuneCommand.run(args);
             case "evaluate":
                 ModelArtifact artifact = ModelArtifact.load(Path.of(args.require("artifact")));
                 return ModelFamilies.forModel(artifact.model()).evaluate(artifact, args);

@@ -10,17 +10,16 @@ import dev.streamrec.model.backbone.SequenceModelBlock;
 import dev.streamrec.model.backbone.SequenceScorer;
 import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.cli.ModelFamily;
+import dev.streamrec.model.cli.TrainingData;
 import dev.streamrec.model.data.Interaction;
-import dev.streamrec.model.data.InteractionReader;
 import dev.streamrec.model.data.LeaveOneOutSplit;
 import dev.streamrec.model.data.ModalityFeatures;
-import dev.streamrec.model.data.MovieLens;
 import dev.streamrec.model.data.SequenceDataset;
+import dev.streamrec.model.data.TimeCut;
 import dev.streamrec.model.metrics.MetricAccumulator;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.train.FullRankingEvaluator;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -29,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -36,7 +36,9 @@ import java.util.TreeSet;
  * The KDSR family: ID-based sequence encoders (SASRec, GRU4Rec), the same encoders trained with
  * KDSR correlation distillation from frozen modality features ({@code kdsr-sasrec},
  * {@code kdsr-gru4rec}), and the {@code popularity} baseline under the same leave-one-out,
- * full-ranking protocol. Serving always uses the ID backbone alone.
+ * full-ranking protocol. Serving always uses the ID backbone alone. {@code train} reads its data
+ * through {@link TrainingData}, so {@code --train-until MILLIS} / {@code --train-fraction F} train on
+ * the log before a time cut only (streaming experiments: the model never sees the replay's future).
  */
 public final class KdsrFamily implements ModelFamily {
 
@@ -55,7 +57,13 @@ public final class KdsrFamily implements ModelFamily {
     public int train(String model, CliArgs args) throws Exception {
         limitThreads();
         TrainingRun run = TrainingRun.parse(model, args);
-        SequenceDataset data = SequenceDataset.of(readInteractions(args));
+        List<Interaction> all = TrainingData.readAll(args);
+        Optional<TimeCut> cut = TrainingData.cut(args, all);
+        List<Interaction> log = cut.map(c -> c.before(all)).orElse(all);
+        if (log.isEmpty()) {
+            throw new IllegalArgumentException("no interaction before the training cut " + cut.orElseThrow().untilMillis());
+        }
+        SequenceDataset data = SequenceDataset.of(log);
         LeaveOneOutSplit split = new LeaveOneOutSplit(data);
         FullRankingEvaluator evaluator = new FullRankingEvaluator(EVAL_BATCH, run.excludeHistory());
         String version = model + "-" + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
@@ -63,6 +71,8 @@ public final class KdsrFamily implements ModelFamily {
         report.put("model", model);
         report.put("artifact", run.output().toString());
         report.put("data", args.get("data", "bundled:movielens-latest-small"));
+        cut.ifPresent(c -> report.put("trainUntil", c.untilMillis()));
+        report.put("trainInteractions", log.size());
         report.put("excludeHistory", run.excludeHistory());
         report.put("seed", run.settings().seed());
         if (model.equals(KdsrArtifacts.POPULARITY_MODEL)) {
@@ -129,7 +139,7 @@ public final class KdsrFamily implements ModelFamily {
     @Override
     public int evaluate(ModelArtifact artifact, CliArgs args) throws Exception {
         limitThreads();
-        SequenceDataset data = SequenceDataset.of(readInteractions(args), ModelArtifact.load(artifact.dir()).items());
+        SequenceDataset data = SequenceDataset.of(TrainingData.read(args), ModelArtifact.load(artifact.dir()).items());
         if (data.items().size() != artifact.items().size()) {
             throw new IllegalArgumentException("the data has " + (data.items().size() - artifact.items().size())
                     + " items the artifact does not know; evaluate on the data it was trained on (--data)");
@@ -188,10 +198,6 @@ public final class KdsrFamily implements ModelFamily {
         if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
-    }
-
-    private static List<Interaction> readInteractions(CliArgs args) throws IOException {
-        return args.has("data") ? InteractionReader.read(Path.of(args.get("data", ""))) : MovieLens.bundled().interactions();
     }
 
     private static List<Integer> seenItems(List<int[]> train) {

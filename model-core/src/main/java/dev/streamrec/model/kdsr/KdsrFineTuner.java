@@ -19,55 +19,68 @@ import java.util.Map;
 /**
  * Streaming fine-tuning of a served sequence encoder: continues training the artifact's backbone
  * on a window of recent interactions with the recommendation loss (early stopping on the window's
- * own leave-one-out validation), and writes the result as a new version. An ID-based encoder can
- * only learn items it has rows for, so interactions with items outside the artifact's catalogue are
- * left out (they reach the model at the next full retraining). The correlation-distillation heads
- * are training-only and not part of the served artifact, so KDSR variants continue with the
- * recommendation loss alone.
+ * own leave-one-out validation), and writes the result as a new version in the same artifact
+ * format. Items the served catalogue does not know yet (the drift a stream brings) are appended to
+ * the item index and the embedding table ({@link CatalogueGrowth}: mean of the existing rows plus
+ * small noise) and learnt in the same round, so the new version can recommend them. Only users with
+ * at least {@value #MIN_EVENTS_PER_USER} events in the window train (a training part plus
+ * validation and test items); items seen only in other users' events are not added. The
+ * correlation-distillation heads are training-only and not part of the served artifact, so KDSR
+ * variants continue with the recommendation loss alone. Options: {@code --epochs} (2),
+ * {@code --batch-size} (128), {@code --lr} (5e-4), {@code --patience} (1), {@code --seed} (42),
+ * {@code --grow-catalogue} (true; false leaves unknown items out as before).
  */
 final class KdsrFineTuner {
 
-    private static final int MIN_EVENTS_PER_USER = 5;
+    static final int MIN_EVENTS_PER_USER = 5;
 
     private KdsrFineTuner() {}
 
     static ModelArtifact fineTune(ModelArtifact current, List<Interaction> window, String version, Path output,
             CliArgs options) throws Exception {
         KdsrFamily.limitThreads();
-        ItemIndex items = ItemIndex.read(current.file(ModelArtifact.ITEMS));
+        ItemIndex served = ItemIndex.read(current.file(ModelArtifact.ITEMS));
+        boolean grow = options.getBoolean("grow-catalogue", true);
         Map<String, Integer> perUser = new HashMap<>();
         for (Interaction i : window) {
-            if (items.indexOf(i.itemId()) > 0) {
+            if (grow || served.indexOf(i.itemId()) > 0) {
                 perUser.merge(i.userId(), 1, Integer::sum);
             }
         }
-        // Users need a training part plus validation and test items in the window.
-        List<Interaction> known = new ArrayList<>();
+        List<Interaction> trained = new ArrayList<>();
         for (Interaction i : window) {
-            if (items.indexOf(i.itemId()) > 0 && perUser.get(i.userId()) >= MIN_EVENTS_PER_USER) {
-                known.add(i);
+            if ((grow || served.indexOf(i.itemId()) > 0) && perUser.get(i.userId()) >= MIN_EVENTS_PER_USER) {
+                trained.add(i);
             }
         }
-        if (known.isEmpty()) {
-            throw new IllegalStateException("no user has " + MIN_EVENTS_PER_USER + " known items in the window");
+        if (trained.isEmpty()) {
+            throw new IllegalStateException("no user has " + MIN_EVENTS_PER_USER + " usable events in the window");
         }
-        SequenceDataset data = SequenceDataset.of(known, items);
+        // A copy of the served index, extended in replay order by the window's new items.
+        ItemIndex items = ItemIndex.of(served.ids());
+        SequenceDataset data = SequenceDataset.of(trained, items);
+        int newItems = items.size() - served.size();
         LeaveOneOutSplit split = new LeaveOneOutSplit(data);
+        long seed = options.getLong("seed", 42);
         TrainingSettings settings = new TrainingSettings(options.getInt("epochs", 2), options.getInt("batch-size", 128),
-                (float) options.getDouble("lr", 5e-4), options.getInt("patience", 1), options.getLong("seed", 42), 0);
-        try (KdsrArtifacts.LoadedSequenceModel loaded = KdsrArtifacts.loadSequenceModel(current, Device.cpu())) {
-            KdsrTrainingBlock block = new KdsrTrainingBlock(loaded.block(), List.of(), KdsrConfig.defaults());
+                (float) options.getDouble("lr", 5e-4), options.getInt("patience", 1), seed, 0);
+        try (KdsrArtifacts.LoadedSequenceModel loaded = KdsrArtifacts.loadSequenceModel(current, Device.cpu());
+                KdsrArtifacts.LoadedSequenceModel model = newItems == 0 ? null
+                        : CatalogueGrowth.grow(loaded, items.size(), seed)) {
+            KdsrArtifacts.LoadedSequenceModel tuned = model == null ? loaded : model;
+            KdsrTrainingBlock block = new KdsrTrainingBlock(tuned.block(), List.of(), KdsrConfig.defaults());
             FullRankingEvaluator evaluator = new FullRankingEvaluator(KdsrFamily.EVAL_BATCH, false);
-            SequenceTrainer.Result result = SequenceTrainer.fit(loaded.model(), block, split, settings,
+            SequenceTrainer.Result result = SequenceTrainer.fit(tuned.model(), block, split, settings,
                     KdsrConfig.defaults(), Map.of(), evaluator);
-            SequenceTrainer.materialise(block, loaded.model().getNDManager());
-            if (loaded.block().items().weight().getArray().isNaN().any().getBoolean()) {
+            SequenceTrainer.materialise(block, tuned.model().getNDManager());
+            if (tuned.block().items().weight().getArray().isNaN().any().getBoolean()) {
                 throw new IllegalStateException("fine-tuning of " + current.version() + " diverged (NaN weights); not written");
             }
             ObjectNode provenance = KdsrArtifacts.newObject();
             provenance.put("fineTunedFrom", current.version());
             provenance.put("windowEvents", window.size());
-            provenance.put("trainedEvents", known.size());
+            provenance.put("trainedEvents", trained.size());
+            provenance.put("newItems", newItems);
             provenance.put("bestEpoch", result.bestEpoch());
             provenance.put("trainSeconds", result.trainSeconds());
             return KdsrArtifacts.writeSequenceModel(output, current.model(), version, block.backbone(), items, provenance);

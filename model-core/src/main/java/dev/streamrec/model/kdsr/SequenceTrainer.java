@@ -42,7 +42,10 @@ import java.util.Set;
  * Trains a {@link KdsrTrainingBlock} (plain backbone when it has no modality): Adam (the modality
  * tables on the slow asynchronous schedule when enabled), one progress bar per epoch, validation
  * NDCG@10 after every epoch with early stopping, and the parameters of the best validation epoch
- * restored at the end. Never looks at the test cases. Deterministic for a seed on one device.
+ * restored at the end. Never looks at the test cases. Deterministic for a seed on one device. A
+ * batch with a non-finite loss (seen sporadically, not reproducibly, in long streaming runs) is not
+ * applied and ends training: the best epoch so far is restored, or, before the first epoch ends,
+ * the weights of the last finite step are kept.
  */
 public final class SequenceTrainer {
 
@@ -90,6 +93,7 @@ public final class SequenceTrainer {
                 ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d", epoch, s.epochs()), batches.size());
                 double[] sums = new double[4];
                 int done = 0;
+                boolean diverged = false;
                 for (TrainingWindows.Batch b : batches) {
                     try (NDScope scope = new NDScope()) {
                         NDList inputs = new NDList(
@@ -104,16 +108,30 @@ public final class SequenceTrainer {
                         }
                         try (GradientCollector gc = trainer.newGradientCollector()) {
                             NDList out = trainer.forward(inputs);
-                            gc.backward(out.get(0));
-                            for (int i = 0; i < 4; i++) {
-                                sums[i] += out.get(i).getFloat();
+                            diverged = !Float.isFinite(out.get(0).getFloat());
+                            if (!diverged) {
+                                gc.backward(out.get(0));
+                                for (int i = 0; i < 4; i++) {
+                                    sums[i] += out.get(i).getFloat();
+                                }
                             }
                         }
                         scope.suppressNotUsedWarning();
                     }
+                    if (diverged) {
+                        break; // never apply a non-finite update: the weights stay as the last finite step left them
+                    }
                     trainer.step();
                     done++;
                     bar.update(done, String.format(Locale.ROOT, "loss %.4f", sums[0] / done));
+                }
+                if (diverged) {
+                    history.add(new EpochLog(epoch, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                            (System.nanoTime() - epochStart) / 1e9, Map.of()));
+                    bar.finish("diverged");
+                    System.err.printf(Locale.ROOT, "epoch %d: non-finite loss at batch %d; update skipped, training stopped%n",
+                            epoch, done + 1);
+                    break;
                 }
                 MetricAccumulator val = evaluator.evaluate(trainingScorer(block, manager), split.validation());
                 double ndcg = val.ndcg(10);
