@@ -33,13 +33,15 @@ public final class RankingMetrics {
             return 0;
         }
         float t = scores[target];
+        // A NaN score (a diverged model) ranks last, so it can never look like a perfect hit.
+        boolean lost = Float.isNaN(t);
         int rank = 1;
         for (int i = 0; i < scores.length; i++) {
             if (i == target || (excluded != null && excluded[i])) {
                 continue;
             }
             float s = scores[i];
-            if (s > t || (s == t && i < target)) {
+            if (lost || s > t || (s == t && i < target)) {
                 rank++;
             }
         }

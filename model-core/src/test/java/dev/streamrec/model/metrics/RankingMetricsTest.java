@@ -72,4 +72,11 @@ class RankingMetricsTest {
             assertArrayEquals(expected, TopK.select(s, k, null, 1), "trial " + trial);
         }
     }
+
+    @Test
+    void shouldRankANaNTargetLast() {
+        float[] s = {0f, 3f, Float.NaN, 1f, 2f};
+        assertEquals(5, RankingMetrics.rankOf(s, 2, null));
+        assertEquals(1, RankingMetrics.rankOf(s, 1, null), "NaN items never rank ahead");
+    }
 }
