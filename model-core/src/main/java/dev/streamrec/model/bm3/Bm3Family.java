@@ -134,6 +134,10 @@ public final class Bm3Family implements ModelFamily {
         limitThreads();
         Bm3ServingState state = Bm3ArtifactIO.read(artifact);
         JsonNode info = Bm3ArtifactIO.info(artifact);
+        if (info.has("fineTunedFrom")) {
+            throw new ArtifactException("artifact " + artifact.dir() + " was fine-tuned on a stream window (from "
+                    + info.path("fineTunedFrom").asText() + "); it has no reproducible split to evaluate on");
+        }
         String source = args.get("data", info.path("data").asText(BUNDLED));
         UserItemSplit split = UserItemSplit.of(readData(source),
                 UserItemSplit.Mode.parse(info.path("split").asText("random")), state.config().seed());
@@ -172,6 +176,13 @@ public final class Bm3Family implements ModelFamily {
                 }
             }, state.userItems(), targets);
         }
+    }
+
+    /** Continued training on a window of recent interactions; see {@link Bm3FineTuner}. */
+    @Override
+    public ModelArtifact fineTune(ModelArtifact current, List<Interaction> window, String version, Path output,
+            CliArgs options) throws Exception {
+        return Bm3FineTuner.fineTune(current, window, version, output, options);
     }
 
     @Override

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -96,6 +97,41 @@ public final class Bm3Model implements AutoCloseable {
 
     public NDArray param(String name) {
         return params.get(name);
+    }
+
+    /**
+     * Overwrites a parameter's values in place (fine-tuning starts from an artifact's weights);
+     * the shape must match.
+     */
+    public void assign(String name, float[][] values) {
+        NDArray p = params.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no parameter " + name);
+        }
+        Shape shape = p.getShape();
+        long cols = shape.dimension() == 1 ? shape.get(0) : shape.get(1);
+        long rows = shape.dimension() == 1 ? 1 : shape.get(0);
+        if (values.length != rows || (rows > 0 && values[0].length != cols)) {
+            throw new IllegalArgumentException("parameter " + name + " has shape " + shape + ", values "
+                    + values.length + "x" + (values.length == 0 ? 0 : values[0].length));
+        }
+        float[] flat = new float[(int) (rows * cols)];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(values[r], 0, flat, (int) (r * cols), (int) cols);
+        }
+        p.set(flat);
+    }
+
+    /** Whether every parameter is finite (no NaN or infinity, i.e. training has not diverged). */
+    public boolean isFinite() {
+        try (NDScope scope = new NDScope()) {
+            for (NDArray p : params.values()) {
+                if (p.isNaN().logicalOr(p.isInfinite()).any().getBoolean()) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** LightGCN propagation with layer-mean readout; users (U, d), items (N+1, d). */

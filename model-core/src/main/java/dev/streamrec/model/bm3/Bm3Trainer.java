@@ -44,25 +44,42 @@ public final class Bm3Trainer {
 
     /** Trains in place; on return the model holds the best validation epoch's parameters. */
     public Result train(Bm3Model model, UserItemSplit split, NDManager manager) {
+        Fit fit = fit(model, split.train(), split.train(), split.valid(), manager);
+        MultiTargetMetrics test = evaluate(model, manager, split.train(), split.test());
+        return new Result(fit.bestEpoch(), fit.epochsRun(), fit.validation(), test, fit.secondsPerEpoch(), fit.epochLosses());
+    }
+
+    /** What {@link #fit} produced: the best validation epoch (1-based), its metrics and every epoch's mean loss. */
+    public record Fit(int bestEpoch, int epochsRun, MultiTargetMetrics validation, double secondsPerEpoch, double[] epochLosses) {}
+
+    /**
+     * Trains in place on the positive pairs {@code pairs} (per user, item indices; the propagation
+     * graph is the model's own, which may hold more edges), validating every epoch on {@code valid}
+     * with {@code masked} excluded from ranking and from BPR negatives; on return the model holds
+     * the best validation epoch's parameters. Used by training and by streaming fine-tuning.
+     */
+    public Fit fit(Bm3Model model, int[][] pairs, int[][] masked, int[][] valid, NDManager manager) {
         Engine.getInstance().setRandomSeed((int) config.seed());
         Random rnd = new Random(config.seed());
-        int[][] train = split.train();
-        int pairs = (int) split.trainSize();
-        long[] pairUser = new long[pairs];
-        long[] pairItem = new long[pairs];
+        int numPairs = 0;
+        for (int[] items : pairs) {
+            numPairs += items.length;
+        }
+        long[] pairUser = new long[numPairs];
+        long[] pairItem = new long[numPairs];
         int k = 0;
-        for (int u = 0; u < train.length; u++) {
-            for (int i : train[u]) {
+        for (int u = 0; u < pairs.length; u++) {
+            for (int i : pairs[u]) {
                 pairUser[k] = u;
                 pairItem[k++] = i;
             }
         }
-        int[][] sortedTrain = new int[train.length][];
-        for (int u = 0; u < train.length; u++) {
-            sortedTrain[u] = train[u].clone();
-            Arrays.sort(sortedTrain[u]);
+        int[][] sortedMasked = new int[masked.length][];
+        for (int u = 0; u < masked.length; u++) {
+            sortedMasked[u] = masked[u].clone();
+            Arrays.sort(sortedMasked[u]);
         }
-        int numItems = split.items().size();
+        int numItems = model.graph().numItemRows() - 1;
         EarlyStopping stopping = new EarlyStopping(config.patience());
         Map<String, float[]> best = null;
         MultiTargetMetrics bestValid = null;
@@ -71,14 +88,14 @@ public final class Bm3Trainer {
         int epoch = 0;
         try (AdamOptimizer adam = new AdamOptimizer(config.learningRate())) {
             for (; epoch < config.maxEpochs() && !stopping.shouldStop(); epoch++) {
-                int[] order = permutation(pairs, rnd);
-                int batches = (pairs + config.batchSize() - 1) / config.batchSize();
+                int[] order = permutation(numPairs, rnd);
+                int batches = (numPairs + config.batchSize() - 1) / config.batchSize();
                 ProgressBar bar = verbose ? new ProgressBar(String.format(Locale.ROOT, "%s epoch %d", config.variant(), epoch + 1), batches) : null;
                 long t0 = System.nanoTime();
                 double lossSum = 0;
                 for (int b = 0; b < batches; b++) {
                     int from = b * config.batchSize();
-                    int to = Math.min(pairs, from + config.batchSize());
+                    int to = Math.min(numPairs, from + config.batchSize());
                     long[] bu = new long[to - from];
                     long[] bi = new long[to - from];
                     long[] bn = new long[to - from];
@@ -86,7 +103,7 @@ public final class Bm3Trainer {
                         bu[j - from] = pairUser[order[j]];
                         bi[j - from] = pairItem[order[j]];
                         if (!config.isBm3()) {
-                            bn[j - from] = sampleNegative(sortedTrain[(int) bu[j - from]], numItems, rnd);
+                            bn[j - from] = sampleNegative(sortedMasked[(int) bu[j - from]], numItems, rnd);
                         }
                     }
                     try (NDScope scope = new NDScope()) {
@@ -106,24 +123,23 @@ public final class Bm3Trainer {
                     }
                 }
                 trainSeconds += (System.nanoTime() - t0) / 1e9;
-                losses[epoch] = lossSum / batches;
-                MultiTargetMetrics valid = evaluate(model, manager, split.train(), split.valid());
-                boolean improved = stopping.record(epoch, valid.recall(20));
+                losses[epoch] = lossSum / Math.max(1, batches);
+                MultiTargetMetrics validation = evaluate(model, manager, masked, valid);
+                boolean improved = stopping.record(epoch, validation.recall(20));
                 if (improved) {
                     best = snapshot(model);
-                    bestValid = valid;
+                    bestValid = validation;
                 }
                 if (bar != null) {
                     String status = String.format(Locale.ROOT, "loss %.4f valid %s %.4f%s", losses[epoch], STOP_METRIC,
-                            valid.recall(20), improved ? " *" : "");
+                            validation.recall(20), improved ? " *" : "");
                     bar.finish(status);
                     System.err.printf(Locale.ROOT, "%s epoch %d: %s%n", config.variant(), epoch + 1, status);
                 }
             }
         }
         restore(model, best);
-        MultiTargetMetrics test = evaluate(model, manager, split.train(), split.test());
-        return new Result(stopping.bestEpoch() + 1, epoch, bestValid, test, trainSeconds / Math.max(1, epoch),
+        return new Fit(stopping.bestEpoch() + 1, epoch, bestValid, trainSeconds / Math.max(1, epoch),
                 Arrays.copyOf(losses, epoch));
     }
 
