@@ -20,7 +20,6 @@ import dev.streamrec.model.data.MovieLens;
 import dev.streamrec.model.serving.Recommender;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
@@ -207,16 +206,8 @@ public final class Bm3Family implements ModelFamily {
 
     /** Peak resident memory of this process (VmHWM), or -1 where /proc is unavailable. */
     static long peakRssMiB() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
+        long kib = Bm3MemoryBenchmark.status("VmHWM:");
+        return kib < 0 ? -1 : kib >> 10;
     }
 
     private static void print(String model, JsonNode out, boolean json) throws IOException {

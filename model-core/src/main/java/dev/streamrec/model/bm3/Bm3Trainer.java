@@ -61,25 +61,7 @@ public final class Bm3Trainer {
     public Fit fit(Bm3Model model, int[][] pairs, int[][] masked, int[][] valid, NDManager manager) {
         Engine.getInstance().setRandomSeed((int) config.seed());
         Random rnd = new Random(config.seed());
-        int numPairs = 0;
-        for (int[] items : pairs) {
-            numPairs += items.length;
-        }
-        long[] pairUser = new long[numPairs];
-        long[] pairItem = new long[numPairs];
-        int k = 0;
-        for (int u = 0; u < pairs.length; u++) {
-            for (int i : pairs[u]) {
-                pairUser[k] = u;
-                pairItem[k++] = i;
-            }
-        }
-        int[][] sortedMasked = new int[masked.length][];
-        for (int u = 0; u < masked.length; u++) {
-            sortedMasked[u] = masked[u].clone();
-            Arrays.sort(sortedMasked[u]);
-        }
-        int numItems = model.graph().numItemRows() - 1;
+        Pairs data = Pairs.of(pairs, masked, model.graph().numItemRows() - 1);
         EarlyStopping stopping = new EarlyStopping(config.patience());
         Map<String, float[]> best = null;
         MultiTargetMetrics bestValid = null;
@@ -88,42 +70,12 @@ public final class Bm3Trainer {
         int epoch = 0;
         try (AdamOptimizer adam = new AdamOptimizer(config.learningRate())) {
             for (; epoch < config.maxEpochs() && !stopping.shouldStop(); epoch++) {
-                int[] order = permutation(numPairs, rnd);
-                int batches = (numPairs + config.batchSize() - 1) / config.batchSize();
-                ProgressBar bar = verbose ? new ProgressBar(String.format(Locale.ROOT, "%s epoch %d", config.variant(), epoch + 1), batches) : null;
+                ProgressBar bar = verbose
+                        ? new ProgressBar(String.format(Locale.ROOT, "%s epoch %d", config.variant(), epoch + 1), data.batches(config.batchSize()))
+                        : null;
                 long t0 = System.nanoTime();
-                double lossSum = 0;
-                for (int b = 0; b < batches; b++) {
-                    int from = b * config.batchSize();
-                    int to = Math.min(numPairs, from + config.batchSize());
-                    long[] bu = new long[to - from];
-                    long[] bi = new long[to - from];
-                    long[] bn = new long[to - from];
-                    for (int j = from; j < to; j++) {
-                        bu[j - from] = pairUser[order[j]];
-                        bi[j - from] = pairItem[order[j]];
-                        if (!config.isBm3()) {
-                            bn[j - from] = sampleNegative(sortedMasked[(int) bu[j - from]], numItems, rnd);
-                        }
-                    }
-                    try (NDScope scope = new NDScope()) {
-                        NDArray users = manager.create(bu);
-                        NDArray items = manager.create(bi);
-                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            NDArray loss = config.isBm3()
-                                    ? model.bm3Loss(users, items)
-                                    : model.bprLoss(users, items, manager.create(bn));
-                            gc.backward(loss);
-                            lossSum += loss.getFloat();
-                        }
-                        adam.step(model.parameters());
-                    }
-                    if (bar != null) {
-                        bar.update(b + 1, String.format(Locale.ROOT, "loss %.4f", lossSum / (b + 1)));
-                    }
-                }
+                losses[epoch] = epoch(model, adam, data, rnd, manager, bar);
                 trainSeconds += (System.nanoTime() - t0) / 1e9;
-                losses[epoch] = lossSum / Math.max(1, batches);
                 MultiTargetMetrics validation = evaluate(model, manager, masked, valid);
                 boolean improved = stopping.record(epoch, validation.recall(20));
                 if (improved) {
@@ -141,6 +93,83 @@ public final class Bm3Trainer {
         restore(model, best);
         return new Fit(stopping.bestEpoch() + 1, epoch, bestValid, trainSeconds / Math.max(1, epoch),
                 Arrays.copyOf(losses, epoch));
+    }
+
+    /** One training epoch from a fresh optimiser, without validation (the memory benchmark); returns the mean loss. */
+    public double trainOneEpoch(Bm3Model model, int[][] pairs, NDManager manager) {
+        Engine.getInstance().setRandomSeed((int) config.seed());
+        try (AdamOptimizer adam = new AdamOptimizer(config.learningRate())) {
+            return epoch(model, adam, Pairs.of(pairs, pairs, model.graph().numItemRows() - 1), new Random(config.seed()),
+                    manager, null);
+        }
+    }
+
+    /** The positive pairs flattened, and each user's sorted excluded items (for BPR negatives). */
+    private record Pairs(long[] users, long[] items, int[][] sortedMasked, int numItems) {
+
+        static Pairs of(int[][] pairs, int[][] masked, int numItems) {
+            int n = 0;
+            for (int[] items : pairs) {
+                n += items.length;
+            }
+            long[] users = new long[n];
+            long[] items = new long[n];
+            int k = 0;
+            for (int u = 0; u < pairs.length; u++) {
+                for (int i : pairs[u]) {
+                    users[k] = u;
+                    items[k++] = i;
+                }
+            }
+            int[][] sorted = new int[masked.length][];
+            for (int u = 0; u < masked.length; u++) {
+                sorted[u] = masked[u].clone();
+                Arrays.sort(sorted[u]);
+            }
+            return new Pairs(users, items, sorted, numItems);
+        }
+
+        int batches(int batchSize) {
+            return (users.length + batchSize - 1) / batchSize;
+        }
+    }
+
+    /** Shuffled mini-batches over all pairs, one Adam step each; returns the epoch's mean loss. */
+    private double epoch(Bm3Model model, AdamOptimizer adam, Pairs data, Random rnd, NDManager manager, ProgressBar bar) {
+        int n = data.users().length;
+        int[] order = permutation(n, rnd);
+        int batches = data.batches(config.batchSize());
+        double lossSum = 0;
+        for (int b = 0; b < batches; b++) {
+            int from = b * config.batchSize();
+            int to = Math.min(n, from + config.batchSize());
+            long[] bu = new long[to - from];
+            long[] bi = new long[to - from];
+            long[] bn = new long[to - from];
+            for (int j = from; j < to; j++) {
+                bu[j - from] = data.users()[order[j]];
+                bi[j - from] = data.items()[order[j]];
+                if (!config.isBm3()) {
+                    bn[j - from] = sampleNegative(data.sortedMasked()[(int) bu[j - from]], data.numItems(), rnd);
+                }
+            }
+            try (NDScope scope = new NDScope()) {
+                NDArray users = manager.create(bu);
+                NDArray items = manager.create(bi);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray loss = config.isBm3()
+                            ? model.bm3Loss(users, items)
+                            : model.bprLoss(users, items, manager.create(bn));
+                    gc.backward(loss);
+                    lossSum += loss.getFloat();
+                }
+                adam.step(model.parameters());
+            }
+            if (bar != null) {
+                bar.update(b + 1, String.format(Locale.ROOT, "loss %.4f", lossSum / (b + 1)));
+            }
+        }
+        return lossSum / Math.max(1, batches);
     }
 
     /** Full-ranking metrics of the model's current parameters, training items masked. */
