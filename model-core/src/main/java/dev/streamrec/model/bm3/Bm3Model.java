@@ -50,14 +50,14 @@ public final class Bm3Model implements AutoCloseable {
         List<String> names = new ArrayList<>();
         if (config.isBm3()) {
             params.put("predictor.weight", xavierNormal(d, d));
-            params.put("predictor.bias", manager.zeros(new Shape(d)));
+            params.put("predictor.bias", linearBias(d, d));
             for (Map.Entry<String, float[][]> e : features.entrySet()) {
                 float[][] table = e.getValue();
                 int f = table[0].length;
                 names.add(e.getKey());
                 params.put("feature." + e.getKey(), manager.create(table));
                 params.put("proj." + e.getKey() + ".weight", xavierNormal(f, d));
-                params.put("proj." + e.getKey() + ".bias", manager.zeros(new Shape(d)));
+                params.put("proj." + e.getKey() + ".bias", linearBias(f, d));
             }
         }
         this.modalities = Collections.unmodifiableList(names);
@@ -72,6 +72,15 @@ public final class Bm3Model implements AutoCloseable {
     private NDArray xavierUniform(int rows, int cols) {
         float bound = (float) Math.sqrt(6.0 / (rows + cols));
         return manager.randomUniform(-bound, bound, new Shape(rows, cols));
+    }
+
+    /**
+     * torch.nn.Linear's default bias init U(−1/sqrt(fan_in), 1/sqrt(fan_in)); the BM3 code re-initialises
+     * only the weights (Xavier-normal) and keeps this bias.
+     */
+    private NDArray linearBias(int fanIn, int size) {
+        float bound = (float) (1.0 / Math.sqrt(fanIn));
+        return manager.randomUniform(-bound, bound, new Shape(size));
     }
 
     private NDArray xavierNormal(int fanIn, int fanOut) {
