@@ -29,9 +29,9 @@ import java.util.Random;
  * (issue #5 target "memory linear in the number of interactions"): for each scale it trains a
  * warm-up epoch and a timed epoch on the training part (random 8:1:1 split) of a scaled data set
  * and prints users, items, training interactions, adjacency non-zeros, the timed epoch's seconds,
- * the peak Java heap, the process RSS before the model is built (data, graph and libtorch
- * loaded) and its peak during training
- * (VmRSS sampled every 5 ms), and the difference. A scale below 1 is a seeded random sample of the
+ * the peak Java heap used, the process RSS before the model is built (data, graph and libtorch
+ * loaded), its peak during training (VmRSS sampled every 5 ms) and the peak of RSS minus the
+ * committed Java heap (libtorch tensors plus the JVM's own native memory). A scale below 1 is a seeded random sample of the
  * interactions; an integer scale k above 1 is k disjoint copies of every user (ids suffixed
  * {@code #c}) over the same catalogue, so edges and users grow k-fold and the item side stays.
  * Every scale runs in its own JVM, so no run inherits another's peak or allocator pools.
@@ -56,7 +56,7 @@ public final class Bm3MemoryBenchmark {
         }
         List<String> scales = a.has("scales") ? a.getList("scales") : List.of("0.25", "0.5", "1", "4");
         System.out.printf(Locale.ROOT, "%-6s %7s %6s %9s %9s %8s %9s %10s %10s %10s%n", "scale", "users", "items",
-                "train", "adj nnz", "epoch s", "heap MiB", "RSS0 MiB", "peak MiB", "delta MiB");
+                "train", "adj nnz", "epoch s", "heap MiB", "RSS0 MiB", "peak MiB", "non-heap");
         for (String scale : scales) {
             List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                     "-Xmx" + Runtime.getRuntime().maxMemory(), "-Dai.djl.offline=true",
@@ -129,7 +129,7 @@ public final class Bm3MemoryBenchmark {
         long peak = Math.max(sampler.peakKib, status("VmRSS:"));
         return String.format(Locale.ROOT, "%-6s %7d %6d %9d %9d %8.2f %9d %10d %10d %10d", a.require("one"),
                 split.users().size(), split.items().size(), split.trainSize(), 2L * graph.numEdges(), seconds,
-                heap >> 20, rssBefore >> 10, peak >> 10, (peak - rssBefore) >> 10);
+                heap >> 20, rssBefore >> 10, peak >> 10, sampler.peakNonHeapKib >> 10);
     }
 
     /** A seeded random sample (scale < 1) or integer user replication (scale > 1) of the interactions. */
@@ -167,9 +167,13 @@ public final class Bm3MemoryBenchmark {
         return -1;
     }
 
-    /** Samples VmRSS until interrupted and keeps the maximum (VmHWM cannot be reset per phase). */
+    /**
+     * Samples VmRSS until interrupted and keeps the maximum (VmHWM cannot be reset per phase), and the
+     * maximum of VmRSS minus the committed Java heap: libtorch tensors, the JVM's own native memory.
+     */
     private static final class RssSampler extends Thread {
         private volatile long peakKib;
+        private volatile long peakNonHeapKib;
 
         RssSampler() {
             setDaemon(true);
@@ -178,7 +182,10 @@ public final class Bm3MemoryBenchmark {
         @Override
         public void run() {
             while (!isInterrupted()) {
-                peakKib = Math.max(peakKib, status("VmRSS:"));
+                long rss = status("VmRSS:");
+                long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() >> 10;
+                peakKib = Math.max(peakKib, rss);
+                peakNonHeapKib = Math.max(peakNonHeapKib, rss - heap);
                 try {
                     Thread.sleep(SAMPLE_MILLIS);
                 } catch (InterruptedException e) {
