@@ -75,7 +75,7 @@ final class Bm3FineTuner {
             try (Bm3Model model = new Bm3Model(config, graph, features, manager)) {
                 initialise(model, base, graph, w, features);
                 fit = new Bm3Trainer(config, false).fit(model, w.pairs(), w.graph(), w.heldOut(), manager);
-                if (!model.isFinite()) {
+                if (!model.isFinite() || fit.validation() == null) {
                     throw new IllegalStateException("fine-tuning of " + current.version()
                             + " diverged (NaN or infinite weights); not written");
                 }
