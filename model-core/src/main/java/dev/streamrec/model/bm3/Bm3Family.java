@@ -20,7 +20,6 @@ import dev.streamrec.model.data.MovieLens;
 import dev.streamrec.model.serving.Recommender;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
@@ -134,6 +133,10 @@ public final class Bm3Family implements ModelFamily {
         limitThreads();
         Bm3ServingState state = Bm3ArtifactIO.read(artifact);
         JsonNode info = Bm3ArtifactIO.info(artifact);
+        if (info.has("fineTunedFrom")) {
+            throw new ArtifactException("artifact " + artifact.dir() + " was fine-tuned on a stream window (from "
+                    + info.path("fineTunedFrom").asText() + "); it has no reproducible split to evaluate on");
+        }
         String source = args.get("data", info.path("data").asText(BUNDLED));
         UserItemSplit split = UserItemSplit.of(readData(source),
                 UserItemSplit.Mode.parse(info.path("split").asText("random")), state.config().seed());
@@ -174,6 +177,13 @@ public final class Bm3Family implements ModelFamily {
         }
     }
 
+    /** Continued training on a window of recent interactions; see {@link Bm3FineTuner}. */
+    @Override
+    public ModelArtifact fineTune(ModelArtifact current, List<Interaction> window, String version, Path output,
+            CliArgs options) throws Exception {
+        return Bm3FineTuner.fineTune(current, window, version, output, options);
+    }
+
     @Override
     public Recommender loadRecommender(ModelArtifact artifact, String device) throws Exception {
         limitThreads();
@@ -196,16 +206,8 @@ public final class Bm3Family implements ModelFamily {
 
     /** Peak resident memory of this process (VmHWM), or -1 where /proc is unavailable. */
     static long peakRssMiB() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
+        long kib = Bm3MemoryBenchmark.status("VmHWM:");
+        return kib < 0 ? -1 : kib >> 10;
     }
 
     private static void print(String model, JsonNode out, boolean json) throws IOException {

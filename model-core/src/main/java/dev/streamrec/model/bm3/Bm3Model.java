@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -49,14 +50,14 @@ public final class Bm3Model implements AutoCloseable {
         List<String> names = new ArrayList<>();
         if (config.isBm3()) {
             params.put("predictor.weight", xavierNormal(d, d));
-            params.put("predictor.bias", manager.zeros(new Shape(d)));
+            params.put("predictor.bias", linearBias(d, d));
             for (Map.Entry<String, float[][]> e : features.entrySet()) {
                 float[][] table = e.getValue();
                 int f = table[0].length;
                 names.add(e.getKey());
                 params.put("feature." + e.getKey(), manager.create(table));
                 params.put("proj." + e.getKey() + ".weight", xavierNormal(f, d));
-                params.put("proj." + e.getKey() + ".bias", manager.zeros(new Shape(d)));
+                params.put("proj." + e.getKey() + ".bias", linearBias(f, d));
             }
         }
         this.modalities = Collections.unmodifiableList(names);
@@ -71,6 +72,15 @@ public final class Bm3Model implements AutoCloseable {
     private NDArray xavierUniform(int rows, int cols) {
         float bound = (float) Math.sqrt(6.0 / (rows + cols));
         return manager.randomUniform(-bound, bound, new Shape(rows, cols));
+    }
+
+    /**
+     * torch.nn.Linear's default bias init U(−1/sqrt(fan_in), 1/sqrt(fan_in)); the BM3 code re-initialises
+     * only the weights (Xavier-normal) and keeps this bias.
+     */
+    private NDArray linearBias(int fanIn, int size) {
+        float bound = (float) (1.0 / Math.sqrt(fanIn));
+        return manager.randomUniform(-bound, bound, new Shape(size));
     }
 
     private NDArray xavierNormal(int fanIn, int fanOut) {
@@ -96,6 +106,41 @@ public final class Bm3Model implements AutoCloseable {
 
     public NDArray param(String name) {
         return params.get(name);
+    }
+
+    /**
+     * Overwrites a parameter's values in place (fine-tuning starts from an artifact's weights);
+     * the shape must match.
+     */
+    public void assign(String name, float[][] values) {
+        NDArray p = params.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no parameter " + name);
+        }
+        Shape shape = p.getShape();
+        long cols = shape.dimension() == 1 ? shape.get(0) : shape.get(1);
+        long rows = shape.dimension() == 1 ? 1 : shape.get(0);
+        if (values.length != rows || (rows > 0 && values[0].length != cols)) {
+            throw new IllegalArgumentException("parameter " + name + " has shape " + shape + ", values "
+                    + values.length + "x" + (values.length == 0 ? 0 : values[0].length));
+        }
+        float[] flat = new float[(int) (rows * cols)];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(values[r], 0, flat, (int) (r * cols), (int) cols);
+        }
+        p.set(flat);
+    }
+
+    /** Whether every parameter is finite (no NaN or infinity, i.e. training has not diverged). */
+    public boolean isFinite() {
+        try (NDScope scope = new NDScope()) {
+            for (NDArray p : params.values()) {
+                if (p.isNaN().logicalOr(p.isInfinite()).any().getBoolean()) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** LightGCN propagation with layer-mean readout; users (U, d), items (N+1, d). */

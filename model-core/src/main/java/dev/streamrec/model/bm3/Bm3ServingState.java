@@ -17,6 +17,11 @@ import java.util.Map;
  * projections W_m. {@link #userVector} recomputes P h_u for any item set with the user side of
  * LightGCN: H^{l+1}_u = Σ_{i ∈ N(u)} H^l_i / sqrt(|N(u)| d_i), h_u = mean(H⁰_u..H^L_u); for the
  * training item set this reproduces the trained user vector exactly.
+ *
+ * <p>The trainable weights are all recoverable, so streaming fine-tuning can continue from them:
+ * E_u, E_i (= the layer-0 item table, {@link #itemIdEmbedding}), P, W_m and, for BM3 artifacts
+ * written since fine-tuning exists, the (fine-tuned) raw modality tables {@code feature.<m>}
+ * ({@link #featureTable}); older BM3 artifacts lack them and still serve, but cannot be fine-tuned.
  */
 public final class Bm3ServingState {
 
@@ -25,6 +30,7 @@ public final class Bm3ServingState {
     static final String ITEM_DEGREE = "itemDegree";
     static final String PRED_W = "predictor.weight";
     static final String PRED_B = "predictor.bias";
+    static final String FEATURE_PREFIX = "feature.";
 
     private final Bm3Config config;
     private final ItemIndex items;
@@ -47,6 +53,15 @@ public final class Bm3ServingState {
         if (config.isBm3()) {
             check(PRED_W, config.embDim(), config.embDim());
             check(PRED_B, 1, config.embDim());
+        }
+        for (String k : matrices.keySet()) {
+            if (k.startsWith(FEATURE_PREFIX)) {
+                float[][] t = matrices.get(k);
+                if (t.length != items.size() + 1) {
+                    throw new IllegalArgumentException("BM3 weights: feature table " + k + " has " + t.length
+                            + " rows, not " + (items.size() + 1));
+                }
+            }
         }
         if (userItems.length != users.size()) {
             throw new IllegalArgumentException("graph has " + userItems.length + " users, index " + users.size());
@@ -86,6 +101,7 @@ public final class Bm3ServingState {
                 for (String mod : model.modalities()) {
                     mats.put(projName(mod, "weight"), toMatrix(model.param("proj." + mod + ".weight")));
                     mats.put(projName(mod, "bias"), new float[][] {model.param("proj." + mod + ".bias").toFloatArray()});
+                    mats.put(FEATURE_PREFIX + mod, toMatrix(model.param(FEATURE_PREFIX + mod)));
                 }
             }
         }
@@ -238,6 +254,25 @@ public final class Bm3ServingState {
             }
         }
         return out;
+    }
+
+    /**
+     * The trained item-ID table E_i (N+1, d): the layer-0 item table when L ≥ 1, the scoring table of a
+     * zero-layer BPR model (P and the residual are absent there).
+     */
+    public float[][] itemIdEmbedding() {
+        if (config.layers() > 0) {
+            return m.get(layerName(0));
+        }
+        if (!config.isBm3()) {
+            return m.get(ITEM_SCORES);
+        }
+        throw new IllegalStateException("a zero-layer BM3 artifact does not hold E_i separately");
+    }
+
+    /** The raw (possibly fine-tuned) modality table (N+1, f_m) of BM3, or null where the artifact predates it. */
+    public float[][] featureTable(String modality) {
+        return m.get(FEATURE_PREFIX + modality);
     }
 
     /** The trained E_u of a user index. */
