@@ -118,6 +118,7 @@ public final class RecommenderJob {
                         new ScoringOperator(new RecommenderFactory(conf), conf.get(JobOptions.TOP_K),
                                 conf.get(JobOptions.EXCLUDE_SEEN), conf.get(JobOptions.BATCH_SIZE),
                                 conf.get(JobOptions.BATCH_TIMEOUT).toMillis(), conf.get(JobOptions.STATE_TTL))
+                                .keepingUserState(conf.get(JobOptions.USER_STATE))
                                 .withChaosLoadDelay(conf.get(JobOptions.CHAOS_MODEL_LOAD_DELAY).toMillis()))
                 .uid("scoring");
 

@@ -127,6 +127,11 @@ public final class JobOptions {
             ConfigOptions.key("recommend.top-k").intType().defaultValue(20)
                     .withDescription("Items per prediction (also the deepest evaluation cut-off).");
 
+    public static final ConfigOption<Boolean> USER_STATE =
+            ConfigOptions.key("scoring.user-state").booleanType().defaultValue(true)
+                    .withDescription("Keep the per-user state models ask for (MISSRec's interest working set) in "
+                            + "RocksDB between events; false recomputes it from the history on every event.");
+
     public static final ConfigOption<Boolean> EXCLUDE_SEEN =
             ConfigOptions.key("recommend.exclude-seen").booleanType().defaultValue(true)
                     .withDescription("Exclude the items in the user's recent sequence from predictions.");

@@ -80,6 +80,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private final long batchTimeoutMs;
     private final Duration userStateTtl;
     private long chaosLoadDelayMs;
+    private boolean keepUserState = true;
 
     private transient ServingModels serving;
     private transient List<ScoringRequest> buffer;
@@ -117,6 +118,15 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
      * Chaos testing: in the first execution attempt only, the background loader waits this long
      * before loading a hot-swapped version, so a test can fail the job while a load is in flight.
      */
+    /**
+     * Whether models that ask for per-user state get it (default); without, they recompute it from
+     * the history on every event (for comparison, and for deployments that trade CPU for state).
+     */
+    public ScoringOperator keepingUserState(boolean keep) {
+        this.keepUserState = keep;
+        return this;
+    }
+
     public ScoringOperator withChaosLoadDelay(long millis) {
         this.chaosLoadDelayMs = Math.max(0, millis);
         return this;
@@ -295,8 +305,8 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             batchesWhileLoading.inc();
         }
         for (Recommender model : serving.all()) {
-            boolean stateful = model.keepsUserState();
-            List<Answer> answers = recommendGuarded(model, stateful ? withUserState(model, requests) : requests);
+            boolean stateful = keepUserState && model.keepsUserState();
+            List<Answer> answers = recommendGuarded(model, stateful ? withUserState(model, requests) : requests, stateful);
             if (stateful) {
                 storeUserState(model, answers);
             }
@@ -356,14 +366,15 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
      * request it still cannot score gets an empty answer (the event keeps its one prediction and the
      * job keeps running; the failure is logged and counted).
      */
-    private List<Answer> recommendGuarded(Recommender model, List<RecommendRequest> requests) {
+    private List<Answer> recommendGuarded(Recommender model, List<RecommendRequest> requests, boolean stateful) {
         try {
-            return model.answer(requests);
+            return stateful ? model.answer(requests) : Recommender.withoutState(model.recommend(requests));
         } catch (RuntimeException batchFailure) {
             List<Answer> answers = new ArrayList<>(requests.size());
             for (RecommendRequest r : requests) {
                 try {
-                    answers.add(model.answer(List.of(r)).get(0));
+                    answers.add(stateful ? model.answer(List.of(r)).get(0)
+                            : new Answer(model.recommend(List.of(r)).get(0), null));
                 } catch (RuntimeException e) {
                     modelErrors.inc();
                     LOG.warn("model {} could not score user {}: {}", model.name(), r.userId(), e.toString());

@@ -37,7 +37,11 @@ public interface Recommender extends AutoCloseable {
      * per-user state answer with null states.
      */
     default List<Answer> answer(List<RecommendRequest> batch) {
-        List<List<ScoredItem>> items = recommend(batch);
+        return withoutState(recommend(batch));
+    }
+
+    /** Answers without per-user state. */
+    static List<Answer> withoutState(List<List<ScoredItem>> items) {
         List<Answer> answers = new ArrayList<>(items.size());
         for (List<ScoredItem> top : items) {
             answers.add(new Answer(top, null));
