@@ -1,11 +1,8 @@
 package dev.streamrec.model.missrec;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -25,7 +22,7 @@ import java.util.Arrays;
  */
 public final class InterestWorkingSet {
 
-    private static final byte FORMAT = 1;
+    private static final byte FORMAT = 2;
 
     private final String tag;
     private final int[] items;
@@ -144,28 +141,19 @@ public final class InterestWorkingSet {
         return new InterestWorkingSet(tag, items, modalities, d2, a);
     }
 
-    /** Compact binary form for the user's keyed state. */
+    /** Compact binary form for the user's keyed state (bulk little-endian arrays: no per-float calls). */
     public byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + items.length * 4 + d2.length * 4);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT);
-            out.writeUTF(tag);
-            out.writeByte(modalities);
-            out.writeShort(items.length);
-            for (int i : items) {
-                out.writeInt(i);
-            }
-            for (float v : d2) {
-                out.writeFloat(v);
-            }
-            out.writeShort(assignment.length);
-            for (short s : assignment) {
-                out.writeShort(s);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        byte[] tagBytes = tag.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(1 + 4 + tagBytes.length + 1 + 4 + 4 * items.length + 4 * d2.length
+                + 4 + 2 * assignment.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(FORMAT).putInt(tagBytes.length).put(tagBytes).put((byte) modalities).putInt(items.length);
+        b.asIntBuffer().put(items);
+        b.position(b.position() + 4 * items.length);
+        b.asFloatBuffer().put(d2);
+        b.position(b.position() + 4 * d2.length);
+        b.putInt(assignment.length);
+        b.asShortBuffer().put(assignment);
+        return b.array();
     }
 
     /** Reads {@link #encode}'s form; null for null, for another format or for bytes it cannot read (start over). */
@@ -173,29 +161,27 @@ public final class InterestWorkingSet {
         if (state == null || state.length == 0 || state[0] != FORMAT) {
             return null;
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
-            in.readByte();
-            String tag = in.readUTF();
-            int mods = in.readByte();
-            int count = in.readShort();
+        try {
+            ByteBuffer b = ByteBuffer.wrap(state).order(ByteOrder.LITTLE_ENDIAN);
+            b.get();
+            byte[] tagBytes = new byte[b.getInt()];
+            b.get(tagBytes);
+            int mods = b.get();
+            int count = b.getInt();
             if (mods <= 0 || count < 0) {
                 return null;
             }
             int[] items = new int[count];
-            for (int i = 0; i < count; i++) {
-                items[i] = in.readInt();
-            }
+            b.asIntBuffer().get(items);
+            b.position(b.position() + 4 * count);
             int n = count * mods;
             float[] d = new float[n * (n - 1) / 2];
-            for (int i = 0; i < d.length; i++) {
-                d[i] = in.readFloat();
-            }
-            short[] a = new short[in.readShort()];
-            for (int i = 0; i < a.length; i++) {
-                a[i] = in.readShort();
-            }
-            return new InterestWorkingSet(tag, items, mods, d, a);
-        } catch (IOException | RuntimeException unreadable) {
+            b.asFloatBuffer().get(d);
+            b.position(b.position() + 4 * d.length);
+            short[] a = new short[b.getInt()];
+            b.asShortBuffer().get(a);
+            return new InterestWorkingSet(new String(tagBytes, StandardCharsets.UTF_8), items, mods, d, a);
+        } catch (RuntimeException unreadable) {
             return null;
         }
     }
