@@ -10,9 +10,8 @@ import dev.streamrec.model.serving.ScoredItem;
 import dev.streamrec.model.train.BatchScorer;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A {@link Recommender} over any {@link BatchScorer}: maps the requests' item ids to indices
@@ -72,18 +71,13 @@ public final class TopKRecommender implements Recommender {
         List<List<ScoredItem>> out = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {
             RecommendRequest req = batch.get(r);
-            Set<Integer> excluded = new HashSet<>();
-            excluded.add(ItemIndex.PAD);
-            if (req.excludeHistory()) {
-                for (int i : histories[r]) {
-                    excluded.add(i);
-                }
-            }
+            int[] excluded = req.excludeHistory() ? histories[r].clone() : new int[0];
+            Arrays.sort(excluded); // at most the sequence length: a binary search beats boxing a set
             int[] idx = candidates.indices()[r];
             float[] sc = candidates.scores()[r];
             List<ScoredItem> items = new ArrayList<>(req.k());
             for (int c = 0; c < idx.length && items.size() < req.k(); c++) {
-                if (!excluded.contains(idx[c])) {
+                if (idx[c] != ItemIndex.PAD && Arrays.binarySearch(excluded, idx[c]) < 0) {
                     items.add(new ScoredItem(this.items.idAt(idx[c]), sc[c]));
                 }
             }
@@ -123,7 +117,7 @@ public final class TopKRecommender implements Recommender {
                 idx[n++] = i;
             }
         }
-        return java.util.Arrays.copyOf(idx, n);
+        return Arrays.copyOf(idx, n);
     }
 
     @Override

@@ -7,9 +7,8 @@ import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 
 /**
@@ -96,15 +95,11 @@ public final class MissRecRecommender implements Recommender {
         int side = model.config().numModalities() * sequences.width();
         for (int j = 0; j < rows.size(); j++) {
             RecommendRequest req = batch.get(rows.get(j));
-            Set<Integer> excluded = new HashSet<>();
-            excluded.add(ItemIndex.PAD);
-            if (req.excludeHistory()) {
-                for (int i : histories.get(j)) {
-                    excluded.add(i);
-                }
-            }
+            int[] excluded = req.excludeHistory() ? histories.get(j).clone() : new int[0];
+            Arrays.sort(excluded);
             List<ScoredItem> top = new ArrayList<>(req.k());
-            for (int i : scores.candidates().select(j, req.k(), excluded::contains)) {
+            for (int i : scores.candidates().select(j, req.k(),
+                    c -> c == ItemIndex.PAD || Arrays.binarySearch(excluded, c) >= 0)) {
                 top.add(new ScoredItem(items.idAt(i), scores.candidates().score(j, i)));
             }
             byte[] state = sets == null ? null
