@@ -20,6 +20,8 @@ import java.util.Map;
  * {@code <store>/<model>/<version>/} (written atomically by the trainer, verified again here) and
  * are announced on {@code model-updates} as a descriptor (URI, version, sha256; never the weights);
  * rejected ones are moved to {@code <store>/<model>/rejected/<version>/} for inspection, unannounced.
+ * With a {@link RemoteModelStore} (any Flink filesystem URI) the local store is the staging area and
+ * the announced URI is the uploaded copy's.
  */
 public final class ModelPublisher implements AutoCloseable {
 
@@ -28,6 +30,7 @@ public final class ModelPublisher implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final EventCodec codec = new EventCodec();
     private final String servedName;
+    private RemoteModelStore remote;
 
     /**
      * @param servedName the name the job serves the model under (a {@code name=model} entry), or
@@ -45,6 +48,12 @@ public final class ModelPublisher implements AutoCloseable {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
     }
 
+    /** Uploads accepted versions to {@code rootUri} (s3://, hdfs://, ...) and announces that copy. */
+    public ModelPublisher uploadingTo(String rootUri) {
+        this.remote = rootUri == null || rootUri.isBlank() ? null : new RemoteModelStore(rootUri);
+        return this;
+    }
+
     /** Where a new version of a model must be written. */
     public Path versionDir(String model, String version) {
         return store.resolve(model).resolve(version);
@@ -53,7 +62,8 @@ public final class ModelPublisher implements AutoCloseable {
     /** Announces a verified artifact from the store; returns the update sent. */
     public ModelUpdate publish(ModelArtifact artifact) throws Exception {
         ModelArtifact verified = ModelArtifact.load(artifact.dir());
-        ModelUpdate u = new ModelUpdate(servedName != null ? servedName : verified.model(), verified.version(), verified.dir().toUri().toString(),
+        String uri = remote != null ? remote.upload(verified) : verified.dir().toUri().toString();
+        ModelUpdate u = new ModelUpdate(servedName != null ? servedName : verified.model(), verified.version(), uri,
                 verified.sha256(), "deploy", System.currentTimeMillis());
         producer.send(new ProducerRecord<>(topic, u.model.getBytes(StandardCharsets.UTF_8), codec.encodeModelUpdate(u)))
                 .get();

@@ -62,7 +62,9 @@ public final class LocalMode {
             "  --artifact DIR[,DIR]  artifacts of trained models named in --models",
             "  --delivery exactly-once|at-least-once",
             "  --fine-tune NAME      fine-tune served model NAME from the stream and hot-swap it",
-            "                        (--fine-tune-every N events, --fine-tune-window W, --model-store DIR)",
+            "                        (--fine-tune-every N events, --fine-tune-window W, --model-store DIR,",
+            "                        --model-store-uri URI: also upload accepted versions to any Flink",
+            "                        filesystem, e.g. s3://bucket/models, and announce that copy)",
             "                        (--fine-tune-epochs E, --fine-tune-lr X, --fine-tune-batch-size B,",
             "                        --fine-tune-patience P, --fine-tune-grow-catalogue true|false)",
             "  --train-fraction F    train the missing artifacts only on about the first F of the replay's",
@@ -144,7 +146,7 @@ public final class LocalMode {
         out.println("Fine-tuning " + name + " every " + settings.everyEvents() + " events on the last "
                 + settings.windowEvents() + " (model store " + store + ")");
         ModelPublisher publisher = new ModelPublisher(store, conf.get(JobOptions.BOOTSTRAP_SERVERS),
-                conf.get(JobOptions.TOPIC_MODEL_UPDATES), name);
+                conf.get(JobOptions.TOPIC_MODEL_UPDATES), name).uploadingTo(args.get("model-store-uri", null));
         return new FineTuneLoop(conf.get(JobOptions.BOOTSTRAP_SERVERS), conf.get(JobOptions.TOPIC_INTERACTIONS),
                 initial, settings, publisher, fineTuneOptions(args)).start();
     }
