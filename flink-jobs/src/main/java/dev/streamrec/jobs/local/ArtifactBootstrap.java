@@ -28,7 +28,8 @@ final class ArtifactBootstrap {
     private static final Set<String> NEED_FEATURES = Set.of("kdsr-sasrec", "kdsr-gru4rec", "missrec", "bm3");
 
     /** Models whose training reads {@code --train-until} ({@code TrainingData}); others would ignore it. */
-    private static final Set<String> TIME_CUT = Set.of("sasrec", "gru4rec", "kdsr-sasrec", "kdsr-gru4rec", "popularity");
+    private static final Set<String> TIME_CUT = Set.of("sasrec", "gru4rec", "kdsr-sasrec", "kdsr-gru4rec", "popularity",
+            "missrec", "bm3", "lightgcn", "mf-bpr");
 
     private final Path cache;
     private final PrintStream out;

@@ -13,10 +13,12 @@ import dev.streamrec.model.artifact.ArtifactException;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.cli.ModelFamily;
+import dev.streamrec.model.cli.TrainingData;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.InteractionReader;
 import dev.streamrec.model.data.ModalityFeatures;
 import dev.streamrec.model.data.MovieLens;
+import dev.streamrec.model.data.TimeCut;
 import dev.streamrec.model.serving.Recommender;
 
 import java.io.IOException;
@@ -27,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -88,7 +91,11 @@ public final class Bm3Family implements ModelFamily {
         Bm3Config config = configFrom(model, args);
         String source = args.has("data") ? Path.of(args.get("data", "")).toAbsolutePath().toString() : BUNDLED;
         String splitMode = args.get("split", "random");
-        UserItemSplit split = UserItemSplit.of(readData(source), UserItemSplit.Mode.parse(splitMode), config.seed());
+        List<Interaction> all = readData(source);
+        // a streaming experiment's "before": --train-until / --train-fraction (TrainingData), recorded below
+        Optional<TimeCut> cut = TrainingData.cut(args, all);
+        UserItemSplit split = UserItemSplit.of(cut.map(c -> c.before(all)).orElse(all),
+                UserItemSplit.Mode.parse(splitMode), config.seed());
         Map<String, float[][]> features = new LinkedHashMap<>();
         ArrayNode modalityInfo = JSON.createArrayNode();
         if (config.isBm3()) {
@@ -116,6 +123,7 @@ public final class Bm3Family implements ModelFamily {
             }
             ObjectNode info = JSON.createObjectNode();
             info.put("data", source).put("split", splitMode);
+            cut.ifPresent(c -> info.put("trainUntil", c.untilMillis()));
             info.set("modalities", modalityInfo);
             info.put("bestEpoch", result.bestEpoch()).put("epochsRun", result.epochsRun())
                     .put("secondsPerEpoch", result.secondsPerEpoch()).put("peakRssMiB", peakRssMiB());
@@ -138,7 +146,11 @@ public final class Bm3Family implements ModelFamily {
                     + info.path("fineTunedFrom").asText() + "); it has no reproducible split to evaluate on");
         }
         String source = args.get("data", info.path("data").asText(BUNDLED));
-        UserItemSplit split = UserItemSplit.of(readData(source),
+        List<Interaction> log = readData(source);
+        if (info.has("trainUntil")) {
+            log = new TimeCut(info.path("trainUntil").asLong()).before(log);
+        }
+        UserItemSplit split = UserItemSplit.of(log,
                 UserItemSplit.Mode.parse(info.path("split").asText("random")), state.config().seed());
         if (!split.items().ids().equals(state.items().ids()) || !split.users().equals(state.users())
                 || !Arrays.deepEquals(split.train(), state.userItems())) {

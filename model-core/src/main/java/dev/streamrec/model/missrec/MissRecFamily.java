@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.cli.ModelFamily;
+import dev.streamrec.model.cli.TrainingData;
 import dev.streamrec.model.data.Interaction;
-import dev.streamrec.model.data.InteractionReader;
 import dev.streamrec.model.data.LeaveOneOutSplit;
 import dev.streamrec.model.data.ModalityFeatures;
-import dev.streamrec.model.data.MovieLens;
 import dev.streamrec.model.data.SequenceDataset;
+import dev.streamrec.model.data.TimeCut;
 import dev.streamrec.model.metrics.MetricAccumulator;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.train.BatchScorer;
@@ -120,7 +120,10 @@ public final class MissRecFamily implements ModelFamily {
         String split = artifact.config().path("run").path("split").asText("loo");
         CliArgs withSplit = CliArgs.parse(List.of("--split", split, "--seed",
                 artifact.config().path("run").path("seed").asText("42")));
-        SequenceDataset data = SequenceDataset.of(interactions(args), artifact.items());
+        // the training cut recorded at training time (a streaming experiment's "before"), else the options'
+        long until = artifact.config().path("run").path("trainUntil").asLong(-1);
+        List<Interaction> log = until >= 0 ? new TimeCut(until).before(TrainingData.readAll(args)) : TrainingData.read(args);
+        SequenceDataset data = SequenceDataset.of(log, artifact.items());
         Split sp = Split.of(data, withSplit);
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("model", MissRecArtifacts.MODEL);
@@ -174,7 +177,7 @@ public final class MissRecFamily implements ModelFamily {
     }
 
     private static Prepared prepare(CliArgs args, MissRecConfig.Mode mode, MissRecConfig pretrained) throws IOException {
-        SequenceDataset data = SequenceDataset.of(interactions(args));
+        SequenceDataset data = SequenceDataset.of(TrainingData.read(args));
         Split split = Split.of(data, args);
         List<String> files = args.getList("features");
         if (files.isEmpty()) {
@@ -209,10 +212,6 @@ public final class MissRecFamily implements ModelFamily {
         return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    private static List<Interaction> interactions(CliArgs args) throws IOException {
-        return args.has("data") ? InteractionReader.read(Path.of(args.require("data"))) : MovieLens.bundled().interactions();
-    }
-
     /** The loop settings of a run: each option given overrides its default in {@code d}. */
     static MissRecTrainer.Settings settings(CliArgs args, MissRecTrainer.Settings d) {
         return new MissRecTrainer.Settings(args.getInt("epochs", d.epochs()), args.getInt("batch", d.batchSize()),
@@ -226,10 +225,13 @@ public final class MissRecFamily implements ModelFamily {
         return Device.fromName(args.get("device", "cpu"));
     }
 
-    private static Map<String, Object> runInfo(CliArgs args, String stage) {
+    private static Map<String, Object> runInfo(CliArgs args, String stage) throws IOException {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("model", MissRecArtifacts.MODEL);
         run.put("stage", stage);
+        if (args.has(TrainingData.UNTIL) || args.has(TrainingData.FRACTION)) {
+            TrainingData.cut(args, TrainingData.readAll(args)).ifPresent(c -> run.put("trainUntil", c.untilMillis()));
+        }
         run.put("split", args.get("split", "loo"));
         run.put("seed", args.getLong("seed", 42));
         run.put("options", new LinkedHashMap<>(args.options()));
