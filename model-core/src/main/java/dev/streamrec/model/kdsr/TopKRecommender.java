@@ -71,17 +71,7 @@ public final class TopKRecommender implements Recommender {
         List<List<ScoredItem>> out = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {
             RecommendRequest req = batch.get(r);
-            int[] excluded = req.excludeHistory() ? histories[r].clone() : new int[0];
-            Arrays.sort(excluded); // at most the sequence length: a binary search beats boxing a set
-            int[] idx = candidates.indices()[r];
-            float[] sc = candidates.scores()[r];
-            List<ScoredItem> items = new ArrayList<>(req.k());
-            for (int c = 0; c < idx.length && items.size() < req.k(); c++) {
-                if (idx[c] != ItemIndex.PAD && Arrays.binarySearch(excluded, idx[c]) < 0) {
-                    items.add(new ScoredItem(this.items.idAt(idx[c]), sc[c]));
-                }
-            }
-            out.add(items);
+            out.add(candidates.top(r, req.k(), req.excludeHistory() ? histories[r] : new int[0], items::idAt));
         }
         return out;
     }

@@ -7,7 +7,6 @@ import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -95,13 +94,8 @@ public final class MissRecRecommender implements Recommender {
         int side = model.config().numModalities() * sequences.width();
         for (int j = 0; j < rows.size(); j++) {
             RecommendRequest req = batch.get(rows.get(j));
-            int[] excluded = req.excludeHistory() ? histories.get(j).clone() : new int[0];
-            Arrays.sort(excluded);
-            List<ScoredItem> top = new ArrayList<>(req.k());
-            for (int i : scores.candidates().select(j, req.k(),
-                    c -> c == ItemIndex.PAD || Arrays.binarySearch(excluded, c) >= 0)) {
-                top.add(new ScoredItem(items.idAt(i), scores.candidates().score(j, i)));
-            }
+            List<ScoredItem> top = scores.candidates().top(j, req.k(),
+                    req.excludeHistory() ? histories.get(j) : new int[0], items::idAt);
             byte[] state = sets == null ? null
                     : sets[j].withForwardAssignment(scores.assignment(), j * side, sequences.width()).encode();
             answers.set(rows.get(j), new Answer(top, state));

@@ -5,6 +5,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 
+import dev.streamrec.model.data.ItemIndex;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
 
 /**
@@ -34,17 +40,25 @@ public final class BlockedTopK {
                     out[n++] = indices[b][i];
                 }
             }
-            return n == k ? out : java.util.Arrays.copyOf(out, n);
+            return n == k ? out : Arrays.copyOf(out, n);
         }
 
-        /** The score of the i-th candidate of row b. */
-        public float score(int b, int item) {
-            for (int i = 0; i < indices[b].length; i++) {
-                if (indices[b][i] == item) {
-                    return scores[b][i];
+        /**
+         * What a recommender serves from row {@code b}: its best {@code k} items that are neither the
+         * padding row nor among {@code excluded} (item indices, e.g. the user's history), best first,
+         * named by {@code itemId}.
+         */
+        public List<ScoredItem> top(int b, int k, int[] excluded, IntFunction<String> itemId) {
+            int[] sorted = excluded.clone();
+            Arrays.sort(sorted); // at most a sequence's length: a binary search beats boxing a set
+            List<ScoredItem> out = new ArrayList<>(k);
+            for (int c = 0; c < indices[b].length && out.size() < k; c++) {
+                int item = indices[b][c];
+                if (item != ItemIndex.PAD && Arrays.binarySearch(sorted, item) < 0) {
+                    out.add(new ScoredItem(itemId.apply(item), scores[b][c]));
                 }
             }
-            return Float.NEGATIVE_INFINITY;
+            return out;
         }
     }
 
