@@ -47,9 +47,13 @@ public final class SequenceModelBlock extends AbstractBlock {
 
     /** Next-item scores (B, N+1) from the last position of each sequence; column 0 is padding. */
     public static NDArray scoreLast(NDArray hidden, NDArray table) {
+        return lastHidden(hidden).matMul(table.transpose()); // (B, N+1)
+    }
+
+    /** The hidden state at the last (newest) position: (B, L, d) -> (B, d). */
+    public static NDArray lastHidden(NDArray hidden) {
         long t = hidden.getShape().get(1);
-        NDArray last = hidden.get(":, " + (t - 1) + ", :"); // (B, d)
-        return last.matMul(table.transpose()); // (B, N+1)
+        return hidden.get(":, " + (t - 1) + ", :");
     }
 
     @Override

@@ -66,9 +66,7 @@ public final class SequenceScorer implements BatchScorer, CandidateScorer {
         try (NDScope scope = new NDScope()) {
             ParameterStore ps = new ParameterStore(manager, false);
             NDArray itemTable = table.apply(ps); // (N+1, d)
-            NDArray hidden = encode(ps, itemTable, histories); // (B, L, d)
-            long t = hidden.getShape().get(1);
-            NDArray last = hidden.get(":, " + (t - 1) + ", :"); // (B, d)
+            NDArray last = SequenceModelBlock.lastHidden(encode(ps, itemTable, histories)); // (B, d)
             int rows = (int) itemTable.getShape().get(0);
             scope.suppressNotUsedWarning();
             return BlockedTopK.dotProduct(manager, last, itemTable, Math.min(depth, rows), BLOCK);
