@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -60,7 +61,7 @@ public final class MissRecFamily implements ModelFamily {
         MissRecTrainer.Settings s = settings(args, PRETRAIN);
         long t0 = System.nanoTime();
         List<Double> losses;
-        Map<String, Object> run = runInfo(args, "pretrain");
+        Map<String, Object> run = runInfo(args, "pretrain", p.cut);
         try (MissRecModel m = MissRecModel.create(p.config, p.features, device(args))) {
             losses = MissRecTrainer.pretrain(m, p.split.train, s);
             m.freezeCatalogue();
@@ -81,7 +82,7 @@ public final class MissRecFamily implements ModelFamily {
         Prepared p = prepare(args, MissRecConfig.parseEnum(MissRecConfig.Mode.class, args.get("mode", "transductive")),
                 pretrained == null ? null : MissRecArtifacts.config(pretrained));
         MissRecTrainer.Settings s = settings(args, TRAIN);
-        Map<String, Object> run = runInfo(args, "finetune");
+        Map<String, Object> run = runInfo(args, "finetune", p.cut);
         try (MissRecModel m = MissRecModel.create(p.config, p.features, device(args))) {
             if (pretrained != null) {
                 MissRecArtifacts.loadPretrained(m, pretrained);
@@ -157,7 +158,8 @@ public final class MissRecFamily implements ModelFamily {
     }
 
     /** The data, split, features and config of a run. */
-    private record Prepared(SequenceDataset data, Split split, List<float[][]> features, MissRecConfig config) {}
+    private record Prepared(SequenceDataset data, Split split, List<float[][]> features, MissRecConfig config,
+            Optional<TimeCut> cut) {}
 
     /** Train/validation/test of either protocol. */
     private record Split(List<int[]> train, List<LeaveOneOutSplit.Case> validation, List<LeaveOneOutSplit.Case> test,
@@ -177,7 +179,9 @@ public final class MissRecFamily implements ModelFamily {
     }
 
     private static Prepared prepare(CliArgs args, MissRecConfig.Mode mode, MissRecConfig pretrained) throws IOException {
-        SequenceDataset data = SequenceDataset.of(TrainingData.read(args));
+        List<Interaction> all = TrainingData.readAll(args);
+        Optional<TimeCut> cut = TrainingData.cut(args, all);
+        SequenceDataset data = SequenceDataset.of(cut.map(c -> c.before(all)).orElse(all));
         Split split = Split.of(data, args);
         List<String> files = args.getList("features");
         if (files.isEmpty()) {
@@ -205,7 +209,7 @@ public final class MissRecFamily implements ModelFamily {
                 (float) args.getDouble("interest-ratio", base.interestRatio()),
                 (float) args.getDouble("knn-ratio", base.knnRatio()),
                 (float) args.getDouble("kmeans-ratio", base.kmeansRatio()), base.itemDropProb(), base.featureDropProb());
-        return new Prepared(data, split, tables, c);
+        return new Prepared(data, split, tables, c, cut);
     }
 
     private static String name(Enum<?> e) {
@@ -225,13 +229,11 @@ public final class MissRecFamily implements ModelFamily {
         return Device.fromName(args.get("device", "cpu"));
     }
 
-    private static Map<String, Object> runInfo(CliArgs args, String stage) throws IOException {
+    private static Map<String, Object> runInfo(CliArgs args, String stage, Optional<TimeCut> cut) {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("model", MissRecArtifacts.MODEL);
         run.put("stage", stage);
-        if (args.has(TrainingData.UNTIL) || args.has(TrainingData.FRACTION)) {
-            TrainingData.cut(args, TrainingData.readAll(args)).ifPresent(c -> run.put("trainUntil", c.untilMillis()));
-        }
+        cut.ifPresent(c -> run.put("trainUntil", c.untilMillis()));
         run.put("split", args.get("split", "loo"));
         run.put("seed", args.getLong("seed", 42));
         run.put("options", new LinkedHashMap<>(args.options()));
