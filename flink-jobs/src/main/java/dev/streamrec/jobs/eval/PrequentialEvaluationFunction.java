@@ -1,11 +1,11 @@
 package dev.streamrec.jobs.eval;
 
 import dev.streamrec.jobs.scoring.ScoredEvent;
+import dev.streamrec.jobs.state.UserStateTtl;
 import dev.streamrec.schema.event.RecommendedItem;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -34,7 +34,7 @@ public final class PrequentialEvaluationFunction extends KeyedProcessFunction<St
     public void open(OpenContext ctx) {
         MapStateDescriptor<String, LastPrediction> d = new MapStateDescriptor<>(
                 "last-prediction", Types.STRING, TypeInformation.of(LastPrediction.class));
-        d.enableTimeToLive(StateTtlConfig.newBuilder(ttl).cleanupInRocksdbCompactFilter(1000).build());
+        d.enableTimeToLive(UserStateTtl.of(ttl));
         last = getRuntimeContext().getMapState(d);
     }
 

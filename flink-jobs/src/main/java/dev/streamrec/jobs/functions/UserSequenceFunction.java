@@ -3,6 +3,7 @@ package dev.streamrec.jobs.functions;
 import dev.streamrec.jobs.scoring.ScoringRequest;
 import dev.streamrec.jobs.state.SequenceEntry;
 import dev.streamrec.jobs.state.UserSequence;
+import dev.streamrec.jobs.state.UserStateTtl;
 import dev.streamrec.schema.event.InteractionEvent;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -56,11 +57,7 @@ public final class UserSequenceFunction extends KeyedProcessFunction<String, Int
 
     @Override
     public void open(OpenContext ctx) {
-        StateTtlConfig ttlConfig = StateTtlConfig.newBuilder(ttl)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupInRocksdbCompactFilter(1000)
-                .build();
+        StateTtlConfig ttlConfig = UserStateTtl.of(ttl);
         ValueStateDescriptor<byte[]> seq =
                 new ValueStateDescriptor<>(SEQUENCE.getName(), PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
         seq.enableTimeToLive(ttlConfig);
