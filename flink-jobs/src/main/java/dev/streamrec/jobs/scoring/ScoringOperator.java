@@ -1,5 +1,6 @@
 package dev.streamrec.jobs.scoring;
 
+import dev.streamrec.jobs.state.UserStateTtl;
 import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
@@ -14,7 +15,6 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -147,11 +147,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         MapStateDescriptor<String, byte[]> perUser =
                 new MapStateDescriptor<>("user-model-state", Types.STRING,
                         PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-        perUser.enableTimeToLive(StateTtlConfig.newBuilder(userStateTtl)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupInRocksdbCompactFilter(1000)
-                .build());
+        perUser.enableTimeToLive(UserStateTtl.of(userStateTtl));
         userModelState = context.getKeyedStateStore().getMapState(perUser);
         if (context.isRestored()) {
             for (ModelStateBlob b : modelState.get()) {
@@ -368,13 +364,12 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
      */
     private List<Answer> recommendGuarded(Recommender model, List<RecommendRequest> requests, boolean stateful) {
         try {
-            return stateful ? model.answer(requests) : Recommender.withoutState(model.recommend(requests));
+            return answer(model, requests, stateful);
         } catch (RuntimeException batchFailure) {
             List<Answer> answers = new ArrayList<>(requests.size());
             for (RecommendRequest r : requests) {
                 try {
-                    answers.add(stateful ? model.answer(List.of(r)).get(0)
-                            : new Answer(model.recommend(List.of(r)).get(0), null));
+                    answers.add(answer(model, List.of(r), stateful).get(0));
                 } catch (RuntimeException e) {
                     modelErrors.inc();
                     LOG.warn("model {} could not score user {}: {}", model.name(), r.userId(), e.toString());
@@ -383,6 +378,11 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             }
             return answers;
         }
+    }
+
+    /** With per-user state when the model keeps it and the job passes it on; without, plain answers. */
+    private static List<Answer> answer(Recommender model, List<RecommendRequest> requests, boolean stateful) {
+        return stateful ? model.answer(requests) : Recommender.withoutState(model.recommend(requests));
     }
 
     // ------------------------------------------------------------------ input 2: control
