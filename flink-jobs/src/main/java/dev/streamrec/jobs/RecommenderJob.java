@@ -119,6 +119,7 @@ public final class RecommenderJob {
                                 conf.get(JobOptions.EXCLUDE_SEEN), conf.get(JobOptions.BATCH_SIZE),
                                 conf.get(JobOptions.BATCH_TIMEOUT).toMillis(), conf.get(JobOptions.STATE_TTL))
                                 .keepingUserState(conf.get(JobOptions.USER_STATE))
+                                .overlappingInference(conf.get(JobOptions.OVERLAP))
                                 .withChaosLoadDelay(conf.get(JobOptions.CHAOS_MODEL_LOAD_DELAY).toMillis()))
                 .uid("scoring");
 

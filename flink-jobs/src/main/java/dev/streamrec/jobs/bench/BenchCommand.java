@@ -11,8 +11,8 @@ public final class BenchCommand {
     public static int run(List<String> args, PrintStream out) throws Exception {
         if (args.isEmpty()) {
             out.println("usage: bench model [--models a,b --artifact DIR --batches 1,32,256 --seconds S]");
-            out.println("       bench e2e [--workload movielens|zipf --events N --users U --items I --rate R|max");
-            out.println("                  --models a,b --artifact DIR --delivery exactly-once|at-least-once --preload true");
+            out.println("       bench e2e [--workload movielens|zipf --passes P --events N --users U --items I --rate R|max");
+            out.println("                  --max-events N --warmup N --models a,b --artifact DIR --delivery exactly-once|at-least-once --preload true");
             out.println("                  -Dkey=value]");
             out.println("       bench zipf-data --output zipf.csv [--events N --users U --items I --zipf S --seed X]");
             return 2;

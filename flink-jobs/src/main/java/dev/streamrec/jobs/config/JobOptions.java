@@ -132,6 +132,12 @@ public final class JobOptions {
                     .withDescription("Keep the per-user state models ask for (MISSRec's interest working set) in "
                             + "RocksDB between events; false recomputes it from the history on every event.");
 
+    public static final ConfigOption<Boolean> OVERLAP =
+            ConfigOptions.key("scoring.overlap").booleanType().defaultValue(true)
+                    .withDescription("Score a micro-batch on a separate inference thread while the task thread "
+                            + "updates the sequences, fills the next batch and emits the previous one; false "
+                            + "scores on the task thread (one thing at a time).");
+
     public static final ConfigOption<Boolean> EXCLUDE_SEEN =
             ConfigOptions.key("recommend.exclude-seen").booleanType().defaultValue(true)
                     .withDescription("Exclude the items in the user's recent sequence from predictions.");

@@ -36,6 +36,23 @@ public final class ReplayEvents {
         return InteractionReader.read(data);
     }
 
+    /**
+     * The interactions replayed {@code passes} times in a row, for runs longer than the dataset (a
+     * benchmark's steady state): pass p &gt; 0 is the same events by other users ({@code user~p}),
+     * so every pass is a valid stream of its own (timestamps in range, ids unique) and the state grows
+     * as with new users.
+     */
+    public static List<Interaction> repeated(List<Interaction> interactions, int passes) {
+        List<Interaction> out = new ArrayList<>(interactions.size() * Math.max(1, passes));
+        out.addAll(interactions);
+        for (int p = 1; p < passes; p++) {
+            for (Interaction it : interactions) {
+                out.add(new Interaction(it.userId() + "~" + p, it.itemId(), it.timestampMillis(), it.value()));
+            }
+        }
+        return out;
+    }
+
     public static List<byte[]> encode(List<Interaction> interactions, int maxEvents) {
         EventCodec codec = new EventCodec();
         int n = maxEvents > 0 ? Math.min(maxEvents, interactions.size()) : interactions.size();

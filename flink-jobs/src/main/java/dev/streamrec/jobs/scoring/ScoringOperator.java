@@ -11,6 +11,7 @@ import dev.streamrec.schema.event.ModelUpdate;
 import dev.streamrec.schema.event.Prediction;
 import dev.streamrec.schema.event.RecommendedItem;
 import dev.streamrec.schema.serde.EventCodec;
+import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
@@ -21,6 +22,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -36,6 +38,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -46,8 +51,12 @@ import java.util.concurrent.Executors;
  * <ul>
  *   <li>Micro-batching across users: up to {@code batchSize} requests or {@code batchTimeoutMs} per
  *       forward pass; answers leave in arrival order (per-user order holds); the buffer is flushed
- *       before every checkpoint barrier, so exactly-once holds. Incremental models learn from a
- *       batch after answering it.
+ *       and the batch in flight emitted before every checkpoint barrier, so exactly-once holds.
+ *       Incremental models learn from a batch after answering it.
+ *   <li>Overlap: a full batch is scored on the operator's inference thread ({@link BatchInference})
+ *       while the task thread keeps the sequences up to date, fills the next batch and emits the
+ *       previous one (one batch in flight; answers are emitted on the task thread, in order).
+ *       Models are swapped and given item features only while no batch is in flight.
  *   <li>Hot swap: a model update is fetched, verified (sha256) and loaded on a background thread,
  *       then swapped in between two batches; serving never waits for a load. A corrupt or
  *       unreadable artifact is rejected with a log line and the old version keeps serving.
@@ -81,6 +90,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private final Duration userStateTtl;
     private long chaosLoadDelayMs;
     private boolean keepUserState = true;
+    private boolean overlap = true;
 
     private transient ServingModels serving;
     private transient List<ScoringRequest> buffer;
@@ -100,6 +110,11 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private transient Histogram batchSizes;
     private transient Counter modelErrors;
     private transient Counter batchesWhileLoading;
+    private transient BatchInference inference;
+    private transient ExecutorService inferenceThread;
+    private transient MailboxExecutor mailbox;
+    /** The batch being scored on the inference thread, or null. */
+    private transient InFlight inFlight;
 
     /** Item features no served model accepts. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("scoring-dead-letters") {};
@@ -124,6 +139,15 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
      */
     public ScoringOperator keepingUserState(boolean keep) {
         this.keepUserState = keep;
+        return this;
+    }
+
+    /**
+     * Whether batches are scored on a separate inference thread while the task thread goes on
+     * (default), or on the task thread itself (for comparison).
+     */
+    public ScoringOperator overlappingInference(boolean overlapping) {
+        this.overlap = overlapping;
         return this;
     }
 
@@ -214,7 +238,15 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         });
         metrics = new HashMap<>();
         batchSizes = getMetricGroup().histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
-        modelErrors = getMetricGroup().counter("modelErrors");
+        modelErrors = getMetricGroup().counter("modelErrors", new ThreadSafeSimpleCounter());
+        inference = new BatchInference(modelErrors);
+        mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        inferenceThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "model-inference-" + subtask);
+            t.setDaemon(true);
+            return t;
+        });
         // Evidence that a load never stalls serving: batches answered while a new version loads.
         batchesWhileLoading = getMetricGroup().counter("batchesWhileLoading");
         scheduleSwapPoll();
@@ -250,11 +282,13 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
         flush();
+        emitInFlight();
     }
 
     @Override
     public void finish() throws Exception {
         flush();
+        emitInFlight();
         super.finish();
     }
 
@@ -262,6 +296,13 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     public void close() throws Exception {
         if (loader != null) {
             loader.shutdownNow();
+        }
+        if (inferenceThread != null) {
+            // The models' native memory is released below: let a forward pass still running finish first.
+            inferenceThread.shutdownNow();
+            if (!inferenceThread.awaitTermination(60, TimeUnit.SECONDS)) {
+                LOG.warn("inference thread still busy after 60 s; releasing the models anyway");
+            }
         }
         if (serving != null) {
             serving.close();
@@ -286,54 +327,98 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         }
     }
 
-    /** Scores the buffered requests with every model (one call per model), then lets them learn. */
+    /**
+     * Sends the buffered requests to the models: waits for (and emits) the batch still in flight,
+     * applies finished model loads, then scores the buffer on the inference thread (or right here
+     * without overlap).
+     */
     private void flush() throws Exception {
+        emitInFlight();
         applyFinishedLoads();
         if (buffer.isEmpty()) {
             return;
         }
-        List<RecommendRequest> requests = new ArrayList<>(buffer.size());
-        for (ScoringRequest r : buffer) {
-            requests.add(new RecommendRequest(r.userId, r.history, topK, excludeSeen));
-        }
-        batchSizes.update(buffer.size());
+        List<ScoringRequest> batch = buffer;
+        buffer = new ArrayList<>(batchSize);
+        batchSizes.update(batch.size());
         if (!loading.isEmpty()) {
             batchesWhileLoading.inc();
         }
-        for (Recommender model : serving.all()) {
-            boolean stateful = keepUserState && model.keepsUserState();
-            List<Answer> answers = recommendGuarded(model, stateful ? withUserState(model, requests) : requests, stateful);
-            if (stateful) {
-                storeUserState(model, answers);
-            }
-            long now = System.currentTimeMillis();
-            ModelMetrics m = metricsFor(model);
-            for (int i = 0; i < buffer.size(); i++) {
-                ScoringRequest r = buffer.get(i);
-                List<ScoredItem> top = answers.get(i).items();
-                List<RecommendedItem> out = new ArrayList<>(top.size());
-                for (ScoredItem s : top) {
-                    out.add(new RecommendedItem(s.itemId(), s.score()));
-                }
-                long latency = Math.max(0, now - r.ingestTimeMillis);
-                Prediction p = new Prediction(r.eventId, r.userId, r.timestamp, model.name(), model.version(), out, latency);
-                output.collect(new StreamRecord<>(new ScoredEvent(p, r.itemId, r.inOrder)));
-                m.predictions.inc();
-                m.latency.update(latency);
-            }
+        List<RecommendRequest> plain = new ArrayList<>(batch.size());
+        for (ScoringRequest r : batch) {
+            plain.add(new RecommendRequest(r.userId, r.history, topK, excludeSeen));
         }
-        for (ScoringRequest r : buffer) {
-            List<String> before = r.historyBefore();
-            for (Recommender model : serving.all()) {
-                try {
-                    model.observe(r.userId, before, r.itemId, r.timestamp);
-                } catch (RuntimeException e) {
-                    modelErrors.inc();
-                    LOG.warn("model {} could not learn from event {}: {}", model.name(), r.eventId, e.toString());
-                }
-            }
+        List<Recommender> models = new ArrayList<>(serving.all());
+        boolean[] stateful = new boolean[models.size()];
+        List<List<RecommendRequest>> requests = new ArrayList<>(models.size());
+        for (int m = 0; m < models.size(); m++) {
+            stateful[m] = keepUserState && models.get(m).keepsUserState();
+            // Read after the previous batch wrote its users' states back: a user in both sees the newest.
+            requests.add(stateful[m] ? withUserState(models.get(m), plain) : plain);
         }
-        buffer.clear();
+        if (!overlap) {
+            inFlight = new InFlight(batch, models, stateful,
+                    CompletableFuture.completedFuture(inference.run(batch, models, requests, stateful)));
+            emitInFlight();
+            return;
+        }
+        CompletableFuture<List<List<Answer>>> answers = CompletableFuture.supplyAsync(
+                () -> inference.run(batch, models, requests, stateful), inferenceThread);
+        inFlight = new InFlight(batch, models, stateful, answers);
+        answers.whenComplete((a, failure) -> {
+            try {
+                mailbox.execute(this::emitIfDone, "emit scored batch");
+            } catch (RejectedExecutionException closing) {
+                // the task is shutting down; the batch is answered again after the restore
+            }
+        });
+    }
+
+    /** Mail from the inference thread: the batch in flight is done, emit it (if not emitted yet). */
+    private void emitIfDone() throws Exception {
+        if (inFlight != null && inFlight.answers.isDone()) {
+            emitInFlight();
+        }
+    }
+
+    /** Waits for the batch in flight, if any, and emits its predictions and per-user model states. */
+    private void emitInFlight() throws Exception {
+        InFlight done = inFlight;
+        if (done == null) {
+            return;
+        }
+        inFlight = null;
+        List<List<Answer>> answers;
+        try {
+            answers = done.answers.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        }
+        for (int m = 0; m < done.models.size(); m++) {
+            Recommender model = done.models.get(m);
+            if (done.stateful[m]) {
+                storeUserState(model, done.batch, answers.get(m));
+            }
+            emitPredictions(model, done.batch, answers.get(m));
+        }
+    }
+
+    private void emitPredictions(Recommender model, List<ScoringRequest> batch, List<Answer> answers) {
+        long now = System.currentTimeMillis();
+        ModelMetrics m = metricsFor(model);
+        for (int i = 0; i < batch.size(); i++) {
+            ScoringRequest r = batch.get(i);
+            List<ScoredItem> top = answers.get(i).items();
+            List<RecommendedItem> out = new ArrayList<>(top.size());
+            for (ScoredItem s : top) {
+                out.add(new RecommendedItem(s.itemId(), s.score()));
+            }
+            long latency = Math.max(0, now - r.ingestTimeMillis);
+            Prediction p = new Prediction(r.eventId, r.userId, r.timestamp, model.name(), model.version(), out, latency);
+            output.collect(new StreamRecord<>(new ScoredEvent(p, r.itemId, r.inOrder)));
+            m.predictions.inc();
+            m.latency.update(latency);
+        }
     }
 
     /** The requests with each user's stored state for this model (keyed state, RocksDB). */
@@ -347,48 +432,25 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     }
 
     /** Writes back the users' new states, in request order (a user's later event wins). */
-    private void storeUserState(Recommender model, List<Answer> answers) throws Exception {
-        for (int i = 0; i < buffer.size(); i++) {
+    private void storeUserState(Recommender model, List<ScoringRequest> batch, List<Answer> answers) throws Exception {
+        for (int i = 0; i < batch.size(); i++) {
             byte[] state = answers.get(i).userState();
             if (state != null) {
-                setCurrentKey(buffer.get(i).userId);
+                setCurrentKey(batch.get(i).userId);
                 userModelState.put(model.name(), state);
             }
         }
     }
 
-    /**
-     * One forward pass for the batch; if the model fails on it, each request is retried alone and a
-     * request it still cannot score gets an empty answer (the event keeps its one prediction and the
-     * job keeps running; the failure is logged and counted).
-     */
-    private List<Answer> recommendGuarded(Recommender model, List<RecommendRequest> requests, boolean stateful) {
-        try {
-            return answer(model, requests, stateful);
-        } catch (RuntimeException batchFailure) {
-            List<Answer> answers = new ArrayList<>(requests.size());
-            for (RecommendRequest r : requests) {
-                try {
-                    answers.add(answer(model, List.of(r), stateful).get(0));
-                } catch (RuntimeException e) {
-                    modelErrors.inc();
-                    LOG.warn("model {} could not score user {}: {}", model.name(), r.userId(), e.toString());
-                    answers.add(new Answer(List.of(), r.userState()));
-                }
-            }
-            return answers;
-        }
-    }
-
-    /** With per-user state when the model keeps it and the job passes it on; without, plain answers. */
-    private static List<Answer> answer(Recommender model, List<RecommendRequest> requests, boolean stateful) {
-        return stateful ? model.answer(requests) : Recommender.withoutState(model.recommend(requests));
-    }
+    /** A batch handed to the inference thread, with what its answers are emitted with. */
+    private record InFlight(List<ScoringRequest> batch, List<Recommender> models, boolean[] stateful,
+            CompletableFuture<List<List<Answer>>> answers) {}
 
     // ------------------------------------------------------------------ input 2: control
 
     @Override
-    public void processElement2(StreamRecord<ControlMessage> element) {
+    public void processElement2(StreamRecord<ControlMessage> element) throws Exception {
+        emitInFlight(); // models change only while none of them is scoring
         ControlMessage c = element.getValue();
         if (c.itemFeatures != null) {
             ItemFeatures f = c.itemFeatures;
@@ -454,7 +516,9 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private void scheduleSwapPoll() {
         long now = getProcessingTimeService().getCurrentProcessingTime();
         getProcessingTimeService().registerTimer(now + SWAP_POLL_MS, t -> {
-            applyFinishedLoads();
+            if (inFlight == null) {
+                applyFinishedLoads(); // else at the next flush, once the batch in flight is out
+            }
             scheduleSwapPoll();
         });
     }

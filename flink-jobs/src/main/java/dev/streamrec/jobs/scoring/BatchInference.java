@@ -1,0 +1,80 @@
+package dev.streamrec.jobs.scoring;
+
+import dev.streamrec.model.serving.Answer;
+import dev.streamrec.model.serving.RecommendRequest;
+import dev.streamrec.model.serving.Recommender;
+import org.apache.flink.metrics.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Scores one micro-batch with every served model, then lets the models learn from it: the work the
+ * scoring operator hands to its inference thread, so that the task thread meanwhile keeps the
+ * user sequences up to date, fills the next batch and emits the previous one. Touches no Flink
+ * state: per-user model state travels in the requests and comes back in the answers.
+ *
+ * <p>A model that fails on the batch gets each request retried alone; a request it still cannot
+ * score gets an empty answer (the event keeps its one prediction and the job keeps running; the
+ * failure is logged and counted). A model that cannot learn from an event is logged and counted.
+ */
+final class BatchInference {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchInference.class);
+
+    private final Counter modelErrors;
+
+    /** @param modelErrors incremented from the inference thread: must be thread-safe */
+    BatchInference(Counter modelErrors) {
+        this.modelErrors = modelErrors;
+    }
+
+    /**
+     * @param requests one list per model (the same events; with the user's state where the model keeps one)
+     * @return one answer list per model, in request order
+     */
+    List<List<Answer>> run(List<ScoringRequest> batch, List<Recommender> models,
+            List<List<RecommendRequest>> requests, boolean[] stateful) {
+        List<List<Answer>> answers = new ArrayList<>(models.size());
+        for (int m = 0; m < models.size(); m++) {
+            answers.add(recommendGuarded(models.get(m), requests.get(m), stateful[m]));
+        }
+        for (ScoringRequest r : batch) {
+            List<String> before = r.historyBefore();
+            for (Recommender model : models) {
+                try {
+                    model.observe(r.userId, before, r.itemId, r.timestamp);
+                } catch (RuntimeException e) {
+                    modelErrors.inc();
+                    LOG.warn("model {} could not learn from event {}: {}", model.name(), r.eventId, e.toString());
+                }
+            }
+        }
+        return answers;
+    }
+
+    private List<Answer> recommendGuarded(Recommender model, List<RecommendRequest> requests, boolean stateful) {
+        try {
+            return answer(model, requests, stateful);
+        } catch (RuntimeException batchFailure) {
+            List<Answer> answers = new ArrayList<>(requests.size());
+            for (RecommendRequest r : requests) {
+                try {
+                    answers.add(answer(model, List.of(r), stateful).get(0));
+                } catch (RuntimeException e) {
+                    modelErrors.inc();
+                    LOG.warn("model {} could not score user {}: {}", model.name(), r.userId(), e.toString());
+                    answers.add(new Answer(List.of(), r.userState()));
+                }
+            }
+            return answers;
+        }
+    }
+
+    /** With per-user state when the model keeps it and the job passes it on; without, plain answers. */
+    private static List<Answer> answer(Recommender model, List<RecommendRequest> requests, boolean stateful) {
+        return stateful ? model.answer(requests) : Recommender.withoutState(model.recommend(requests));
+    }
+}
