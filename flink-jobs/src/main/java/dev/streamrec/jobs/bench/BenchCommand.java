@@ -10,7 +10,7 @@ public final class BenchCommand {
 
     public static int run(List<String> args, PrintStream out) throws Exception {
         if (args.isEmpty()) {
-            out.println("usage: bench model [--models a,b --artifact DIR --batches 1,32,256 --seconds S]");
+            out.println("usage: bench model [--models a,b --artifact DIR --batches 1,32,256 --seconds S --repeats R]");
             out.println("       bench e2e [--workload movielens|zipf --passes P --events N --users U --items I --rate R|max");
             out.println("                  --max-events N --warmup N --models a,b --artifact DIR --delivery exactly-once|at-least-once --preload true");
             out.println("                  -Dkey=value]");

@@ -23,7 +23,9 @@ import java.util.Locale;
 /**
  * {@code streamrec.jar bench model}: model-only throughput (sequences/s) of every configured model
  * at several batch sizes on MovieLens histories (last 50 items, whole-catalogue top-K), next to the
- * machine's measured float32 matmul rate, so forward efficiency can be judged.
+ * machine's measured float32 matmul rate, so forward efficiency can be judged. Each batch size is
+ * warmed up for one window, then measured over {@code --repeats} windows of {@code --seconds}: the
+ * table shows the median and the range (single short windows vary by ±20% on a shared 2-core box).
  */
 public final class ModelBenchmark {
 
@@ -34,11 +36,13 @@ public final class ModelBenchmark {
         Configuration conf = LocalMode.configuration(args);
         int[] batches = Arrays.stream(args.get("batches", "1,32,256").split(",")).mapToInt(Integer::parseInt).toArray();
         double seconds = args.getDouble("seconds", 3.0);
+        int repeats = Math.max(1, args.getInt("repeats", 5));
         int topK = conf.get(JobOptions.TOP_K);
 
         List<List<String>> histories = movieLensHistories(conf.get(JobOptions.SEQUENCE_MAX_LENGTH));
         out.printf(Locale.ROOT, "matmul float32 [1024x1024]x[1024x1024]: %.0f GFLOP/s (DJL, this machine)%n", matmulGflops());
-        out.printf(Locale.ROOT, "%-14s %-30s %6s %14s %12s%n", "model", "version", "batch", "sequences/s", "ms/batch");
+        out.printf(Locale.ROOT, "%-14s %-30s %6s %14s %10s %10s %12s%n", "model", "version", "batch", "sequences/s",
+                "min", "max", "ms/batch");
         try (ServingModels serving = new RecommenderFactory(conf).create(System.currentTimeMillis())) {
             for (Recommender model : serving.all()) {
                 // Warm the incremental baselines with the data so they have something to rank.
@@ -48,29 +52,47 @@ public final class ModelBenchmark {
                     }
                 }
                 for (int b : batches) {
-                    double rate = measure(model, histories, b, topK, seconds);
-                    out.printf(Locale.ROOT, "%-14s %-30s %6d %,14.0f %12.2f%n", model.name(), model.version(), b, rate,
-                            1000.0 * b / rate);
+                    double[] rates = measure(model, histories, b, topK, seconds, repeats);
+                    double median = rates[rates.length / 2];
+                    out.printf(Locale.ROOT, "%-14s %-30s %6d %,14.0f %,10.0f %,10.0f %12.2f%n", model.name(),
+                            model.version(), b, median, rates[0], rates[rates.length - 1], 1000.0 * b / median);
                 }
             }
         }
         return 0;
     }
 
-    static double measure(Recommender model, List<List<String>> histories, int batch, int topK, double seconds) {
-        List<RecommendRequest> requests = new ArrayList<>(batch);
-        for (int i = 0; i < batch; i++) {
-            requests.add(new RecommendRequest("u" + i, histories.get(i % histories.size()), topK, true));
+    /**
+     * Sequences/s in each of {@code repeats} windows (sorted), after a warm-up window. Successive
+     * calls score successive slices of the histories (cycling), as a stream would, not one batch again.
+     */
+    static double[] measure(Recommender model, List<List<String>> histories, int batch, int topK, double seconds,
+            int repeats) {
+        int slices = Math.max(1, Math.min(8, (histories.size() + batch - 1) / batch));
+        List<List<RecommendRequest>> calls = new ArrayList<>(slices);
+        for (int c = 0, next = 0; c < slices; c++) {
+            List<RecommendRequest> requests = new ArrayList<>(batch);
+            for (int i = 0; i < batch; i++, next++) {
+                requests.add(new RecommendRequest("u" + next, histories.get(next % histories.size()), topK, true));
+            }
+            calls.add(requests);
         }
-        for (int w = 0; w < 3; w++) {
-            model.recommend(requests);
+        window(model, calls, seconds);
+        double[] rates = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            rates[r] = window(model, calls, seconds);
         }
+        Arrays.sort(rates);
+        return rates;
+    }
+
+    private static double window(Recommender model, List<List<RecommendRequest>> calls, double seconds) {
         long n = 0;
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
-        while (System.nanoTime() < end) {
-            model.recommend(requests);
-            n += batch;
+        for (int c = 0; System.nanoTime() < end; c = (c + 1) % calls.size()) {
+            model.recommend(calls.get(c));
+            n += calls.get(c).size();
         }
         return n / ((System.nanoTime() - start) / 1e9);
     }

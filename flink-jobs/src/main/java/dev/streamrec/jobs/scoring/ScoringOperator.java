@@ -50,9 +50,11 @@ import java.util.concurrent.Executors;
  *
  * <ul>
  *   <li>Micro-batching across users: up to {@code batchSize} requests or {@code batchTimeoutMs} per
- *       forward pass; answers leave in arrival order (per-user order holds); the buffer is flushed
- *       and the batch in flight emitted before every checkpoint barrier, so exactly-once holds.
- *       Incremental models learn from a batch after answering it.
+ *       forward pass (while a batch is being scored the next one keeps filling past the timeout, up
+ *       to {@code batchSize}: under load batches grow by themselves); answers leave in arrival
+ *       order (per-user order holds); the buffer is flushed and the batch in flight emitted before
+ *       every checkpoint barrier, so exactly-once holds. Incremental models learn from a batch
+ *       after answering it.
  *   <li>Overlap: a full batch is scored on the operator's inference thread ({@link BatchInference})
  *       while the task thread keeps the sequences up to date, fills the next batch and emits the
  *       previous one (one batch in flight; answers are emitted on the task thread, in order).
@@ -95,6 +97,8 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private transient ServingModels serving;
     private transient List<ScoringRequest> buffer;
     private transient boolean flushTimerPending;
+    /** The batch timeout passed while the models were busy: send the buffer as soon as they are free. */
+    private transient boolean flushDue;
     private transient ListState<ModelStateBlob> modelState;
     private transient ListState<ModelDescriptor> descriptorState;
     private transient ListState<ItemFeatures> itemState;
@@ -315,15 +319,30 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     @Override
     public void processElement1(StreamRecord<ScoringRequest> element) throws Exception {
         buffer.add(element.getValue());
-        if (buffer.size() >= batchSize || batchTimeoutMs == 0) {
+        if (buffer.size() >= batchSize) {
             flush();
-        } else if (!flushTimerPending) {
+        } else if (batchTimeoutMs == 0) {
+            flushWhenIdle();
+        } else if (!flushTimerPending && !flushDue) {
             flushTimerPending = true;
             long now = getProcessingTimeService().getCurrentProcessingTime();
             getProcessingTimeService().registerTimer(now + batchTimeoutMs, t -> {
                 flushTimerPending = false;
-                flush();
+                flushWhenIdle();
             });
+        }
+    }
+
+    /**
+     * The batch timeout passed: flush now if the models are free; while a batch is still being
+     * scored, let the buffer keep filling and flush when that batch is out (under load, batches
+     * grow towards {@code batchSize} by themselves; an idle model never waits longer than the timeout).
+     */
+    private void flushWhenIdle() throws Exception {
+        if (inFlight != null && !inFlight.answers.isDone()) {
+            flushDue = true;
+        } else {
+            flush();
         }
     }
 
@@ -333,6 +352,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
      * without overlap).
      */
     private void flush() throws Exception {
+        flushDue = false;
         emitInFlight();
         applyFinishedLoads();
         if (buffer.isEmpty()) {
@@ -374,9 +394,14 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         });
     }
 
-    /** Mail from the inference thread: the batch in flight is done, emit it (if not emitted yet). */
+    /** Mail from the inference thread: the batch in flight is done, emit it (if not emitted yet) and send a due buffer. */
     private void emitIfDone() throws Exception {
-        if (inFlight != null && inFlight.answers.isDone()) {
+        if (inFlight != null && !inFlight.answers.isDone()) {
+            return; // a newer batch: its own mail comes when it is done
+        }
+        if (flushDue) {
+            flush(); // emits the batch in flight first
+        } else {
             emitInFlight();
         }
     }
