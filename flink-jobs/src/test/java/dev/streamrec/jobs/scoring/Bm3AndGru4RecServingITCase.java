@@ -1,0 +1,296 @@
+package dev.streamrec.jobs.scoring;
+
+import dev.streamrec.jobs.config.JobOptions;
+import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
+import dev.streamrec.jobs.testutil.KafkaTestClient;
+import dev.streamrec.jobs.testutil.TestJobs;
+import dev.streamrec.model.artifact.ModelArtifact;
+import dev.streamrec.model.bm3.Bm3Recommender;
+import dev.streamrec.model.cli.ModelCli;
+import dev.streamrec.model.cli.ModelFamilies;
+import dev.streamrec.model.data.Interaction;
+import dev.streamrec.model.data.ModalityFeatures;
+import dev.streamrec.model.serving.RecommendRequest;
+import dev.streamrec.model.serving.Recommender;
+import dev.streamrec.model.serving.ScoredItem;
+import dev.streamrec.schema.event.ItemFeatures;
+import dev.streamrec.schema.event.Prediction;
+import dev.streamrec.schema.serde.EventCodec;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * BM3 (champion) and KDSR's GRU4Rec backbone (challenger), trained here on a MovieLens slice with
+ * generated two-modality features, served side by side by the real job through the broker and
+ * MiniCluster with micro-batching: every prediction of each model equals model-core's own answer
+ * for the same events — for BM3 including its incremental user update (model-core is fed the same
+ * events in the same order); a brand-new item published on {@code item-features} is recommended by
+ * BM3 at once through its modality projection.
+ *
+ * <p>Each test user draws items from a pool of its own that no test user rated in the slice, so a
+ * BM3 update for one user (item degrees) cannot change another's scores: the comparison does not
+ * depend on where the batch boundaries fall.
+ */
+class Bm3AndGru4RecServingITCase {
+
+    private static final int ROUNDS = 5;
+    private static final int POOL = 20;
+
+    private static EmbeddedKafkaBroker broker;
+    @TempDir
+    static Path tmp;
+    private static Path bm3;
+    private static Path gru4rec;
+    private static List<Interaction> slice;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        broker = EmbeddedKafkaBroker.start();
+        broker.createTopics(1, TestJobs.ALL_TOPICS);
+        Path csv = tmp.resolve("slice.csv");
+        slice = TestJobs.writeMovieLensSlice(csv, 4000);
+        Random rnd = new Random(5);
+        Map<String, float[]> text = new LinkedHashMap<>();
+        Map<String, float[]> image = new LinkedHashMap<>();
+        for (Interaction i : slice) {
+            text.computeIfAbsent(i.itemId(), k -> gaussian(rnd, 8));
+            image.computeIfAbsent(i.itemId(), k -> gaussian(rnd, 6));
+        }
+        new ModalityFeatures("text", 8, text).write(tmp.resolve("text.tsv"));
+        new ModalityFeatures("image", 6, image).write(tmp.resolve("image.tsv"));
+        bm3 = tmp.resolve("bm3");
+        assertEquals(0, ModelCli.run("train", List.of("--model", "bm3", "--data", csv.toString(),
+                "--features", tmp.resolve("text.tsv") + "," + tmp.resolve("image.tsv"),
+                "--epochs", "3", "--emb", "16", "--output", bm3.toString())));
+        gru4rec = tmp.resolve("gru4rec");
+        assertEquals(0, ModelCli.run("train", List.of("--model", "gru4rec", "--data", csv.toString(),
+                "--epochs", "1", "--dim", "16", "--max-len", "20", "--layers", "1", "--output", gru4rec.toString())));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        broker.close();
+    }
+
+    @Test
+    void shouldServeModelCoreScoresOfBothModelsAndRecommendANewItemAtOnce() throws Exception {
+        ModelArtifact bm3Artifact = ModelArtifact.load(bm3);
+        ModelArtifact gruArtifact = ModelArtifact.load(gru4rec);
+        Configuration conf = TestJobs.isolatedConfig(broker, tmp.resolve("job"), "side-by-side");
+        conf.set(JobOptions.MODELS, List.of("bm3", "gru4rec"));
+        conf.set(JobOptions.ARTIFACTS, List.of(bm3.toString(), gru4rec.toString()));
+        conf.set(JobOptions.BATCH_SIZE, 4);
+        KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers());
+        EventCodec codec = new EventCodec();
+
+        try (Recommender bm3Ref = ModelFamilies.forModel("bm3").loadRecommender(bm3Artifact, "cpu");
+                Recommender gruRef = ModelFamilies.forModel("gru4rec").loadRecommender(gruArtifact, "cpu")) {
+            // Four users the BM3 artifact knows (trained vectors, updated) and two it does not (folded in).
+            List<String> users = new ArrayList<>();
+            for (Interaction i : slice) {
+                if (((Bm3Recommender) bm3Ref).knownUsers().contains(i.userId()) && !users.contains(i.userId())) {
+                    users.add(i.userId());
+                }
+                if (users.size() == 4) {
+                    break;
+                }
+            }
+            users.add("newcomer-a");
+            users.add("newcomer-b");
+            Map<String, List<String>> pools = pools(users, bm3Artifact, gruArtifact);
+
+            Stream stream = new Stream(conf, kafka, codec, bm3Ref, gruRef);
+            JobClient job = TestJobs.start(conf);
+            try {
+                for (int round = 0; round < ROUNDS; round++) {
+                    List<String[]> events = new ArrayList<>();
+                    for (String u : users) {
+                        events.add(new String[] {u, pools.get(u).get(round)});
+                    }
+                    stream.sendAndCompare(events, null);
+                }
+
+                // A brand-new item whose features point where the first user's taste does (a scaled
+                // copy of an existing item's features, chosen with model-core so that BM3 ranks it first).
+                String fan = users.get(0);
+                List<String> nextHistory = new ArrayList<>(stream.history(fan));
+                nextHistory.add(pools.get(fan).get(ROUNDS));
+                Map<String, float[]> chosen = null;
+                ModalityFeatures text = ModalityFeatures.read(tmp.resolve("text.tsv"));
+                ModalityFeatures image = ModalityFeatures.read(tmp.resolve("image.tsv"));
+                for (String twin : text.vectors().keySet()) {
+                    Map<String, float[]> trial = Map.of("text", scaled(text.get(twin), 50f), "image",
+                            scaled(image.get(twin), 50f));
+                    bm3Ref.upsertItem("brand-new", null, trial);
+                    List<ScoredItem> top = bm3Ref.recommend(List.of(new RecommendRequest(fan, nextHistory, 20, true))).get(0);
+                    if (top.get(0).itemId().equals("brand-new")) {
+                        chosen = trial;
+                        break;
+                    }
+                }
+                assertNotNull(chosen, "no item direction makes BM3 rank the new item first for " + fan);
+                kafka.produce(conf.get(JobOptions.TOPIC_ITEM_FEATURES), List.of("brand-new"),
+                        List.of(codec.encodeItemFeatures(new ItemFeatures("brand-new", "a new film", chosen))));
+                Thread.sleep(1500);
+                boolean recommended = false;
+                for (int j = 0; j < POOL - ROUNDS && !recommended; j++) {
+                    Prediction served = stream.sendAndCompare(
+                            List.<String[]>of(new String[] {fan, pools.get(fan).get(ROUNDS + j)}), "brand-new");
+                    recommended = served.items.stream().anyMatch(i -> i.itemId.equals("brand-new"));
+                }
+                assertTrue(recommended, "BM3 never recommended the brand-new item after its features arrived");
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    /**
+     * Sends events and waits for both models' answers; each must equal model-core's for the same
+     * history (BM3's reference then learns from the events, as the served one did after answering).
+     */
+    private static final class Stream {
+        private final Configuration conf;
+        private final KafkaTestClient kafka;
+        private final EventCodec codec;
+        private final Recommender bm3Ref;
+        private final Recommender gruRef;
+        private final Map<String, List<String>> histories = new HashMap<>();
+        private int sent;
+
+        Stream(Configuration conf, KafkaTestClient kafka, EventCodec codec, Recommender bm3Ref, Recommender gruRef) {
+            this.conf = conf;
+            this.kafka = kafka;
+            this.codec = codec;
+            this.bm3Ref = bm3Ref;
+            this.gruRef = gruRef;
+        }
+
+        List<String> history(String user) {
+            return histories.getOrDefault(user, List.of());
+        }
+
+        /**
+         * @param maybeMissing an item model-core knows but the job may not yet (features in flight):
+         *     a served BM3 answer without it is compared with model-core's ranking without it
+         * @return the served BM3 prediction of the last event
+         */
+        Prediction sendAndCompare(List<String[]> events, String maybeMissing) {
+            List<String> keys = new ArrayList<>();
+            List<byte[]> values = new ArrayList<>();
+            Map<String, List<String>> before = new HashMap<>();
+            Map<String, List<String>> after = new HashMap<>();
+            Map<String, String[]> byId = new LinkedHashMap<>();
+            for (String[] e : events) {
+                String id = "e" + sent++;
+                List<String> h = histories.computeIfAbsent(e[0], k -> new ArrayList<>());
+                before.put(id, new ArrayList<>(h));
+                h.add(e[1]);
+                after.put(id, new ArrayList<>(h));
+                byId.put(id, e);
+                keys.add(e[0]);
+                values.add(TestJobs.event(id, e[0], e[1], 1_000_000L + sent * 1000L));
+            }
+            kafka.produce(conf.get(JobOptions.TOPIC_INTERACTIONS), keys, values);
+            int expected = 2 * sent;
+            List<ConsumerRecord<byte[], byte[]>> got = kafka.readUntil(conf.get(JobOptions.TOPIC_PREDICTIONS),
+                    r -> r.size() >= expected, Duration.ofSeconds(90));
+            assertEquals(expected, got.size(), "one prediction per event and model");
+            Map<String, Prediction> served = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : got) {
+                Prediction p = codec.decodePrediction(r.value());
+                if (byId.containsKey(p.eventId)) {
+                    served.put(p.model + "/" + p.eventId, p);
+                }
+            }
+            Prediction last = null;
+            for (Map.Entry<String, String[]> e : byId.entrySet()) {
+                String id = e.getKey();
+                String user = e.getValue()[0];
+                Prediction gru = served.get("gru4rec/" + id);
+                assertNotNull(gru, "gru4rec answered " + id);
+                assertSame(gruRef.recommend(List.of(new RecommendRequest(user, after.get(id), 20, true))).get(0), gru);
+                Prediction b = served.get("bm3/" + id);
+                assertNotNull(b, "bm3 answered " + id);
+                boolean without = maybeMissing != null && b.items.stream().noneMatch(i -> i.itemId.equals(maybeMissing));
+                List<ScoredItem> reference = bm3Ref.recommend(List.of(
+                        new RecommendRequest(user, after.get(id), without ? 21 : 20, true))).get(0);
+                if (without) {
+                    reference = new ArrayList<>(reference);
+                    reference.removeIf(s -> s.itemId().equals(maybeMissing));
+                    reference = reference.subList(0, Math.min(20, reference.size()));
+                }
+                assertSame(reference, b);
+                bm3Ref.observe(user, before.get(id), e.getValue()[1], 0L);
+                last = b;
+            }
+            return last;
+        }
+
+        private static void assertSame(List<ScoredItem> expected, Prediction p) {
+            assertEquals(expected.size(), p.items.size(), p.model + " " + p.eventId);
+            for (int i = 0; i < expected.size(); i++) {
+                assertEquals(expected.get(i).itemId(), p.items.get(i).itemId, p.model + " " + p.eventId + " rank " + i);
+                assertEquals(expected.get(i).score(), p.items.get(i).score, 1e-4f, p.model + " " + p.eventId + " rank " + i);
+            }
+        }
+    }
+
+    /** POOL items per user, known to both models, none of them rated in the slice by any test user. */
+    private static Map<String, List<String>> pools(List<String> users, ModelArtifact bm3Artifact, ModelArtifact gruArtifact) {
+        Set<String> rated = new HashSet<>();
+        for (Interaction i : slice) {
+            if (users.contains(i.userId())) {
+                rated.add(i.itemId());
+            }
+        }
+        List<String> free = new ArrayList<>();
+        for (String id : bm3Artifact.items().ids()) {
+            if (!rated.contains(id) && gruArtifact.items().indexOf(id) > 0) {
+                free.add(id);
+            }
+        }
+        assertTrue(free.size() >= users.size() * POOL, "items for the pools: " + free.size());
+        Map<String, List<String>> pools = new HashMap<>();
+        for (int u = 0; u < users.size(); u++) {
+            pools.put(users.get(u), free.subList(u * POOL, (u + 1) * POOL));
+        }
+        return pools;
+    }
+
+    private static float[] gaussian(Random rnd, int dim) {
+        float[] v = new float[dim];
+        for (int d = 0; d < dim; d++) {
+            v[d] = (float) rnd.nextGaussian();
+        }
+        return v;
+    }
+
+    private static float[] scaled(float[] v, float by) {
+        float[] out = new float[v.length];
+        for (int d = 0; d < v.length; d++) {
+            out[d] = v[d] * by;
+        }
+        return out;
+    }
+}
