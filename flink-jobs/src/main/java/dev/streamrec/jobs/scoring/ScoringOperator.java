@@ -301,15 +301,24 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         if (loader != null) {
             loader.shutdownNow();
         }
+        boolean inferenceIdle = true;
         if (inferenceThread != null) {
             // The models' native memory is released below: let a forward pass still running finish first.
             inferenceThread.shutdownNow();
-            if (!inferenceThread.awaitTermination(60, TimeUnit.SECONDS)) {
-                LOG.warn("inference thread still busy after 60 s; releasing the models anyway");
+            try {
+                inferenceIdle = inferenceThread.awaitTermination(60, TimeUnit.SECONDS);
+            } catch (InterruptedException cancelled) {
+                Thread.currentThread().interrupt();
+                inferenceIdle = inferenceThread.isTerminated();
             }
         }
         if (serving != null) {
-            serving.close();
+            if (inferenceIdle) {
+                serving.close();
+            } else {
+                // Freeing tensors under a running forward pass could crash the process: leave them.
+                LOG.warn("inference thread still busy at close; the models' native memory is not released");
+            }
         }
         super.close();
     }
