@@ -25,7 +25,8 @@ import java.util.stream.Stream;
 /**
  * {@code streamrec.jar bench e2e}: sustained throughput and event-to-prediction latency through the
  * embedded broker and MiniCluster, on the MovieLens replay or a generated Zipf workload, and the
- * RocksDB state size per user and per kept event (from the checkpoint directory).
+ * RocksDB state size per user and per kept event (from the checkpoint directory), and where the
+ * CPU went in the measured window ({@link ThreadCpuSampler}).
  */
 public final class EndToEndBenchmark {
 
@@ -54,9 +55,11 @@ public final class EndToEndBenchmark {
                 EventReplayer.replay(bootstrap, conf.get(JobOptions.TOPIC_INTERACTIONS), replayed, events, 0,
                         new ProgressBar(out, "preload", events.size()), () -> 0L);
             }
-        })) {
+        }); ThreadCpuSampler cpu = ThreadCpuSampler.start(1000)) {
             r = ReplayRun.run(conf, replayed, events,
                     new ReplayRun.Options(rate, preload, Math.min(args.getInt("warmup", 0), events.size())), out);
+            out.println();
+            cpu.report(r.measuredFromMillis(), r.measuredToMillis(), 14, out);
             Thread.sleep(2 * conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis() + 500);
             stateBytes = latestCheckpointBytes(Path.of(URI.create(conf.get(JobOptions.CHECKPOINT_DIR))));
         }

@@ -19,7 +19,8 @@ public final class ReplayRun {
 
     /** What one replay measured; the rate and latencies cover the events after the warm-up. */
     public record Result(long events, long predictions, long deadLetters, double seconds, long p50, long p99,
-            Map<String, EvalMetrics> eval, List<EvalMetrics> windows, long warmupEvents) {
+            Map<String, EvalMetrics> eval, List<EvalMetrics> windows, long warmupEvents, long measuredFromMillis,
+            long measuredToMillis) {
 
         public double eventsPerSecond() {
             return seconds > 0 ? (events - warmupEvents - deadLetters) / seconds : 0.0;
@@ -79,7 +80,7 @@ public final class ReplayRun {
             awaitFinalEvaluation(monitor);
             return new Result(events.size(), monitor.predictions(), monitor.deadLetters(), seconds,
                     monitor.latencyQuantile(0.5), monitor.latencyQuantile(0.99), monitor.latestEval(), monitor.windows(),
-                    options.warmupEvents());
+                    options.warmupEvents(), start, monitor.lastPredictionAt());
         }
     }
 
