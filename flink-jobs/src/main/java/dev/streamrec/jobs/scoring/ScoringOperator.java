@@ -348,11 +348,16 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
      * grow towards {@code batchSize} by themselves; an idle model never waits longer than the timeout).
      */
     private void flushWhenIdle() throws Exception {
-        if (inFlight != null && !inFlight.answers.isDone()) {
+        if (busy()) {
             flushDue = true;
         } else {
             flush();
         }
+    }
+
+    /** Whether a batch is still being scored on the inference thread. */
+    private boolean busy() {
+        return inFlight != null && !inFlight.answers.isDone();
     }
 
     /**
@@ -405,7 +410,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
 
     /** Mail from the inference thread: the batch in flight is done, emit it (if not emitted yet) and send a due buffer. */
     private void emitIfDone() throws Exception {
-        if (inFlight != null && !inFlight.answers.isDone()) {
+        if (busy()) {
             return; // a newer batch: its own mail comes when it is done
         }
         if (flushDue) {

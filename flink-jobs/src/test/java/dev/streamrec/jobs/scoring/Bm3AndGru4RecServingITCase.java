@@ -229,7 +229,9 @@ class Bm3AndGru4RecServingITCase {
                 String user = e.getValue()[0];
                 Prediction gru = served.get("gru4rec/" + id);
                 assertNotNull(gru, "gru4rec answered " + id);
-                assertSame(gruRef.recommend(List.of(new RecommendRequest(user, after.get(id), 20, true))).get(0), gru);
+                TestJobs.assertServedRanking(
+                        gruRef.recommend(List.of(new RecommendRequest(user, after.get(id), 20, true))).get(0), gru,
+                        gru.model + " " + gru.eventId);
                 Prediction b = served.get("bm3/" + id);
                 assertNotNull(b, "bm3 answered " + id);
                 boolean without = maybeMissing != null && b.items.stream().noneMatch(i -> i.itemId.equals(maybeMissing));
@@ -240,19 +242,11 @@ class Bm3AndGru4RecServingITCase {
                     reference.removeIf(s -> s.itemId().equals(maybeMissing));
                     reference = reference.subList(0, Math.min(20, reference.size()));
                 }
-                assertSame(reference, b);
+                TestJobs.assertServedRanking(reference, b, b.model + " " + b.eventId);
                 bm3Ref.observe(user, before.get(id), e.getValue()[1], 0L);
                 last = b;
             }
             return last;
-        }
-
-        private static void assertSame(List<ScoredItem> expected, Prediction p) {
-            assertEquals(expected.size(), p.items.size(), p.model + " " + p.eventId);
-            for (int i = 0; i < expected.size(); i++) {
-                assertEquals(expected.get(i).itemId(), p.items.get(i).itemId, p.model + " " + p.eventId + " rank " + i);
-                assertEquals(expected.get(i).score(), p.items.get(i).score, 1e-4f, p.model + " " + p.eventId + " rank " + i);
-            }
         }
     }
 

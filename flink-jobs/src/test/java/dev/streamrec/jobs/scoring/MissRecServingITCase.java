@@ -196,11 +196,7 @@ class MissRecServingITCase {
                         h.subList(Math.max(0, h.size() - conf.get(JobOptions.SEQUENCE_MAX_LENGTH)), h.size()),
                         conf.get(JobOptions.TOP_K), conf.get(JobOptions.EXCLUDE_SEEN)))).get(0);
                 Prediction p = served.get("s" + i);
-                assertEquals(expected.size(), p.items.size(), "event s" + i);
-                for (int k = 0; k < expected.size(); k++) {
-                    assertEquals(expected.get(k).itemId(), p.items.get(k).itemId, "event s" + i + " rank " + k);
-                    assertEquals(expected.get(k).score(), p.items.get(k).score, 1e-4f, "event s" + i + " rank " + k);
-                }
+                TestJobs.assertServedRanking(expected, p, "event s" + i);
             }
         }
     }

@@ -113,11 +113,7 @@ class ModelServingITCase {
                     assertEquals(a1.version(), p.modelVersion);
                     List<ScoredItem> expected = reference.recommend(List.of(
                             new RecommendRequest(p.userId, historyAfter.get(p.eventId), 20, true))).get(0);
-                    assertEquals(expected.size(), p.items.size(), p.eventId);
-                    for (int i = 0; i < expected.size(); i++) {
-                        assertEquals(expected.get(i).itemId(), p.items.get(i).itemId, p.eventId + " rank " + i);
-                        assertEquals(expected.get(i).score(), p.items.get(i).score, 1e-4f, p.eventId + " rank " + i);
-                    }
+                    TestJobs.assertServedRanking(expected, p, p.eventId);
                 }
             }
 

@@ -3,7 +3,9 @@ package dev.streamrec.jobs.testutil;
 import dev.streamrec.jobs.RecommenderJob;
 import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
+import dev.streamrec.model.serving.ScoredItem;
 import dev.streamrec.schema.Topics;
+import dev.streamrec.schema.event.Prediction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -12,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /** Starts the real recommender job on a local MiniCluster (RocksDB, checkpoints) against a broker. */
 public final class TestJobs {
 
@@ -19,6 +23,18 @@ public final class TestJobs {
             Topics.PREDICTIONS, Topics.DEAD_LETTERS, Topics.EVAL_METRICS, Topics.MODEL_UPDATES);
 
     private TestJobs() {}
+
+    /**
+     * A served prediction is model-core's ranking: the same items in the same order, scores within
+     * 1e-4; failures name {@code label} and the rank.
+     */
+    public static void assertServedRanking(List<ScoredItem> expected, Prediction served, String label) {
+        assertEquals(expected.size(), served.items.size(), label);
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i).itemId(), served.items.get(i).itemId, label + " rank " + i);
+            assertEquals(expected.get(i).score(), served.items.get(i).score, 1e-4f, label + " rank " + i);
+        }
+    }
 
     /** A job configuration for tests: short checkpoints, checkpoint dir under {@code tmp}. */
     public static Configuration config(EmbeddedKafkaBroker broker, Path tmp) {
