@@ -64,7 +64,7 @@ public final class EndToEndBenchmark {
             stateBytes = latestCheckpointBytes(Path.of(URI.create(conf.get(JobOptions.CHECKPOINT_DIR))));
         }
         Map<String, Integer> perUser = new HashMap<>();
-        for (Interaction i : interactions.subList(0, events.size())) {
+        for (Interaction i : replayed) {
             perUser.merge(i.userId(), 1, Integer::sum);
         }
         int maxLen = conf.get(JobOptions.SEQUENCE_MAX_LENGTH);
