@@ -36,6 +36,7 @@ public final class UserSequenceFunction extends KeyedProcessFunction<String, Int
     /** arrival number -> eventId, to forget the oldest id once the window is full. */
     static final MapStateDescriptor<Long, String> SEEN_ORDER =
             new MapStateDescriptor<>("seen-event-order", Types.LONG, Types.STRING);
+    /** Where format-1 sequences kept their arrival count; read once and cleared when such a sequence is met. */
     static final ValueStateDescriptor<Long> ARRIVALS = new ValueStateDescriptor<>("arrivals", Types.LONG);
 
     private final int maxLength;
@@ -81,8 +82,11 @@ public final class UserSequenceFunction extends KeyedProcessFunction<String, Int
             duplicates.inc();
             return;
         }
-        remember(e.eventId);
         UserSequence seq = UserSequence.fromBytes(sequence.value());
+        if (seq.arrivals < 0) {
+            seq.arrivals = legacyArrivals();
+        }
+        remember(e.eventId, seq.arrivals++);
         ScoringRequest r = new ScoringRequest();
         UserSequence.Insertion at = seq.insert(new SequenceEntry(e.itemId, e.timestamp, e.eventId), maxLength);
         r.inOrder = at.inOrder();
@@ -97,14 +101,19 @@ public final class UserSequenceFunction extends KeyedProcessFunction<String, Int
         r.itemId = e.itemId;
         r.timestamp = e.timestamp;
         r.ingestTimeMillis = e.ingestTimeMillis;
-        r.history = seq.itemIds();
+        r.setHistory(seq.itemIds());
         out.collect(r);
     }
 
-    private void remember(String eventId) throws Exception {
-        Long n = arrivals.value();
-        long next = n == null ? 0L : n + 1;
-        arrivals.update(next);
+    /** The arrival count of a sequence stored in format 1, moved out of its old state. */
+    private long legacyArrivals() throws Exception {
+        Long last = arrivals.value();
+        arrivals.clear();
+        return last == null ? 0L : last + 1;
+    }
+
+    /** Records {@code eventId} as arrival number {@code next} and forgets the one that leaves the window. */
+    private void remember(String eventId, long next) throws Exception {
         seenIds.put(eventId, next);
         seenOrder.put(next, eventId);
         long expired = next - dedupWindow;

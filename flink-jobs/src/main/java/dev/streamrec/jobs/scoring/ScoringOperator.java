@@ -380,7 +380,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         }
         List<RecommendRequest> plain = new ArrayList<>(batch.size());
         for (ScoringRequest r : batch) {
-            plain.add(new RecommendRequest(r.userId, r.history, topK, excludeSeen));
+            plain.add(new RecommendRequest(r.userId, r.history(), topK, excludeSeen));
         }
         List<Recommender> models = new ArrayList<>(serving.all());
         boolean[] stateful = new boolean[models.size()];

@@ -1,7 +1,6 @@
 package dev.streamrec.jobs.state;
 
 import org.apache.flink.core.memory.DataInputDeserializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,13 +10,18 @@ import java.util.List;
 /**
  * A user's recent items in event-time order, bounded: the keyed state of the recommender job.
  * Out-of-order events are inserted at their place (ties by event id); when the bound is exceeded
- * the oldest entries go. Stored in keyed state in the compact form of {@link #toBytes} (read and
- * written on every event: about half the cost of Flink's reflective POJO serializer); the logic is
- * plain Java, tested alone.
+ * the oldest entries go. Stored in keyed state in the compact form of {@link #toBytes}, read and
+ * written on every event; the logic is plain Java, tested alone.
  */
 public class UserSequence {
 
     public List<SequenceEntry> entries = new ArrayList<>();
+
+    /**
+     * Events accepted for this user so far (numbers the de-duplication window); kept with the
+     * sequence so that one state read and write per event covers both.
+     */
+    public long arrivals;
 
     public UserSequence() {}
 
@@ -64,37 +68,58 @@ public class UserSequence {
         return entries.isEmpty() ? Long.MIN_VALUE : entries.get(entries.size() - 1).timestamp;
     }
 
-    private static final byte FORMAT = 1;
+    private static final byte FORMAT_UTF = 1;
+    private static final byte FORMAT = 2;
 
-    /** The compact state form: format, count, then (item id, timestamp, event id) per entry. */
+    /**
+     * The compact state form, format 2: the format byte, {@link #arrivals} and the count as varints,
+     * then (item id, timestamp, event id) per entry with {@link CompactStrings}' strings.
+     */
     public byte[] toBytes() {
-        DataOutputSerializer out = new DataOutputSerializer(16 + entries.size() * 32);
-        try {
-            out.writeByte(FORMAT);
-            out.writeShort(entries.size());
-            for (SequenceEntry e : entries) {
-                out.writeUTF(e.itemId);
-                out.writeLong(e.timestamp);
-                out.writeUTF(e.eventId);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        CompactStrings.Writer out = new CompactStrings.Writer(16 + entries.size() * 40);
+        out.write(FORMAT);
+        out.varint(Math.max(0, arrivals));
+        out.varint(entries.size());
+        for (SequenceEntry e : entries) {
+            out.string(e.itemId);
+            out.int64(e.timestamp);
+            out.string(e.eventId);
         }
-        return out.getCopyOfBuffer();
+        return out.toByteArray();
     }
 
-    /** Reads {@link #toBytes}; null gives an empty sequence. */
+    /**
+     * Reads {@link #toBytes}; null gives an empty sequence. Also reads format 1 (modified UTF-8
+     * strings, no arrival count: {@link #arrivals} is then -1 and the caller knows where it was kept).
+     */
     public static UserSequence fromBytes(byte[] bytes) {
         UserSequence s = new UserSequence();
         if (bytes == null) {
             return s;
         }
+        if (bytes.length > 0 && bytes[0] == FORMAT_UTF) {
+            return fromFormat1(bytes);
+        }
+        CompactStrings.Reader in = new CompactStrings.Reader(bytes);
+        int format = in.read();
+        if (format != FORMAT) {
+            throw new IllegalStateException("unknown user-sequence state format " + format);
+        }
+        s.arrivals = in.varlong();
+        int n = in.varint();
+        for (int i = 0; i < n; i++) {
+            s.entries.add(new SequenceEntry(in.string(), in.int64(), in.string()));
+        }
+        in.expectEnd();
+        return s;
+    }
+
+    private static UserSequence fromFormat1(byte[] bytes) {
+        UserSequence s = new UserSequence();
+        s.arrivals = -1;
         DataInputDeserializer in = new DataInputDeserializer(bytes);
         try {
-            byte format = in.readByte();
-            if (format != FORMAT) {
-                throw new IllegalStateException("unknown user-sequence state format " + format);
-            }
+            in.readByte();
             int n = in.readUnsignedShort();
             for (int i = 0; i < n; i++) {
                 s.entries.add(new SequenceEntry(in.readUTF(), in.readLong(), in.readUTF()));

@@ -51,14 +51,14 @@ class UserSequenceFunctionITCase {
         }
         assertEquals(23, out.size());
         for (ScoringRequest r : out) {
-            assertTrue(r.history.size() <= 3, "bound exceeded: " + r.history);
+            assertTrue(r.history().size() <= 3, "bound exceeded: " + r.history());
             assertFalse(r.itemId.equals("dup"));
         }
         ScoringRequest last = out.stream().filter(r -> r.itemId.equals("again")).findFirst().orElseThrow();
-        assertEquals(List.of("i18", "i19", "again"), last.history);
+        assertEquals(List.of("i18", "i19", "again"), last.history());
         assertEquals(List.of("i17", "i18", "i19"), last.historyBefore());
         ScoringRequest late = out.stream().filter(r -> r.eventId.equals("b2")).findFirst().orElseThrow();
         assertFalse(late.inOrder);
-        assertEquals(List.of("z", "x"), late.history);
+        assertEquals(List.of("z", "x"), late.history());
     }
 }
