@@ -128,6 +128,21 @@ class EventCodecTest {
     }
 
     @Test
+    void shouldWriteThePredictionFieldByFieldAsTheBeanMapperWould() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper beans = new com.fasterxml.jackson.databind.ObjectMapper()
+                .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
+        Prediction full = new Prediction("e-ü\"1", "u1", 1_700_000_000_000L, "sasrec", "v7",
+                List.of(new RecommendedItem("i2", 0.1f), new RecommendedItem("i\\3", -3.4028235e38f),
+                        new RecommendedItem("i4", 1e-7f)), 12L);
+        Prediction sparse = new Prediction(null, "u1", 0L, "m", null, List.of(), 0L);
+        Prediction noItems = new Prediction("e", "u", 1L, "m", "v", null, 0L);
+        for (Prediction p : List.of(full, sparse, noItems)) {
+            assertEquals(new String(beans.writeValueAsBytes(p), StandardCharsets.UTF_8),
+                    new String(codec.encodePrediction(p), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void shouldEncodeEveryOutputSoItValidatesAgainstItsSchema() throws Exception {
         InteractionEvent e = new InteractionEvent("e1", "u1", "i1", 10L, "view", 1.0);
         assertEquals(Set.of(), validate("interaction", codec.encodeInteraction(e)));
