@@ -3,6 +3,7 @@ package dev.streamrec.jobs.config;
 import dev.streamrec.schema.Topics;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
 
 import java.time.Duration;
 import java.util.List;
@@ -61,6 +62,16 @@ public final class JobOptions {
                             + "AT_LEAST_ONCE: output visible at once (latency ~ the buffer timeout); after a "
                             + "failure some predictions may be written twice, with the same eventId, so "
                             + "consumers de-duplicate on (eventId, model).");
+
+    public static final ConfigOption<Duration> SINK_LINGER =
+            ConfigOptions.key("kafka.sink.linger").durationType().defaultValue(Duration.ofMillis(5))
+                    .withDescription("linger.ms of the sinks' producers: how long a batch waits for more "
+                            + "records. Larger batches mean fewer produce requests for the broker to handle; "
+                            + "the wait adds at most this much latency in at-least-once mode.");
+
+    public static final ConfigOption<MemorySize> SINK_BATCH_SIZE =
+            ConfigOptions.key("kafka.sink.batch-size").memoryType().defaultValue(MemorySize.parse("256kb"))
+                    .withDescription("batch.size of the sinks' producers (per partition).");
 
     public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
             ConfigOptions.key("kafka.transaction-timeout").durationType().defaultValue(Duration.ofMinutes(10))

@@ -29,7 +29,8 @@ public final class KafkaSinks {
                 .setProperty("transaction.timeout.ms",
                         String.valueOf(conf.get(JobOptions.TRANSACTION_TIMEOUT).toMillis()))
                 .setProperty("max.request.size", String.valueOf(4 * 1024 * 1024))
-                .setProperty("linger.ms", "2")
+                .setProperty("linger.ms", String.valueOf(conf.get(JobOptions.SINK_LINGER).toMillis()))
+                .setProperty("batch.size", String.valueOf(conf.get(JobOptions.SINK_BATCH_SIZE).getBytes()))
                 .build();
     }
 }
