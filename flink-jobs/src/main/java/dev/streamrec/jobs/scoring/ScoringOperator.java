@@ -361,17 +361,27 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     }
 
     /**
-     * Sends the buffered requests to the models: waits for (and emits) the batch still in flight,
-     * applies finished model loads, then scores the buffer on the inference thread (or right here
-     * without overlap).
+     * Sends the buffered requests to the models: waits for the batch still in flight and writes its
+     * users' model states back, applies finished model loads, hands the buffer to the inference
+     * thread (or scores it right here without overlap), and only then emits the previous batch's
+     * predictions, so that the models are not idle while the task thread encodes, sinks and
+     * evaluates them. Predictions still leave in batch order.
      */
     private void flush() throws Exception {
         flushDue = false;
-        emitInFlight();
+        Scored previous = awaitInFlight();
         applyFinishedLoads();
-        if (buffer.isEmpty()) {
-            return;
+        if (!buffer.isEmpty()) {
+            score();
         }
+        emit(previous);
+        if (!overlap) {
+            emitInFlight();
+        }
+    }
+
+    /** Scores the buffer: on the inference thread with overlap (it becomes the batch in flight), else at once. */
+    private void score() throws Exception {
         List<ScoringRequest> batch = buffer;
         buffer = new ArrayList<>(batchSize);
         batchSizes.update(batch.size());
@@ -393,7 +403,6 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         if (!overlap) {
             inFlight = new InFlight(batch, models, stateful,
                     CompletableFuture.completedFuture(inference.run(batch, models, requests, stateful)));
-            emitInFlight();
             return;
         }
         CompletableFuture<List<List<Answer>>> answers = CompletableFuture.supplyAsync(
@@ -422,9 +431,17 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
 
     /** Waits for the batch in flight, if any, and emits its predictions and per-user model states. */
     private void emitInFlight() throws Exception {
+        emit(awaitInFlight());
+    }
+
+    /**
+     * Waits for the batch in flight and writes its users' model states back (before any later batch
+     * reads them); returns it with its answers, or null when no batch is in flight.
+     */
+    private Scored awaitInFlight() throws Exception {
         InFlight done = inFlight;
         if (done == null) {
-            return;
+            return null;
         }
         inFlight = null;
         List<List<Answer>> answers;
@@ -434,11 +451,21 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
         }
         for (int m = 0; m < done.models.size(); m++) {
-            Recommender model = done.models.get(m);
             if (done.stateful[m]) {
-                storeUserState(model, done.batch, answers.get(m));
+                storeUserState(done.models.get(m), done.batch, answers.get(m));
             }
-            emitPredictions(model, done.batch, answers.get(m));
+        }
+        return new Scored(done, answers);
+    }
+
+    /** Emits a scored batch's predictions, model by model; nothing for null. */
+    private void emit(Scored scored) {
+        if (scored == null) {
+            return;
+        }
+        InFlight done = scored.scored();
+        for (int m = 0; m < done.models.size(); m++) {
+            emitPredictions(done.models.get(m), done.batch, scored.answers().get(m));
         }
     }
 
@@ -484,6 +511,9 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     /** A batch handed to the inference thread, with what its answers are emitted with. */
     private record InFlight(List<ScoringRequest> batch, List<Recommender> models, boolean[] stateful,
             CompletableFuture<List<List<Answer>>> answers) {}
+
+    /** A batch whose answers are in and whose user states are written back, not yet emitted. */
+    private record Scored(InFlight scored, List<List<Answer>> answers) {}
 
     // ------------------------------------------------------------------ input 2: control
 
