@@ -120,6 +120,7 @@ public final class RecommenderJob {
                                 conf.get(JobOptions.BATCH_TIMEOUT).toMillis(), conf.get(JobOptions.STATE_TTL))
                                 .keepingUserState(conf.get(JobOptions.USER_STATE))
                                 .overlappingInference(conf.get(JobOptions.OVERLAP))
+                                .slicingBatches(conf.get(JobOptions.INFERENCE_THREADS), conf.get(JobOptions.DEVICE))
                                 .withChaosLoadDelay(conf.get(JobOptions.CHAOS_MODEL_LOAD_DELAY).toMillis()))
                 .uid("scoring");
 

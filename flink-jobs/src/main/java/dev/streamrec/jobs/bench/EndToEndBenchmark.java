@@ -6,6 +6,7 @@ import dev.streamrec.jobs.local.EventReplayer;
 import dev.streamrec.jobs.local.LocalStack;
 import dev.streamrec.jobs.local.ReplayEvents;
 import dev.streamrec.jobs.local.ReplayRun;
+import dev.streamrec.jobs.scoring.ScoringOperator;
 import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.cli.ProgressBar;
 import dev.streamrec.model.data.Interaction;
@@ -80,7 +81,9 @@ public final class EndToEndBenchmark {
         out.println("(events/s and latency over the events after the first " + r.warmupEvents() + " (warm-up);"
                 + " state = size of the last completed checkpoint incl. shared RocksDB files; batch size "
                 + conf.get(JobOptions.BATCH_SIZE) + ", checkpoint " + conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis()
-                + " ms, parallelism " + conf.get(JobOptions.PARALLELISM) + ")");
+                + " ms, parallelism " + conf.get(JobOptions.PARALLELISM) + ", inference threads per batch "
+                + ScoringOperator.inferenceThreads(conf.get(JobOptions.INFERENCE_THREADS), conf.get(JobOptions.DEVICE),
+                        Runtime.getRuntime().availableProcessors(), conf.get(JobOptions.PARALLELISM)) + ")");
         return 0;
     }
 

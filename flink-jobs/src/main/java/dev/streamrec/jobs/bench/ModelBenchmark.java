@@ -6,12 +6,15 @@ import ai.djl.ndarray.types.Shape;
 import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.local.LocalMode;
 import dev.streamrec.jobs.scoring.RecommenderFactory;
+import dev.streamrec.jobs.scoring.ScoringOperator;
 import dev.streamrec.jobs.scoring.ServingModels;
 import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.data.MovieLens;
 import dev.streamrec.model.data.SequenceDataset;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
+import dev.streamrec.model.serving.ScoredItem;
+import dev.streamrec.model.serving.SlicedBatches;
 import org.apache.flink.configuration.Configuration;
 
 import java.io.PrintStream;
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * {@code streamrec.jar bench model}: model-only throughput (sequences/s) of every configured model
@@ -26,6 +30,8 @@ import java.util.Locale;
  * machine's measured float32 matmul rate, so forward efficiency can be judged. Each batch size is
  * warmed up for one window, then measured over {@code --repeats} windows of {@code --seconds}: the
  * table shows the median and the range (single short windows vary by ±20% on a shared 2-core box).
+ * With {@code scoring.inference-threads} above 1, models that allow it score each batch in that many
+ * single-threaded slices at once, as the scoring operator does.
  */
 public final class ModelBenchmark {
 
@@ -43,7 +49,15 @@ public final class ModelBenchmark {
         out.printf(Locale.ROOT, "matmul float32 [1024x1024]x[1024x1024]: %.0f GFLOP/s (DJL, this machine)%n", matmulGflops());
         out.printf(Locale.ROOT, "%-14s %-30s %6s %14s %10s %10s %12s%n", "model", "version", "batch", "sequences/s",
                 "min", "max", "ms/batch");
-        try (ServingModels serving = new RecommenderFactory(conf).create(System.currentTimeMillis())) {
+        // As one scoring slot that has the machine to itself would.
+        int threads = ScoringOperator.inferenceThreads(conf.get(JobOptions.INFERENCE_THREADS),
+                conf.get(JobOptions.DEVICE), Runtime.getRuntime().availableProcessors(), 1);
+        if (threads > 1) {
+            out.printf(Locale.ROOT, "batches split into %d slices on %d threads, one libtorch thread each "
+                    + "(models that allow it)%n", threads, threads);
+        }
+        try (ServingModels serving = new RecommenderFactory(conf).create(System.currentTimeMillis());
+                SlicedBatches slices = new SlicedBatches(threads, "bench-slice")) {
             for (Recommender model : serving.all()) {
                 // Warm the incremental baselines with the data so they have something to rank.
                 for (List<String> h : histories) {
@@ -52,7 +66,10 @@ public final class ModelBenchmark {
                     }
                 }
                 for (int b : batches) {
-                    double[] rates = measure(model, histories, b, topK, seconds, repeats);
+                    Function<List<RecommendRequest>, List<List<ScoredItem>>> recommend = model.recommendsConcurrently()
+                            ? batch -> slices.map(batch, model::recommend)
+                            : model::recommend;
+                    double[] rates = measure(recommend, histories, b, topK, seconds, repeats);
                     double median = rates[rates.length / 2];
                     out.printf(Locale.ROOT, "%-14s %-30s %6d %,14.0f %,10.0f %,10.0f %12.2f%n", model.name(),
                             model.version(), b, median, rates[0], rates[rates.length - 1], 1000.0 * b / median);
@@ -66,8 +83,8 @@ public final class ModelBenchmark {
      * Sequences/s in each of {@code repeats} windows (sorted), after a warm-up window. Successive
      * calls score successive slices of the histories (cycling), as a stream would, not one batch again.
      */
-    static double[] measure(Recommender model, List<List<String>> histories, int batch, int topK, double seconds,
-            int repeats) {
+    static double[] measure(Function<List<RecommendRequest>, List<List<ScoredItem>>> model,
+            List<List<String>> histories, int batch, int topK, double seconds, int repeats) {
         int slices = Math.max(1, Math.min(8, (histories.size() + batch - 1) / batch));
         List<List<RecommendRequest>> calls = new ArrayList<>(slices);
         for (int c = 0, next = 0; c < slices; c++) {
@@ -86,12 +103,13 @@ public final class ModelBenchmark {
         return rates;
     }
 
-    private static double window(Recommender model, List<List<RecommendRequest>> calls, double seconds) {
+    private static double window(Function<List<RecommendRequest>, List<List<ScoredItem>>> model,
+            List<List<RecommendRequest>> calls, double seconds) {
         long n = 0;
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         for (int c = 0; System.nanoTime() < end; c = (c + 1) % calls.size()) {
-            model.recommend(calls.get(c));
+            model.apply(calls.get(c));
             n += calls.get(c).size();
         }
         return n / ((System.nanoTime() - start) / 1e9);

@@ -149,6 +149,14 @@ public final class JobOptions {
                             + "updates the sequences, fills the next batch and emits the previous one; false "
                             + "scores on the task thread (one thing at a time).");
 
+    public static final ConfigOption<Integer> INFERENCE_THREADS =
+            ConfigOptions.key("scoring.inference-threads").intType().defaultValue(0)
+                    .withDescription("Threads that score one micro-batch together, each on its own slice with one "
+                            + "libtorch intra-op thread (models that allow it: the KDSR encoders). On CPUs shared "
+                            + "with the stream this beats one forward pass whose operators fork and join across "
+                            + "all cores. 0 (auto): on a CPU device the task manager's cores per slot, on a GPU 1. "
+                            + "1 scores the whole batch in one call with libtorch's own threads.");
+
     public static final ConfigOption<Boolean> EXCLUDE_SEEN =
             ConfigOptions.key("recommend.exclude-seen").booleanType().defaultValue(true)
                     .withDescription("Exclude the items in the user's recent sequence from predictions.");

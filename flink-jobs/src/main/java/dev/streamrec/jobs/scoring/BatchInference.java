@@ -3,6 +3,7 @@ package dev.streamrec.jobs.scoring;
 import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
+import dev.streamrec.model.serving.SlicedBatches;
 import org.apache.flink.metrics.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,10 +26,15 @@ final class BatchInference {
     private static final Logger LOG = LoggerFactory.getLogger(BatchInference.class);
 
     private final Counter modelErrors;
+    private final SlicedBatches slices;
 
-    /** @param modelErrors incremented from the inference thread: must be thread-safe */
-    BatchInference(Counter modelErrors) {
+    /**
+     * @param modelErrors incremented from the inference thread: must be thread-safe
+     * @param slices how a batch is split across threads for models that recommend concurrently
+     */
+    BatchInference(Counter modelErrors, SlicedBatches slices) {
         this.modelErrors = modelErrors;
+        this.slices = slices;
     }
 
     /**
@@ -73,8 +79,16 @@ final class BatchInference {
         }
     }
 
-    /** With per-user state when the model keeps it and the job passes it on; without, plain answers. */
-    private static List<Answer> answer(Recommender model, List<RecommendRequest> requests, boolean stateful) {
-        return stateful ? model.answer(requests) : Recommender.withoutState(model.recommend(requests));
+    /**
+     * With per-user state when the model keeps it and the job passes it on; without, plain answers,
+     * in slices on several threads when the model allows it.
+     */
+    private List<Answer> answer(Recommender model, List<RecommendRequest> requests, boolean stateful) {
+        if (stateful) {
+            return model.answer(requests);
+        }
+        return Recommender.withoutState(model.recommendsConcurrently()
+                ? slices.map(requests, model::recommend)
+                : model.recommend(requests));
     }
 }

@@ -38,6 +38,11 @@ final class RenamedRecommender implements Recommender {
     }
 
     @Override
+    public boolean recommendsConcurrently() {
+        return delegate.recommendsConcurrently();
+    }
+
+    @Override
     public boolean keepsUserState() {
         return delegate.keepsUserState();
     }

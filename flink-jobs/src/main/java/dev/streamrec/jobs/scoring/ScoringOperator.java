@@ -5,6 +5,7 @@ import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
+import dev.streamrec.model.serving.SlicedBatches;
 import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.ItemFeatures;
 import dev.streamrec.schema.event.ModelUpdate;
@@ -19,6 +20,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
@@ -93,6 +95,8 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private long chaosLoadDelayMs;
     private boolean keepUserState = true;
     private boolean overlap = true;
+    private int inferenceThreads = 1;
+    private String device = "cpu";
 
     private transient ServingModels serving;
     private transient List<ScoringRequest> buffer;
@@ -116,6 +120,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private transient Counter batchesWhileLoading;
     private transient BatchInference inference;
     private transient ExecutorService inferenceThread;
+    private transient SlicedBatches slices;
     private transient MailboxExecutor mailbox;
     /** The batch being scored on the inference thread, or null. */
     private transient InFlight inFlight;
@@ -134,10 +139,6 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     }
 
     /**
-     * Chaos testing: in the first execution attempt only, the background loader waits this long
-     * before loading a hot-swapped version, so a test can fail the job while a load is in flight.
-     */
-    /**
      * Whether models that ask for per-user state get it (default); without, they recompute it from
      * the history on every event (for comparison, and for deployments that trade CPU for state).
      */
@@ -155,6 +156,35 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         return this;
     }
 
+    /**
+     * How many threads score one batch together, in slices with one libtorch thread each (models
+     * that recommend concurrently); 1 (default) scores it in one call, 0 decides in {@code open()}
+     * from the task manager's cores per slot ({@link #inferenceThreads}).
+     */
+    public ScoringOperator slicingBatches(int threads, String device) {
+        this.inferenceThreads = Math.max(0, threads);
+        this.device = device;
+        return this;
+    }
+
+    /**
+     * {@code scoring.inference-threads} resolved: the configured count when positive; else 1 on a
+     * GPU (a device wants one large batch) and the cores per task slot on a CPU.
+     */
+    public static int inferenceThreads(int configured, String device, int cores, int slotsPerTaskManager) {
+        if (configured > 0) {
+            return configured;
+        }
+        if (device != null && device.startsWith("cuda")) {
+            return 1;
+        }
+        return Math.max(1, cores / Math.max(1, slotsPerTaskManager));
+    }
+
+    /**
+     * Chaos testing: in the first execution attempt only, the background loader waits this long
+     * before loading a hot-swapped version, so a test can fail the job while a load is in flight.
+     */
     public ScoringOperator withChaosLoadDelay(long millis) {
         this.chaosLoadDelayMs = Math.max(0, millis);
         return this;
@@ -243,9 +273,14 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         metrics = new HashMap<>();
         batchSizes = getMetricGroup().histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
         modelErrors = getMetricGroup().counter("modelErrors", new ThreadSafeSimpleCounter());
-        inference = new BatchInference(modelErrors);
         mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        int slots = getContainingTask().getEnvironment().getTaskManagerInfo().getConfiguration()
+                .get(TaskManagerOptions.NUM_TASK_SLOTS);
+        int threads = inferenceThreads(inferenceThreads, device, Runtime.getRuntime().availableProcessors(), slots);
+        LOG.info("scoring subtask {}: each batch in {} slice(s), one inference thread per slice", subtask, threads);
+        slices = new SlicedBatches(threads, "model-inference-" + subtask + "-slice");
+        inference = new BatchInference(modelErrors, slices);
         inferenceThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "model-inference-" + subtask);
             t.setDaemon(true);
@@ -311,6 +346,9 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
                 Thread.currentThread().interrupt();
                 inferenceIdle = inferenceThread.isTerminated();
             }
+        }
+        if (slices != null) {
+            slices.close(); // idle once the inference thread is: it waits for every slice
         }
         if (serving != null) {
             if (inferenceIdle) {

@@ -43,6 +43,15 @@ public final class SequenceScorer implements BatchScorer, CandidateScorer {
         return new SequenceScorer(block, manager, ps -> block.items().table(ps, manager.getDevice(), false));
     }
 
+    /**
+     * Yes: each call has its own parameter store and NDArray scope (scopes are thread-local), the
+     * block's forward only reads its parameters, and the shared manager's registry is concurrent.
+     */
+    @Override
+    public boolean concurrent() {
+        return true;
+    }
+
     @Override
     public float[][] score(int[][] histories) {
         try (NDScope scope = new NDScope()) {

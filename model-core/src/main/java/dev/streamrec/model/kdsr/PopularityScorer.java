@@ -32,6 +32,12 @@ public final class PopularityScorer implements BatchScorer {
         return counts;
     }
 
+    /** Yes: the counts are never written after construction. */
+    @Override
+    public boolean concurrent() {
+        return true;
+    }
+
     @Override
     public float[][] score(int[][] histories) {
         float[][] out = new float[histories.length][];

@@ -47,6 +47,12 @@ public final class TopKRecommender implements Recommender {
         return version;
     }
 
+    /** When the scorer is {@link BatchScorer#concurrent}: the rest only reads the item index. */
+    @Override
+    public boolean recommendsConcurrently() {
+        return scorer.concurrent();
+    }
+
     @Override
     public List<List<ScoredItem>> recommend(List<RecommendRequest> batch) {
         if (batch.isEmpty()) {

@@ -8,7 +8,8 @@ import java.util.Map;
  * A next-item scorer the stream can run: the contract between model-core and the Flink operators.
  * Implementations are the incremental baselines and the trained models (KDSR encoders, MISSRec,
  * BM3). Batches let a model do one forward pass for many users; the answers come back in request
- * order. A recommender is used by one thread at a time.
+ * order. A recommender is used by one thread at a time, except that one which says
+ * {@link #recommendsConcurrently()} may answer several slices of a batch at once.
  */
 public interface Recommender extends AutoCloseable {
 
@@ -20,6 +21,16 @@ public interface Recommender extends AutoCloseable {
 
     /** Top-K for each request, best first, in request order. */
     List<List<ScoredItem>> recommend(List<RecommendRequest> batch);
+
+    /**
+     * Whether {@link #recommend} may run on several threads at once, for disjoint slices of one batch,
+     * while nothing else (observe, upsert, close) runs on the model: serving then splits a batch
+     * across single-threaded inference threads ({@link SlicedBatches}). Only models audited for it
+     * say yes: no lazily filled caches, no shared buffers, thread-confined NDArray scopes.
+     */
+    default boolean recommendsConcurrently() {
+        return false;
+    }
 
     /**
      * Whether this model keeps per-user state that the stream stores in the user's keyed state and

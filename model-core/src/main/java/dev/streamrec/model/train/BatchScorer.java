@@ -12,4 +12,9 @@ public interface BatchScorer {
      * @return scores [batch][numItems + 1]; column 0 (padding) is ignored
      */
     float[][] score(int[][] histories);
+
+    /** Whether several threads may score (and, for candidate scorers, rank) at once: read-only state only. */
+    default boolean concurrent() {
+        return false;
+    }
 }
