@@ -24,15 +24,19 @@ class ThreadCpuSamplerTest {
     void attributesABusyThreadsCpuToItsGroup() throws Exception {
         assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux /proc only");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        long[] used = new long[1];
         try (ThreadCpuSampler sampler = ThreadCpuSampler.start(50)) {
             Thread.sleep(120);
             long from = System.currentTimeMillis();
+            // Spin until the thread itself has used 400 ms of CPU (however long that takes on a
+            // loaded machine), so the expected amount does not depend on what else runs.
             Thread busy = new Thread(() -> {
-                long end = System.nanoTime() + 600_000_000L;
+                java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
                 double x = 0;
-                while (System.nanoTime() < end) {
+                while (mx.getCurrentThreadCpuTime() < 400_000_000L) {
                     x += Math.sqrt(x + 1);
                 }
+                used[0] = mx.getCurrentThreadCpuTime();
                 if (x < 0) {
                     System.out.println(x);
                 }
@@ -40,10 +44,14 @@ class ThreadCpuSamplerTest {
             busy.start();
             busy.join();
             Thread.sleep(120);
-            sampler.report(from, System.currentTimeMillis(), 3, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            sampler.report(from, System.currentTimeMillis(), 10, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         }
         String report = bytes.toString(StandardCharsets.UTF_8);
-        String top = report.lines().skip(2).findFirst().orElse("");
-        assertTrue(top.startsWith("busy-worker-N"), report);
+        String row = report.lines().filter(l -> l.startsWith("busy-worker-N")).findFirst().orElse("");
+        assertTrue(!row.isEmpty(), "no busy-worker-N group in\n" + report);
+        double seconds = Double.parseDouble(row.trim().split("\\s+")[1]);
+        // the sampler reads /proc every 50 ms: it sees all of the thread's CPU but the last sample's worth
+        assertTrue(seconds >= used[0] / 1e9 - 0.1 && seconds <= used[0] / 1e9 + 0.05,
+                "busy-worker-N " + seconds + " s, the thread used " + used[0] / 1e9 + " s\n" + report);
     }
 }
