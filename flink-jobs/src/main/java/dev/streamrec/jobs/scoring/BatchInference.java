@@ -43,6 +43,9 @@ final class BatchInference {
      */
     List<List<Answer>> run(List<ScoringRequest> batch, List<Recommender> models,
             List<List<RecommendRequest>> requests, boolean[] stateful) {
+        // Models that are not sliced run here with libtorch's usual thread count, whatever the
+        // slices of another operator in this JVM did to the process-wide setting.
+        SlicedBatches.useDefaultThreads();
         List<List<Answer>> answers = new ArrayList<>(models.size());
         for (int m = 0; m < models.size(); m++) {
             answers.add(recommendGuarded(models.get(m), requests.get(m), stateful[m]));

@@ -30,7 +30,6 @@ import java.util.function.Function;
 public final class SlicedBatches implements AutoCloseable {
 
     private final int slices;
-    private final int callerThreads;
     private final ExecutorService workers;
     private final ThreadLocal<Boolean> singleThreaded = ThreadLocal.withInitial(() -> false);
 
@@ -43,7 +42,9 @@ public final class SlicedBatches implements AutoCloseable {
             throw new IllegalArgumentException("slices must be at least 1: " + slices);
         }
         this.slices = slices;
-        this.callerThreads = slices > 1 ? intraOpThreads() : 0;
+        if (slices > 1) {
+            useDefaultThreads(); // reads the default before any worker can change it
+        }
         AtomicInteger n = new AtomicInteger();
         this.workers = slices > 1
                 ? Executors.newFixedThreadPool(slices - 1, r -> {
@@ -77,14 +78,12 @@ public final class SlicedBatches implements AutoCloseable {
             }));
         }
         List<T> out = new ArrayList<>(batch.size());
-        RuntimeException failure = null;
-        setIntraOpThreads(1);
+        Throwable failure = null;
+        pinIntraOpThreads(1);
         try {
             out.addAll(answer.apply(batch.subList(0, from(1, n, batch.size()))));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failure = e;
-        } finally {
-            setIntraOpThreads(callerThreads);
         }
         boolean interrupted = false;
         for (Future<List<T>> f : rest) {
@@ -95,20 +94,34 @@ public final class SlicedBatches implements AutoCloseable {
                     out.addAll(f.get());
                     break;
                 } catch (ExecutionException e) {
-                    failure = failure != null ? failure : asRuntime(e.getCause());
+                    failure = failure != null ? failure : e.getCause();
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
             }
         }
+        // Last, once every worker has pinned itself: libtorch's process-wide count (what threads
+        // that start using it later get) is the default again, and so is this thread's.
+        useDefaultThreads();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        if (failure instanceof Error e) {
+            throw e;
+        }
         if (failure != null) {
-            throw failure;
+            throw failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
         }
         return out;
+    }
+
+    /**
+     * Makes the calling thread run libtorch with the engine's default intra-op thread count, as it
+     * would without slicing: for the thread that also runs the models that are not sliced.
+     */
+    public static void useDefaultThreads() {
+        pinIntraOpThreads(DefaultThreads.COUNT);
     }
 
     /** Where slice {@code s} of {@code n} starts in a batch of {@code size}: sizes differ by at most one. */
@@ -118,32 +131,40 @@ public final class SlicedBatches implements AutoCloseable {
 
     private void singleThreadedHere() {
         if (!singleThreaded.get()) {
-            setIntraOpThreads(1);
+            pinIntraOpThreads(1);
             singleThreaded.set(true);
         }
     }
 
-    private static RuntimeException asRuntime(Throwable t) {
-        return t instanceof RuntimeException r ? r : new IllegalStateException(t);
-    }
-
-    /** libtorch's intra-op threads for the calling thread (its OpenMP setting), 0 without PyTorch. */
-    private static int intraOpThreads() {
-        if (!isPyTorch()) {
-            return 0;
-        }
-        Engine.getInstance(); // loads libtorch before its JNI is called
-        return JniUtils.getNumThreads();
-    }
-
-    private static void setIntraOpThreads(int n) {
+    /**
+     * Sets the calling thread's libtorch intra-op threads (its OpenMP count). libtorch sets a
+     * thread's count from a process-wide value at the thread's first parallel operation; asking for
+     * the count first makes that happen now, so the setting below is not overridden later. Setting
+     * it also changes the process-wide value, which {@link #map} puts back when it is done.
+     */
+    private static void pinIntraOpThreads(int n) {
         if (n > 0 && isPyTorch()) {
-            JniUtils.setNumThreads(n);
+            if (JniUtils.getNumThreads() != n) {
+                JniUtils.setNumThreads(n);
+            }
         }
     }
 
     private static boolean isPyTorch() {
         return "PyTorch".equals(Engine.getDefaultEngineName());
+    }
+
+    /** libtorch's count before any slicing changed it, read once per JVM (0 without PyTorch). */
+    private static final class DefaultThreads {
+        static final int COUNT = read();
+
+        private static int read() {
+            if (!isPyTorch()) {
+                return 0;
+            }
+            Engine.getInstance(); // loads libtorch (and applies ai.djl.pytorch.num_threads) first
+            return JniUtils.getNumThreads();
+        }
     }
 
     @Override

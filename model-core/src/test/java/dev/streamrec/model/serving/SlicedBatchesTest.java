@@ -9,6 +9,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.streamrec.model.backbone.EncoderConfig;
 import dev.streamrec.model.backbone.SequenceModelBlock;
 import dev.streamrec.model.backbone.SequenceScorer;
@@ -65,6 +66,27 @@ class SlicedBatchesTest {
                     }));
             assertEquals("slice with 5", e.getMessage());
             assertEquals(Set.of(0, 1, 2, 3, 6, 7), done, "every other slice ran to its end");
+        }
+    }
+
+    @Test
+    void shouldRunSlicesWithOneLibtorchThreadAndLeaveTheDefaultBehind() throws Exception {
+        Engine.getInstance();
+        SlicedBatches.useDefaultThreads();
+        int before = JniUtils.getNumThreads();
+        try (SlicedBatches slices = new SlicedBatches(2, "test-slice")) {
+            for (int round = 0; round < 3; round++) {
+                List<Integer> seen = slices.map(List.of(1, 2, 3, 4),
+                        part -> part.stream().map(i -> JniUtils.getNumThreads()).toList());
+                assertEquals(List.of(1, 1, 1, 1), seen, "every slice runs single-threaded");
+                assertEquals(before, JniUtils.getNumThreads(), "the caller is back to the default");
+                // a thread that starts using libtorch now gets the process-wide count: the default again
+                int[] fresh = new int[1];
+                Thread t = new Thread(() -> fresh[0] = JniUtils.getNumThreads());
+                t.start();
+                t.join();
+                assertEquals(before, fresh[0]);
+            }
         }
     }
 
