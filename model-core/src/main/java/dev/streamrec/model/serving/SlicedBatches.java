@@ -21,7 +21,7 @@ import java.util.function.Function;
  * slowest thread. When the cores are shared with the stream (Kafka, RocksDB, encoding), whichever
  * libtorch thread is descheduled holds up the others: on a 2-core box a SASRec forward lost 35% of
  * its throughput to a load of 0.44 cores, whereas single-threaded slices lose only what the load
- * takes. With one slice per core the answers are the same numbers, in the same order.
+ * takes. The answers are the same rankings in the same order, scores equal up to float rounding.
  *
  * <p>The caller runs the first slice itself; the others run on {@code slices - 1} daemon threads.
  * Only models that {@link Recommender#recommendsConcurrently() recommend concurrently} may be
