@@ -85,9 +85,9 @@ public final class ModelBenchmark {
      */
     static double[] measure(Function<List<RecommendRequest>, List<List<ScoredItem>>> model,
             List<List<String>> histories, int batch, int topK, double seconds, int repeats) {
-        int slices = Math.max(1, Math.min(8, (histories.size() + batch - 1) / batch));
-        List<List<RecommendRequest>> calls = new ArrayList<>(slices);
-        for (int c = 0, next = 0; c < slices; c++) {
+        int distinctCalls = Math.max(1, Math.min(8, (histories.size() + batch - 1) / batch));
+        List<List<RecommendRequest>> calls = new ArrayList<>(distinctCalls);
+        for (int c = 0, next = 0; c < distinctCalls; c++) {
             List<RecommendRequest> requests = new ArrayList<>(batch);
             for (int i = 0; i < batch; i++, next++) {
                 requests.add(new RecommendRequest("u" + next, histories.get(next % histories.size()), topK, true));

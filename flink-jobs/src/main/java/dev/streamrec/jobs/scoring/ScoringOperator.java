@@ -41,10 +41,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Serves every configured {@link Recommender} on the stream (input 1: scoring requests) and takes
@@ -320,15 +320,19 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        flush();
-        emitInFlight();
+        flushAndEmitAll();
     }
 
     @Override
     public void finish() throws Exception {
+        flushAndEmitAll();
+        super.finish();
+    }
+
+    /** Scores the buffer and emits every prediction still owed: nothing stays buffered or in flight. */
+    private void flushAndEmitAll() throws Exception {
         flush();
         emitInFlight();
-        super.finish();
     }
 
     @Override

@@ -25,7 +25,7 @@ public class ScoringRequest {
      * to scoring, and this list is most of it). Read it through {@link #history()}.
      */
     public byte[] historyBytes = CompactStrings.encodeList(List.of());
-    /** Index of this event in {@link #history}; -1 when it was older than everything kept. */
+    /** Index of this event in {@link #history()}; -1 when it was older than everything kept. */
     public int insertedAt = -1;
     /** The item trimmed off the front of the sequence by this event, or null. */
     public String evicted;
@@ -45,11 +45,9 @@ public class ScoringRequest {
         return history;
     }
 
-    /** Sets {@link #historyBytes} to {@code items}. */
+    /** Sets {@link #historyBytes} to {@code items} (decoded again only where it is read). */
     public void setHistory(List<String> items) {
         historyBytes = CompactStrings.encodeList(items);
-        history = List.copyOf(items);
-        historyDecodedFrom = historyBytes;
     }
 
     /** The user's items before this event, oldest first (what incremental models learn from). */

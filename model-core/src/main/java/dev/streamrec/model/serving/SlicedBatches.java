@@ -31,7 +31,6 @@ public final class SlicedBatches implements AutoCloseable {
 
     private final int slices;
     private final ExecutorService workers;
-    private final ThreadLocal<Boolean> singleThreaded = ThreadLocal.withInitial(() -> false);
 
     /**
      * @param slices how many slices (threads) a batch is split into; 1 runs everything on the caller
@@ -73,7 +72,7 @@ public final class SlicedBatches implements AutoCloseable {
         for (int s = 1; s < n; s++) {
             List<R> slice = batch.subList(from(s, n, batch.size()), from(s + 1, n, batch.size()));
             rest.add(workers.submit(() -> {
-                singleThreadedHere();
+                pinIntraOpThreads(1); // a no-op once this worker is pinned
                 return answer.apply(slice);
             }));
         }
@@ -129,13 +128,6 @@ public final class SlicedBatches implements AutoCloseable {
         return (int) ((long) s * size / n);
     }
 
-    private void singleThreadedHere() {
-        if (!singleThreaded.get()) {
-            pinIntraOpThreads(1);
-            singleThreaded.set(true);
-        }
-    }
-
     /**
      * Sets the calling thread's libtorch intra-op threads (its OpenMP count). libtorch sets a
      * thread's count from a process-wide value at the thread's first parallel operation; asking for
@@ -143,15 +135,9 @@ public final class SlicedBatches implements AutoCloseable {
      * it also changes the process-wide value, which {@link #map} puts back when it is done.
      */
     private static void pinIntraOpThreads(int n) {
-        if (n > 0 && isPyTorch()) {
-            if (JniUtils.getNumThreads() != n) {
-                JniUtils.setNumThreads(n);
-            }
+        if (n > 0 && DefaultThreads.COUNT > 0 && JniUtils.getNumThreads() != n) {
+            JniUtils.setNumThreads(n);
         }
-    }
-
-    private static boolean isPyTorch() {
-        return "PyTorch".equals(Engine.getDefaultEngineName());
     }
 
     /** libtorch's count before any slicing changed it, read once per JVM (0 without PyTorch). */
@@ -159,7 +145,7 @@ public final class SlicedBatches implements AutoCloseable {
         static final int COUNT = read();
 
         private static int read() {
-            if (!isPyTorch()) {
+            if (!"PyTorch".equals(Engine.getDefaultEngineName())) {
                 return 0;
             }
             Engine.getInstance(); // loads libtorch (and applies ai.djl.pytorch.num_threads) first
