@@ -60,7 +60,8 @@ public final class EndToEndBenchmark {
             r = ReplayRun.run(conf, replayed, events,
                     new ReplayRun.Options(rate, preload, Math.min(args.getInt("warmup", 0), events.size())), out);
             out.println();
-            cpu.report(r.measuredFromMillis(), r.measuredToMillis(), 14, out);
+            cpu.report(r.measuredFromMillis(), r.measuredToMillis(), 20, out);
+            printWorstSeconds(r, out);
             Thread.sleep(2 * conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis() + 500);
             stateBytes = latestCheckpointBytes(Path.of(URI.create(conf.get(JobOptions.CHECKPOINT_DIR))));
         }
@@ -85,6 +86,19 @@ public final class EndToEndBenchmark {
                 + ScoringOperator.inferenceThreads(conf.get(JobOptions.INFERENCE_THREADS), conf.get(JobOptions.DEVICE),
                         Runtime.getRuntime().availableProcessors(), conf.get(JobOptions.PARALLELISM)) + ")");
         return 0;
+    }
+
+    /** The seconds with the slowest predictions, relative to the start of the measurement. */
+    private static void printWorstSeconds(ReplayRun.Result r, PrintStream out) {
+        if (r.worstSeconds().isEmpty()) {
+            return;
+        }
+        out.printf(Locale.ROOT, "slowest seconds (measurement began at %tT.%<tL; offset: predictions, p99 ms, max ms):%n",
+                r.measuredFromMillis());
+        for (var s : r.worstSeconds()) {
+            out.printf(Locale.ROOT, "  %7.1f s: %,6d  %,6d  %,6d%n", (s.secondStartMillis() - r.measuredFromMillis()) / 1000.0,
+                    s.predictions(), s.p99(), s.max());
+        }
     }
 
     /** Bytes of the newest chk-N directory plus the shared incremental files it may reference. */

@@ -33,6 +33,7 @@ public final class OutputMonitor implements AutoCloseable {
     private final EventCodec codec = new EventCodec();
     private final CommittedTopicsTail tail;
     private long[] latencies = new long[1 << 16];
+    private long[] latencySeenAt = new long[1 << 16];
     private int latencyCount;
 
     public OutputMonitor(String bootstrap, String predictionsTopic, String deadLettersTopic, String evalTopic) {
@@ -54,7 +55,7 @@ public final class OutputMonitor implements AutoCloseable {
             long n = predictions.incrementAndGet();
             if (n > warmupPredictions) {
                 // ingest = prediction write time - ingest-to-emit latency
-                recordLatency(Math.max(0, now - (r.timestamp() - latencyMs(r.value(), codec))));
+                recordLatency(now, Math.max(0, now - (r.timestamp() - latencyMs(r.value(), codec))));
             }
             if (n == Math.max(1, warmupPredictions)) {
                 measuredFrom.set(now);
@@ -98,11 +99,35 @@ public final class OutputMonitor implements AutoCloseable {
         return p.latencyMs;
     }
 
-    private synchronized void recordLatency(long ms) {
+    private synchronized void recordLatency(long seenAt, long ms) {
         if (latencyCount == latencies.length) {
             latencies = Arrays.copyOf(latencies, latencies.length * 2);
+            latencySeenAt = Arrays.copyOf(latencySeenAt, latencySeenAt.length * 2);
         }
+        latencySeenAt[latencyCount] = seenAt;
         latencies[latencyCount++] = ms;
+    }
+
+    /** Latency of the predictions seen in one wall-clock second. */
+    public record SecondLatency(long secondStartMillis, int predictions, long p99, long max) {}
+
+    /**
+     * The {@code n} seconds with the highest maximum latency, in time order: where a high p99 comes
+     * from (a checkpoint, a GC pause, a burst) shows in when it happened.
+     */
+    public synchronized List<SecondLatency> worstSeconds(int n) {
+        Map<Long, List<Long>> bySecond = new TreeMap<>();
+        for (int i = 0; i < latencyCount; i++) {
+            bySecond.computeIfAbsent(latencySeenAt[i] / 1000 * 1000, k -> new ArrayList<>()).add(latencies[i]);
+        }
+        List<SecondLatency> all = new ArrayList<>();
+        bySecond.forEach((second, ms) -> {
+            long[] sorted = ms.stream().mapToLong(Long::longValue).sorted().toArray();
+            all.add(new SecondLatency(second, sorted.length,
+                    sorted[Math.max(0, (int) Math.ceil(0.99 * sorted.length) - 1)], sorted[sorted.length - 1]));
+        });
+        return all.stream().sorted((a, b) -> Long.compare(b.max(), a.max())).limit(n)
+                .sorted((a, b) -> Long.compare(a.secondStartMillis(), b.secondStartMillis())).toList();
     }
 
     /** The q-quantile (0..1) of event-to-prediction latency in ms, -1 when nothing was measured. */
