@@ -64,8 +64,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             boolean temp = dataDir == null;
             Path dir = temp ? Files.createTempDirectory("streamrec-kafka-") : dataDir;
-            int clientPort = port == 0 ? freePort() : port;
-            int controllerPort = freePort();
+            int[] free = freePorts(2);
+            int clientPort = port == 0 ? free[0] : port;
+            int controllerPort = free[1] != clientPort ? free[1] : free[0];
             Properties props = new Properties();
             props.put("process.roles", "broker,controller");
             props.put("node.id", "1");
@@ -174,10 +175,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+    /**
+     * {@code n} distinct free ports: the sockets are held open together, so the system cannot hand
+     * out the same port twice (one at a time it sometimes did, and the broker refused two listeners
+     * on one port).
+     */
+    private static int[] freePorts(int n) throws IOException {
+        ServerSocket[] sockets = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                sockets[i] = new ServerSocket(0);
+                sockets[i].setReuseAddress(true);
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : sockets) {
+                if (s != null) {
+                    s.close();
+                }
+            }
         }
     }
 
