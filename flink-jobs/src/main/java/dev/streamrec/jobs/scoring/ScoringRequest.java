@@ -45,11 +45,6 @@ public class ScoringRequest {
         return history;
     }
 
-    /** Sets {@link #historyBytes} to {@code items} (decoded again only where it is read). */
-    public void setHistory(List<String> items) {
-        historyBytes = CompactStrings.encodeList(items);
-    }
-
     /** The user's items before this event, oldest first (what incremental models learn from). */
     public List<String> historyBefore() {
         List<String> history = history();

@@ -92,6 +92,13 @@ public final class CompactStrings {
             pos += b.length;
         }
 
+        /** {@code len} raw bytes of {@code src} from {@code off}: an already encoded field copied as it is. */
+        public void bytes(byte[] src, int off, int len) {
+            ensure(len);
+            System.arraycopy(src, off, buf, pos, len);
+            pos += len;
+        }
+
         public byte[] toByteArray() {
             return Arrays.copyOf(buf, pos);
         }
@@ -103,7 +110,13 @@ public final class CompactStrings {
         private int pos;
 
         public Reader(byte[] buf) {
+            this(buf, 0);
+        }
+
+        /** Reads {@code buf} from {@code position}. */
+        public Reader(byte[] buf, int position) {
             this.buf = buf;
+            this.pos = position;
         }
 
         public int read() {
@@ -146,6 +159,22 @@ public final class CompactStrings {
             String s = new String(buf, pos, len, StandardCharsets.UTF_8);
             pos += len;
             return s;
+        }
+
+        /** Where the next read starts. */
+        public int position() {
+            return pos;
+        }
+
+        /** Moves {@code n} bytes on without reading them. */
+        public void skip(int n) {
+            check(n);
+            pos += n;
+        }
+
+        /** Moves past one {@link Writer#string}. */
+        public void skipString() {
+            skip(varint());
         }
 
         /** Fails unless every byte was read: a truncated or over-long value is corrupt state. */

@@ -5,6 +5,7 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -23,10 +24,58 @@ public class UserSequence {
      */
     public long arrivals;
 
+    /**
+     * The {@link EventIds#key keys} of the accepted events since the de-duplication window last
+     * filed a chunk of them, oldest first: carried here because this value is written on every
+     * event anyway, so the window's own state is written once per chunk rather than per event.
+     */
+    public long[] unchunked = new long[0];
+
     public UserSequence() {}
 
     /** Where an insertion landed: its index after trimming (-1 when trimmed away at once), the item trimmed off the front (or null), and whether it was the newest. */
     public record Insertion(int index, String evicted, boolean inOrder) {}
+
+    /**
+     * An accepted event applied to a stored sequence: the new stored form, the item ids after the
+     * event in {@link CompactStrings#encodeList}' form (what the scoring request ships), the arrival
+     * number given to the event (its place in the de-duplication window), where it landed, and the
+     * event-id keys of a chunk this event completed (null when none did).
+     */
+    public record Update(byte[] state, byte[] history, long arrival, Insertion insertion, long[] completedChunk) {}
+
+    /**
+     * Applies an accepted event to the stored form {@code stored} (null: a new user), which must be
+     * of the current format ({@link #isCurrent}). An event newer than the user's newest is appended to
+     * the bytes as they are ({@link InOrderAppend}); any other goes through the decoded sequence. The
+     * event's id key joins {@link #unchunked}; when that reaches {@code chunkSize} keys they are handed
+     * back as the completed chunk and the stored list starts again.
+     */
+    public static Update apply(byte[] stored, SequenceEntry e, int maxLength, int chunkSize) {
+        if (!isCurrent(stored)) {
+            throw new IllegalStateException("a sequence of format " + stored[0] + " must be migrated first");
+        }
+        Update fast = InOrderAppend.apply(stored, e, maxLength, chunkSize);
+        if (fast != null) {
+            return fast;
+        }
+        UserSequence seq = fromBytes(stored);
+        long arrival = seq.arrivals++;
+        Insertion at = seq.insert(e, maxLength);
+        long[] keys = Arrays.copyOf(seq.unchunked, seq.unchunked.length + 1);
+        keys[seq.unchunked.length] = EventIds.key(e.eventId);
+        boolean complete = keys.length >= chunkSize;
+        seq.unchunked = complete ? new long[0] : keys;
+        return new Update(seq.toBytes(), CompactStrings.encodeList(seq.itemIds()), arrival, at, complete ? keys : null);
+    }
+
+    /**
+     * Whether {@code stored} is absent or of the current format; older ones kept the
+     * de-duplication window (and format 1 the arrival count) in other state and must be migrated.
+     */
+    public static boolean isCurrent(byte[] stored) {
+        return stored == null || (stored.length > 0 && stored[0] == FORMAT);
+    }
 
     /** Inserts an event at its time order (ties by event id) and trims the oldest entries to {@code maxLength}. */
     public Insertion insert(SequenceEntry e, int maxLength) {
@@ -52,7 +101,12 @@ public class UserSequence {
     }
 
     private static boolean after(SequenceEntry a, SequenceEntry b) {
-        return a.timestamp > b.timestamp || (a.timestamp == b.timestamp && a.eventId.compareTo(b.eventId) > 0);
+        return after(a.timestamp, a.eventId, b.timestamp, b.eventId);
+    }
+
+    /** Whether event a (time, id) comes after event b: later, or at the same time with a greater id. */
+    static boolean after(long aTime, String aId, long bTime, String bId) {
+        return aTime > bTime || (aTime == bTime && aId.compareTo(bId) > 0);
     }
 
     /** The item ids, oldest first. */
@@ -69,11 +123,15 @@ public class UserSequence {
     }
 
     private static final byte FORMAT_UTF = 1;
-    private static final byte FORMAT = 2;
+    private static final byte FORMAT_STRINGS = 2;
+    private static final byte FORMAT_COMPACT_IDS = 3;
+    static final byte FORMAT = 4;
 
     /**
-     * The compact state form, format 2: the format byte, {@link #arrivals} and the count as varints,
-     * then (item id, timestamp, event id) per entry with {@link CompactStrings}' strings.
+     * The compact state form, format 4: the format byte, {@link #arrivals} and the count as varints,
+     * then per entry the item id ({@link CompactStrings}' string), the timestamp (eight bytes) and
+     * the event id ({@link EventIds}), then {@link #unchunked} (a varint count and eight bytes per
+     * key). Format 3 had no {@link #unchunked}; format 2 also kept every event id as a string.
      */
     public byte[] toBytes() {
         CompactStrings.Writer out = new CompactStrings.Writer(16 + entries.size() * 40);
@@ -83,14 +141,18 @@ public class UserSequence {
         for (SequenceEntry e : entries) {
             out.string(e.itemId);
             out.int64(e.timestamp);
-            out.string(e.eventId);
+            EventIds.write(out, e.eventId);
+        }
+        out.varint(unchunked.length);
+        for (long k : unchunked) {
+            out.int64(k);
         }
         return out.toByteArray();
     }
 
     /**
-     * Reads {@link #toBytes}; null gives an empty sequence. Also reads format 1 (modified UTF-8
-     * strings, no arrival count: {@link #arrivals} is then -1 and the caller knows where it was kept).
+     * Reads {@link #toBytes}; null gives an empty sequence. Also reads formats 3, 2 and 1 (modified
+     * UTF-8 strings, no arrival count: {@link #arrivals} is then -1 and the caller knows where it was kept).
      */
     public static UserSequence fromBytes(byte[] bytes) {
         UserSequence s = new UserSequence();
@@ -102,13 +164,20 @@ public class UserSequence {
         }
         CompactStrings.Reader in = new CompactStrings.Reader(bytes);
         int format = in.read();
-        if (format != FORMAT) {
+        if (format != FORMAT && format != FORMAT_COMPACT_IDS && format != FORMAT_STRINGS) {
             throw new IllegalStateException("unknown user-sequence state format " + format);
         }
         s.arrivals = in.varlong();
         int n = in.varint();
         for (int i = 0; i < n; i++) {
-            s.entries.add(new SequenceEntry(in.string(), in.int64(), in.string()));
+            s.entries.add(new SequenceEntry(in.string(), in.int64(),
+                    format == FORMAT_STRINGS ? in.string() : EventIds.read(in)));
+        }
+        if (format == FORMAT) {
+            s.unchunked = new long[in.varint()];
+            for (int i = 0; i < s.unchunked.length; i++) {
+                s.unchunked[i] = in.int64();
+            }
         }
         in.expectEnd();
         return s;

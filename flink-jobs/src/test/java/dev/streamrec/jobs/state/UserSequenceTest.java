@@ -93,4 +93,99 @@ class UserSequenceTest {
         r.expectEnd();
         assertThrows(IllegalArgumentException.class, () -> new CompactStrings.Writer(4).varint(-1));
     }
+
+    @Test
+    void shouldAppendInOrderEventsOnTheBytesExactlyAsTheDecodedPathDoes() throws Exception {
+        java.util.Random random = new java.util.Random(11);
+        for (int user = 0; user < 200; user++) {
+            int maxLength = 1 + random.nextInt(6);
+            int chunkSize = 1 + random.nextInt(5);
+            List<Long> keys = new java.util.ArrayList<>();
+            byte[] stored = null;
+            UserSequence reference = new UserSequence();
+            long time = 1_000;
+            for (int i = 0; i < 40; i++) {
+                // mostly in order, with ties at the same time and some late events
+                time += random.nextInt(4) == 0 ? 0 : random.nextInt(100) - (random.nextInt(5) == 0 ? 250 : 0);
+                String id = random.nextBoolean()
+                        ? dev.streamrec.schema.serde.EventCodec.deriveEventId("u" + user, "i" + i, time, "click")
+                        : "e" + random.nextInt(1000) + "-" + i;
+                SequenceEntry e = new SequenceEntry(random.nextInt(7) == 0 ? "ï-" + i : String.valueOf(random.nextInt(50)),
+                        time, id);
+                boolean onBytes = InOrderAppend.apply(stored, e, maxLength, chunkSize) != null;
+                UserSequence.Update u = UserSequence.apply(stored, e, maxLength, chunkSize);
+                keys.add(EventIds.key(id));
+                long arrival = reference.arrivals++;
+                UserSequence.Insertion at = reference.insert(e, maxLength);
+                assertEquals(at, u.insertion());
+                // every in-order event of a known user is appended on the bytes
+                assertEquals(stored != null && at.inOrder(), onBytes);
+                assertEquals(arrival, u.arrival());
+                assertEquals(reference.itemIds(), CompactStrings.decodeList(u.history()));
+                UserSequence back = UserSequence.fromBytes(u.state());
+                assertEquals(reference.arrivals, back.arrivals);
+                assertEquals(describe(reference), describe(back));
+                // the id keys ride along until a chunk of them is complete, then they are handed back
+                if (keys.size() == chunkSize) {
+                    assertEquals(keys, java.util.Arrays.stream(u.completedChunk()).boxed().toList());
+                    keys.clear();
+                } else {
+                    assertEquals(null, u.completedChunk());
+                }
+                assertEquals(keys, java.util.Arrays.stream(back.unchunked).boxed().toList());
+                stored = u.state();
+            }
+        }
+    }
+
+    @Test
+    void shouldReadAFormatTwoSequenceAndContinueItInTheCurrentFormat() throws Exception {
+        CompactStrings.Writer w = new CompactStrings.Writer(64);
+        w.write(2);
+        w.varint(7);
+        w.varint(2);
+        String derived = dev.streamrec.schema.serde.EventCodec.deriveEventId("u", "a", 10, "click");
+        for (Object[] entry : new Object[][] {{"a", 10L, derived}, {"b", 20L, "e2"}}) {
+            w.string((String) entry[0]);
+            w.int64((Long) entry[1]);
+            w.string((String) entry[2]);
+        }
+        byte[] formatTwo = w.toByteArray();
+        UserSequence old = UserSequence.fromBytes(formatTwo);
+        assertEquals(List.of("a", "b"), old.itemIds());
+        assertEquals(derived, old.entries.get(0).eventId);
+        assertFalse(UserSequence.isCurrent(formatTwo));
+        assertThrows(IllegalStateException.class, () -> UserSequence.apply(formatTwo, new SequenceEntry("c", 30, "e3"), 2, 4));
+        byte[] migrated = old.toBytes();
+        assertTrue(UserSequence.isCurrent(migrated));
+        UserSequence.Update u = UserSequence.apply(migrated, new SequenceEntry("c", 30, "e3"), 2, 4);
+        assertEquals(new UserSequence.Insertion(1, "a", true), u.insertion());
+        assertEquals(7, u.arrival());
+        assertEquals(UserSequence.FORMAT, u.state()[0]);
+        UserSequence back = UserSequence.fromBytes(u.state());
+        assertEquals(List.of("b", "c"), back.itemIds());
+        assertEquals(8, back.arrivals);
+        assertEquals(List.of("b", "c"), CompactStrings.decodeList(u.history()));
+    }
+
+    @Test
+    void shouldKeepDerivedEventIdsAsSixteenBytesAndEveryOtherIdAsItIs() {
+        String derived = dev.streamrec.schema.serde.EventCodec.deriveEventId("u1", "i1", 42, "view");
+        for (String id : List.of(derived, derived.toUpperCase(), "d-" + "0".repeat(31), "d-" + "g".repeat(32), "e1", "", "d-")) {
+            CompactStrings.Writer w = new CompactStrings.Writer(4);
+            EventIds.write(w, id);
+            byte[] bytes = w.toByteArray();
+            assertEquals(id.equals(derived) ? 17 : 1 + 1 + id.length(), bytes.length, id);
+            CompactStrings.Reader r = new CompactStrings.Reader(bytes);
+            assertEquals(id, EventIds.read(r));
+            r.expectEnd();
+            CompactStrings.Reader skipped = new CompactStrings.Reader(bytes);
+            EventIds.skip(skipped);
+            skipped.expectEnd();
+        }
+    }
+
+    private static List<String> describe(UserSequence s) {
+        return s.entries.stream().map(e -> e.itemId + "@" + e.timestamp + "#" + e.eventId).toList();
+    }
 }

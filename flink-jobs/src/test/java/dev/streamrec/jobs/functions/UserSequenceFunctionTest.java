@@ -1,0 +1,133 @@
+package dev.streamrec.jobs.functions;
+
+import dev.streamrec.jobs.scoring.ScoringRequest;
+import dev.streamrec.jobs.state.CompactStrings;
+import dev.streamrec.jobs.state.UserSequence;
+import dev.streamrec.jobs.state.UserStateTtl;
+import dev.streamrec.schema.event.InteractionEvent;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The sequence operator on the RocksDB backend through Flink's operator harness: the
+ * de-duplication window's bounds, and the move of state written before sequence format 4.
+ */
+class UserSequenceFunctionTest {
+
+    private static final Duration TTL = Duration.ofDays(1);
+    private static final StateTtlConfig TTL_CONFIG = UserStateTtl.of(TTL);
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, InteractionEvent, ScoringRequest> harness(int window)
+            throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new UserSequenceFunction(3, window, TTL)), e -> e.userId, Types.STRING);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        h.open();
+        return h;
+    }
+
+    private static List<String> accepted(KeyedOneInputStreamOperatorTestHarness<String, InteractionEvent, ScoringRequest> h,
+            String... ids) throws Exception {
+        int before = h.extractOutputValues().size();
+        for (String id : ids) {
+            h.processElement(new StreamRecord<>(new InteractionEvent(id, "alice", "item-" + id, 1000L, "view", null)));
+        }
+        List<ScoringRequest> out = h.extractOutputValues();
+        return out.subList(before, out.size()).stream().map(r -> r.eventId).toList();
+    }
+
+    @Test
+    void shouldRememberAtLeastTheWindowAndAtMostASixteenthMore() throws Exception {
+        int window = 64; // chunks of 4
+        try (var h = harness(window)) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                ids.add("e" + i);
+            }
+            assertEquals(ids, accepted(h, ids.toArray(String[]::new)));
+            // every id among the last 64 is a repeat
+            for (int back = 1; back <= window; back++) {
+                assertEquals(List.of(), accepted(h, "e" + (300 - back)), "e" + (300 - back));
+            }
+            // ids further back than the window and its last chunk are new again
+            assertEquals(List.of("e" + (300 - window - 8)), accepted(h, "e" + (300 - window - 8)));
+            h.getOperator().setCurrentKey("alice");
+            MapState<Long, byte[]> kept = state(h).getPartitionedState(VoidNamespace.INSTANCE,
+                    VoidNamespaceSerializer.INSTANCE, EventIdWindow.ids(TTL_CONFIG));
+            int n = 0;
+            for (Long ignored : kept.keys()) {
+                n++;
+            }
+            assertTrue(n >= window && n <= window + window / 16, "remembered " + n);
+        }
+    }
+
+    @Test
+    void shouldMoveAnOlderSequenceAndItsWindowIntoTheCurrentFormat() throws Exception {
+        try (var h = harness(8)) {
+            h.getOperator().setCurrentKey("alice");
+            KeyedStateBackend<Object> backend = state(h);
+            // what the operator kept before format 4: a format-2 sequence and two id maps
+            MapState<String, Long> legacyIds = backend.getPartitionedState(VoidNamespace.INSTANCE,
+                    VoidNamespaceSerializer.INSTANCE, EventIdWindow.legacyIds(TTL_CONFIG));
+            MapState<Long, String> legacyOrder = backend.getPartitionedState(VoidNamespace.INSTANCE,
+                    VoidNamespaceSerializer.INSTANCE, EventIdWindow.legacyOrder(TTL_CONFIG));
+            for (long a = 0; a < 10; a++) {
+                legacyIds.put("e" + a, a);
+                legacyOrder.put(a, "e" + a);
+            }
+            ValueStateDescriptor<byte[]> seqDescriptor = new ValueStateDescriptor<>(UserSequenceFunction.SEQUENCE.getName(),
+                    PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+            seqDescriptor.enableTimeToLive(TTL_CONFIG);
+            ValueState<byte[]> sequence = backend.getPartitionedState(VoidNamespace.INSTANCE,
+                    VoidNamespaceSerializer.INSTANCE, seqDescriptor);
+            CompactStrings.Writer w = new CompactStrings.Writer(64);
+            w.write(2);
+            w.varint(10);
+            w.varint(2);
+            for (int i = 8; i < 10; i++) {
+                w.string("item-e" + i);
+                w.int64(900L + i);
+                w.string("e" + i);
+            }
+            sequence.update(w.toByteArray());
+
+            assertEquals(List.of(), accepted(h, "e9", "e3"));   // still within the window
+            assertEquals(List.of("e10"), accepted(h, "e10"));
+            assertEquals(List.of("e1"), accepted(h, "e1"));    // left the window with e10's arrival
+            h.getOperator().setCurrentKey("alice");
+            assertFalse(legacyIds.keys().iterator().hasNext());
+            assertFalse(legacyOrder.keys().iterator().hasNext());
+            UserSequence now = UserSequence.fromBytes(sequence.value());
+            assertTrue(UserSequence.isCurrent(sequence.value()));
+            assertEquals(12, now.arrivals);
+            // e10 and e1 share a timestamp: ordered by event id
+            assertEquals(List.of("item-e9", "item-e1", "item-e10"), now.itemIds());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static KeyedStateBackend<Object> state(KeyedOneInputStreamOperatorTestHarness<String, InteractionEvent, ScoringRequest> h) {
+        return (KeyedStateBackend<Object>) (KeyedStateBackend<?>) h.getOperator().getKeyedStateBackend();
+    }
+}
