@@ -403,18 +403,20 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     }
 
     /**
-     * Sends the buffered requests to the models: waits for the batch still in flight and writes its
-     * users' model states back, applies finished model loads, hands the buffer to the inference
-     * thread (or scores it right here without overlap), and only then emits the previous batch's
-     * predictions, so that the models are not idle while the task thread encodes, sinks and
-     * evaluates them. Predictions still leave in batch order.
+     * Sends the buffered requests to the models: turns them into model requests (decoding each
+     * history) while the batch in flight is still being scored, then waits for that batch and writes
+     * its users' model states back, applies finished model loads, hands the new batch to the
+     * inference thread (or scores it right here without overlap), and only then emits the previous
+     * batch's predictions, so that the models are not idle while the task thread prepares the next
+     * batch or encodes, sinks and evaluates the last one. Predictions still leave in batch order.
      */
     private void flush() throws Exception {
         flushDue = false;
+        Batch next = buffer.isEmpty() ? null : takeBuffer();
         Scored previous = awaitInFlight();
         applyFinishedLoads();
-        if (!buffer.isEmpty()) {
-            score();
+        if (next != null) {
+            score(next);
         }
         emit(previous);
         if (!overlap) {
@@ -422,17 +424,30 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         }
     }
 
-    /** Scores the buffer: on the inference thread with overlap (it becomes the batch in flight), else at once. */
-    private void score() throws Exception {
+    /** The buffered requests, as the models take them (without per-user model state); the buffer starts again. */
+    private Batch takeBuffer() {
         List<ScoringRequest> batch = buffer;
         buffer = new ArrayList<>(batchSize);
-        batchSizes.update(batch.size());
-        if (!loading.isEmpty()) {
-            batchesWhileLoading.inc();
-        }
         List<RecommendRequest> plain = new ArrayList<>(batch.size());
         for (ScoringRequest r : batch) {
             plain.add(new RecommendRequest(r.userId, r.history(), topK, excludeSeen));
+        }
+        return new Batch(batch, plain);
+    }
+
+    /** Buffered requests taken for scoring, and the same as model requests. */
+    private record Batch(List<ScoringRequest> requests, List<RecommendRequest> plain) {}
+
+    /**
+     * Scores a batch: on the inference thread with overlap (it becomes the batch in flight), else at
+     * once. Per-user model states are read here, after the previous batch wrote its own back.
+     */
+    private void score(Batch next) throws Exception {
+        List<ScoringRequest> batch = next.requests();
+        List<RecommendRequest> plain = next.plain();
+        batchSizes.update(batch.size());
+        if (!loading.isEmpty()) {
+            batchesWhileLoading.inc();
         }
         List<Recommender> models = new ArrayList<>(serving.all());
         boolean[] stateful = new boolean[models.size()];

@@ -2,8 +2,10 @@ package dev.streamrec.jobs.scoring;
 
 import dev.streamrec.jobs.state.CompactStrings;
 
-import java.util.ArrayList;
+import java.util.AbstractList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * An accepted event with the user's sequence after it: what the scoring operator answers. POJO for
@@ -45,21 +47,31 @@ public class ScoringRequest {
         return history;
     }
 
-    /** The user's items before this event, oldest first (what incremental models learn from). */
+    /**
+     * The user's items before this event, oldest first (what incremental models learn from): a
+     * read-only view over {@link #history()} that copies nothing, since most models never read it.
+     */
     public List<String> historyBefore() {
         List<String> history = history();
         if (insertedAt < 0) {
-            return history;
+            return Collections.unmodifiableList(history);
         }
-        List<String> before = new ArrayList<>(history.size() + 1);
-        if (evicted != null) {
-            before.add(evicted);
-        }
-        for (int i = 0; i < history.size(); i++) {
-            if (i != insertedAt) {
-                before.add(history.get(i));
+        int front = evicted != null ? 1 : 0;
+        return new AbstractList<>() {
+            @Override
+            public String get(int i) {
+                Objects.checkIndex(i, size());
+                if (i < front) {
+                    return evicted;
+                }
+                int at = i - front;
+                return history.get(at < insertedAt ? at : at + 1);
             }
-        }
-        return before;
+
+            @Override
+            public int size() {
+                return history.size() - 1 + front;
+            }
+        };
     }
 }
