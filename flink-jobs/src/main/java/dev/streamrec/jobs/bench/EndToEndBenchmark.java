@@ -4,6 +4,7 @@ import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.local.LocalMode;
 import dev.streamrec.jobs.local.EventReplayer;
 import dev.streamrec.jobs.local.LocalStack;
+import dev.streamrec.jobs.local.OutputMonitor;
 import dev.streamrec.jobs.local.ReplayEvents;
 import dev.streamrec.jobs.local.ReplayRun;
 import dev.streamrec.jobs.scoring.ScoringOperator;
@@ -17,6 +18,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,7 +63,7 @@ public final class EndToEndBenchmark {
                     new ReplayRun.Options(rate, preload, Math.min(args.getInt("warmup", 0), events.size())), out);
             out.println();
             cpu.report(r.measuredFromMillis(), r.measuredToMillis(), 20, out);
-            printWorstSeconds(r, out);
+            printLatencyOverTime(r, out);
             Thread.sleep(2 * conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis() + 500);
             stateBytes = latestCheckpointBytes(Path.of(URI.create(conf.get(JobOptions.CHECKPOINT_DIR))));
         }
@@ -88,17 +90,26 @@ public final class EndToEndBenchmark {
         return 0;
     }
 
-    /** The seconds with the slowest predictions, relative to the start of the measurement. */
-    private static void printWorstSeconds(ReplayRun.Result r, PrintStream out) {
-        if (r.worstSeconds().isEmpty()) {
+    /**
+     * Where the latency came from: p99 per five seconds of the measurement, and the eight seconds
+     * with the slowest predictions.
+     */
+    private static void printLatencyOverTime(ReplayRun.Result r, PrintStream out) {
+        List<OutputMonitor.SecondLatency> seconds = r.latencyBySecond();
+        if (seconds.isEmpty()) {
             return;
         }
-        out.printf(Locale.ROOT, "slowest seconds (measurement began at %tT.%<tL; offset: predictions, p99 ms, max ms):%n",
-                r.measuredFromMillis());
-        for (var s : r.worstSeconds()) {
-            out.printf(Locale.ROOT, "  %7.1f s: %,6d  %,6d  %,6d%n", (s.secondStartMillis() - r.measuredFromMillis()) / 1000.0,
-                    s.predictions(), s.p99(), s.max());
+        out.printf(Locale.ROOT, "p99 ms per 5 s from %tT.%<tL:", r.measuredFromMillis());
+        for (int i = 0; i < seconds.size(); i += 5) {
+            out.print(" " + seconds.subList(i, Math.min(seconds.size(), i + 5)).stream()
+                    .mapToLong(OutputMonitor.SecondLatency::p99).max().orElse(0));
         }
+        out.println();
+        out.println("slowest seconds (offset s: predictions, p99 ms, max ms):");
+        seconds.stream().sorted(Comparator.comparingLong(OutputMonitor.SecondLatency::max).reversed()).limit(8)
+                .sorted(Comparator.comparingLong(OutputMonitor.SecondLatency::secondStartMillis))
+                .forEach(s -> out.printf(Locale.ROOT, "  %7.1f s: %,6d  %,6d  %,6d%n",
+                        (s.secondStartMillis() - r.measuredFromMillis()) / 1000.0, s.predictions(), s.p99(), s.max()));
     }
 
     /** Bytes of the newest chk-N directory plus the shared incremental files it may reference. */

@@ -112,10 +112,10 @@ public final class OutputMonitor implements AutoCloseable {
     public record SecondLatency(long secondStartMillis, int predictions, long p99, long max) {}
 
     /**
-     * The {@code n} seconds with the highest maximum latency, in time order: where a high p99 comes
-     * from (a checkpoint, a GC pause, a burst) shows in when it happened.
+     * Latency per wall-clock second of the measurement, in time order: where a high p99 comes from
+     * (a checkpoint, a GC pause, a backlog left by the warm-up) shows in when it happened.
      */
-    public synchronized List<SecondLatency> worstSeconds(int n) {
+    public synchronized List<SecondLatency> latencyBySecond() {
         Map<Long, List<Long>> bySecond = new TreeMap<>();
         for (int i = 0; i < latencyCount; i++) {
             bySecond.computeIfAbsent(latencySeenAt[i] / 1000 * 1000, k -> new ArrayList<>()).add(latencies[i]);
@@ -126,8 +126,7 @@ public final class OutputMonitor implements AutoCloseable {
             all.add(new SecondLatency(second, sorted.length,
                     sorted[Math.max(0, (int) Math.ceil(0.99 * sorted.length) - 1)], sorted[sorted.length - 1]));
         });
-        return all.stream().sorted((a, b) -> Long.compare(b.max(), a.max())).limit(n)
-                .sorted((a, b) -> Long.compare(a.secondStartMillis(), b.secondStartMillis())).toList();
+        return all;
     }
 
     /** The q-quantile (0..1) of event-to-prediction latency in ms, -1 when nothing was measured. */

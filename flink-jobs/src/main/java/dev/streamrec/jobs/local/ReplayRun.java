@@ -20,7 +20,7 @@ public final class ReplayRun {
     /** What one replay measured; the rate and latencies cover the events after the warm-up. */
     public record Result(long events, long predictions, long deadLetters, double seconds, long p50, long p99,
             Map<String, EvalMetrics> eval, List<EvalMetrics> windows, long warmupEvents, long measuredFromMillis,
-            long measuredToMillis, List<OutputMonitor.SecondLatency> worstSeconds) {
+            long measuredToMillis, List<OutputMonitor.SecondLatency> latencyBySecond) {
 
         public double eventsPerSecond() {
             return seconds > 0 ? (events - warmupEvents - deadLetters) / seconds : 0.0;
@@ -36,7 +36,6 @@ public final class ReplayRun {
     public record Options(double rate, boolean preloaded, int warmupEvents) {}
 
     private static final long IDLE_LIMIT_MS = 30_000;
-    private static final int WORST_SECONDS = 8;
 
     private ReplayRun() {}
 
@@ -81,7 +80,7 @@ public final class ReplayRun {
             awaitFinalEvaluation(monitor);
             return new Result(events.size(), monitor.predictions(), monitor.deadLetters(), seconds,
                     monitor.latencyQuantile(0.5), monitor.latencyQuantile(0.99), monitor.latestEval(), monitor.windows(),
-                    options.warmupEvents(), start, monitor.lastPredictionAt(), monitor.worstSeconds(WORST_SECONDS));
+                    options.warmupEvents(), start, monitor.lastPredictionAt(), monitor.latencyBySecond());
         }
     }
 
