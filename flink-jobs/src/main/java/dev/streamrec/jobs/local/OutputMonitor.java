@@ -34,6 +34,8 @@ public final class OutputMonitor implements AutoCloseable {
     private final CommittedTopicsTail tail;
     private long[] latencies = new long[1 << 16];
     private long[] latencySeenAt = new long[1 << 16];
+    /** The part of each latency spent before the job emitted the prediction (ingest to emit). */
+    private long[] inJob = new long[1 << 16];
     private int latencyCount;
 
     public OutputMonitor(String bootstrap, String predictionsTopic, String deadLettersTopic, String evalTopic) {
@@ -55,7 +57,8 @@ public final class OutputMonitor implements AutoCloseable {
             long n = predictions.incrementAndGet();
             if (n > warmupPredictions) {
                 // ingest = prediction write time - ingest-to-emit latency
-                recordLatency(now, Math.max(0, now - (r.timestamp() - latencyMs(r.value(), codec))));
+                long emitted = latencyMs(r.value(), codec);
+                recordLatency(now, Math.max(0, now - (r.timestamp() - emitted)), emitted);
             }
             if (n == Math.max(1, warmupPredictions)) {
                 measuredFrom.set(now);
@@ -99,32 +102,38 @@ public final class OutputMonitor implements AutoCloseable {
         return p.latencyMs;
     }
 
-    private synchronized void recordLatency(long seenAt, long ms) {
+    private synchronized void recordLatency(long seenAt, long ms, long inJobMs) {
         if (latencyCount == latencies.length) {
             latencies = Arrays.copyOf(latencies, latencies.length * 2);
             latencySeenAt = Arrays.copyOf(latencySeenAt, latencySeenAt.length * 2);
+            inJob = Arrays.copyOf(inJob, inJob.length * 2);
         }
         latencySeenAt[latencyCount] = seenAt;
+        inJob[latencyCount] = inJobMs;
         latencies[latencyCount++] = ms;
     }
 
-    /** Latency of the predictions seen in one wall-clock second. */
-    public record SecondLatency(long secondStartMillis, int predictions, long p99, long max) {}
+    /**
+     * Latency of the predictions seen in one wall-clock second: p99 and max in all, and p99 of the
+     * part before the job emitted them (the rest is the sink, the broker and this consumer).
+     */
+    public record SecondLatency(long secondStartMillis, int predictions, long p99, long max, long p99InJob) {}
 
     /**
      * Latency per wall-clock second of the measurement, in time order: where a high p99 comes from
      * (a checkpoint, a GC pause, a backlog left by the warm-up) shows in when it happened.
      */
     public synchronized List<SecondLatency> latencyBySecond() {
-        Map<Long, List<Long>> bySecond = new TreeMap<>();
+        Map<Long, List<Integer>> bySecond = new TreeMap<>();
         for (int i = 0; i < latencyCount; i++) {
-            bySecond.computeIfAbsent(latencySeenAt[i] / 1000 * 1000, k -> new ArrayList<>()).add(latencies[i]);
+            bySecond.computeIfAbsent(latencySeenAt[i] / 1000 * 1000, k -> new ArrayList<>()).add(i);
         }
         List<SecondLatency> all = new ArrayList<>();
-        bySecond.forEach((second, ms) -> {
-            long[] sorted = ms.stream().mapToLong(Long::longValue).sorted().toArray();
-            all.add(new SecondLatency(second, sorted.length,
-                    sorted[Math.max(0, (int) Math.ceil(0.99 * sorted.length) - 1)], sorted[sorted.length - 1]));
+        bySecond.forEach((second, at) -> {
+            long[] total = at.stream().mapToLong(i -> latencies[i]).sorted().toArray();
+            long[] job = at.stream().mapToLong(i -> inJob[i]).sorted().toArray();
+            all.add(new SecondLatency(second, total.length, quantile(total, 0.99), total[total.length - 1],
+                    quantile(job, 0.99)));
         });
         return all;
     }
@@ -136,7 +145,21 @@ public final class OutputMonitor implements AutoCloseable {
         }
         long[] sorted = Arrays.copyOf(latencies, latencyCount);
         Arrays.sort(sorted);
-        return sorted[Math.min(latencyCount - 1, (int) Math.ceil(q * latencyCount) - 1)];
+        return quantile(sorted, q);
+    }
+
+    /** The q-quantile of the part before the job emitted (see {@link SecondLatency}), -1 when nothing was measured. */
+    public synchronized long inJobLatencyQuantile(double q) {
+        if (latencyCount == 0) {
+            return -1;
+        }
+        long[] sorted = Arrays.copyOf(inJob, latencyCount);
+        Arrays.sort(sorted);
+        return quantile(sorted, q);
+    }
+
+    private static long quantile(long[] sorted, double q) {
+        return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1))];
     }
 
     public long predictions() {

@@ -20,7 +20,7 @@ public final class ReplayRun {
     /** What one replay measured; the rate and latencies cover the events after the warm-up. */
     public record Result(long events, long predictions, long deadLetters, double seconds, long p50, long p99,
             Map<String, EvalMetrics> eval, List<EvalMetrics> windows, long warmupEvents, long measuredFromMillis,
-            long measuredToMillis, List<OutputMonitor.SecondLatency> latencyBySecond) {
+            long measuredToMillis, List<OutputMonitor.SecondLatency> latencyBySecond, long p99InJob) {
 
         public double eventsPerSecond() {
             return seconds > 0 ? (events - warmupEvents - deadLetters) / seconds : 0.0;
@@ -80,7 +80,8 @@ public final class ReplayRun {
             awaitFinalEvaluation(monitor);
             return new Result(events.size(), monitor.predictions(), monitor.deadLetters(), seconds,
                     monitor.latencyQuantile(0.5), monitor.latencyQuantile(0.99), monitor.latestEval(), monitor.windows(),
-                    options.warmupEvents(), start, monitor.lastPredictionAt(), monitor.latencyBySecond());
+                    options.warmupEvents(), start, monitor.lastPredictionAt(), monitor.latencyBySecond(),
+                    monitor.inJobLatencyQuantile(0.99));
         }
     }
 
