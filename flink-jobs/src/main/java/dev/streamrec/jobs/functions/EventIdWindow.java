@@ -92,15 +92,15 @@ final class EventIdWindow {
         return chunkSize(window);
     }
 
-    /** Whether {@code eventId} was accepted within the window. */
-    boolean contains(String eventId) throws Exception {
-        byte[] known = ids.get(EventIds.key(eventId));
-        return known != null && Arrays.equals(known, EventIds.encode(eventId));
+    /** Whether the id with this {@link EventIds#key} and {@link EventIds#encode compact form} was accepted within the window. */
+    boolean contains(long key, byte[] id) throws Exception {
+        byte[] known = ids.get(key);
+        return known != null && Arrays.equals(known, id);
     }
 
     /** Files an accepted id (its key also goes into the sequence's unchunked keys). */
-    void remember(String eventId) throws Exception {
-        ids.put(EventIds.key(eventId), EventIds.encode(eventId));
+    void remember(long key, byte[] id) throws Exception {
+        ids.put(key, id);
     }
 
     /**
@@ -147,8 +147,9 @@ final class EventIdWindow {
         }
         List<Long> pending = new ArrayList<>();
         for (Map.Entry<Long, String> e : byArrival.entrySet()) {
-            remember(e.getValue());
-            pending.add(EventIds.key(e.getValue()));
+            long key = EventIds.key(e.getValue());
+            remember(key, EventIds.encode(e.getValue()));
+            pending.add(key);
             if (pending.size() == chunkSize()) {
                 chunkCompleted(e.getKey(), pending.stream().mapToLong(Long::longValue).toArray());
                 pending.clear();

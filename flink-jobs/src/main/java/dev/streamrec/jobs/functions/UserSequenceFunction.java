@@ -1,6 +1,7 @@
 package dev.streamrec.jobs.functions;
 
 import dev.streamrec.jobs.scoring.ScoringRequest;
+import dev.streamrec.jobs.state.EventIds;
 import dev.streamrec.jobs.state.SequenceEntry;
 import dev.streamrec.jobs.state.UserSequence;
 import dev.streamrec.jobs.state.UserStateTtl;
@@ -63,13 +64,15 @@ public final class UserSequenceFunction extends KeyedProcessFunction<String, Int
             stored = seen.migrate(stored);
             sequence.update(stored);
         }
-        if (seen.contains(e.eventId)) {
+        long idKey = EventIds.key(e.eventId);
+        byte[] id = EventIds.encode(e.eventId);
+        if (seen.contains(idKey, id)) {
             duplicates.inc();
             return;
         }
         UserSequence.Update u = UserSequence.apply(stored, new SequenceEntry(e.itemId, e.timestamp, e.eventId),
-                maxLength, seen.chunkSize());
-        seen.remember(e.eventId);
+                idKey, maxLength, seen.chunkSize());
+        seen.remember(idKey, id);
         if (u.completedChunk() != null) {
             seen.chunkCompleted(u.arrival(), u.completedChunk());
         }

@@ -12,7 +12,7 @@ final class InOrderAppend {
     private InOrderAppend() {}
 
     /** The update for {@code e}, or null when the decoded path must take it. */
-    static UserSequence.Update apply(byte[] stored, SequenceEntry e, int maxLength, int chunkSize) {
+    static UserSequence.Update apply(byte[] stored, SequenceEntry e, long key, int maxLength, int chunkSize) {
         if (stored == null || stored.length == 0 || stored[0] != UserSequence.FORMAT || maxLength < 1 || chunkSize < 1) {
             return null;
         }
@@ -55,7 +55,6 @@ final class InOrderAppend {
         state.string(e.itemId);
         state.int64(e.timestamp);
         EventIds.write(state, e.eventId);
-        long key = EventIds.key(e.eventId);
         long[] completed = null;
         if (unchunked + 1 >= chunkSize) {
             completed = new long[unchunked + 1];

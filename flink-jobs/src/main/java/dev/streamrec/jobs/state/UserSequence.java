@@ -48,14 +48,14 @@ public class UserSequence {
      * Applies an accepted event to the stored form {@code stored} (null: a new user), which must be
      * of the current format ({@link #isCurrent}). An event newer than the user's newest is appended to
      * the bytes as they are ({@link InOrderAppend}); any other goes through the decoded sequence. The
-     * event's id key joins {@link #unchunked}; when that reaches {@code chunkSize} keys they are handed
+     * event's id key ({@link EventIds#key}) joins {@link #unchunked}; when that reaches {@code chunkSize} keys they are handed
      * back as the completed chunk and the stored list starts again.
      */
-    public static Update apply(byte[] stored, SequenceEntry e, int maxLength, int chunkSize) {
+    public static Update apply(byte[] stored, SequenceEntry e, long idKey, int maxLength, int chunkSize) {
         if (!isCurrent(stored)) {
             throw new IllegalStateException("a sequence of format " + stored[0] + " must be migrated first");
         }
-        Update fast = InOrderAppend.apply(stored, e, maxLength, chunkSize);
+        Update fast = InOrderAppend.apply(stored, e, idKey, maxLength, chunkSize);
         if (fast != null) {
             return fast;
         }
@@ -63,7 +63,7 @@ public class UserSequence {
         long arrival = seq.arrivals++;
         Insertion at = seq.insert(e, maxLength);
         long[] keys = Arrays.copyOf(seq.unchunked, seq.unchunked.length + 1);
-        keys[seq.unchunked.length] = EventIds.key(e.eventId);
+        keys[seq.unchunked.length] = idKey;
         boolean complete = keys.length >= chunkSize;
         seq.unchunked = complete ? new long[0] : keys;
         return new Update(seq.toBytes(), CompactStrings.encodeList(seq.itemIds()), arrival, at, complete ? keys : null);

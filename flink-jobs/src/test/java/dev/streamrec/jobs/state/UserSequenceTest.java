@@ -112,8 +112,8 @@ class UserSequenceTest {
                         : "e" + random.nextInt(1000) + "-" + i;
                 SequenceEntry e = new SequenceEntry(random.nextInt(7) == 0 ? "ï-" + i : String.valueOf(random.nextInt(50)),
                         time, id);
-                boolean onBytes = InOrderAppend.apply(stored, e, maxLength, chunkSize) != null;
-                UserSequence.Update u = UserSequence.apply(stored, e, maxLength, chunkSize);
+                boolean onBytes = InOrderAppend.apply(stored, e, EventIds.key(id), maxLength, chunkSize) != null;
+                UserSequence.Update u = UserSequence.apply(stored, e, EventIds.key(id), maxLength, chunkSize);
                 keys.add(EventIds.key(id));
                 long arrival = reference.arrivals++;
                 UserSequence.Insertion at = reference.insert(e, maxLength);
@@ -155,10 +155,10 @@ class UserSequenceTest {
         assertEquals(List.of("a", "b"), old.itemIds());
         assertEquals(derived, old.entries.get(0).eventId);
         assertFalse(UserSequence.isCurrent(formatTwo));
-        assertThrows(IllegalStateException.class, () -> UserSequence.apply(formatTwo, new SequenceEntry("c", 30, "e3"), 2, 4));
+        assertThrows(IllegalStateException.class, () -> UserSequence.apply(formatTwo, new SequenceEntry("c", 30, "e3"), EventIds.key("e3"), 2, 4));
         byte[] migrated = old.toBytes();
         assertTrue(UserSequence.isCurrent(migrated));
-        UserSequence.Update u = UserSequence.apply(migrated, new SequenceEntry("c", 30, "e3"), 2, 4);
+        UserSequence.Update u = UserSequence.apply(migrated, new SequenceEntry("c", 30, "e3"), EventIds.key("e3"), 2, 4);
         assertEquals(new UserSequence.Insertion(1, "a", true), u.insertion());
         assertEquals(7, u.arrival());
         assertEquals(UserSequence.FORMAT, u.state()[0]);
@@ -183,6 +183,18 @@ class UserSequenceTest {
             EventIds.skip(skipped);
             skipped.expectEnd();
         }
+    }
+
+    @Test
+    void shouldKeyDerivedIdsByTheirDigestAndOtherIdsByAMixedHash() {
+        String derived = dev.streamrec.schema.serde.EventCodec.deriveEventId("u1", "i1", 42, "view");
+        assertEquals(Long.parseUnsignedLong(derived.substring(2, 18), 16), EventIds.key(derived));
+        assertEquals(EventIds.key("e1"), EventIds.key("e1"));
+        java.util.Set<Long> keys = new java.util.HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            keys.add(EventIds.key("event-" + i));
+        }
+        assertEquals(10_000, keys.size());
     }
 
     private static List<String> describe(UserSequence s) {
