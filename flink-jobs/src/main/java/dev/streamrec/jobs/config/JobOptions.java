@@ -117,7 +117,7 @@ public final class JobOptions {
 
     public static final ConfigOption<Integer> DEDUP_WINDOW =
             ConfigOptions.key("sequence.dedup-window").intType().defaultValue(1000)
-                    .withDescription("Most recent event ids remembered per user to ignore repeats.");
+                    .withDescription("Most recent event ids remembered per user to ignore repeats (at least this many; they are forgotten in chunks of a sixteenth, so at most that much more).");
 
     // ---------------------------------------------------------------- scoring
 
