@@ -92,13 +92,16 @@ public final class MissRecRecommender implements Recommender {
         }
         MissRecModel.Scores scores = model.score(sequences, sets == null ? null : distances(sets, sequences.width()), depth);
         int side = model.config().numModalities() * sequences.width();
+        byte[][] states = new byte[rows.size()][];
+        if (sets != null) {
+            perRow(rows.size(), j -> states[j] =
+                    sets[j].withForwardAssignment(scores.assignment(), j * side, sequences.width()).encode());
+        }
         for (int j = 0; j < rows.size(); j++) {
             RecommendRequest req = batch.get(rows.get(j));
             List<ScoredItem> top = scores.candidates().top(j, req.k(),
                     req.excludeHistory() ? histories.get(j) : new int[0], items::idAt);
-            byte[] state = sets == null ? null
-                    : sets[j].withForwardAssignment(scores.assignment(), j * side, sequences.width()).encode();
-            answers.set(rows.get(j), new Answer(top, state));
+            answers.set(rows.get(j), new Answer(top, states[j]));
         }
         return answers;
     }
@@ -110,20 +113,27 @@ public final class MissRecRecommender implements Recommender {
             tokens = model.tokenTable();
         }
         InterestWorkingSet[] sets = new InterestWorkingSet[rows.size()];
-        for (int j = 0; j < rows.size(); j++) {
-            InterestWorkingSet stored = InterestWorkingSet.decode(batch.get(rows.get(j)).userState());
-            sets[j] = InterestWorkingSet.advance(stored, tag, sequences.rows()[j], tokens);
-        }
+        ItemTokenTable table = tokens;
+        perRow(rows.size(), j -> sets[j] = InterestWorkingSet.advance(
+                InterestWorkingSet.decode(batch.get(rows.get(j)).userState()), tag, sequences.rows()[j], table));
         return sets;
     }
 
     private float[] distances(InterestWorkingSet[] sets, int width) {
         int side = model.config().numModalities() * width;
         float[] d = new float[sets.length * side * side];
-        for (int j = 0; j < sets.length; j++) {
-            sets[j].fillForwardOrder(d, j * side * side, width);
-        }
+        perRow(sets.length, j -> sets[j].fillForwardOrder(d, j * side * side, width));
         return d;
+    }
+
+    /**
+     * Runs the per-user Java work of a batch (working sets decoded, advanced, laid out and encoded)
+     * on the common fork-join pool: each row is independent and writes only its own slot, so the
+     * result does not depend on how rows are split, and libtorch's threads are not left waiting
+     * for one Java thread.
+     */
+    private static void perRow(int rows, java.util.function.IntConsumer work) {
+        java.util.stream.IntStream.range(0, rows).parallel().forEach(work);
     }
 
     /** The token table the working sets are computed from. */
