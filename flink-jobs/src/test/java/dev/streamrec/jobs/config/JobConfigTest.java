@@ -63,4 +63,14 @@ class JobConfigTest {
                 JobConfig.load(Path.of("..", "config", "local.yaml"), Map.of()).get(JobOptions.MODELS));
         assertEquals(50, c.get(JobOptions.SEQUENCE_MAX_LENGTH));
     }
+
+    @Test
+    void shouldTurnOnRocksDbBloomFiltersUnlessConfigured() {
+        assertTrue(dev.streamrec.jobs.RecommenderJob.runtimeConfiguration(new Configuration())
+                .get(org.apache.flink.state.rocksdb.RocksDBConfigurableOptions.USE_BLOOM_FILTER));
+        Configuration off = new Configuration();
+        off.setString("state.backend.rocksdb.use-bloom-filter", "false");
+        assertEquals(false, dev.streamrec.jobs.RecommenderJob.runtimeConfiguration(off)
+                .get(org.apache.flink.state.rocksdb.RocksDBConfigurableOptions.USE_BLOOM_FILTER));
+    }
 }
