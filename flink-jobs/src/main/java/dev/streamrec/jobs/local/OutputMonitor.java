@@ -140,20 +140,20 @@ public final class OutputMonitor implements AutoCloseable {
 
     /** The q-quantile (0..1) of event-to-prediction latency in ms, -1 when nothing was measured. */
     public synchronized long latencyQuantile(double q) {
-        if (latencyCount == 0) {
-            return -1;
-        }
-        long[] sorted = Arrays.copyOf(latencies, latencyCount);
-        Arrays.sort(sorted);
-        return quantile(sorted, q);
+        return recordedQuantile(latencies, q);
     }
 
     /** The q-quantile of the part before the job emitted (see {@link SecondLatency}), -1 when nothing was measured. */
     public synchronized long inJobLatencyQuantile(double q) {
+        return recordedQuantile(inJob, q);
+    }
+
+    /** The q-quantile of the first {@link #latencyCount} values of {@code recorded}, -1 when there are none. */
+    private long recordedQuantile(long[] recorded, double q) {
         if (latencyCount == 0) {
             return -1;
         }
-        long[] sorted = Arrays.copyOf(inJob, latencyCount);
+        long[] sorted = Arrays.copyOf(recorded, latencyCount);
         Arrays.sort(sorted);
         return quantile(sorted, q);
     }

@@ -56,16 +56,19 @@ public class ScoringRequest {
         if (insertedAt < 0) {
             return Collections.unmodifiableList(history);
         }
-        int front = evicted != null ? 1 : 0;
+        // the view answers from what it was built on, like the history it wraps
+        String trimmed = evicted;
+        int inserted = insertedAt;
+        int front = trimmed != null ? 1 : 0;
         return new AbstractList<>() {
             @Override
             public String get(int i) {
                 Objects.checkIndex(i, size());
                 if (i < front) {
-                    return evicted;
+                    return trimmed;
                 }
                 int at = i - front;
-                return history.get(at < insertedAt ? at : at + 1);
+                return history.get(at < inserted ? at : at + 1);
             }
 
             @Override
