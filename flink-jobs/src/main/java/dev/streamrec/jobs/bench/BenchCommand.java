@@ -13,6 +13,7 @@ public final class BenchCommand {
             out.println("usage: bench model [--models a,b --artifact DIR --batches 1,32,256 --seconds S --repeats R]");
             out.println("       bench e2e [--workload movielens|zipf --passes P --events N --users U --items I --rate R|max");
             out.println("                  --max-events N --warmup N --models a,b --artifact DIR --delivery exactly-once|at-least-once --preload true");
+            out.println("                  --paired S (model-only rates of the same models and batch, S-second windows, just before and after)");
             out.println("                  -Dkey=value]");
             out.println("       bench zipf-data --output zipf.csv [--events N --users U --items I --zipf S --seed X]");
             return 2;

@@ -47,6 +47,12 @@ public final class EndToEndBenchmark {
         String speed = args.get("rate", "max");
         double rate = speed.equals("max") ? 0 : Double.parseDouble(speed);
 
+        // --paired S: model-only rates of the same models and batch size (median of 3 windows of S
+        // seconds) right before and after the run: the VM's speed drifts by 10-20% within the hour,
+        // so the end-to-end/model-only ratio is only meaningful between runs minutes apart.
+        double pairedSeconds = args.getDouble("paired", 0);
+        Map<String, Double> before = pairedSeconds > 0 ? ModelBenchmark.medianRates(conf, pairedSeconds, 3) : Map.of();
+
         ReplayRun.Result r;
         long stateBytes;
         // --preload: every event is on the topic before the job starts, so no producer competes with
@@ -67,6 +73,7 @@ public final class EndToEndBenchmark {
             Thread.sleep(2 * conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis() + 500);
             stateBytes = latestCheckpointBytes(Path.of(URI.create(conf.get(JobOptions.CHECKPOINT_DIR))));
         }
+        Map<String, Double> after = pairedSeconds > 0 ? ModelBenchmark.medianRates(conf, pairedSeconds, 3) : Map.of();
         Map<String, Integer> perUser = new HashMap<>();
         for (Interaction i : replayed) {
             perUser.merge(i.userId(), 1, Integer::sum);
@@ -87,7 +94,31 @@ public final class EndToEndBenchmark {
                 + " ms, parallelism " + conf.get(JobOptions.PARALLELISM) + ", inference threads per batch "
                 + ScoringOperator.inferenceThreads(conf.get(JobOptions.INFERENCE_THREADS), conf.get(JobOptions.DEVICE),
                         Runtime.getRuntime().availableProcessors(), conf.get(JobOptions.PARALLELISM)) + ")");
+        if (pairedSeconds > 0) {
+            printPaired(before, after, r.eventsPerSecond(), conf.get(JobOptions.BATCH_SIZE), out);
+        }
         return 0;
+    }
+
+    /**
+     * The end-to-end rate against the model-only rates measured just before and after it, at the
+     * same batch size; with several models, every event is scored by each, so their model-only rate
+     * together is 1 / the sum of 1/rate.
+     */
+    private static void printPaired(Map<String, Double> before, Map<String, Double> after, double endToEnd,
+            int batch, PrintStream out) {
+        double secondsBefore = 0;
+        double secondsAfter = 0;
+        for (String model : before.keySet()) {
+            out.printf(Locale.ROOT, "model-only %s at batch %d: %,.0f before, %,.0f after (sequences/s)%n",
+                    model, batch, before.get(model), after.get(model));
+            secondsBefore += 1 / before.get(model);
+            secondsAfter += 1 / after.get(model);
+        }
+        double lo = Math.min(1 / secondsBefore, 1 / secondsAfter);
+        double hi = Math.max(1 / secondsBefore, 1 / secondsAfter);
+        out.printf(Locale.ROOT, "end to end %,.0f events/s = %.0f%% of model-only (%.0f%%-%.0f%% of the slower/faster)%n",
+                endToEnd, 200 * endToEnd / (lo + hi), 100 * endToEnd / hi, 100 * endToEnd / lo);
     }
 
     /**

@@ -20,8 +20,10 @@ import org.apache.flink.configuration.Configuration;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -59,17 +61,9 @@ public final class ModelBenchmark {
         try (ServingModels serving = new RecommenderFactory(conf).create(System.currentTimeMillis());
                 SlicedBatches slices = new SlicedBatches(threads, "bench-slice")) {
             for (Recommender model : serving.all()) {
-                // Warm the incremental baselines with the data so they have something to rank.
-                for (List<String> h : histories) {
-                    for (int i = 0; i < h.size(); i++) {
-                        model.observe("u", h.subList(0, i), h.get(i), i);
-                    }
-                }
+                warm(model, histories);
                 for (int b : batches) {
-                    Function<List<RecommendRequest>, List<List<ScoredItem>>> recommend = model.recommendsConcurrently()
-                            ? batch -> slices.map(batch, model::recommend)
-                            : model::recommend;
-                    double[] rates = measure(recommend, histories, b, topK, seconds, repeats);
+                    double[] rates = measure(asServed(model, slices), histories, b, topK, seconds, repeats);
                     double median = rates[rates.length / 2];
                     out.printf(Locale.ROOT, "%-14s %-30s %6d %,14.0f %,10.0f %,10.0f %12.2f%n", model.name(),
                             model.version(), b, median, rates[0], rates[rates.length - 1], 1000.0 * b / median);
@@ -77,6 +71,43 @@ public final class ModelBenchmark {
             }
         }
         return 0;
+    }
+
+    /**
+     * Model-only sequences/s (median of {@code repeats} windows) of every model {@code conf} serves,
+     * at the configured batch size and inference threads: what {@code bench e2e --paired} measures
+     * right before and after the end-to-end run, so that the ratio compares runs minutes apart.
+     */
+    static Map<String, Double> medianRates(Configuration conf, double seconds, int repeats) throws Exception {
+        List<List<String>> histories = movieLensHistories(conf.get(JobOptions.SEQUENCE_MAX_LENGTH));
+        int threads = ScoringOperator.inferenceThreads(conf.get(JobOptions.INFERENCE_THREADS),
+                conf.get(JobOptions.DEVICE), Runtime.getRuntime().availableProcessors(), 1);
+        Map<String, Double> rates = new LinkedHashMap<>();
+        try (ServingModels serving = new RecommenderFactory(conf).create(System.currentTimeMillis());
+                SlicedBatches slices = new SlicedBatches(threads, "bench-slice")) {
+            for (Recommender model : serving.all()) {
+                warm(model, histories);
+                double[] r = measure(asServed(model, slices), histories, conf.get(JobOptions.BATCH_SIZE),
+                        conf.get(JobOptions.TOP_K), seconds, repeats);
+                rates.put(model.name(), r[r.length / 2]);
+            }
+        }
+        return rates;
+    }
+
+    /** Warms the incremental baselines with the data so they have something to rank. */
+    private static void warm(Recommender model, List<List<String>> histories) {
+        for (List<String> h : histories) {
+            for (int i = 0; i < h.size(); i++) {
+                model.observe("u", h.subList(0, i), h.get(i), i);
+            }
+        }
+    }
+
+    /** One batch as the scoring operator scores it: in slices on the threads when the model allows it. */
+    private static Function<List<RecommendRequest>, List<List<ScoredItem>>> asServed(Recommender model,
+            SlicedBatches slices) {
+        return model.recommendsConcurrently() ? batch -> slices.map(batch, model::recommend) : model::recommend;
     }
 
     /**

@@ -143,6 +143,25 @@ class EventCodecTest {
     }
 
     @Test
+    void shouldWriteEveryScoreSoItReadsBackAsTheSameFloat() {
+        java.util.Random random = new java.util.Random(11);
+        List<RecommendedItem> items = new java.util.ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            float f = Float.intBitsToFloat(random.nextInt());
+            items.add(new RecommendedItem("i" + i, Float.isFinite(f) ? f : random.nextFloat() - 0.5f));
+        }
+        items.add(new RecommendedItem("min", Float.MIN_VALUE));
+        items.add(new RecommendedItem("max", Float.MAX_VALUE));
+        items.add(new RecommendedItem("zero", -0.0f));
+        Prediction decoded = codec.decodePrediction(
+                codec.encodePrediction(new Prediction("e", "u", 1L, "m", "v", items, 0L)));
+        for (int i = 0; i < items.size(); i++) {
+            assertEquals(Float.floatToIntBits(items.get(i).score), Float.floatToIntBits(decoded.items.get(i).score),
+                    items.get(i).itemId);
+        }
+    }
+
+    @Test
     void shouldEncodeEveryOutputSoItValidatesAgainstItsSchema() throws Exception {
         InteractionEvent e = new InteractionEvent("e1", "u1", "i1", 10L, "view", 1.0);
         assertEquals(Set.of(), validate("interaction", codec.encodeInteraction(e)));
