@@ -14,6 +14,7 @@ import dev.streamrec.jobs.scoring.RecommenderFactory;
 import dev.streamrec.jobs.scoring.ScoredEvent;
 import dev.streamrec.jobs.scoring.ScoringOperator;
 import dev.streamrec.jobs.scoring.ScoringRequest;
+import dev.streamrec.jobs.state.RocksDbTuning;
 import dev.streamrec.jobs.sinks.JsonRecordSerializer;
 import dev.streamrec.jobs.sinks.KafkaSinks;
 import dev.streamrec.jobs.sources.RawRecord;
@@ -33,6 +34,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -171,7 +173,7 @@ public final class RecommenderJob {
 
     /**
      * The runtime settings every deployment of this job shares, as Flink configuration: RocksDB
-     * state (incremental checkpoints, bloom filters unless configured), checkpointing with the configured interval and mode,
+     * state (incremental checkpoints, bloom filters and {@link RocksDbTuning} unless configured), checkpointing with the configured interval and mode,
      * buffer timeout, parallelism, POJO-only types (no silent Kryo fallback), object reuse, a bounded restart
      * strategy. Pass it to the environment the job runs in.
      */
@@ -183,6 +185,10 @@ public final class RecommenderJob {
             // Almost every de-duplication lookup is for an id never seen: without bloom filters each
             // one searches every level; with them the sequence operator's CPU halved at 6,100 users.
             c.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+        }
+        if (!conf.contains(RocksDBOptions.OPTIONS_FACTORY)) {
+            // Fewer, later level-0 compactions at low CPU priority: see RocksDbTuning.
+            c.set(RocksDBOptions.OPTIONS_FACTORY, RocksDbTuning.class.getName());
         }
         c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");

@@ -119,6 +119,18 @@ public final class JobOptions {
             ConfigOptions.key("sequence.dedup-window").intType().defaultValue(1000)
                     .withDescription("Most recent event ids remembered per user to ignore repeats (at least this many; they are forgotten in chunks of a sixteenth, so at most that much more).");
 
+    public static final ConfigOption<Integer> ROCKSDB_LEVEL0_COMPACTION_TRIGGER =
+            ConfigOptions.key("state.rocksdb.level0-compaction-trigger").intType().defaultValue(16)
+                    .withDescription("Level-0 files (one per memtable flush, so at least one per checkpoint) "
+                            + "that start a compaction into level 1. RocksDB's default is 4; the write slowdown "
+                            + "and stop triggers are set to 2.5x and 4x this.");
+
+    public static final ConfigOption<Boolean> ROCKSDB_LOW_PRIORITY_COMPACTION =
+            ConfigOptions.key("state.rocksdb.low-priority-compaction").booleanType().defaultValue(true)
+                    .withDescription("Run RocksDB's compaction threads at the lowest CPU priority (nice 19), "
+                            + "so they use idle cores instead of taking them from scoring. Process-wide: it "
+                            + "applies to every RocksDB instance of the task manager.");
+
     // ---------------------------------------------------------------- scoring
 
     public static final ConfigOption<List<String>> MODELS =

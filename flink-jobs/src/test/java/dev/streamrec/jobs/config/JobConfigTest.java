@@ -73,4 +73,15 @@ class JobConfigTest {
         assertEquals(false, dev.streamrec.jobs.RecommenderJob.runtimeConfiguration(off)
                 .get(org.apache.flink.state.rocksdb.RocksDBConfigurableOptions.USE_BLOOM_FILTER));
     }
+
+    @Test
+    void shouldTuneRocksDbUnlessAnotherOptionsFactoryIsConfigured() {
+        assertEquals(dev.streamrec.jobs.state.RocksDbTuning.class.getName(),
+                dev.streamrec.jobs.RecommenderJob.runtimeConfiguration(new Configuration())
+                        .get(org.apache.flink.state.rocksdb.RocksDBOptions.OPTIONS_FACTORY));
+        Configuration own = new Configuration();
+        own.setString("state.backend.rocksdb.options-factory", "com.example.Own");
+        assertEquals("com.example.Own", dev.streamrec.jobs.RecommenderJob.runtimeConfiguration(own)
+                .get(org.apache.flink.state.rocksdb.RocksDBOptions.OPTIONS_FACTORY));
+    }
 }
