@@ -3,7 +3,8 @@ package dev.streamrec.jobs;
 import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.eval.ChampionComparisonFunction;
 import dev.streamrec.jobs.eval.EvalAggregationFunction;
-import dev.streamrec.jobs.eval.EvalRecord;
+import dev.streamrec.jobs.eval.EvalCombiner;
+import dev.streamrec.jobs.eval.EvalSegment;
 import dev.streamrec.jobs.eval.PrequentialEvaluationFunction;
 import dev.streamrec.jobs.functions.FailOnceFunction;
 import dev.streamrec.jobs.functions.ParseControlFunction;
@@ -55,6 +56,9 @@ import java.time.Clock;
 public final class RecommenderJob {
 
     private RecommenderJob() {}
+
+    /** Prequential tests a scoring subtask combines at most before sending them on. */
+    private static final int EVAL_COMBINE_MAX_TESTS = 1000;
 
     /** Adds the whole pipeline to the environment (checkpointing and state backend set by the caller). */
     public static void build(StreamExecutionEnvironment env, Configuration conf) {
@@ -147,7 +151,11 @@ public final class RecommenderJob {
                 .process(new PrequentialEvaluationFunction(conf.get(JobOptions.STATE_TTL)))
                 .uid("prequential-evaluation")
                 .name("prequential-evaluation")
-                .keyBy(EvalRecord::modelKey)
+                .transform("combine-evaluations", TypeInformation.of(EvalSegment.class),
+                        new EvalCombiner(cutoffs, conf.get(JobOptions.EVAL_WINDOW).toMillis(),
+                                conf.get(JobOptions.EVAL_COMBINE_INTERVAL).toMillis(), EVAL_COMBINE_MAX_TESTS))
+                .uid("combine-evaluations")
+                .keyBy(EvalSegment::modelKey)
                 .process(new EvalAggregationFunction(cutoffs, conf.get(JobOptions.EVAL_WINDOW).toMillis(),
                         conf.get(JobOptions.EVAL_EMIT_EVERY)))
                 .uid("eval-aggregation")

@@ -203,6 +203,12 @@ public final class JobOptions {
             ConfigOptions.key("eval.emit-every").intType().defaultValue(2000)
                     .withDescription("Emit the running aggregate after this many evaluated events (and at least every second).");
 
+    public static final ConfigOption<Duration> EVAL_COMBINE_INTERVAL =
+            ConfigOptions.key("eval.combine-interval").durationType().defaultValue(Duration.ofMillis(200))
+                    .withDescription("How long a scoring subtask combines its prequential tests per model version and "
+                            + "window before sending them to the aggregation (at most 1,000 tests; always before a "
+                            + "checkpoint barrier). 0 sends every test on its own.");
+
     public static final ConfigOption<Integer> EVAL_COMPARE_WINDOWS =
             ConfigOptions.key("eval.compare-windows").intType().defaultValue(100)
                     .withDescription("Champion vs challenger: the paired test uses the last this many common windows.");

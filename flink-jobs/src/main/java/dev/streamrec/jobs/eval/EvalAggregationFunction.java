@@ -14,13 +14,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 
 /**
- * Aggregates prequential tests per model version (the key) into tumbling event-time windows and a
- * running total. A window is emitted when the first test of a later window arrives (tests of an
- * already closed window count in the running total only); the running total is emitted every
- * {@code emitEvery} tests and at least once a second while it changes. The latest running values
- * are also Flink gauges under {@code model=<name>, version=<version>}.
+ * Aggregates prequential tests per model version (the key), as {@link EvalSegment}s from the
+ * scoring subtasks' {@link EvalCombiner}s, into tumbling event-time windows and a running total. A
+ * window is emitted when the first test of a later window arrives (tests of an already closed
+ * window count in the running total only); the running total is emitted once {@code emitEvery}
+ * tests have come in since it last was, and at least once a second while it changes. The latest
+ * running values are also Flink gauges under {@code model=<name>, version=<version>}.
  */
-public final class EvalAggregationFunction extends KeyedProcessFunction<String, EvalRecord, EvalMetrics> {
+public final class EvalAggregationFunction extends KeyedProcessFunction<String, EvalSegment, EvalMetrics> {
 
     private static final long FLUSH_MS = 1000;
 
@@ -53,36 +54,38 @@ public final class EvalAggregationFunction extends KeyedProcessFunction<String, 
     }
 
     @Override
-    public void processElement(EvalRecord r, Context ctx, Collector<EvalMetrics> out) throws Exception {
-        long start = r.timestamp - Math.floorMod(r.timestamp, windowMs);
+    public void processElement(EvalSegment s, Context ctx, Collector<EvalMetrics> out) throws Exception {
+        // A segment is its tests one after another: they share the window, so the first may close
+        // the current window and all of them then land in the new one (or, late, in the running total only).
         Long current = windowStart.value();
         EvalTotals w = window.value();
-        if (current == null || start > current) {
+        if (current == null || s.windowStart > current) {
             if (w != null && w.count > 0) {
-                out.collect(toMetrics(r.model, r.modelVersion, "window", current, current + windowMs, w));
+                out.collect(toMetrics(s.model, s.modelVersion, "window", current, current + windowMs, w));
             }
-            current = start;
-            windowStart.update(start);
+            current = s.windowStart;
+            windowStart.update(current);
             w = new EvalTotals(cutoffs);
         }
-        if (start == current) {
-            w.add(r.rank, r.timestamp);
+        if (s.windowStart == current) {
+            w.merge(s.totals);
             window.update(w);
         }
         EvalTotals total = running.value();
         if (total == null) {
             total = new EvalTotals(cutoffs);
         }
-        total.add(r.rank, r.timestamp);
+        total.merge(s.totals);
         running.update(total);
-        updateGauges(r.model, r.modelVersion, total);
+        updateGauges(s.model, s.modelVersion, total);
 
         long pending = unreported.value() == null ? 0 : unreported.value();
         if (pending == 0) {
             ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + FLUSH_MS);
         }
-        if (++pending >= emitEvery) {
-            out.collect(toMetrics(r.model, r.modelVersion, "running", total.firstTimestamp, total.lastTimestamp, total));
+        pending += s.totals.count;
+        if (pending >= emitEvery) {
+            out.collect(toMetrics(s.model, s.modelVersion, "running", total.firstTimestamp, total.lastTimestamp, total));
             pending = 0;
         }
         unreported.update(pending);

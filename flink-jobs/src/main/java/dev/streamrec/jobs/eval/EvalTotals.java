@@ -37,6 +37,18 @@ public class EvalTotals {
         lastTimestamp = Math.max(lastTimestamp, timestamp);
     }
 
+    /** Adds the tests summed in {@code other} (same cutoffs). */
+    public void merge(EvalTotals other) {
+        for (int c = 0; c < cutoffs.length; c++) {
+            hits[c] += other.hits[c];
+            ndcgs[c] += other.ndcgs[c];
+        }
+        rr += other.rr;
+        count += other.count;
+        firstTimestamp = Math.min(firstTimestamp, other.firstTimestamp);
+        lastTimestamp = Math.max(lastTimestamp, other.lastTimestamp);
+    }
+
     /** Means by name: HR@k..., NDCG@k..., MRR. */
     public Map<String, Double> means() {
         Map<String, Double> m = new LinkedHashMap<>();
