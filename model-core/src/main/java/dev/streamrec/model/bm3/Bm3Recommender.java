@@ -71,6 +71,18 @@ public final class Bm3Recommender implements Recommender {
         return version;
     }
 
+    /**
+     * Yes: a call reads the trained state, the observed edges and the item index, which change only
+     * in {@link #observe}, {@link #upsertItem} and {@link #restoreState}, never while a batch is
+     * scored; its arrays are its own, and the one cache it shares, the item matrix, is built and
+     * dropped under this object's lock. Serving then runs the per-user fold-in and the top-K (Java)
+     * of a batch's slices on several threads.
+     */
+    @Override
+    public boolean recommendsConcurrently() {
+        return true;
+    }
+
     /** P h_u of a user given the items of a request (not yet observed ones count for this call only). */
     public float[] userVector(String userId, List<String> history) {
         Integer u = userIndex.get(userId);
@@ -152,7 +164,7 @@ public final class Bm3Recommender implements Recommender {
     }
 
     /** The (d, N+1+new) item scoring matrix on the device, rebuilt after new items arrive. */
-    private NDArray itemMatrixT() {
+    private synchronized NDArray itemMatrixT() {
         if (itemMatrixT == null) {
             float[][] trained = state.itemScores();
             int d = state.config().embDim();
@@ -211,6 +223,10 @@ public final class Bm3Recommender implements Recommender {
             items.add(itemId);
             newItemVectors.add(v);
         }
+        dropItemMatrix();
+    }
+
+    private synchronized void dropItemMatrix() {
         if (itemMatrixT != null) {
             itemMatrixT.close();
             itemMatrixT = null;

@@ -76,6 +76,44 @@ class Bm3TrainingTest {
     }
 
     @Test
+    void shouldGiveTheSameAnswersInConcurrentSlicesAsWhole() {
+        Trained t = train("bm3", 3);
+        java.util.Random rnd = new java.util.Random(3);
+        List<RecommendRequest> batch = new java.util.ArrayList<>();
+        for (int r = 0; r < 41; r++) {
+            List<String> history = new java.util.ArrayList<>();
+            for (int j = 0, n = rnd.nextInt(6); j < n; j++) {
+                history.add("i" + rnd.nextInt(Bm3Fixtures.ITEMS));
+            }
+            // known users, users new to the model (folded in from their history), with and without exclusion
+            String user = r % 3 == 0 ? "new-" + r : "u" + rnd.nextInt(Bm3Fixtures.USERS);
+            batch.add(new RecommendRequest(user, history, 5, r % 2 == 0));
+        }
+        try (Bm3Recommender whole = new Bm3Recommender(t.state(), "v1", Device.cpu());
+                Bm3Recommender sliced = new Bm3Recommender(t.state(), "v1", Device.cpu());
+                dev.streamrec.model.serving.SlicedBatches slices = new dev.streamrec.model.serving.SlicedBatches(3, "bm3-slice")) {
+            assertTrue(sliced.recommendsConcurrently());
+            for (Bm3Recommender rec : List.of(whole, sliced)) {
+                rec.observe("u1", List.of(), "i20", 0L);
+                rec.observe("new-x", List.of("i3"), "i4", 0L);
+            }
+            List<List<ScoredItem>> expected = whole.recommend(batch);
+            for (int round = 0; round < 5; round++) {
+                // the first round builds the shared item matrix from three threads at once
+                List<List<ScoredItem>> got = slices.map(batch, sliced::recommend);
+                assertEquals(expected.size(), got.size());
+                for (int r = 0; r < expected.size(); r++) {
+                    assertEquals(expected.get(r).stream().map(ScoredItem::itemId).toList(),
+                            got.get(r).stream().map(ScoredItem::itemId).toList(), "request " + r);
+                    for (int k = 0; k < expected.get(r).size(); k++) {
+                        assertEquals(expected.get(r).get(k).score(), got.get(r).get(k).score(), 1e-4f);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldMoveUserScoresTowardTheNewItemsNeighbourhood() {
         Trained t = train("lightgcn", 30);
         try (Bm3Recommender rec = new Bm3Recommender(t.state(), "v1", Device.cpu())) {
