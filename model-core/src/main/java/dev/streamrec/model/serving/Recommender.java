@@ -26,7 +26,7 @@ public interface Recommender extends AutoCloseable {
      * Whether {@link #recommend} may run on several threads at once, for disjoint slices of one batch,
      * while nothing else (observe, upsert, close) runs on the model: serving then splits a batch
      * across single-threaded inference threads ({@link SlicedBatches}). Only models audited for it
-     * say yes: no lazily filled caches, no shared buffers, thread-confined NDArray scopes.
+     * say yes: no lazily filled caches outside a lock, no shared buffers, NDArrays closed by the call.
      */
     default boolean recommendsConcurrently() {
         return false;
