@@ -57,9 +57,6 @@ public final class RecommenderJob {
 
     private RecommenderJob() {}
 
-    /** Prequential tests a scoring subtask combines at most before sending them on. */
-    private static final int EVAL_COMBINE_MAX_TESTS = 1000;
-
     /** Adds the whole pipeline to the environment (checkpointing and state backend set by the caller). */
     public static void build(StreamExecutionEnvironment env, Configuration conf) {
         ValidationPolicy policy = ValidationPolicy.defaults()
@@ -153,7 +150,7 @@ public final class RecommenderJob {
                 .name("prequential-evaluation")
                 .transform("combine-evaluations", TypeInformation.of(EvalSegment.class),
                         new EvalCombiner(cutoffs, conf.get(JobOptions.EVAL_WINDOW).toMillis(),
-                                conf.get(JobOptions.EVAL_COMBINE_INTERVAL).toMillis(), EVAL_COMBINE_MAX_TESTS))
+                                conf.get(JobOptions.EVAL_COMBINE_INTERVAL).toMillis(), EvalCombiner.MAX_TESTS))
                 .uid("combine-evaluations")
                 .keyBy(EvalSegment::modelKey)
                 .process(new EvalAggregationFunction(cutoffs, conf.get(JobOptions.EVAL_WINDOW).toMillis(),

@@ -51,25 +51,19 @@ public final class ModelBenchmark {
         out.printf(Locale.ROOT, "matmul float32 [1024x1024]x[1024x1024]: %.0f GFLOP/s (DJL, this machine)%n", matmulGflops());
         out.printf(Locale.ROOT, "%-14s %-30s %6s %14s %10s %10s %12s%n", "model", "version", "batch", "sequences/s",
                 "min", "max", "ms/batch");
-        // As one scoring slot that has the machine to itself would.
-        int threads = ScoringOperator.inferenceThreads(conf.get(JobOptions.INFERENCE_THREADS),
-                conf.get(JobOptions.DEVICE), Runtime.getRuntime().availableProcessors(), 1);
+        int threads = sliceThreads(conf);
         if (threads > 1) {
             out.printf(Locale.ROOT, "batches split into %d slices on %d threads, one libtorch thread each "
                     + "(models that allow it)%n", threads, threads);
         }
-        try (ServingModels serving = new RecommenderFactory(conf).create(System.currentTimeMillis());
-                SlicedBatches slices = new SlicedBatches(threads, "bench-slice")) {
-            for (Recommender model : serving.all()) {
-                warm(model, histories);
-                for (int b : batches) {
-                    double[] rates = measure(asServed(model, slices), histories, b, topK, seconds, repeats);
-                    double median = rates[rates.length / 2];
-                    out.printf(Locale.ROOT, "%-14s %-30s %6d %,14.0f %,10.0f %,10.0f %12.2f%n", model.name(),
-                            model.version(), b, median, rates[0], rates[rates.length - 1], 1000.0 * b / median);
-                }
+        forEachServed(conf, histories, (model, recommend) -> {
+            for (int b : batches) {
+                double[] rates = measure(recommend, histories, b, topK, seconds, repeats);
+                double median = rates[rates.length / 2];
+                out.printf(Locale.ROOT, "%-14s %-30s %6d %,14.0f %,10.0f %,10.0f %12.2f%n", model.name(),
+                        model.version(), b, median, rates[0], rates[rates.length - 1], 1000.0 * b / median);
             }
-        }
+        });
         return 0;
     }
 
@@ -80,19 +74,36 @@ public final class ModelBenchmark {
      */
     static Map<String, Double> medianRates(Configuration conf, double seconds, int repeats) throws Exception {
         List<List<String>> histories = movieLensHistories(conf.get(JobOptions.SEQUENCE_MAX_LENGTH));
-        int threads = ScoringOperator.inferenceThreads(conf.get(JobOptions.INFERENCE_THREADS),
-                conf.get(JobOptions.DEVICE), Runtime.getRuntime().availableProcessors(), 1);
         Map<String, Double> rates = new LinkedHashMap<>();
+        forEachServed(conf, histories, (model, recommend) -> {
+            double[] r = measure(recommend, histories, conf.get(JobOptions.BATCH_SIZE), conf.get(JobOptions.TOP_K),
+                    seconds, repeats);
+            rates.put(model.name(), r[r.length / 2]);
+        });
+        return rates;
+    }
+
+    /** Slices per batch, as one scoring slot that has the machine to itself would cut them. */
+    private static int sliceThreads(Configuration conf) {
+        return ScoringOperator.inferenceThreads(conf.get(JobOptions.INFERENCE_THREADS),
+                conf.get(JobOptions.DEVICE), Runtime.getRuntime().availableProcessors(), 1);
+    }
+
+    /** What is measured of one served model, given how the scoring operator would score its batches. */
+    private interface ServedModel {
+        void measure(Recommender model, Function<List<RecommendRequest>, List<List<ScoredItem>>> recommend);
+    }
+
+    /** Loads every model {@code conf} serves and hands each, warmed, to {@code run}. */
+    private static void forEachServed(Configuration conf, List<List<String>> histories, ServedModel run)
+            throws Exception {
         try (ServingModels serving = new RecommenderFactory(conf).create(System.currentTimeMillis());
-                SlicedBatches slices = new SlicedBatches(threads, "bench-slice")) {
+                SlicedBatches slices = new SlicedBatches(sliceThreads(conf), "bench-slice")) {
             for (Recommender model : serving.all()) {
                 warm(model, histories);
-                double[] r = measure(asServed(model, slices), histories, conf.get(JobOptions.BATCH_SIZE),
-                        conf.get(JobOptions.TOP_K), seconds, repeats);
-                rates.put(model.name(), r[r.length / 2]);
+                run.measure(model, asServed(model, slices));
             }
         }
-        return rates;
     }
 
     /** Warms the incremental baselines with the data so they have something to rank. */

@@ -120,7 +120,7 @@ public final class EvalAggregationFunction extends KeyedProcessFunction<String, 
      * when the reporter reads them, so no per-event work beyond the reference swap.
      */
     private void updateGauges(String model, String version, EvalTotals total) {
-        String key = model + "\u0000" + version;
+        String key = EvalSegment.modelKey(model, version);
         if (!latest.containsKey(key)) {
             MetricGroup g = getRuntimeContext().getMetricGroup().addGroup("model", model).addGroup("version", version);
             for (String name : total.means().keySet()) {

@@ -22,6 +22,9 @@ public final class EvalCombiner extends AbstractStreamOperator<EvalSegment>
 
     private static final long serialVersionUID = 1L;
 
+    /** Tests held at most before they are sent (the job's bound; {@code eval.combine-interval} says so). */
+    public static final int MAX_TESTS = 1000;
+
     private final int[] cutoffs;
     private final long windowMs;
     private final long intervalMs;

@@ -21,8 +21,8 @@ public class EvalRecord {
         this.eventId = eventId;
     }
 
-    /** The key of the aggregation: one per model version. */
+    /** The {@link EvalSegment#modelKey aggregation key} of the test's model version. */
     public String modelKey() {
-        return model + "\u0000" + modelVersion;
+        return EvalSegment.modelKey(model, modelVersion);
     }
 }

@@ -23,7 +23,12 @@ public class EvalSegment {
 
     /** The key of the aggregation: one per model version. */
     public String modelKey() {
-        return model + "\u0000" + modelVersion;
+        return modelKey(model, modelVersion);
+    }
+
+    /** The aggregation's key of a model version ({@code model}, NUL, {@code version}). */
+    public static String modelKey(String model, String version) {
+        return model + "\u0000" + version;
     }
 
     /** The start of the tumbling event-time window of length {@code windowMs} that holds {@code timestamp}. */
