@@ -152,8 +152,9 @@ public final class JobOptions {
 
     public static final ConfigOption<Boolean> USER_STATE =
             ConfigOptions.key("scoring.user-state").booleanType().defaultValue(true)
-                    .withDescription("Keep the per-user state models ask for (MISSRec's interest working set) in "
-                            + "RocksDB between events; false recomputes it from the history on every event.");
+                    .withDescription("Keep the per-user state models ask for (MISSRec's interest working set, BM3's "
+                            + "observed edges) in RocksDB between events; false recomputes it from the history "
+                            + "on every event (BM3 then counts only the items the sequence still holds).");
 
     public static final ConfigOption<Boolean> OVERLAP =
             ConfigOptions.key("scoring.overlap").booleanType().defaultValue(true)

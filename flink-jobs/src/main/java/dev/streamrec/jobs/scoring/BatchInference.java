@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Scores one micro-batch with every served model, then lets the models learn from it: the work the
@@ -83,15 +84,12 @@ final class BatchInference {
     }
 
     /**
-     * With per-user state when the model keeps it and the job passes it on; without, plain answers,
-     * in slices on several threads when the model allows it.
+     * With per-user state when the model keeps it and the job passes it on, else plain answers; in
+     * slices on several threads when the model allows it.
      */
     private List<Answer> answer(Recommender model, List<RecommendRequest> requests, boolean stateful) {
-        if (stateful) {
-            return model.answer(requests);
-        }
-        return Recommender.withoutState(model.recommendsConcurrently()
-                ? slices.map(requests, model::recommend)
-                : model.recommend(requests));
+        Function<List<RecommendRequest>, List<Answer>> call =
+                stateful ? model::answer : batch -> Recommender.withoutState(model.recommend(batch));
+        return model.recommendsConcurrently() ? slices.map(requests, call) : call.apply(requests);
     }
 }

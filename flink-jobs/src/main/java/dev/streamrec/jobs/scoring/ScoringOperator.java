@@ -68,7 +68,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>State: the desired model descriptors and the received item features (union list state, so
  *       a restart serves the versions and items it had), each model's incremental state, and, keyed
  *       by user (RocksDB), the per-user state of models that keep one (MISSRec's interest working
- *       set): read before a batch, handed to the model with the request, written back after it.
+ *       set, BM3's observed edges): read before a batch, handed to the model with the request,
+ *       written back after it.
  * </ul>
  *
  * <p>Runs on the request stream keyed by user (forward-connected to the keyed sequence operator).

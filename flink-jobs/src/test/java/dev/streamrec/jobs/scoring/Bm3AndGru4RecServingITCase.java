@@ -10,6 +10,7 @@ import dev.streamrec.model.cli.ModelCli;
 import dev.streamrec.model.cli.ModelFamilies;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.ModalityFeatures;
+import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
@@ -44,7 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * generated two-modality features, served side by side by the real job through the broker and
  * MiniCluster with micro-batching: every prediction of each model equals model-core's own answer
  * for the same events — for BM3 including its incremental user update (model-core is fed the same
- * events in the same order); a brand-new item published on {@code item-features} is recommended by
+ * events in the same order, and the job keeps only the newest few items per user, so the edges
+ * beyond them come from BM3's per-user keyed state); a brand-new item published on {@code item-features} is recommended by
  * BM3 at once through its modality projection.
  *
  * <p>Each test user draws items from a pool of its own that no test user rated in the slice, so a
@@ -55,6 +57,8 @@ class Bm3AndGru4RecServingITCase {
 
     private static final int ROUNDS = 5;
     private static final int POOL = 20;
+    /** The job keeps this many recent items per user: BM3's older edges live only in its per-user state. */
+    private static final int WINDOW = 3;
 
     private static EmbeddedKafkaBroker broker;
     @TempDir
@@ -100,6 +104,7 @@ class Bm3AndGru4RecServingITCase {
         conf.set(JobOptions.MODELS, List.of("bm3", "gru4rec"));
         conf.set(JobOptions.ARTIFACTS, List.of(bm3.toString(), gru4rec.toString()));
         conf.set(JobOptions.BATCH_SIZE, 4);
+        conf.set(JobOptions.SEQUENCE_MAX_LENGTH, WINDOW);
         KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers());
         EventCodec codec = new EventCodec();
 
@@ -167,7 +172,8 @@ class Bm3AndGru4RecServingITCase {
 
     /**
      * Sends events and waits for both models' answers; each must equal model-core's for the same
-     * history (BM3's reference then learns from the events, as the served one did after answering).
+     * history (BM3's reference is handed the user's stored edges, as the job hands them from keyed
+     * state, and then learns from the events, as the served one did after answering).
      */
     private static final class Stream {
         private final Configuration conf;
@@ -176,6 +182,8 @@ class Bm3AndGru4RecServingITCase {
         private final Recommender bm3Ref;
         private final Recommender gruRef;
         private final Map<String, List<String>> histories = new HashMap<>();
+        /** BM3's per-user state, as the job keeps it in keyed state. */
+        private final Map<String, byte[]> bm3Edges = new HashMap<>();
         private int sent;
 
         Stream(Configuration conf, KafkaTestClient kafka, EventCodec codec, Recommender bm3Ref, Recommender gruRef) {
@@ -186,6 +194,12 @@ class Bm3AndGru4RecServingITCase {
             this.gruRef = gruRef;
         }
 
+        /** The items the job keeps of a history: the newest {@link #WINDOW}. */
+        private static List<String> recent(List<String> history) {
+            return new ArrayList<>(history.subList(Math.max(0, history.size() - WINDOW), history.size()));
+        }
+
+        /** Every item the user took, oldest first. */
         List<String> history(String user) {
             return histories.getOrDefault(user, List.of());
         }
@@ -204,9 +218,9 @@ class Bm3AndGru4RecServingITCase {
             for (String[] e : events) {
                 String id = "e" + sent++;
                 List<String> h = histories.computeIfAbsent(e[0], k -> new ArrayList<>());
-                before.put(id, new ArrayList<>(h));
+                before.put(id, recent(h));
                 h.add(e[1]);
-                after.put(id, new ArrayList<>(h));
+                after.put(id, recent(h));
                 byId.put(id, e);
                 keys.add(e[0]);
                 values.add(TestJobs.event(id, e[0], e[1], 1_000_000L + sent * 1000L));
@@ -235,8 +249,10 @@ class Bm3AndGru4RecServingITCase {
                 Prediction b = served.get("bm3/" + id);
                 assertNotNull(b, "bm3 answered " + id);
                 boolean without = maybeMissing != null && b.items.stream().noneMatch(i -> i.itemId.equals(maybeMissing));
-                List<ScoredItem> reference = bm3Ref.recommend(List.of(
-                        new RecommendRequest(user, after.get(id), without ? 21 : 20, true))).get(0);
+                Answer answered = bm3Ref.answer(List.of(new RecommendRequest(user, after.get(id),
+                        without ? 21 : 20, true, bm3Edges.get(user)))).get(0);
+                bm3Edges.put(user, answered.userState());
+                List<ScoredItem> reference = answered.items();
                 if (without) {
                     reference = new ArrayList<>(reference);
                     reference.removeIf(s -> s.itemId().equals(maybeMissing));

@@ -3,6 +3,7 @@ package dev.streamrec.model.baseline;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
+import dev.streamrec.model.serving.StateBytes;
 
 import java.util.ArrayList;
 import java.util.HashMap;

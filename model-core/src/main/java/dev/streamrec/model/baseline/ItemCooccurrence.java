@@ -4,6 +4,7 @@ import dev.streamrec.model.metrics.TopK;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
+import dev.streamrec.model.serving.StateBytes;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -6,40 +6,48 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.streamrec.model.data.ItemIndex;
 import dev.streamrec.model.metrics.TopK;
+import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
+import dev.streamrec.model.serving.StateBytes;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The stream's scorer for a BM3-family artifact. Score(u, i) = ⟨P h_u, P h_i⟩ (BM3 §2.4; BPR
  * models: ⟨h_u, h_i⟩) for the whole catalogue, a batch in one (B, d) × (d, N+1) product on the
  * device.
  *
- * <p>Incremental update ({@link #observe}): the interaction (u, i) is appended to u's neighbour
- * set and to i's degree, and u's vector is recomputed with the user side of LightGCN over the grown
- * neighbour set ({@link Bm3ServingState#userVector}); item-side states (H^l_i, P h_i) stay as
- * trained until the next retraining. So a user's scores move toward the new item's neighbourhood at
- * once, and for an unchanged graph the trained vector is reproduced exactly. Unknown users are
- * folded in from their history (E_u := their normalised item aggregate). Items in a request's
- * history that were not yet observed count for that request only. New items
- * ({@link #upsertItem}) are scored through their modality projections mean_m P(W_m x_m + b_m), the
- * vector BM3's alignment loss trains to match P h_i (a cold-start surrogate; BM3 only).
+ * <p>Incremental update: a user's edges that the artifact did not train on (the items of its
+ * requests' histories since the artifact) are its per-user state ({@link Bm3UserEdges}), which the
+ * stream keeps in the user's keyed state and hands back with the next request
+ * ({@link #keepsUserState}); u's vector is recomputed with the user side of LightGCN over the
+ * trained neighbour set grown by those edges ({@link Bm3ServingState#userVector}), so a user's
+ * scores move toward a new item's neighbourhood at once, and for an unchanged graph the trained
+ * vector is reproduced exactly. The edges also raise their items' degrees d_i; those counts are
+ * the model's only shared incremental state (bounded by the catalogue, checkpointed whole), added
+ * when the model learns from the answered batch ({@link #observe}). Item-side states (H^l_i, P h_i)
+ * stay as trained until the next retraining. Unknown users are folded in from their history
+ * (E_u := their normalised item aggregate). Without per-user state ({@link #recommend}) a request
+ * counts its history's items only. New items ({@link #upsertItem}) are scored through their
+ * modality projections mean_m P(W_m x_m + b_m), the vector BM3's alignment loss trains to match
+ * P h_i (a cold-start surrogate; BM3 only).
  */
 public final class Bm3Recommender implements Recommender {
+
+    /** Starts a {@link #snapshotState} of the current form; an older snapshot starts with its (non-negative) user count. */
+    private static final int SNAPSHOT_DEGREES = -0x424d3302;
+    private static final int[] NONE = new int[0];
 
     private final Bm3ServingState state;
     private final String version;
@@ -47,9 +55,13 @@ public final class Bm3Recommender implements Recommender {
     private final ItemIndex items;
     private final List<float[]> newItemVectors = new ArrayList<>();
     private final Map<String, Integer> userIndex = new HashMap<>();
-    private final Map<String, LinkedHashSet<Integer>> observed = new LinkedHashMap<>();
+    /** Observed edges per trained item (d_i grows by these); written only between batches. */
     private final Map<Integer, Integer> degreeBonus = new HashMap<>();
+    /** Edges that answers added since they last entered {@link #degreeBonus}; slices add concurrently. */
+    private final Queue<Edge> addedEdges = new ConcurrentLinkedQueue<>();
     private NDArray itemMatrixT;
+
+    private record Edge(String user, int item) {}
 
     public Bm3Recommender(Bm3ServingState state, String version, Device device) {
         this.state = state;
@@ -72,37 +84,56 @@ public final class Bm3Recommender implements Recommender {
     }
 
     /**
-     * Yes: a call reads the trained state, the observed edges and the item index, which change only
+     * Yes: a call reads the trained state, the item degrees and the item index, which change only
      * in {@link #observe}, {@link #upsertItem} and {@link #restoreState}, never while a batch is
-     * scored; its arrays are its own, and the one cache it shares, the item matrix, is built and
-     * dropped under this object's lock. Serving then runs the per-user fold-in and the top-K (Java)
-     * of a batch's slices on several threads.
+     * scored; it only adds to a concurrent queue; its arrays are its own, and the one cache it
+     * shares, the item matrix, is built and dropped under this object's lock. Serving then runs the
+     * per-user fold-in and the top-K (Java) of a batch's slices on several threads.
      */
     @Override
     public boolean recommendsConcurrently() {
         return true;
     }
 
-    /** P h_u of a user given the items of a request (not yet observed ones count for this call only). */
+    /** Yes: the user's observed edges since the artifact ({@link Bm3UserEdges}). */
+    @Override
+    public boolean keepsUserState() {
+        return true;
+    }
+
+    /** P h_u of a user given the items of a request, without stored edges. */
     public float[] userVector(String userId, List<String> history) {
         Integer u = userIndex.get(userId);
+        return userVector(u, neighbours(u, NONE, history, null));
+    }
+
+    private float[] userVector(Integer u, int[] itemSet) {
+        return state.userVector(u == null ? null : state.userEmbedding(u), itemSet, degreeBonus);
+    }
+
+    /**
+     * The user's neighbour set: its trained items, then its stored edges, then its history's items
+     * with a trained row; the history's items that are in neither go to {@code grown} (when given).
+     */
+    private int[] neighbours(Integer u, int[] stored, List<String> history, List<Integer> grown) {
         LinkedHashSet<Integer> set = new LinkedHashSet<>();
         if (u != null) {
             for (int i : state.userItems()[u]) {
                 set.add(i);
             }
         }
-        set.addAll(observed.getOrDefault(userId, new LinkedHashSet<>()));
+        for (int i : stored) {
+            set.add(i);
+        }
         if (history != null) {
             for (String id : history) {
                 int i = trainedIndex(id);
-                if (i > 0) {
-                    set.add(i);
+                if (i > 0 && set.add(i) && grown != null) {
+                    grown.add(i);
                 }
             }
         }
-        int[] itemSet = set.stream().mapToInt(Integer::intValue).toArray();
-        return state.userVector(u == null ? null : state.userEmbedding(u), itemSet, degreeBonus);
+        return set.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** The index of an item with a trained row, or -1 (unknown, or a new item scored from its features). */
@@ -111,16 +142,50 @@ public final class Bm3Recommender implements Recommender {
         return i > 0 && i <= state.items().size() ? i : -1;
     }
 
+    /** Top-K over the requests' histories alone (no stored edges); learns nothing. */
     @Override
     public List<List<ScoredItem>> recommend(List<RecommendRequest> batch) {
+        List<List<ScoredItem>> out = new ArrayList<>(batch.size());
+        for (Answer a : score(batch, false)) {
+            out.add(a.items());
+        }
+        return out;
+    }
+
+    /**
+     * Top-K with each request's stored edges; answers each user's edges grown by its history's new
+     * items, which enter the item degrees at the next {@link #observe}.
+     */
+    @Override
+    public List<Answer> answer(List<RecommendRequest> batch) {
+        return score(batch, true);
+    }
+
+    private List<Answer> score(List<RecommendRequest> batch, boolean withState) {
         if (batch.isEmpty()) {
             return List.of();
         }
         int d = state.config().embDim();
         float[] users = new float[batch.size() * d];
+        int[][] sets = new int[batch.size()][];
+        byte[][] states = new byte[batch.size()][];
         for (int b = 0; b < batch.size(); b++) {
             RecommendRequest r = batch.get(b);
-            System.arraycopy(userVector(r.userId(), r.history()), 0, users, b * d, d);
+            Integer u = userIndex.get(r.userId());
+            if (withState) {
+                int[] stored = Bm3UserEdges.decode(r.userState(), version);
+                List<Integer> grown = new ArrayList<>();
+                sets[b] = neighbours(u, stored, r.history(), grown);
+                int[] edges = Arrays.copyOf(stored, stored.length + grown.size());
+                for (int k = 0; k < grown.size(); k++) {
+                    edges[stored.length + k] = grown.get(k);
+                    addedEdges.add(new Edge(r.userId(), grown.get(k)));
+                }
+                states[b] = Bm3UserEdges.encode(version, edges);
+            } else {
+                sets[b] = neighbours(u, NONE, r.history(), null);
+            }
+            System.arraycopy(userVector(u, sets[b]), 0, users, b * d, d);
         }
         NDArray itemsT = itemMatrixT();
         int cols = (int) itemsT.getShape().get(1);
@@ -129,32 +194,27 @@ public final class Bm3Recommender implements Recommender {
                 NDArray scores = u.matMul(itemsT)) { // (B, d) x (d, N+1) -> (B, N+1)
             flat = scores.toFloatArray();
         }
-        List<List<ScoredItem>> out = new ArrayList<>(batch.size());
+        List<Answer> out = new ArrayList<>(batch.size());
         for (int b = 0; b < batch.size(); b++) {
             RecommendRequest r = batch.get(b);
-            float[] row = java.util.Arrays.copyOfRange(flat, b * cols, (b + 1) * cols);
-            boolean[] excluded = r.excludeHistory() ? excludedItems(r, cols) : null;
+            float[] row = Arrays.copyOfRange(flat, b * cols, (b + 1) * cols);
+            boolean[] excluded = r.excludeHistory() ? excludedItems(sets[b], r.history(), cols) : null;
             List<ScoredItem> top = new ArrayList<>(r.k());
             for (int i : TopK.select(row, r.k(), excluded, 1)) {
                 top.add(new ScoredItem(items.idAt(i), row[i]));
             }
-            out.add(top);
+            out.add(new Answer(top, states[b]));
         }
         return out;
     }
 
-    private boolean[] excludedItems(RecommendRequest r, int cols) {
+    /** The user's neighbours and every scored item of its history (new items included). */
+    private boolean[] excludedItems(int[] neighbours, List<String> history, int cols) {
         boolean[] ex = new boolean[cols];
-        Integer u = userIndex.get(r.userId());
-        if (u != null) {
-            for (int i : state.userItems()[u]) {
-                ex[i] = true;
-            }
-        }
-        for (int i : observed.getOrDefault(r.userId(), new LinkedHashSet<>())) {
+        for (int i : neighbours) {
             ex[i] = true;
         }
-        for (String id : r.history()) {
+        for (String id : history) {
             int i = items.indexOf(id);
             if (i > 0 && i < cols) {
                 ex[i] = true;
@@ -183,27 +243,25 @@ public final class Bm3Recommender implements Recommender {
         return itemMatrixT;
     }
 
+    /**
+     * Learns from an answered batch: the edges its answers added enter their items' degrees (once
+     * per user and item, even when a user's two events of one batch both added it). The event
+     * itself is already among the edges: it is the newest item of the history it was answered with.
+     */
     @Override
     public void observe(String userId, List<String> historyBefore, String itemId, long timestampMillis) {
-        int i = trainedIndex(itemId);
-        if (i < 0) {
-            return; // no trained row: nothing to propagate from until retraining
-        }
-        Integer u = userIndex.get(userId);
-        if (u != null && java.util.Arrays.stream(state.userItems()[u]).anyMatch(x -> x == i)) {
+        foldAddedEdges();
+    }
+
+    private void foldAddedEdges() {
+        if (addedEdges.isEmpty()) {
             return;
         }
-        LinkedHashSet<Integer> set = observed.computeIfAbsent(userId, k -> new LinkedHashSet<>());
-        if (u == null && set.isEmpty() && historyBefore != null) {
-            for (String id : historyBefore) {
-                int h = trainedIndex(id);
-                if (h > 0 && set.add(h)) {
-                    degreeBonus.merge(h, 1, Integer::sum);
-                }
+        Set<Edge> seen = new HashSet<>();
+        for (Edge e = addedEdges.poll(); e != null; e = addedEdges.poll()) {
+            if (seen.add(e)) {
+                degreeBonus.merge(e.item(), 1, Integer::sum);
             }
-        }
-        if (set.add(i)) {
-            degreeBonus.merge(i, 1, Integer::sum);
         }
     }
 
@@ -233,46 +291,50 @@ public final class Bm3Recommender implements Recommender {
         }
     }
 
-    /** The observed (user, item) edges since the artifact, as (user, item-id list) records. */
+    /** The observed degree of each trained item (item id, count): at most one record per item. */
     @Override
     public byte[] snapshotState() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeInt(observed.size());
-            for (Map.Entry<String, LinkedHashSet<Integer>> e : observed.entrySet()) {
-                out.writeUTF(e.getKey());
-                out.writeInt(e.getValue().size());
-                for (int i : e.getValue()) {
-                    out.writeUTF(items.idAt(i));
-                }
+        foldAddedEdges();
+        return StateBytes.write(out -> {
+            out.writeInt(SNAPSHOT_DEGREES);
+            out.writeInt(degreeBonus.size());
+            for (Map.Entry<Integer, Integer> e : degreeBonus.entrySet()) {
+                out.writeUTF(items.idAt(e.getKey()));
+                out.writeInt(e.getValue());
             }
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
+    /**
+     * Restores {@link #snapshotState}; also reads the older form that listed every user's observed
+     * items (their degrees are kept; the users' edges beyond their histories are not: per-user
+     * edges now live in the stream's keyed state).
+     */
     @Override
     public void restoreState(byte[] snapshot) {
-        observed.clear();
+        addedEdges.clear();
         degreeBonus.clear();
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
-            int n = in.readInt();
-            for (int k = 0; k < n; k++) {
-                String user = in.readUTF();
-                int m = in.readInt();
-                List<String> ids = new ArrayList<>(m);
-                for (int j = 0; j < m; j++) {
-                    ids.add(in.readUTF());
+        StateBytes.read(snapshot, in -> {
+            int head = in.readInt();
+            if (head == SNAPSHOT_DEGREES) {
+                for (int n = in.readInt(); n > 0; n--) {
+                    addDegree(in.readUTF(), in.readInt());
                 }
-                for (String id : ids) {
-                    observe(user, List.of(), id, 0L);
+                return;
+            }
+            for (int user = 0; user < head; user++) {
+                in.readUTF();
+                for (int m = in.readInt(); m > 0; m--) {
+                    addDegree(in.readUTF(), 1);
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        });
+    }
+
+    private void addDegree(String itemId, int count) {
+        int i = trainedIndex(itemId);
+        if (i > 0) {
+            degreeBonus.merge(i, count, Integer::sum);
         }
     }
 

@@ -23,8 +23,8 @@ public interface Recommender extends AutoCloseable {
     List<List<ScoredItem>> recommend(List<RecommendRequest> batch);
 
     /**
-     * Whether {@link #recommend} may run on several threads at once, for disjoint slices of one batch,
-     * while nothing else (observe, upsert, close) runs on the model: serving then splits a batch
+     * Whether {@link #recommend} and {@link #answer} may run on several threads at once, for disjoint
+     * slices of one batch, while nothing else (observe, upsert, close) runs on the model: serving then splits a batch
      * across single-threaded inference threads ({@link SlicedBatches}). Only models audited for it
      * say yes: no lazily filled caches outside a lock, no shared buffers, NDArrays closed by the call.
      */

@@ -12,16 +12,21 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamrec.model.artifact.ArtifactException;
 import dev.streamrec.model.artifact.ModelArtifact;
+import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.ScoredItem;
+import dev.streamrec.model.serving.SlicedBatches;
+import dev.streamrec.model.serving.StateBytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 class Bm3TrainingTest {
 
@@ -78,37 +83,63 @@ class Bm3TrainingTest {
     @Test
     void shouldGiveTheSameAnswersInConcurrentSlicesAsWhole() {
         Trained t = train("bm3", 3);
-        java.util.Random rnd = new java.util.Random(3);
-        List<RecommendRequest> batch = new java.util.ArrayList<>();
+        Random rnd = new Random(3);
+        List<RecommendRequest> earlier = new ArrayList<>();
+        List<RecommendRequest> batch = new ArrayList<>();
         for (int r = 0; r < 41; r++) {
-            List<String> history = new java.util.ArrayList<>();
-            for (int j = 0, n = rnd.nextInt(6); j < n; j++) {
-                history.add("i" + rnd.nextInt(Bm3Fixtures.ITEMS));
-            }
             // known users, users new to the model (folded in from their history), with and without exclusion
             String user = r % 3 == 0 ? "new-" + r : "u" + rnd.nextInt(Bm3Fixtures.USERS);
-            batch.add(new RecommendRequest(user, history, 5, r % 2 == 0));
+            earlier.add(new RecommendRequest(user, randomItems(rnd), 5, true));
+            batch.add(new RecommendRequest(user, randomItems(rnd), 5, r % 2 == 0));
         }
         try (Bm3Recommender whole = new Bm3Recommender(t.state(), "v1", Device.cpu());
                 Bm3Recommender sliced = new Bm3Recommender(t.state(), "v1", Device.cpu());
-                dev.streamrec.model.serving.SlicedBatches slices = new dev.streamrec.model.serving.SlicedBatches(3, "bm3-slice")) {
+                SlicedBatches slices = new SlicedBatches(3, "bm3-slice")) {
             assertTrue(sliced.recommendsConcurrently());
+            // every user comes with the edges of an earlier answer, whose items entered the degrees
+            List<RecommendRequest> withState = new ArrayList<>();
             for (Bm3Recommender rec : List.of(whole, sliced)) {
-                rec.observe("u1", List.of(), "i20", 0L);
-                rec.observe("new-x", List.of("i3"), "i4", 0L);
+                List<Answer> before = rec.answer(earlier);
+                rec.observe("any", List.of(), "i0", 0L);
+                withState.clear();
+                for (int r = 0; r < batch.size(); r++) {
+                    withState.add(batch.get(r).withUserState(before.get(r).userState()));
+                }
             }
             List<List<ScoredItem>> expected = whole.recommend(batch);
+            List<Answer> expectedAnswers = whole.answer(withState);
             for (int round = 0; round < 5; round++) {
                 // the first round builds the shared item matrix from three threads at once
-                List<List<ScoredItem>> got = slices.map(batch, sliced::recommend);
-                assertEquals(expected.size(), got.size());
-                for (int r = 0; r < expected.size(); r++) {
-                    assertEquals(expected.get(r).stream().map(ScoredItem::itemId).toList(),
-                            got.get(r).stream().map(ScoredItem::itemId).toList(), "request " + r);
-                    for (int k = 0; k < expected.get(r).size(); k++) {
-                        assertEquals(expected.get(r).get(k).score(), got.get(r).get(k).score(), 1e-4f);
-                    }
+                assertSameRankings(expected, slices.map(batch, sliced::recommend));
+                List<Answer> got = slices.map(withState, sliced::answer);
+                assertSameRankings(expectedAnswers.stream().map(Answer::items).toList(),
+                        got.stream().map(Answer::items).toList());
+                for (int r = 0; r < batch.size(); r++) {
+                    assertArrayEquals(expectedAnswers.get(r).userState(), got.get(r).userState(), "state " + r);
                 }
+            }
+            // five rounds added the same edges five times: each enters the degrees once
+            whole.observe("any", List.of(), "i0", 0L);
+            sliced.observe("any", List.of(), "i0", 0L);
+            assertArrayEquals(whole.snapshotState(), sliced.snapshotState());
+        }
+    }
+
+    private static List<String> randomItems(Random rnd) {
+        List<String> history = new ArrayList<>();
+        for (int j = 0, n = rnd.nextInt(6); j < n; j++) {
+            history.add("i" + rnd.nextInt(Bm3Fixtures.ITEMS));
+        }
+        return history;
+    }
+
+    private static void assertSameRankings(List<List<ScoredItem>> expected, List<List<ScoredItem>> got) {
+        assertEquals(expected.size(), got.size());
+        for (int r = 0; r < expected.size(); r++) {
+            assertEquals(expected.get(r).stream().map(ScoredItem::itemId).toList(),
+                    got.get(r).stream().map(ScoredItem::itemId).toList(), "request " + r);
+            for (int k = 0; k < expected.get(r).size(); k++) {
+                assertEquals(expected.get(r).get(k).score(), got.get(r).get(k).score(), SCORE_TOL);
             }
         }
     }
@@ -117,12 +148,15 @@ class Bm3TrainingTest {
     void shouldMoveUserScoresTowardTheNewItemsNeighbourhood() {
         Trained t = train("lightgcn", 30);
         try (Bm3Recommender rec = new Bm3Recommender(t.state(), "v1", Device.cpu())) {
-            // u0 lives in cluster A (items 0..14); it now takes cluster-B items.
-            Map<String, Float> before = scores(rec, "u0");
+            // u0 lives in cluster A (items 0..14); it now takes cluster-B items, one event at a time,
+            // each answered with the edges stored after the one before
+            Map<String, Float> before = scores(rec, "u0", null);
+            byte[] edges = null;
             for (String item : List.of("i15", "i16", "i17", "i18")) {
+                edges = answer(rec, "u0", List.of(item), edges).userState();
                 rec.observe("u0", List.of(), item, 0L);
             }
-            Map<String, Float> after = scores(rec, "u0");
+            Map<String, Float> after = scores(rec, "u0", edges);
             double gainB = 0;
             double gainA = 0;
             for (int i = 0; i < Bm3Fixtures.ITEMS; i++) {
@@ -137,9 +171,61 @@ class Bm3TrainingTest {
         }
     }
 
-    private static Map<String, Float> scores(Bm3Recommender rec, String user) {
+    @Test
+    void shouldKeepObservedEdgesInTheUsersStateAndOnlyItemDegreesInTheModel() {
+        Trained t = train("bm3", 3);
+        try (Bm3Recommender rec = new Bm3Recommender(t.state(), "v1", Device.cpu());
+                Bm3Recommender restored = new Bm3Recommender(t.state(), "v1", Device.cpu());
+                Bm3Recommender fromOldSnapshot = new Bm3Recommender(t.state(), "v1", Device.cpu());
+                Bm3Recommender nextVersion = new Bm3Recommender(t.state(), "v2", Device.cpu())) {
+            byte[] edges = answer(rec, "u0", List.of("i15"), null).userState();
+            edges = answer(rec, "u0", List.of("i16"), edges).userState();
+            rec.observe("u0", List.of("i15"), "i16", 0L);
+            assertArrayEquals(new int[] {t.state().items().indexOf("i15"), t.state().items().indexOf("i16")},
+                    Bm3UserEdges.decode(edges, "v1"));
+
+            // the stored edges stand in for a history that has moved on
+            assertEquals(scores(rec, "u0", List.of("i15", "i16"), null), scores(rec, "u0", List.of(), edges));
+            // another version starts over from the history
+            assertEquals(scores(nextVersion, "u0", List.of(), null), scores(nextVersion, "u0", List.of(), edges));
+            assertEquals(0, Bm3UserEdges.decode(edges, "v2").length);
+
+            // the model's checkpoint is the item degrees alone; a restore gives the same scores
+            restored.restoreState(rec.snapshotState());
+            assertEquals(scores(rec, "u0", List.of(), edges), scores(restored, "u0", List.of(), edges));
+            // the former snapshot (every user's observed items) restores the same degrees
+            fromOldSnapshot.restoreState(StateBytes.write(out -> {
+                out.writeInt(1);
+                out.writeUTF("u0");
+                out.writeInt(2);
+                out.writeUTF("i15");
+                out.writeUTF("i16");
+            }));
+            assertArrayEquals(rec.snapshotState(), fromOldSnapshot.snapshotState());
+        }
+        assertArrayEquals(new int[] {1, 127, 128, 300_000}, Bm3UserEdges.decode(
+                Bm3UserEdges.encode("v1", new int[] {1, 127, 128, 300_000}), "v1"));
+        assertThrows(IllegalArgumentException.class, () -> Bm3UserEdges.decode(new byte[] {1, 5, 'v'}, "v"));
+        assertThrows(IllegalArgumentException.class, () -> Bm3UserEdges.decode(new byte[] {9}, "v"));
+    }
+
+    private static Answer answer(Bm3Recommender rec, String user, List<String> history, byte[] state) {
+        return rec.answer(List.of(new RecommendRequest(user, history, 5, true, state))).get(0);
+    }
+
+    private static Map<String, Float> scores(Bm3Recommender rec, String user, byte[] state) {
+        return scores(rec, user, List.of(), state);
+    }
+
+    /**
+     * Every item's score for the user (nothing excluded), with the given history and stored edges
+     * (without: the stateless path, which records no edges).
+     */
+    private static Map<String, Float> scores(Bm3Recommender rec, String user, List<String> history, byte[] state) {
         Map<String, Float> out = new LinkedHashMap<>();
-        for (ScoredItem s : rec.recommend(List.of(new RecommendRequest(user, List.of(), Bm3Fixtures.ITEMS, false))).get(0)) {
+        RecommendRequest r = new RecommendRequest(user, history, Bm3Fixtures.ITEMS, false, state);
+        List<ScoredItem> all = state == null ? rec.recommend(List.of(r)).get(0) : rec.answer(List.of(r)).get(0).items();
+        for (ScoredItem s : all) {
             out.put(s.itemId(), s.score());
         }
         return out;

@@ -1,4 +1,4 @@
-package dev.streamrec.model.baseline;
+package dev.streamrec.model.serving;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -7,24 +7,24 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** The byte form of the baselines' checkpointed state: data streams over byte arrays. */
-final class StateBytes {
+/** The byte form of the models' checkpointed state ({@link Recommender#snapshotState}): data streams over byte arrays. */
+public final class StateBytes {
 
     /** Writes state fields. */
     @FunctionalInterface
-    interface Writer {
+    public interface Writer {
         void write(DataOutputStream out) throws IOException;
     }
 
     /** Reads state fields back in the order they were written. */
     @FunctionalInterface
-    interface Reader {
+    public interface Reader {
         void read(DataInputStream in) throws IOException;
     }
 
     private StateBytes() {}
 
-    static byte[] write(Writer writer) {
+    public static byte[] write(Writer writer) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             DataOutputStream out = new DataOutputStream(bytes);
@@ -36,7 +36,7 @@ final class StateBytes {
         }
     }
 
-    static void read(byte[] state, Reader reader) {
+    public static void read(byte[] state, Reader reader) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
             reader.read(in);
         } catch (IOException e) {
