@@ -2,6 +2,7 @@ package dev.streamrec.model.bm3;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * One user's edges of the interaction graph that a BM3 artifact did not train on, observed by the
@@ -9,7 +10,9 @@ import java.nio.charset.StandardCharsets;
  * so that the heap and each checkpoint hold what active users did, not an ever-growing map of
  * every user seen. The edges are the trained item indices, oldest first; the state is tagged with
  * the artifact version, and another version's edges are dropped (a new version starts over from
- * the user's history, as it starts from its own trained graph).
+ * the user's history, as it starts from its own trained graph). At most {@link #MAX_EDGES}, the
+ * newest, are kept: a user's state and the cost of folding it in stay bounded however much it does
+ * between retrainings (the degrees of the dropped edges stay counted).
  *
  * <p>Form: the format byte, the version's UTF-8 bytes behind a varint length, a varint count and
  * each item index as a varint (two or three bytes per edge at common catalogue sizes).
@@ -17,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 final class Bm3UserEdges {
 
     static final byte FORMAT = 1;
+    /** Edges kept per user. */
+    static final int MAX_EDGES = 1024;
     private static final int[] NONE = new int[0];
 
     private Bm3UserEdges() {}
@@ -53,8 +58,12 @@ final class Bm3UserEdges {
         return items;
     }
 
-    /** The stored form of {@code items} (trained item indices) for {@code version}. */
-    static byte[] encode(String version, int[] items) {
+    /**
+     * The stored form of {@code edges} (trained item indices, oldest first) for {@code version}: the
+     * newest {@link #MAX_EDGES} of them.
+     */
+    static byte[] encode(String version, int[] edges) {
+        int[] items = edges.length > MAX_EDGES ? Arrays.copyOfRange(edges, edges.length - MAX_EDGES, edges.length) : edges;
         byte[] tag = version.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream(8 + tag.length + 3 * items.length);
         out.write(FORMAT);

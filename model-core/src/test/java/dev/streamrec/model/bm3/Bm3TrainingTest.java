@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ class Bm3TrainingTest {
     void shouldLowerTheLossWhenTraining() {
         for (String variant : List.of("bm3", "lightgcn", "mf-bpr")) {
             double[] losses = train(variant, 6).result().epochLosses();
-            assertTrue(losses[losses.length - 1] < losses[0], variant + " loss did not fall: " + java.util.Arrays.toString(losses));
+            assertTrue(losses[losses.length - 1] < losses[0], variant + " loss did not fall: " + Arrays.toString(losses));
         }
     }
 
@@ -205,6 +206,9 @@ class Bm3TrainingTest {
         }
         assertArrayEquals(new int[] {1, 127, 128, 300_000}, Bm3UserEdges.decode(
                 Bm3UserEdges.encode("v1", new int[] {1, 127, 128, 300_000}), "v1"));
+        int[] many = java.util.stream.IntStream.rangeClosed(1, Bm3UserEdges.MAX_EDGES + 300).toArray();
+        assertArrayEquals(Arrays.copyOfRange(many, 300, many.length),
+                Bm3UserEdges.decode(Bm3UserEdges.encode("v1", many), "v1"), "the newest edges are kept");
         assertThrows(IllegalArgumentException.class, () -> Bm3UserEdges.decode(new byte[] {1, 5, 'v'}, "v"));
         assertThrows(IllegalArgumentException.class, () -> Bm3UserEdges.decode(new byte[] {9}, "v"));
     }
