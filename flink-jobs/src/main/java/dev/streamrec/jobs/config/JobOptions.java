@@ -64,10 +64,12 @@ public final class JobOptions {
                             + "consumers de-duplicate on (eventId, model).");
 
     public static final ConfigOption<Duration> SINK_LINGER =
-            ConfigOptions.key("kafka.sink.linger").durationType().defaultValue(Duration.ofMillis(5))
+            ConfigOptions.key("kafka.sink.linger").durationType().defaultValue(Duration.ofMillis(20))
                     .withDescription("linger.ms of the sinks' producers: how long a batch waits for more "
                             + "records. Larger batches mean fewer produce requests for the broker to handle; "
-                            + "the wait adds at most this much latency in at-least-once mode.");
+                            + "the wait adds at most this much latency in at-least-once mode. 20 ms: SASRec at "
+                            + "micro-batches of 64 reaches 71-74% of its model-only rate end to end (65-69% at "
+                            + "5 ms) while p99 at 5,000 events/s stays at 124 ms (72-117 at 5 ms).");
 
     public static final ConfigOption<MemorySize> SINK_BATCH_SIZE =
             ConfigOptions.key("kafka.sink.batch-size").memoryType().defaultValue(MemorySize.parse("256kb"))
