@@ -36,7 +36,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * scores move toward a new item's neighbourhood at once, and for an unchanged graph the trained
  * vector is reproduced exactly. The edges also raise their items' degrees d_i; those counts are
  * the model's only shared incremental state (bounded by the catalogue, checkpointed whole), added
- * when the model learns from the answered batch ({@link #observe}). Item-side states (H^l_i, P h_i)
+ * when the model learns from the answered batch ({@link #observe}); with several scoring subtasks
+ * each counts the edges of its own users on top of the trained, global degrees. Item-side states (H^l_i, P h_i)
  * stay as trained until the next retraining. Unknown users are folded in from their history
  * (E_u := their normalised item aggregate). Without per-user state ({@link #recommend}) a request
  * counts its history's items only. New items ({@link #upsertItem}) are scored through their
