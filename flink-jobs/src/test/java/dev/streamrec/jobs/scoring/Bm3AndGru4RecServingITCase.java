@@ -171,6 +171,79 @@ class Bm3AndGru4RecServingITCase {
     }
 
     /**
+     * BM3 alone, one event per forward pass, with a failure mid-stream: after the restart every event
+     * has exactly one prediction, and each equals model-core's answer when model-core is handed the
+     * user's stored edges event by event, so the edges kept in keyed state beyond the 3-item window
+     * and the observed item degrees in operator state both came back from the checkpoint as they were.
+     */
+    @Test
+    void shouldKeepBm3EdgesAndDegreesAcrossARestart() throws Exception {
+        ModelArtifact bm3Artifact = ModelArtifact.load(bm3);
+        Configuration conf = TestJobs.isolatedConfig(broker, tmp.resolve("restart"), "bm3-restart");
+        conf.set(JobOptions.MODELS, List.of("bm3"));
+        conf.set(JobOptions.ARTIFACTS, List.of(bm3.toString()));
+        // one event per batch: each answer sees the degrees of every event before it, as the
+        // one-at-a-time reference does
+        conf.set(JobOptions.BATCH_SIZE, 1);
+        conf.set(JobOptions.SEQUENCE_MAX_LENGTH, WINDOW);
+        int perUser = 10;
+        List<String> users = new ArrayList<>();
+        for (Interaction i : slice) {
+            if (users.size() < 2 && !users.contains(i.userId())) {
+                users.add(i.userId());
+            }
+        }
+        users.add("newcomer-c");
+        users.add("newcomer-d");
+        int events = users.size() * perUser;
+        conf.set(JobOptions.CHAOS_FAIL_AFTER, (long) events / 2 + 3);
+        Map<String, List<String>> pools = pools(users, bm3Artifact, ModelArtifact.load(gru4rec));
+        List<String[]> sent = new ArrayList<>(); // event id, user, item
+        List<String> keys = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
+        for (int j = 0; j < perUser; j++) {
+            for (String u : users) {
+                String id = "r" + sent.size();
+                sent.add(new String[] {id, u, pools.get(u).get(j)});
+                keys.add(u);
+                values.add(TestJobs.event(id, u, pools.get(u).get(j), 2_000_000L + sent.size() * 1000L));
+            }
+        }
+        KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers());
+        String predictions = conf.get(JobOptions.TOPIC_PREDICTIONS);
+        JobClient job = TestJobs.start(conf);
+        try {
+            kafka.produce(conf.get(JobOptions.TOPIC_INTERACTIONS), keys.subList(0, events / 2), values.subList(0, events / 2));
+            kafka.readUntil(predictions, r -> r.size() >= events / 2, Duration.ofSeconds(90));
+            kafka.produce(conf.get(JobOptions.TOPIC_INTERACTIONS), keys.subList(events / 2, events), values.subList(events / 2, events));
+            kafka.readUntil(predictions, r -> r.size() >= events, Duration.ofSeconds(120));
+            Thread.sleep(1000); // late duplicates would surface
+        } finally {
+            job.cancel().get();
+        }
+        EventCodec codec = new EventCodec();
+        Map<String, Prediction> served = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : kafka.readFor(predictions, Duration.ofSeconds(2))) {
+            Prediction p = codec.decodePrediction(r.value());
+            assertEquals(null, served.put(p.eventId, p), "duplicate prediction for " + p.eventId);
+        }
+        assertEquals(events, served.size());
+        try (Recommender reference = ModelFamilies.forModel("bm3").loadRecommender(bm3Artifact, "cpu")) {
+            Map<String, List<String>> histories = new HashMap<>();
+            Map<String, byte[]> edges = new HashMap<>();
+            for (String[] e : sent) {
+                List<String> h = histories.computeIfAbsent(e[1], k -> new ArrayList<>());
+                h.add(e[2]);
+                Answer answer = reference.answer(List.of(new RecommendRequest(e[1], Stream.recent(h),
+                        conf.get(JobOptions.TOP_K), conf.get(JobOptions.EXCLUDE_SEEN), edges.get(e[1])))).get(0);
+                edges.put(e[1], answer.userState());
+                reference.observe(e[1], List.of(), e[2], 0L);
+                TestJobs.assertServedRanking(answer.items(), served.get(e[0]), "bm3 " + e[0]);
+            }
+        }
+    }
+
+    /**
      * Sends events and waits for both models' answers; each must equal model-core's for the same
      * history (BM3's reference is handed the user's stored edges, as the job hands them from keyed
      * state, and then learns from the events, as the served one did after answering).
@@ -195,7 +268,7 @@ class Bm3AndGru4RecServingITCase {
         }
 
         /** The items the job keeps of a history: the newest {@link #WINDOW}. */
-        private static List<String> recent(List<String> history) {
+        static List<String> recent(List<String> history) {
             return new ArrayList<>(history.subList(Math.max(0, history.size() - WINDOW), history.size()));
         }
 
