@@ -37,16 +37,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * vector is reproduced exactly. The edges also raise their items' degrees d_i; those counts are
  * the model's only shared incremental state (bounded by the catalogue, checkpointed whole), added
  * when the model learns from the answered batch ({@link #observe}); with several scoring subtasks
- * each counts the edges of its own users on top of the trained, global degrees. Item-side states (H^l_i, P h_i)
- * stay as trained until the next retraining. Unknown users are folded in from their history
- * (E_u := their normalised item aggregate). Without per-user state ({@link #recommend}) a request
- * counts its history's items only. New items ({@link #upsertItem}) are scored through their
- * modality projections mean_m P(W_m x_m + b_m), the vector BM3's alignment loss trains to match
- * P h_i (a cold-start surrogate; BM3 only).
+ * each counts the edges of its own users on top of the trained, global degrees. Item-side states
+ * (H^l_i, P h_i) stay as trained until the next retraining. Unknown users are folded in from their
+ * history (E_u := their normalised item aggregate). Without per-user state ({@link #recommend}) a
+ * request counts its history's items only. New items ({@link #upsertItem}) are scored through
+ * their modality projections mean_m P(W_m x_m + b_m), the vector BM3's alignment loss trains to
+ * match P h_i (a cold-start surrogate; BM3 only).
  */
 public final class Bm3Recommender implements Recommender {
 
-    /** Starts a {@link #snapshotState} of the current form; an older snapshot starts with its (non-negative) user count. */
+    /** Starts a {@link #snapshotState} of the current form (an older one starts with its user count, never negative). */
     private static final int SNAPSHOT_DEGREES = -0x424d3302;
     private static final int[] NONE = new int[0];
 

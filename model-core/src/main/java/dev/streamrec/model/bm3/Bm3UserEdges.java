@@ -32,7 +32,8 @@ final class Bm3UserEdges {
             return NONE;
         }
         if (state.length == 0 || state[0] != FORMAT) {
-            throw new IllegalArgumentException("unknown BM3 user-state format " + (state.length == 0 ? "(empty)" : state[0]));
+            throw new IllegalArgumentException(
+                    "unknown BM3 user-state format " + (state.length == 0 ? "(empty)" : state[0]));
         }
         int[] at = {1};
         int tagLength = varint(state, at);
@@ -63,7 +64,9 @@ final class Bm3UserEdges {
      * newest {@link #MAX_EDGES} of them.
      */
     static byte[] encode(String version, int[] edges) {
-        int[] items = edges.length > MAX_EDGES ? Arrays.copyOfRange(edges, edges.length - MAX_EDGES, edges.length) : edges;
+        int[] items = edges.length > MAX_EDGES
+                ? Arrays.copyOfRange(edges, edges.length - MAX_EDGES, edges.length)
+                : edges;
         byte[] tag = version.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream(8 + tag.length + 3 * items.length);
         out.write(FORMAT);

@@ -7,7 +7,10 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** The byte form of the models' checkpointed state ({@link Recommender#snapshotState}): data streams over byte arrays. */
+/**
+ * The byte form of the models' checkpointed state ({@link Recommender#snapshotState}): data streams
+ * over byte arrays.
+ */
 public final class StateBytes {
 
     /** Writes state fields. */
