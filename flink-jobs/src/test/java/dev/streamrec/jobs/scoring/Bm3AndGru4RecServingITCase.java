@@ -209,25 +209,8 @@ class Bm3AndGru4RecServingITCase {
                 values.add(TestJobs.event(id, u, pools.get(u).get(j), 2_000_000L + sent.size() * 1000L));
             }
         }
-        KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers());
-        String predictions = conf.get(JobOptions.TOPIC_PREDICTIONS);
-        JobClient job = TestJobs.start(conf);
-        try {
-            kafka.produce(conf.get(JobOptions.TOPIC_INTERACTIONS), keys.subList(0, events / 2), values.subList(0, events / 2));
-            kafka.readUntil(predictions, r -> r.size() >= events / 2, Duration.ofSeconds(90));
-            kafka.produce(conf.get(JobOptions.TOPIC_INTERACTIONS), keys.subList(events / 2, events), values.subList(events / 2, events));
-            kafka.readUntil(predictions, r -> r.size() >= events, Duration.ofSeconds(120));
-            Thread.sleep(1000); // late duplicates would surface
-        } finally {
-            job.cancel().get();
-        }
-        EventCodec codec = new EventCodec();
-        Map<String, Prediction> served = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : kafka.readFor(predictions, Duration.ofSeconds(2))) {
-            Prediction p = codec.decodePrediction(r.value());
-            assertEquals(null, served.put(p.eventId, p), "duplicate prediction for " + p.eventId);
-        }
-        assertEquals(events, served.size());
+        Map<String, Prediction> served = TestJobs.onePredictionPerEvent(conf,
+                new KafkaTestClient(broker.bootstrapServers()), keys, values);
         try (Recommender reference = ModelFamilies.forModel("bm3").loadRecommender(bm3Artifact, "cpu")) {
             Map<String, List<String>> histories = new HashMap<>();
             Map<String, byte[]> edges = new HashMap<>();

@@ -12,7 +12,6 @@ import dev.streamrec.model.data.ModalityFeatures;
 import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
-import dev.streamrec.model.serving.ScoredItem;
 import dev.streamrec.schema.Topics;
 import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.ItemFeatures;
@@ -170,24 +169,8 @@ class MissRecServingITCase {
             values.add(TestJobs.event("s" + i, user, item, 5_000L + i));
             histories.computeIfAbsent(user, u -> new ArrayList<>()).add(item);
         }
-        KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers());
-        JobClient job = TestJobs.start(conf);
-        try {
-            kafka.produce(conf.get(JobOptions.TOPIC_INTERACTIONS), keys.subList(0, EVENTS / 2), values.subList(0, EVENTS / 2));
-            kafka.readUntil(conf.get(JobOptions.TOPIC_PREDICTIONS), r -> r.size() >= EVENTS / 2, Duration.ofSeconds(90));
-            kafka.produce(conf.get(JobOptions.TOPIC_INTERACTIONS), keys.subList(EVENTS / 2, EVENTS), values.subList(EVENTS / 2, EVENTS));
-            kafka.readUntil(conf.get(JobOptions.TOPIC_PREDICTIONS), r -> r.size() >= EVENTS, Duration.ofSeconds(120));
-            Thread.sleep(1000); // late duplicates would surface
-        } finally {
-            job.cancel().get();
-        }
-        EventCodec codec = new EventCodec();
-        Map<String, Prediction> served = new LinkedHashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : kafka.readFor(conf.get(JobOptions.TOPIC_PREDICTIONS), Duration.ofSeconds(2))) {
-            Prediction p = codec.decodePrediction(r.value());
-            assertEquals(null, served.put(p.eventId, p), "duplicate prediction for " + p.eventId);
-        }
-        assertEquals(EVENTS, served.size());
+        Map<String, Prediction> served = TestJobs.onePredictionPerEvent(conf,
+                new KafkaTestClient(broker.bootstrapServers()), keys, values);
         // The reference is model-core's own stateful path, one event at a time with each user's state
         // carried from event to event, as the stream does it through RocksDB and the restart. (Its
         // equality with the stateless path is MissRecUserStateTest's job: the working set's distances

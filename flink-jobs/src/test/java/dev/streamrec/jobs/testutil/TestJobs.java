@@ -6,13 +6,17 @@ import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
 import dev.streamrec.model.serving.ScoredItem;
 import dev.streamrec.schema.Topics;
 import dev.streamrec.schema.event.Prediction;
+import dev.streamrec.schema.serde.EventCodec;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -103,5 +107,36 @@ public final class TestJobs {
                 StreamExecutionEnvironment.createLocalEnvironment(RecommenderJob.runtimeConfiguration(conf));
         RecommenderJob.build(env, conf);
         return env.executeAsync("streamrec-test");
+    }
+
+    /**
+     * Runs the job of {@code conf} (one served model; a configured chaos failure lands mid-stream)
+     * on these events, sent in two halves, each answered before the next, and cancels it once
+     * every event was answered and late duplicates had a second to surface. Asserts exactly one
+     * prediction per event and returns them by event id.
+     */
+    public static Map<String, Prediction> onePredictionPerEvent(Configuration conf, KafkaTestClient kafka,
+            List<String> keys, List<byte[]> values) throws Exception {
+        int events = keys.size();
+        String input = conf.get(JobOptions.TOPIC_INTERACTIONS);
+        String predictions = conf.get(JobOptions.TOPIC_PREDICTIONS);
+        JobClient job = start(conf);
+        try {
+            kafka.produce(input, keys.subList(0, events / 2), values.subList(0, events / 2));
+            kafka.readUntil(predictions, r -> r.size() >= events / 2, Duration.ofSeconds(90));
+            kafka.produce(input, keys.subList(events / 2, events), values.subList(events / 2, events));
+            kafka.readUntil(predictions, r -> r.size() >= events, Duration.ofSeconds(120));
+            Thread.sleep(1000); // late duplicates would surface
+        } finally {
+            job.cancel().get();
+        }
+        EventCodec codec = new EventCodec();
+        Map<String, Prediction> served = new LinkedHashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : kafka.readFor(predictions, Duration.ofSeconds(2))) {
+            Prediction p = codec.decodePrediction(r.value());
+            assertEquals(null, served.put(p.eventId, p), "duplicate prediction for " + p.eventId);
+        }
+        assertEquals(events, served.size());
+        return served;
     }
 }
