@@ -146,11 +146,7 @@ public final class Bm3Recommender implements Recommender {
     /** Top-K over the requests' histories alone (no stored edges); learns nothing. */
     @Override
     public List<List<ScoredItem>> recommend(List<RecommendRequest> batch) {
-        List<List<ScoredItem>> out = new ArrayList<>(batch.size());
-        for (Answer a : score(batch, false)) {
-            out.add(a.items());
-        }
-        return out;
+        return Recommender.itemsOf(score(batch, false));
     }
 
     /**

@@ -51,11 +51,7 @@ public final class MissRecRecommender implements Recommender {
 
     @Override
     public List<List<ScoredItem>> recommend(List<RecommendRequest> batch) {
-        List<List<ScoredItem>> out = new ArrayList<>(batch.size());
-        for (Answer a : score(batch, false)) {
-            out.add(a.items());
-        }
-        return out;
+        return Recommender.itemsOf(score(batch, false));
     }
 
     /**

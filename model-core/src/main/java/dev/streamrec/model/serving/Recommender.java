@@ -60,6 +60,15 @@ public interface Recommender extends AutoCloseable {
         return answers;
     }
 
+    /** The items of each answer, in order (a stateful model's {@link #recommend} over its answers). */
+    static List<List<ScoredItem>> itemsOf(List<Answer> answers) {
+        List<List<ScoredItem>> items = new ArrayList<>(answers.size());
+        for (Answer a : answers) {
+            items.add(a.items());
+        }
+        return items;
+    }
+
     /**
      * Learns from one accepted interaction, after it was answered (incremental models). The history
      * is the user's items before this one, oldest first.
