@@ -42,11 +42,27 @@ final class DecayClock {
         return factor;
     }
 
-    long origin() {
-        return origin;
+    /**
+     * Prepares to take in values stored against {@code otherOrigin} (another instance's snapshot):
+     * moves this origin to the later of the two, so that neither side's values grow, and returns
+     * the factors {this clock's stored values, the other's} that bring both to it.
+     */
+    double[] align(long otherOrigin) {
+        if (otherOrigin == Long.MIN_VALUE) {
+            return new double[] {1.0, 1.0};
+        }
+        if (origin == Long.MIN_VALUE) {
+            origin = otherOrigin;
+            return new double[] {1.0, 1.0};
+        }
+        long later = Math.max(origin, otherOrigin);
+        double[] factors = {Math.pow(2.0, -(later - origin) / halfLifeMillis),
+                Math.pow(2.0, -(later - otherOrigin) / halfLifeMillis)};
+        origin = later;
+        return factors;
     }
 
-    void setOrigin(long o) {
-        origin = o;
+    long origin() {
+        return origin;
     }
 }

@@ -122,17 +122,19 @@ public final class DecayedPopularity implements Recommender {
         });
     }
 
+    /** Adds a snapshot's decayed counts to this model's (after a scale-down: the sum of what both subtasks saw). */
     @Override
     public void restoreState(byte[] state) {
-        entries.clear();
-        ranked.clear();
         StateBytes.read(state, in -> {
-            clock.setOrigin(in.readLong());
+            double[] factors = clock.align(in.readLong());
+            if (factors[0] != 1.0) {
+                rescale(factors[0]);
+            }
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
-                Entry e = new Entry(in.readUTF());
-                e.score = in.readDouble();
-                entries.put(e.itemId, e);
+                Entry e = entries.computeIfAbsent(in.readUTF(), Entry::new);
+                ranked.remove(e);
+                e.score += in.readDouble() * factors[1];
                 ranked.add(e);
             }
         });

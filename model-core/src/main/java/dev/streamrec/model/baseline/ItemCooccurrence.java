@@ -154,23 +154,29 @@ public final class ItemCooccurrence implements Recommender {
         });
     }
 
+    /**
+     * Adds a snapshot's decayed transition weights to this model's (after a scale-down: the sum of
+     * what both subtasks saw), then bounds each list as {@link #observe} does.
+     */
     @Override
     public void restoreState(byte[] state) {
-        neighbours.clear();
         StateBytes.read(state, in -> {
             byte[] pop = new byte[in.readInt()];
             in.readFully(pop);
             popularity.restoreState(pop);
-            clock.setOrigin(in.readLong());
+            double[] factors = clock.align(in.readLong());
+            if (factors[0] != 1.0) {
+                neighbours.values().forEach(nb -> nb.replaceAll((k, v) -> v * factors[0]));
+            }
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
-                String from = in.readUTF();
-                int m = in.readInt();
-                Map<String, Double> nb = new HashMap<>(m * 2);
-                for (int j = 0; j < m; j++) {
-                    nb.put(in.readUTF(), in.readDouble());
+                Map<String, Double> nb = neighbours.computeIfAbsent(in.readUTF(), k -> new HashMap<>());
+                for (int m = in.readInt(); m > 0; m--) {
+                    nb.merge(in.readUTF(), in.readDouble() * factors[1], Double::sum);
                 }
-                neighbours.put(from, nb);
+                if (nb.size() > 2 * maxNeighbours) {
+                    prune(nb);
+                }
             }
         });
     }

@@ -81,6 +81,59 @@ class BaselinesTest {
         assertEquals(p.top(3, Set.of()), p2.top(3, Set.of()));
     }
 
+    /**
+     * Two subtasks' snapshots restored into one (a scale-down) give what one model that saw both
+     * users' events learned: the same ranking, and stored values in the same proportions (the
+     * merged clock's origin is the later one, so they differ by one constant factor).
+     */
+    @Test
+    void shouldMergeTheSnapshotsOfAScaleDown() {
+        ItemCooccurrence all = new ItemCooccurrence(HOUR, 2, 50);
+        ItemCooccurrence first = new ItemCooccurrence(HOUR, 2, 50);
+        ItemCooccurrence second = new ItemCooccurrence(HOUR, 2, 50);
+        java.util.Random rnd = new java.util.Random(7);
+        java.util.Map<String, java.util.List<String>> histories = new java.util.HashMap<>();
+        for (int t = 0; t < 400; t++) {
+            String user = "u" + rnd.nextInt(6);
+            String item = "i" + rnd.nextInt(12);
+            // with a one-hour half-life, far enough apart in time that a clock rescales (2^60)
+            long ts = (t + (user.equals("u0") ? 0 : 5)) * HOUR / 5;
+            List<String> before = List.copyOf(histories.computeIfAbsent(user, k -> new java.util.ArrayList<>()));
+            all.observe(user, before, item, ts);
+            (Integer.parseInt(user.substring(1)) % 2 == 0 ? first : second).observe(user, before, item, ts);
+            histories.get(user).add(item);
+        }
+        ItemCooccurrence merged = new ItemCooccurrence(HOUR, 2, 50);
+        merged.restoreState(first.snapshotState());
+        merged.restoreState(second.snapshotState());
+        for (String last : List.of("i0", "i3", "i7")) {
+            RecommendRequest r = new RecommendRequest("u9", List.of("i5", last), 8, false);
+            List<ScoredItem> expected = all.recommend(List.of(r)).get(0);
+            List<ScoredItem> got = merged.recommend(List.of(r)).get(0);
+            assertEquals(ids(expected), ids(got), "after " + last);
+            double ratio = got.get(0).score() / expected.get(0).score();
+            for (int k = 0; k < expected.size(); k++) {
+                assertEquals(ratio, got.get(k).score() / expected.get(k).score(), 1e-4 * ratio, "rank " + k);
+            }
+        }
+        DecayedPopularity popAll = new DecayedPopularity(HOUR);
+        DecayedPopularity popMerged = new DecayedPopularity(HOUR);
+        DecayedPopularity popA = new DecayedPopularity(HOUR);
+        DecayedPopularity popB = new DecayedPopularity(HOUR);
+        for (int t = 0; t < 300; t++) {
+            String item = "p" + rnd.nextInt(9);
+            popAll.observe("u", List.of(), item, t * HOUR / 3);
+            (t % 3 == 0 ? popA : popB).observe("u", List.of(), item, t * HOUR / 3);
+        }
+        popMerged.restoreState(popA.snapshotState());
+        popMerged.restoreState(popB.snapshotState());
+        assertEquals(ids(popAll.top(9, Set.of())), ids(popMerged.top(9, Set.of())));
+        double ratio = popMerged.score("p0") / popAll.score("p0");
+        for (int i = 1; i < 9; i++) {
+            assertEquals(ratio, popMerged.score("p" + i) / popAll.score("p" + i), 1e-9 * ratio, "p" + i);
+        }
+    }
+
     @Test
     void shouldBoundNeighbourLists() {
         ItemCooccurrence c = new ItemCooccurrence(HOUR, 1, 2);
