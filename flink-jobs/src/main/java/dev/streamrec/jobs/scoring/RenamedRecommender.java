@@ -53,6 +53,16 @@ final class RenamedRecommender implements Recommender {
     }
 
     @Override
+    public boolean sumsUserStates() {
+        return delegate.sumsUserStates();
+    }
+
+    @Override
+    public void userStateStored(byte[] previous, byte[] stored) {
+        delegate.userStateStored(previous, stored);
+    }
+
+    @Override
     public void observe(String userId, List<String> historyBefore, String itemId, long timestampMillis) {
         delegate.observe(userId, historyBefore, itemId, timestampMillis);
     }

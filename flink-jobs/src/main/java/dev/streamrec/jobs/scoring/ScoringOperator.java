@@ -28,6 +28,8 @@ import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -66,10 +68,13 @@ import java.util.concurrent.TimeUnit;
  *       unreadable artifact is rejected with a log line and the old version keeps serving.
  *       Rollback names an earlier deployed version.
  *   <li>State: the desired model descriptors and the received item features (union list state, so
- *       a restart serves the versions and items it had), each model's incremental state, and, keyed
- *       by user (RocksDB), the per-user state of models that keep one (MISSRec's interest working
- *       set, BM3's observed edges): read before a batch, handed to the model with the request,
- *       written back after it.
+ *       a restart serves the versions and items it had), each model's incremental state (after a
+ *       scale-down a subtask merges those of the subtasks it replaces), and, keyed by user
+ *       (RocksDB), the per-user state of models that keep one (MISSRec's interest working set,
+ *       BM3's observed edges): read before a batch, handed to the model with the request, written
+ *       back after it. A model whose shared state sums its users' states (BM3's item degrees) is
+ *       told of every state written and, after a restore, of every stored one, so that state
+ *       follows the users through any rescaling.
  * </ul>
  *
  * <p>Runs on the request stream keyed by user (forward-connected to the keyed sequence operator).
@@ -109,7 +114,9 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private transient ListState<ItemFeatures> itemState;
     /** Keyed by user: model name -> that model's state for the user. */
     private transient MapState<String, byte[]> userModelState;
-    private transient Map<String, byte[]> restoredModelState;
+    private transient MapStateDescriptor<String, byte[]> userModelStateDescriptor;
+    private transient Map<String, List<byte[]>> restoredModelState;
+    private transient boolean restored;
     private transient Map<String, ModelDescriptor> desired;
     private transient List<ModelDescriptor> restoredHistory;
     private transient Map<String, ItemFeatures> items;
@@ -203,14 +210,15 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         desired = new LinkedHashMap<>();
         restoredHistory = new ArrayList<>();
         items = new LinkedHashMap<>();
-        MapStateDescriptor<String, byte[]> perUser =
-                new MapStateDescriptor<>("user-model-state", Types.STRING,
-                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-        perUser.enableTimeToLive(UserStateTtl.of(userStateTtl));
-        userModelState = context.getKeyedStateStore().getMapState(perUser);
-        if (context.isRestored()) {
+        userModelStateDescriptor = new MapStateDescriptor<>("user-model-state", Types.STRING,
+                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+        userModelStateDescriptor.enableTimeToLive(UserStateTtl.of(userStateTtl));
+        userModelState = context.getKeyedStateStore().getMapState(userModelStateDescriptor);
+        restored = context.isRestored();
+        if (restored) {
+            // one blob per model and former subtask: after a scale-down a subtask gets several
             for (ModelStateBlob b : modelState.get()) {
-                restoredModelState.putIfAbsent(b.model, b.state);
+                restoredModelState.computeIfAbsent(b.model, m -> new ArrayList<>()).add(b.state);
             }
             for (ModelDescriptor d : descriptorState.get()) {
                 // History first, the desired version of each model last: the last one wins.
@@ -256,8 +264,10 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             }
         }
         for (Recommender r : serving.all()) {
-            byte[] s = restoredModelState.get(r.name());
-            if (s != null) {
+            if (restored && keepUserState && r.sumsUserStates()) {
+                recountUserStates(r);
+            }
+            for (byte[] s : restoredModelState.getOrDefault(r.name(), List.of())) {
                 r.restoreState(s);
             }
             items.values().forEach(f -> upsertQuietly(r, f));
@@ -290,6 +300,23 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         // Evidence that a load never stalls serving: batches answered while a new version loads.
         batchesWhileLoading = getMetricGroup().counter("batchesWhileLoading");
         scheduleSwapPoll();
+    }
+
+    /**
+     * Hands the model every user state this subtask stores for it: whatever the subtask held before
+     * the restore, its users' states are now these.
+     */
+    private void recountUserStates(Recommender model) throws Exception {
+        long[] users = {0};
+        getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                userModelStateDescriptor, (user, state) -> {
+                    byte[] stored = state.get(model.name());
+                    if (stored != null) {
+                        model.userStateStored(null, stored);
+                        users[0]++;
+                    }
+                });
+        LOG.info("model {}: shared state recounted from {} users' stored states", model.name(), users[0]);
     }
 
     @Override
@@ -459,13 +486,13 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             requests.add(stateful[m] ? withUserState(models.get(m), plain) : plain);
         }
         if (!overlap) {
-            inFlight = new InFlight(batch, models, stateful,
+            inFlight = new InFlight(batch, models, requests, stateful,
                     CompletableFuture.completedFuture(inference.run(batch, models, requests, stateful)));
             return;
         }
         CompletableFuture<List<List<Answer>>> answers = CompletableFuture.supplyAsync(
                 () -> inference.run(batch, models, requests, stateful), inferenceThread);
-        inFlight = new InFlight(batch, models, stateful, answers);
+        inFlight = new InFlight(batch, models, requests, stateful, answers);
         answers.whenComplete((a, failure) -> {
             try {
                 mailbox.execute(this::emitIfDone, "emit scored batch");
@@ -510,7 +537,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         }
         for (int m = 0; m < done.models.size(); m++) {
             if (done.stateful[m]) {
-                storeUserState(done.models.get(m), done.batch, answers.get(m));
+                storeUserState(done.models.get(m), done.requests.get(m), answers.get(m));
             }
         }
         return new Scored(done, answers);
@@ -555,19 +582,42 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         return out;
     }
 
-    /** Writes back the users' new states, in request order (a user's later event wins). */
-    private void storeUserState(Recommender model, List<ScoringRequest> batch, List<Answer> answers) throws Exception {
-        for (int i = 0; i < batch.size(); i++) {
+    /**
+     * Writes back each user's new state: the one answered to its last event of the batch (every
+     * request of a user carried the state stored before the batch). A model that sums its users'
+     * states learns of each change.
+     */
+    private void storeUserState(Recommender model, List<RecommendRequest> requests, List<Answer> answers)
+            throws Exception {
+        Map<String, Integer> last = new LinkedHashMap<>();
+        for (int i = 0; i < requests.size(); i++) {
+            if (answers.get(i).userState() != null) {
+                last.put(requests.get(i).userId(), i);
+            }
+        }
+        boolean sums = model.sumsUserStates();
+        for (int i : last.values()) {
+            RecommendRequest r = requests.get(i);
             byte[] state = answers.get(i).userState();
-            if (state != null) {
-                setCurrentKey(batch.get(i).userId);
-                userModelState.put(model.name(), state);
+            if (state == r.userState()) {
+                continue; // unchanged (a model that failed answers with the state it was given)
+            }
+            setCurrentKey(r.userId());
+            userModelState.put(model.name(), state);
+            if (sums) {
+                try {
+                    model.userStateStored(r.userState(), state);
+                } catch (RuntimeException e) {
+                    modelErrors.inc();
+                    LOG.warn("model {} could not count user {}'s new state: {}", model.name(), r.userId(), e.toString());
+                }
             }
         }
     }
 
     /** A batch handed to the inference thread, with what its answers are emitted with. */
-    private record InFlight(List<ScoringRequest> batch, List<Recommender> models, boolean[] stateful,
+    private record InFlight(List<ScoringRequest> batch, List<Recommender> models,
+            List<List<RecommendRequest>> requests, boolean[] stateful,
             CompletableFuture<List<List<Answer>>> answers) {}
 
     /** A batch whose answers are in and whose user states are written back, not yet emitted. */

@@ -5,6 +5,7 @@ import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
 import dev.streamrec.jobs.testutil.KafkaTestClient;
 import dev.streamrec.jobs.testutil.TestJobs;
 import dev.streamrec.model.artifact.ModelArtifact;
+import dev.streamrec.model.baseline.DecayedPopularity;
 import dev.streamrec.model.bm3.Bm3Recommender;
 import dev.streamrec.model.cli.ModelCli;
 import dev.streamrec.model.cli.ModelFamilies;
@@ -18,6 +19,9 @@ import dev.streamrec.schema.event.ItemFeatures;
 import dev.streamrec.schema.event.Prediction;
 import dev.streamrec.schema.serde.EventCodec;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -174,7 +178,7 @@ class Bm3AndGru4RecServingITCase {
      * BM3 alone, one event per forward pass, with a failure mid-stream: after the restart every event
      * has exactly one prediction, and each equals model-core's answer when model-core is handed the
      * user's stored edges event by event, so the edges kept in keyed state beyond the 3-item window
-     * and the observed item degrees in operator state both came back from the checkpoint as they were.
+     * came back from the checkpoint as they were, and the item degrees were recounted from them.
      */
     @Test
     void shouldKeepBm3EdgesAndDegreesAcrossARestart() throws Exception {
@@ -211,7 +215,117 @@ class Bm3AndGru4RecServingITCase {
         }
         Map<String, Prediction> served = TestJobs.onePredictionPerEvent(conf,
                 new KafkaTestClient(broker.bootstrapServers()), keys, values);
-        try (Recommender reference = ModelFamilies.forModel("bm3").loadRecommender(bm3Artifact, "cpu")) {
+        assertBm3OneEventAtATime(bm3Artifact, conf, sent, served);
+    }
+
+    /**
+     * BM3 alone, one event per forward pass, first on two scoring subtasks, then from a savepoint on
+     * one (a scale-down: one subtask now serves the users of two), then again on two (a scale-up:
+     * half of them move to a subtask that had none): every prediction equals model-core's answer
+     * given the user's stored edges, so each user's edges and the degrees they raise followed the
+     * user. It fails when a restored subtask keeps one former subtask's degrees, or none. Online
+     * popularity runs beside it: after the scale-down its ranking is that of one model that saw
+     * every event, so the one subtask merged what both had counted.
+     */
+    @Test
+    void shouldFollowTheUsersWhenTheJobIsRescaled() throws Exception {
+        ModelArtifact bm3Artifact = ModelArtifact.load(bm3);
+        Configuration conf = TestJobs.isolatedConfig(broker, tmp.resolve("rescale"), "bm3-rescale");
+        conf.set(JobOptions.MODELS, List.of("bm3", DecayedPopularity.NAME));
+        conf.set(JobOptions.ARTIFACTS, List.of(bm3.toString()));
+        conf.set(JobOptions.BATCH_SIZE, 1);
+        conf.set(JobOptions.SEQUENCE_MAX_LENGTH, WINDOW);
+        // two users per subtask at parallelism 2: known to the artifact and new
+        List<String> candidates = new ArrayList<>();
+        for (Interaction i : slice) {
+            if (!candidates.contains(i.userId())) {
+                candidates.add(i.userId());
+            }
+        }
+        for (int n = 0; n < 20; n++) {
+            candidates.add("newcomer-r" + n);
+        }
+        List<String> users = new ArrayList<>();
+        int[] perSubtask = new int[2];
+        for (String u : candidates) {
+            int subtask = KeyGroupRangeAssignment.assignKeyToParallelOperator(u,
+                    KeyGroupRangeAssignment.computeDefaultMaxParallelism(2), 2);
+            if (perSubtask[subtask] < 2) {
+                perSubtask[subtask]++;
+                users.add(u);
+            }
+        }
+        assertEquals(4, users.size());
+        Map<String, List<String>> pools = pools(users, bm3Artifact, ModelArtifact.load(gru4rec));
+        KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers());
+        List<String[]> sent = new ArrayList<>(); // event id, user, item
+        String savepoint = null;
+        int[] parallelism = {2, 1, 2};
+        int perPhase = 4;
+        for (int phase = 0; phase < parallelism.length; phase++) {
+            conf.set(JobOptions.PARALLELISM, parallelism[phase]);
+            if (savepoint != null) {
+                conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            }
+            List<String> keys = new ArrayList<>();
+            List<byte[]> values = new ArrayList<>();
+            for (int j = phase * perPhase; j < (phase + 1) * perPhase; j++) {
+                for (String u : users) {
+                    String id = "s" + sent.size();
+                    sent.add(new String[] {id, u, pools.get(u).get(j)});
+                    keys.add(u);
+                    values.add(TestJobs.event(id, u, pools.get(u).get(j), 3_000_000L + sent.size() * 1000L));
+                }
+            }
+            JobClient job = TestJobs.start(conf);
+            int expected = 2 * sent.size();
+            try {
+                kafka.produce(conf.get(JobOptions.TOPIC_INTERACTIONS), keys, values);
+                kafka.readUntil(conf.get(JobOptions.TOPIC_PREDICTIONS), r -> r.size() >= expected, Duration.ofSeconds(90));
+                savepoint = job.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
+                        SavepointFormatType.CANONICAL).get();
+            } catch (Exception e) {
+                job.cancel().get();
+                throw e;
+            }
+        }
+        EventCodec codec = new EventCodec();
+        Map<String, Prediction> served = new LinkedHashMap<>();
+        Map<String, Prediction> popular = new LinkedHashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : kafka.readFor(conf.get(JobOptions.TOPIC_PREDICTIONS), Duration.ofSeconds(2))) {
+            Prediction p = codec.decodePrediction(r.value());
+            Map<String, Prediction> byModel = p.model.equals("bm3") ? served : popular;
+            assertEquals(null, byModel.put(p.eventId, p), "duplicate prediction for " + p.model + " " + p.eventId);
+        }
+        assertEquals(sent.size(), served.size());
+        assertEquals(sent.size(), popular.size());
+        assertBm3OneEventAtATime(bm3Artifact, conf, sent, served);
+
+        DecayedPopularity reference = new DecayedPopularity(conf.get(JobOptions.POPULARITY_HALF_LIFE).toMillis());
+        Map<String, List<String>> histories = new HashMap<>();
+        for (int n = 0; n < sent.size(); n++) {
+            String[] e = sent.get(n);
+            List<String> h = histories.computeIfAbsent(e[1], k -> new ArrayList<>());
+            List<String> before = List.copyOf(h);
+            h.add(e[2]);
+            if (n / (perPhase * users.size()) == 1) { // the phase on one subtask, after the scale-down
+                List<ScoredItem> expected = reference.recommend(List.of(new RecommendRequest(e[1], Stream.recent(h),
+                        conf.get(JobOptions.TOP_K), conf.get(JobOptions.EXCLUDE_SEEN)))).get(0);
+                assertEquals(expected.stream().map(ScoredItem::itemId).toList(),
+                        popular.get(e[0]).items.stream().map(i -> i.itemId).toList(), "popularity " + e[0]);
+            }
+            reference.observe(e[1], before, e[2], 3_000_000L + (n + 1) * 1000L);
+        }
+    }
+
+    /**
+     * Each served prediction equals model-core's answer to the same event, model-core being handed
+     * the user's edges stored after its previous event and counting each stored state's degrees,
+     * as the job does.
+     */
+    private static void assertBm3OneEventAtATime(ModelArtifact artifact, Configuration conf, List<String[]> sent,
+            Map<String, Prediction> served) throws Exception {
+        try (Recommender reference = ModelFamilies.forModel("bm3").loadRecommender(artifact, "cpu")) {
             Map<String, List<String>> histories = new HashMap<>();
             Map<String, byte[]> edges = new HashMap<>();
             for (String[] e : sent) {
@@ -219,8 +333,7 @@ class Bm3AndGru4RecServingITCase {
                 h.add(e[2]);
                 Answer answer = reference.answer(List.of(new RecommendRequest(e[1], Stream.recent(h),
                         conf.get(JobOptions.TOP_K), conf.get(JobOptions.EXCLUDE_SEEN), edges.get(e[1])))).get(0);
-                edges.put(e[1], answer.userState());
-                reference.observe(e[1], List.of(), e[2], 0L);
+                reference.userStateStored(edges.put(e[1], answer.userState()), answer.userState());
                 TestJobs.assertServedRanking(answer.items(), served.get(e[0]), "bm3 " + e[0]);
             }
         }
@@ -268,13 +381,11 @@ class Bm3AndGru4RecServingITCase {
         Prediction sendAndCompare(List<String[]> events, String maybeMissing) {
             List<String> keys = new ArrayList<>();
             List<byte[]> values = new ArrayList<>();
-            Map<String, List<String>> before = new HashMap<>();
             Map<String, List<String>> after = new HashMap<>();
             Map<String, String[]> byId = new LinkedHashMap<>();
             for (String[] e : events) {
                 String id = "e" + sent++;
                 List<String> h = histories.computeIfAbsent(e[0], k -> new ArrayList<>());
-                before.put(id, recent(h));
                 h.add(e[1]);
                 after.put(id, recent(h));
                 byId.put(id, e);
@@ -307,7 +418,7 @@ class Bm3AndGru4RecServingITCase {
                 boolean without = maybeMissing != null && b.items.stream().noneMatch(i -> i.itemId.equals(maybeMissing));
                 Answer answered = bm3Ref.answer(List.of(new RecommendRequest(user, after.get(id),
                         without ? 21 : 20, true, bm3Edges.get(user)))).get(0);
-                bm3Edges.put(user, answered.userState());
+                bm3Ref.userStateStored(bm3Edges.put(user, answered.userState()), answered.userState());
                 List<ScoredItem> reference = answered.items();
                 if (without) {
                     reference = new ArrayList<>(reference);
@@ -315,7 +426,6 @@ class Bm3AndGru4RecServingITCase {
                     reference = reference.subList(0, Math.min(20, reference.size()));
                 }
                 TestJobs.assertServedRanking(reference, b, b.model + " " + b.eventId);
-                bm3Ref.observe(user, before.get(id), e.getValue()[1], 0L);
                 last = b;
             }
             return last;

@@ -19,9 +19,8 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.TreeMap;
 
 /**
  * The stream's scorer for a BM3-family artifact. Score(u, i) = ⟨P h_u, P h_i⟩ (BM3 §2.4; BPR
@@ -34,10 +33,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * ({@link #keepsUserState}); u's vector is recomputed with the user side of LightGCN over the
  * trained neighbour set grown by those edges ({@link Bm3ServingState#userVector}), so a user's
  * scores move toward a new item's neighbourhood at once, and for an unchanged graph the trained
- * vector is reproduced exactly. The edges also raise their items' degrees d_i; those counts are
- * the model's only shared incremental state (bounded by the catalogue, checkpointed whole), added
- * when the model learns from the answered batch ({@link #observe}); with several scoring subtasks
- * each counts the edges of its own users on top of the trained, global degrees. Item-side states
+ * vector is reproduced exactly. The stored edges also raise their items' degrees d_i; those counts
+ * are the model's only shared incremental state (bounded by the catalogue): the sum of the stored
+ * edges of the users this model serves ({@link #sumsUserStates}), kept up to date as the stream
+ * stores each user's new edges ({@link #userStateStored}) and recounted from the users' states after
+ * a restore, so they follow the users however the job is rescaled and need no checkpoint of their
+ * own. With several scoring subtasks each counts the edges of its own users on top of the trained,
+ * global degrees. Item-side states
  * (H^l_i, P h_i) stay as trained until the next retraining. Unknown users are folded in from their
  * history (E_u := their normalised item aggregate). Without per-user state ({@link #recommend}) a
  * request counts its history's items only. New items ({@link #upsertItem}) are scored through
@@ -46,7 +48,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class Bm3Recommender implements Recommender {
 
-    /** Starts a {@link #snapshotState} of the current form (an older one starts with its user count, never negative). */
+    /** Started the item-degree snapshot of earlier releases (an older one started with its user count, never negative). */
     private static final int SNAPSHOT_DEGREES = -0x424d3302;
     private static final int[] NONE = new int[0];
 
@@ -56,13 +58,9 @@ public final class Bm3Recommender implements Recommender {
     private final ItemIndex items;
     private final List<float[]> newItemVectors = new ArrayList<>();
     private final Map<String, Integer> userIndex = new HashMap<>();
-    /** Observed edges per trained item (d_i grows by these); written only between batches. */
+    /** Stored edges per trained item (d_i grows by these); written only between batches. */
     private final Map<Integer, Integer> degreeBonus = new HashMap<>();
-    /** Edges that answers added since they last entered {@link #degreeBonus}; slices add concurrently. */
-    private final Queue<Edge> addedEdges = new ConcurrentLinkedQueue<>();
     private NDArray itemMatrixT;
-
-    private record Edge(String user, int item) {}
 
     public Bm3Recommender(Bm3ServingState state, String version, Device device) {
         this.state = state;
@@ -86,8 +84,8 @@ public final class Bm3Recommender implements Recommender {
 
     /**
      * Yes: a call reads the trained state, the item degrees and the item index, which change only
-     * in {@link #observe}, {@link #upsertItem} and {@link #restoreState}, never while a batch is
-     * scored; it only adds to a concurrent queue; its arrays are its own, and the one cache it
+     * in {@link #userStateStored}, {@link #upsertItem} and {@link #restoreState}, never while a batch
+     * is scored; it writes nothing shared; its arrays are its own, and the one cache it
      * shares, the item matrix, is built and dropped under this object's lock. Serving then runs the
      * per-user fold-in and the top-K (Java) of a batch's slices on several threads.
      */
@@ -151,7 +149,7 @@ public final class Bm3Recommender implements Recommender {
 
     /**
      * Top-K with each request's stored edges; answers each user's edges grown by its history's new
-     * items, which enter the item degrees at the next {@link #observe}.
+     * items, which enter the item degrees when the stream stores them ({@link #userStateStored}).
      */
     @Override
     public List<Answer> answer(List<RecommendRequest> batch) {
@@ -176,7 +174,6 @@ public final class Bm3Recommender implements Recommender {
                 int[] edges = Arrays.copyOf(stored, stored.length + grown.size());
                 for (int k = 0; k < grown.size(); k++) {
                     edges[stored.length + k] = grown.get(k);
-                    addedEdges.add(new Edge(r.userId(), grown.get(k)));
                 }
                 states[b] = Bm3UserEdges.encode(version, edges);
             } else {
@@ -240,26 +237,57 @@ public final class Bm3Recommender implements Recommender {
         return itemMatrixT;
     }
 
-    /**
-     * Learns from an answered batch: the edges its answers added enter their items' degrees (once
-     * per user and item, even when a user's two events of one batch both added it). The event
-     * itself is already among the edges: it is the newest item of the history it was answered with.
-     */
+    /** Yes: the item degrees count the users' stored edges. */
     @Override
-    public void observe(String userId, List<String> historyBefore, String itemId, long timestampMillis) {
-        foldAddedEdges();
+    public boolean sumsUserStates() {
+        return true;
     }
 
-    private void foldAddedEdges() {
-        if (addedEdges.isEmpty()) {
+    /**
+     * Moves the item degrees from the user's previous edges to its stored ones: the edges an
+     * answer added count once however many of the user's events the batch held, and the oldest
+     * edges that {@link Bm3UserEdges#MAX_EDGES} dropped stop counting. States of another version
+     * count nothing.
+     */
+    @Override
+    public void userStateStored(byte[] previous, byte[] stored) {
+        int[] before = previous == null ? NONE : Bm3UserEdges.decode(previous, version);
+        int[] after = stored == null ? NONE : Bm3UserEdges.decode(stored, version);
+        int common = 0;
+        while (common < before.length && common < after.length && before[common] == after[common]) {
+            common++;
+        }
+        if (common == before.length) { // the usual case: edges appended
+            for (int k = common; k < after.length; k++) {
+                addDegree(after[k], 1);
+            }
             return;
         }
-        Set<Edge> seen = new HashSet<>();
-        for (Edge e = addedEdges.poll(); e != null; e = addedEdges.poll()) {
-            if (seen.add(e)) {
-                degreeBonus.merge(e.item(), 1, Integer::sum);
+        Set<Integer> old = new HashSet<>();
+        for (int i : before) {
+            old.add(i);
+        }
+        for (int i : after) {
+            if (!old.remove(i)) {
+                addDegree(i, 1);
             }
         }
+        for (int i : old) {
+            addDegree(i, -1);
+        }
+    }
+
+    private void addDegree(int item, int count) {
+        if (degreeBonus.merge(item, count, Integer::sum) == 0) {
+            degreeBonus.remove(item);
+        }
+    }
+
+    /** The stored edges that reach each trained item (item id, count): what raises its degree. */
+    Map<String, Integer> observedDegrees() {
+        Map<String, Integer> out = new TreeMap<>();
+        degreeBonus.forEach((i, n) -> out.put(items.idAt(i), n));
+        return out;
     }
 
     @Override
@@ -288,51 +316,34 @@ public final class Bm3Recommender implements Recommender {
         }
     }
 
-    /** The observed degree of each trained item (item id, count): at most one record per item. */
-    @Override
-    public byte[] snapshotState() {
-        foldAddedEdges();
-        return StateBytes.write(out -> {
-            out.writeInt(SNAPSHOT_DEGREES);
-            out.writeInt(degreeBonus.size());
-            for (Map.Entry<Integer, Integer> e : degreeBonus.entrySet()) {
-                out.writeUTF(items.idAt(e.getKey()));
-                out.writeInt(e.getValue());
-            }
-        });
-    }
-
     /**
-     * Restores {@link #snapshotState}; also reads the older form that listed every user's observed
-     * items (their degrees are kept; the users' edges beyond their histories are not: per-user
-     * edges now live in the stream's keyed state).
+     * Reads the checkpoints of earlier releases, which kept the degrees in the model: the one that
+     * listed every user's observed items adds their degrees (those users had no stored edges yet);
+     * the later one of item degrees alone is read and left aside, since its users' stored edges,
+     * recounted after the restore ({@link #sumsUserStates}), give the same degrees. This release
+     * checkpoints nothing of its own.
      */
     @Override
     public void restoreState(byte[] snapshot) {
-        addedEdges.clear();
-        degreeBonus.clear();
         StateBytes.read(snapshot, in -> {
             int head = in.readInt();
             if (head == SNAPSHOT_DEGREES) {
                 for (int n = in.readInt(); n > 0; n--) {
-                    addDegree(in.readUTF(), in.readInt());
+                    in.readUTF();
+                    in.readInt();
                 }
                 return;
             }
             for (int user = 0; user < head; user++) {
                 in.readUTF();
                 for (int m = in.readInt(); m > 0; m--) {
-                    addDegree(in.readUTF(), 1);
+                    int i = trainedIndex(in.readUTF());
+                    if (i > 0) {
+                        addDegree(i, 1);
+                    }
                 }
             }
         });
-    }
-
-    private void addDegree(String itemId, int count) {
-        int i = trainedIndex(itemId);
-        if (i > 0) {
-            degreeBonus.merge(i, count, Integer::sum);
-        }
     }
 
     /** Users the artifact knows (trained E_u rows). */

@@ -12,7 +12,8 @@ import java.util.Arrays;
  * the artifact version, and another version's edges are dropped (a new version starts over from
  * the user's history, as it starts from its own trained graph). At most {@link #MAX_EDGES}, the
  * newest, are kept: a user's state and the cost of folding it in stay bounded however much it does
- * between retrainings (the degrees of the dropped edges stay counted).
+ * between retrainings (a dropped edge leaves its item's degree too, see
+ * {@link Bm3Recommender#userStateStored}).
  *
  * <p>Form: the format byte, the version's UTF-8 bytes behind a varint length, a varint count and
  * each item index as a varint (two or three bytes per edge at common catalogue sizes).

@@ -70,6 +70,25 @@ public interface Recommender extends AutoCloseable {
     }
 
     /**
+     * Whether this model keeps shared state that is a sum over its users' stored states (BM3: an
+     * item's observed degree counts the users whose stored edges reach it). The stream then reports
+     * every change of a stored state to {@link #userStateStored} and, after a restore, every stored
+     * state once, so that the shared state follows the users to whichever subtask a rescaled job
+     * gives them; the model does not checkpoint that state itself.
+     */
+    default boolean sumsUserStates() {
+        return false;
+    }
+
+    /**
+     * A user's stored state went from {@code previous} (null: none) to {@code stored}: once per user
+     * and answered batch, with the state read before the batch and the one written after it, and
+     * after a restore once per stored state, from null. Called only by the thread that owns the
+     * model, never while a batch is being answered.
+     */
+    default void userStateStored(byte[] previous, byte[] stored) {}
+
+    /**
      * Learns from one accepted interaction, after it was answered (incremental models). The history
      * is the user's items before this one, oldest first.
      */
@@ -83,7 +102,11 @@ public interface Recommender extends AutoCloseable {
         return null;
     }
 
-    /** Restores what {@link #snapshotState} returned. */
+    /**
+     * Adds what {@link #snapshotState} returned to a freshly loaded model: called once per snapshot
+     * the subtask restores, more than once after the job was scaled down (each snapshot then holds
+     * what one former subtask learned, and the model merges them).
+     */
     default void restoreState(byte[] state) {}
 
     /** Releases native memory. */

@@ -2,6 +2,8 @@ package dev.streamrec.model.bm3;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,16 +99,24 @@ class Bm3TrainingTest {
                 Bm3Recommender sliced = new Bm3Recommender(t.state(), "v1", Device.cpu());
                 SlicedBatches slices = new SlicedBatches(3, "bm3-slice")) {
             assertTrue(sliced.recommendsConcurrently());
-            // every user comes with the edges of an earlier answer, whose items entered the degrees
+            // every user comes with the edges of an earlier answer, stored (and so in the degrees)
+            // as the stream stores them: each user's last
             List<RecommendRequest> withState = new ArrayList<>();
             for (Bm3Recommender rec : List.of(whole, sliced)) {
                 List<Answer> before = rec.answer(earlier);
-                rec.observe("any", List.of(), "i0", 0L);
+                Map<String, byte[]> stored = new LinkedHashMap<>();
+                for (int r = 0; r < earlier.size(); r++) {
+                    stored.put(earlier.get(r).userId(), before.get(r).userState());
+                }
+                stored.values().forEach(state -> rec.userStateStored(null, state));
                 withState.clear();
                 for (int r = 0; r < batch.size(); r++) {
                     withState.add(batch.get(r).withUserState(before.get(r).userState()));
                 }
             }
+            Map<String, Integer> degrees = whole.observedDegrees();
+            assertFalse(degrees.isEmpty());
+            assertEquals(degrees, sliced.observedDegrees());
             List<List<ScoredItem>> expected = whole.recommend(batch);
             List<Answer> expectedAnswers = whole.answer(withState);
             for (int round = 0; round < 5; round++) {
@@ -119,10 +129,9 @@ class Bm3TrainingTest {
                     assertArrayEquals(expectedAnswers.get(r).userState(), got.get(r).userState(), "state " + r);
                 }
             }
-            // five rounds added the same edges five times: each enters the degrees once
-            whole.observe("any", List.of(), "i0", 0L);
-            sliced.observe("any", List.of(), "i0", 0L);
-            assertArrayEquals(whole.snapshotState(), sliced.snapshotState());
+            // answering changes no degree: only storing a state does
+            assertEquals(degrees, whole.observedDegrees());
+            assertEquals(degrees, sliced.observedDegrees());
         }
     }
 
@@ -154,8 +163,9 @@ class Bm3TrainingTest {
             Map<String, Float> before = scores(rec, "u0", null);
             byte[] edges = null;
             for (String item : List.of("i15", "i16", "i17", "i18")) {
-                edges = answer(rec, "u0", List.of(item), edges).userState();
-                rec.observe("u0", List.of(), item, 0L);
+                byte[] stored = answer(rec, "u0", List.of(item), edges).userState();
+                rec.userStateStored(edges, stored);
+                edges = stored;
             }
             Map<String, Float> after = scores(rec, "u0", edges);
             double gainB = 0;
@@ -173,28 +183,42 @@ class Bm3TrainingTest {
     }
 
     @Test
-    void shouldKeepObservedEdgesInTheUsersStateAndOnlyItemDegreesInTheModel() {
+    void shouldKeepObservedEdgesInTheUsersStateAndCountTheirDegreesFromThoseStates() {
         Trained t = train("bm3", 3);
         try (Bm3Recommender rec = new Bm3Recommender(t.state(), "v1", Device.cpu());
                 Bm3Recommender restored = new Bm3Recommender(t.state(), "v1", Device.cpu());
                 Bm3Recommender fromOldSnapshot = new Bm3Recommender(t.state(), "v1", Device.cpu());
+                Bm3Recommender fromDegreeSnapshot = new Bm3Recommender(t.state(), "v1", Device.cpu());
                 Bm3Recommender nextVersion = new Bm3Recommender(t.state(), "v2", Device.cpu())) {
-            byte[] edges = answer(rec, "u0", List.of("i15"), null).userState();
-            edges = answer(rec, "u0", List.of("i16"), edges).userState();
-            rec.observe("u0", List.of("i15"), "i16", 0L);
-            assertArrayEquals(new int[] {t.state().items().indexOf("i15"), t.state().items().indexOf("i16")},
-                    Bm3UserEdges.decode(edges, "v1"));
+            byte[] first = answer(rec, "u0", List.of("i15"), null).userState();
+            rec.userStateStored(null, first);
+            byte[] edges = answer(rec, "u0", List.of("i16"), first).userState();
+            assertEquals(Map.of("i15", 1), rec.observedDegrees(), "an answer alone counts nothing");
+            rec.userStateStored(first, edges);
+            assertArrayEquals(new int[] {index(t, "i15"), index(t, "i16")}, Bm3UserEdges.decode(edges, "v1"));
+            assertEquals(Map.of("i15", 1, "i16", 1), rec.observedDegrees());
 
             // the stored edges stand in for a history that has moved on
             assertEquals(scores(rec, "u0", List.of("i15", "i16"), null), scores(rec, "u0", List.of(), edges));
-            // another version starts over from the history
+            // another version starts over from the history, and counts none of the edges
             assertEquals(scores(nextVersion, "u0", List.of(), null), scores(nextVersion, "u0", List.of(), edges));
             assertEquals(0, Bm3UserEdges.decode(edges, "v2").length);
+            nextVersion.userStateStored(null, edges);
+            assertEquals(Map.of(), nextVersion.observedDegrees());
 
-            // the model's checkpoint is the item degrees alone; a restore gives the same scores
-            restored.restoreState(rec.snapshotState());
+            // the model checkpoints nothing: after a restore the stream hands it every stored state
+            assertNull(rec.snapshotState());
+            restored.userStateStored(null, edges);
+            assertEquals(rec.observedDegrees(), restored.observedDegrees());
             assertEquals(scores(rec, "u0", List.of(), edges), scores(restored, "u0", List.of(), edges));
-            // the former snapshot (every user's observed items) restores the same degrees
+
+            // edges that left the state (the oldest, beyond the cap) leave the degrees too
+            byte[] shifted = Bm3UserEdges.encode("v1", new int[] {index(t, "i16"), index(t, "i17")});
+            rec.userStateStored(edges, shifted);
+            assertEquals(Map.of("i16", 1, "i17", 1), rec.observedDegrees());
+
+            // an earlier release's checkpoint that listed every user's observed items adds their
+            // degrees; its later one of degrees alone is left to the recount from the users' states
             fromOldSnapshot.restoreState(StateBytes.write(out -> {
                 out.writeInt(1);
                 out.writeUTF("u0");
@@ -202,7 +226,14 @@ class Bm3TrainingTest {
                 out.writeUTF("i15");
                 out.writeUTF("i16");
             }));
-            assertArrayEquals(rec.snapshotState(), fromOldSnapshot.snapshotState());
+            assertEquals(Map.of("i15", 1, "i16", 1), fromOldSnapshot.observedDegrees());
+            fromDegreeSnapshot.restoreState(StateBytes.write(out -> {
+                out.writeInt(-0x424d3302);
+                out.writeInt(1);
+                out.writeUTF("i15");
+                out.writeInt(3);
+            }));
+            assertEquals(Map.of(), fromDegreeSnapshot.observedDegrees());
         }
         assertArrayEquals(new int[] {1, 127, 128, 300_000}, Bm3UserEdges.decode(
                 Bm3UserEdges.encode("v1", new int[] {1, 127, 128, 300_000}), "v1"));
@@ -211,6 +242,10 @@ class Bm3TrainingTest {
                 Bm3UserEdges.decode(Bm3UserEdges.encode("v1", many), "v1"), "the newest edges are kept");
         assertThrows(IllegalArgumentException.class, () -> Bm3UserEdges.decode(new byte[] {1, 5, 'v'}, "v"));
         assertThrows(IllegalArgumentException.class, () -> Bm3UserEdges.decode(new byte[] {9}, "v"));
+    }
+
+    private static int index(Trained t, String item) {
+        return t.state().items().indexOf(item);
     }
 
     private static Answer answer(Bm3Recommender rec, String user, List<String> history, byte[] state) {
