@@ -4,6 +4,7 @@ import dev.streamrec.jobs.RecommenderJob;
 import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -14,7 +15,8 @@ import java.util.List;
 
 /**
  * The system on one machine: a real KRaft broker in this JVM with every topic, and the recommender
- * job on a Flink MiniCluster (RocksDB, checkpoints in a temp directory unless configured).
+ * job on a Flink MiniCluster (RocksDB with {@link JobOptions#LOCAL_MANAGED_MEMORY} for its caches,
+ * checkpoints in a temp directory unless configured).
  * Closing cancels the job, stops the broker and removes the temp files.
  */
 public final class LocalStack implements AutoCloseable {
@@ -60,7 +62,7 @@ public final class LocalStack implements AutoCloseable {
                     + conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis() + " ms, "
                     + conf.get(JobOptions.DELIVERY) + ") with models " + conf.get(JobOptions.MODELS) + "...");
             StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.createLocalEnvironment(RecommenderJob.runtimeConfiguration(conf));
+                    StreamExecutionEnvironment.createLocalEnvironment(miniClusterConfiguration(conf));
             RecommenderJob.build(env, conf);
             return new LocalStack(broker, env.executeAsync("streamrec-local"), work);
         } catch (Exception e) {
@@ -68,6 +70,15 @@ public final class LocalStack implements AutoCloseable {
             EmbeddedKafkaBroker.deleteRecursively(work);
             throw e;
         }
+    }
+
+    /** The job's runtime settings plus the MiniCluster's managed memory ({@link JobOptions#LOCAL_MANAGED_MEMORY}). */
+    static Configuration miniClusterConfiguration(Configuration conf) {
+        Configuration c = RecommenderJob.runtimeConfiguration(conf);
+        if (!conf.contains(TaskManagerOptions.MANAGED_MEMORY_SIZE)) {
+            c.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, conf.get(JobOptions.LOCAL_MANAGED_MEMORY));
+        }
+        return c;
     }
 
     public EmbeddedKafkaBroker broker() {
