@@ -1,6 +1,9 @@
 package dev.streamrec.jobs.scoring;
 
-/** One recommender's incremental state in operator state: the model name and its bytes. POJO. */
+/**
+ * One recommender's incremental state as earlier releases kept it, in split list state (read on
+ * restore; {@link SubtaskModelState} replaced it): the model name and its bytes. POJO.
+ */
 public class ModelStateBlob {
     public String model;
     public byte[] state;

@@ -78,8 +78,8 @@ final class RenamedRecommender implements Recommender {
     }
 
     @Override
-    public void restoreState(byte[] state) {
-        delegate.restoreState(state);
+    public void restoreState(byte[] state, double share) {
+        delegate.restoreState(state, share);
     }
 
     @Override

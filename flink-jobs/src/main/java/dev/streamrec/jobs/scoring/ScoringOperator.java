@@ -70,8 +70,8 @@ import java.util.concurrent.TimeUnit;
  *       unreadable artifact is rejected with a log line and the old version keeps serving.
  *       Rollback names an earlier deployed version.
  *   <li>State: the desired model descriptors and the received item features (union list state, so
- *       a restart serves the versions and items it had), each model's incremental state (after a
- *       scale-down a subtask merges those of the subtasks it replaces), and, keyed by user
+ *       a restart serves the versions and items it had), each model's incremental state (union
+ *       too: after a rescale every subtask takes an even share of all, {@link RestoredModelStates}), and, keyed by user
  *       (RocksDB), the per-user state of models that keep one (MISSRec's interest working set,
  *       BM3's observed edges): read before a batch, handed to the model with the request, written
  *       back after it. A model whose shared state sums its users' states (BM3's item degrees) is
@@ -89,7 +89,11 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private static final Logger LOG = LoggerFactory.getLogger(ScoringOperator.class);
     private static final long SWAP_POLL_MS = 100;
 
-    private static final ListStateDescriptor<ModelStateBlob> MODEL_STATE =
+    /** Each subtask's model states, with where they came from: union, so a rescaled job shares them out. */
+    private static final ListStateDescriptor<SubtaskModelState> MODEL_STATE =
+            new ListStateDescriptor<>("recommender-state-by-subtask", TypeInformation.of(SubtaskModelState.class));
+    /** Before the union state: split among the subtasks on a rescale. Read on restore, then left empty. */
+    private static final ListStateDescriptor<ModelStateBlob> SPLIT_MODEL_STATE =
             new ListStateDescriptor<>("recommender-state", TypeInformation.of(ModelStateBlob.class));
     private static final ListStateDescriptor<ModelDescriptor> DESCRIPTORS =
             new ListStateDescriptor<>("model-descriptors", TypeInformation.of(ModelDescriptor.class));
@@ -113,13 +117,14 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private transient boolean flushTimerPending;
     /** The batch timeout passed while the models were busy: send the buffer as soon as they are free. */
     private transient boolean flushDue;
-    private transient ListState<ModelStateBlob> modelState;
+    private transient ListState<SubtaskModelState> modelState;
+    private transient ListState<ModelStateBlob> splitModelState;
     private transient ListState<ModelDescriptor> descriptorState;
     private transient ListState<ItemFeatures> itemState;
     /** Keyed by user: model name -> that model's state for the user. */
     private transient MapState<String, byte[]> userModelState;
     private transient MapStateDescriptor<String, byte[]> userModelStateDescriptor;
-    private transient Map<String, List<byte[]>> restoredModelState;
+    private transient RestoredModelStates restoredModelState;
     private transient boolean restored;
     private transient Map<String, ModelDescriptor> desired;
     private transient List<ModelDescriptor> restoredHistory;
@@ -207,10 +212,12 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        modelState = context.getOperatorStateStore().getListState(MODEL_STATE);
+        modelState = context.getOperatorStateStore().getUnionListState(MODEL_STATE);
+        splitModelState = context.getOperatorStateStore().getListState(SPLIT_MODEL_STATE);
         descriptorState = context.getOperatorStateStore().getUnionListState(DESCRIPTORS);
         itemState = context.getOperatorStateStore().getUnionListState(ITEMS);
-        restoredModelState = new HashMap<>();
+        restoredModelState = new RestoredModelStates(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
         desired = new LinkedHashMap<>();
         restoredHistory = new ArrayList<>();
         items = new LinkedHashMap<>();
@@ -220,9 +227,11 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         userModelState = context.getKeyedStateStore().getMapState(userModelStateDescriptor);
         restored = context.isRestored();
         if (restored) {
-            // one blob per model and former subtask: after a scale-down a subtask gets several
-            for (ModelStateBlob b : modelState.get()) {
-                restoredModelState.computeIfAbsent(b.model, m -> new ArrayList<>()).add(b.state);
+            for (SubtaskModelState s : modelState.get()) {
+                restoredModelState.add(s);
+            }
+            for (ModelStateBlob b : splitModelState.get()) {
+                restoredModelState.addSplit(b);
             }
             for (ModelDescriptor d : descriptorState.get()) {
                 // History first, the desired version of each model last: the last one wins.
@@ -271,8 +280,8 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             if (restored && keepUserState && r.sumsUserStates()) {
                 recountUserStates(r);
             }
-            for (byte[] s : restoredModelState.getOrDefault(r.name(), List.of())) {
-                r.restoreState(s);
+            for (RestoredModelStates.Share s : restoredModelState.of(r.name())) {
+                r.restoreState(s.state(), s.share());
             }
             items.values().forEach(f -> upsertQuietly(r, f));
         }
@@ -328,14 +337,17 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        List<ModelStateBlob> blobs = new ArrayList<>();
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        List<SubtaskModelState> states = new ArrayList<>();
         for (Recommender r : serving.all()) {
             byte[] s = r.snapshotState();
             if (s != null) {
-                blobs.add(new ModelStateBlob(r.name(), s));
+                states.add(new SubtaskModelState(r.name(), s, subtask, parallelism));
             }
         }
-        modelState.update(blobs);
+        modelState.update(states);
+        splitModelState.clear();
         // Broadcast inputs: every subtask holds the same; subtask 0 writes, union state restores all.
         boolean writer = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
         List<ModelDescriptor> descriptors = new ArrayList<>();

@@ -225,7 +225,8 @@ class Bm3AndGru4RecServingITCase {
      * given the user's stored edges, so each user's edges and the degrees they raise followed the
      * user. It fails when a restored subtask keeps one former subtask's degrees, or none. Online
      * popularity runs beside it: after the scale-down its ranking is that of one model that saw
-     * every event, so the one subtask merged what both had counted.
+     * every event, so the one subtask merged what both had counted; after the scale-up each subtask
+     * ranks as a model that took half of those counts and then its own users' events.
      */
     @Test
     void shouldFollowTheUsersWhenTheJobIsRescaled() throws Exception {
@@ -301,18 +302,40 @@ class Bm3AndGru4RecServingITCase {
         assertEquals(sent.size(), popular.size());
         assertBm3OneEventAtATime(bm3Artifact, conf, sent, served);
 
-        DecayedPopularity reference = new DecayedPopularity(conf.get(JobOptions.POPULARITY_HALF_LIFE).toMillis());
+        long halfLife = conf.get(JobOptions.POPULARITY_HALF_LIFE).toMillis();
+        DecayedPopularity everything = new DecayedPopularity(halfLife);
+        // after the scale-up: per subtask, half of what the one subtask had, then its users' events
+        Map<Integer, DecayedPopularity> afterScaleUp = new HashMap<>();
         Map<String, List<String>> histories = new HashMap<>();
         for (int n = 0; n < sent.size(); n++) {
             String[] e = sent.get(n);
+            int phase = n / (perPhase * users.size());
+            DecayedPopularity reference = everything;
+            if (phase == 2) {
+                int subtask = KeyGroupRangeAssignment.assignKeyToParallelOperator(e[1],
+                        KeyGroupRangeAssignment.computeDefaultMaxParallelism(2), 2);
+                byte[] atScaleUp = everything.snapshotState();
+                reference = afterScaleUp.computeIfAbsent(subtask, s -> {
+                    DecayedPopularity half = new DecayedPopularity(halfLife);
+                    half.restoreState(atScaleUp, 0.5);
+                    return half;
+                });
+            }
             List<String> h = histories.computeIfAbsent(e[1], k -> new ArrayList<>());
             List<String> before = List.copyOf(h);
             h.add(e[2]);
-            if (n / (perPhase * users.size()) == 1) { // the phase on one subtask, after the scale-down
+            if (phase > 0) {
                 List<ScoredItem> expected = reference.recommend(List.of(new RecommendRequest(e[1], Stream.recent(h),
                         conf.get(JobOptions.TOP_K), conf.get(JobOptions.EXCLUDE_SEEN)))).get(0);
+                Prediction pop = popular.get(e[0]);
                 assertEquals(expected.stream().map(ScoredItem::itemId).toList(),
-                        popular.get(e[0]).items.stream().map(i -> i.itemId).toList(), "popularity " + e[0]);
+                        pop.items.stream().map(i -> i.itemId).toList(), "popularity " + e[0]);
+                // the same values up to the decay clock's origin: one factor for the whole list
+                double factor = pop.items.get(0).score / expected.get(0).score();
+                for (int k = 0; k < expected.size(); k++) {
+                    assertEquals(factor, pop.items.get(k).score / expected.get(k).score(), 1e-4 * factor,
+                            "popularity " + e[0] + " rank " + k);
+                }
             }
             reference.observe(e[1], before, e[2], 3_000_000L + (n + 1) * 1000L);
         }

@@ -122,9 +122,9 @@ public final class DecayedPopularity implements Recommender {
         });
     }
 
-    /** Adds a snapshot's decayed counts to this model's (after a scale-down: the sum of what both subtasks saw). */
+    /** Adds {@code share} of a snapshot's decayed counts to this model's. */
     @Override
-    public void restoreState(byte[] state) {
+    public void restoreState(byte[] state, double share) {
         StateBytes.read(state, in -> {
             double[] factors = clock.align(in.readLong());
             if (factors[0] != 1.0) {
@@ -134,7 +134,7 @@ public final class DecayedPopularity implements Recommender {
             for (int i = 0; i < n; i++) {
                 Entry e = entries.computeIfAbsent(in.readUTF(), Entry::new);
                 ranked.remove(e);
-                e.score += in.readDouble() * factors[1];
+                e.score += in.readDouble() * factors[1] * share;
                 ranked.add(e);
             }
         });

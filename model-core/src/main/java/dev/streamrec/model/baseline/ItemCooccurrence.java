@@ -155,15 +155,15 @@ public final class ItemCooccurrence implements Recommender {
     }
 
     /**
-     * Adds a snapshot's decayed transition weights to this model's (after a scale-down: the sum of
-     * what both subtasks saw), then bounds each list as {@link #observe} does.
+     * Adds {@code share} of a snapshot's decayed transition weights (and popularity) to this
+     * model's, then bounds each list as {@link #observe} does.
      */
     @Override
-    public void restoreState(byte[] state) {
+    public void restoreState(byte[] state, double share) {
         StateBytes.read(state, in -> {
             byte[] pop = new byte[in.readInt()];
             in.readFully(pop);
-            popularity.restoreState(pop);
+            popularity.restoreState(pop, share);
             double[] factors = clock.align(in.readLong());
             if (factors[0] != 1.0) {
                 neighbours.values().forEach(nb -> nb.replaceAll((k, v) -> v * factors[0]));
@@ -172,7 +172,7 @@ public final class ItemCooccurrence implements Recommender {
             for (int i = 0; i < n; i++) {
                 Map<String, Double> nb = neighbours.computeIfAbsent(in.readUTF(), k -> new HashMap<>());
                 for (int m = in.readInt(); m > 0; m--) {
-                    nb.merge(in.readUTF(), in.readDouble() * factors[1], Double::sum);
+                    nb.merge(in.readUTF(), in.readDouble() * factors[1] * share, Double::sum);
                 }
                 if (nb.size() > 2 * maxNeighbours) {
                     prune(nb);

@@ -318,13 +318,14 @@ public final class Bm3Recommender implements Recommender {
 
     /**
      * Reads the checkpoints of earlier releases, which kept the degrees in the model: the one that
-     * listed every user's observed items adds their degrees (those users had no stored edges yet);
+     * listed every user's observed items adds their degrees (those users had no stored edges yet;
+     * a share below 1, after a rescale, keeps that part of each count, rounded);
      * the later one of item degrees alone is read and left aside, since its users' stored edges,
      * recounted after the restore ({@link #sumsUserStates}), give the same degrees. This release
      * checkpoints nothing of its own.
      */
     @Override
-    public void restoreState(byte[] snapshot) {
+    public void restoreState(byte[] snapshot, double share) {
         StateBytes.read(snapshot, in -> {
             int head = in.readInt();
             if (head == SNAPSHOT_DEGREES) {
@@ -334,15 +335,17 @@ public final class Bm3Recommender implements Recommender {
                 }
                 return;
             }
+            Map<Integer, Integer> counts = new HashMap<>();
             for (int user = 0; user < head; user++) {
                 in.readUTF();
                 for (int m = in.readInt(); m > 0; m--) {
                     int i = trainedIndex(in.readUTF());
                     if (i > 0) {
-                        addDegree(i, 1);
+                        counts.merge(i, 1, Integer::sum);
                     }
                 }
             }
+            counts.forEach((i, n) -> addDegree(i, (int) Math.round(n * share)));
         });
     }
 

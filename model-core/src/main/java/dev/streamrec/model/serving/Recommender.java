@@ -103,11 +103,13 @@ public interface Recommender extends AutoCloseable {
     }
 
     /**
-     * Adds what {@link #snapshotState} returned to a freshly loaded model: called once per snapshot
-     * the subtask restores, more than once after the job was scaled down (each snapshot then holds
-     * what one former subtask learned, and the model merges them).
+     * Adds {@code share} of what {@link #snapshotState} returned to a freshly loaded model: called
+     * once per snapshot the subtask restores. After a plain restart that is its own snapshot, whole
+     * ({@code share} 1); after the job was rescaled to M subtasks it is every former subtask's
+     * snapshot with {@code share} 1/M, so that each new subtask holds an even part of what all of
+     * them learned and together they hold it once (a model of counts scales them).
      */
-    default void restoreState(byte[] state) {}
+    default void restoreState(byte[] state, double share) {}
 
     /** Releases native memory. */
     @Override

@@ -72,18 +72,18 @@ class BaselinesTest {
         assertEquals("b", r.get(0).itemId());
         assertEquals(3, r.size());
         ItemCooccurrence restored = new ItemCooccurrence(HOUR, 3, 10);
-        restored.restoreState(c.snapshotState());
+        restored.restoreState(c.snapshotState(), 1.0);
         assertEquals(r, restored.recommend(List.of(new RecommendRequest("u3", List.of("a"), 3, true))).get(0));
         DecayedPopularity p = new DecayedPopularity(HOUR);
         p.observe("u", List.of(), "q", 5);
         DecayedPopularity p2 = new DecayedPopularity(HOUR);
-        p2.restoreState(p.snapshotState());
+        p2.restoreState(p.snapshotState(), 1.0);
         assertEquals(p.top(3, Set.of()), p2.top(3, Set.of()));
     }
 
     /**
-     * Two subtasks' snapshots restored into one (a scale-down) give what one model that saw both
-     * users' events learned: the same ranking, and stored values in the same proportions (the
+     * Two subtasks' snapshots restored whole into one (a scale-down to one) give what one model that
+     * saw both users' events learned: the same ranking, and stored values in the same proportions (the
      * merged clock's origin is the later one, so they differ by one constant factor).
      */
     @Test
@@ -104,8 +104,8 @@ class BaselinesTest {
             histories.get(user).add(item);
         }
         ItemCooccurrence merged = new ItemCooccurrence(HOUR, 2, 50);
-        merged.restoreState(first.snapshotState());
-        merged.restoreState(second.snapshotState());
+        merged.restoreState(first.snapshotState(), 1.0);
+        merged.restoreState(second.snapshotState(), 1.0);
         for (String last : List.of("i0", "i3", "i7")) {
             RecommendRequest r = new RecommendRequest("u9", List.of("i5", last), 8, false);
             List<ScoredItem> expected = all.recommend(List.of(r)).get(0);
@@ -125,12 +125,24 @@ class BaselinesTest {
             popAll.observe("u", List.of(), item, t * HOUR / 3);
             (t % 3 == 0 ? popA : popB).observe("u", List.of(), item, t * HOUR / 3);
         }
-        popMerged.restoreState(popA.snapshotState());
-        popMerged.restoreState(popB.snapshotState());
+        popMerged.restoreState(popA.snapshotState(), 1.0);
+        popMerged.restoreState(popB.snapshotState(), 1.0);
         assertEquals(ids(popAll.top(9, Set.of())), ids(popMerged.top(9, Set.of())));
         double ratio = popMerged.score("p0") / popAll.score("p0");
         for (int i = 1; i < 9; i++) {
             assertEquals(ratio, popMerged.score("p" + i) / popAll.score("p" + i), 1e-9 * ratio, "p" + i);
+        }
+
+        // a scale-up to two subtasks: each takes half of every snapshot, so together they hold it once
+        DecayedPopularity popHalf = new DecayedPopularity(HOUR);
+        popHalf.restoreState(popAll.snapshotState(), 0.5);
+        ItemCooccurrence half = new ItemCooccurrence(HOUR, 2, 50);
+        half.restoreState(all.snapshotState(), 0.5);
+        for (int i = 0; i < 9; i++) {
+            assertEquals(popAll.score("p" + i) / 2, popHalf.score("p" + i), 1e-12 * popAll.score("p" + i));
+        }
+        for (String[] edge : List.of(new String[] {"i5", "i0"}, new String[] {"i3", "i7"}, new String[] {"i7", "i3"})) {
+            assertEquals(all.weight(edge[0], edge[1]) / 2, half.weight(edge[0], edge[1]), 1e-12 * all.weight(edge[0], edge[1]));
         }
     }
 

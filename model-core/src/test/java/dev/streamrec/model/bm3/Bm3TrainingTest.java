@@ -225,14 +225,14 @@ class Bm3TrainingTest {
                 out.writeInt(2);
                 out.writeUTF("i15");
                 out.writeUTF("i16");
-            }));
+            }), 1.0);
             assertEquals(Map.of("i15", 1, "i16", 1), fromOldSnapshot.observedDegrees());
             fromDegreeSnapshot.restoreState(StateBytes.write(out -> {
                 out.writeInt(-0x424d3302);
                 out.writeInt(1);
                 out.writeUTF("i15");
                 out.writeInt(3);
-            }));
+            }), 1.0);
             assertEquals(Map.of(), fromDegreeSnapshot.observedDegrees());
         }
         assertArrayEquals(new int[] {1, 127, 128, 300_000}, Bm3UserEdges.decode(
