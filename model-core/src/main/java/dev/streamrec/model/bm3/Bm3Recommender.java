@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,8 +57,8 @@ public final class Bm3Recommender implements Recommender {
     private final ItemIndex items;
     private final List<float[]> newItemVectors = new ArrayList<>();
     private final Map<String, Integer> userIndex = new HashMap<>();
-    /** Stored edges per trained item (d_i grows by these); written only between batches. */
-    private final Map<Integer, Integer> degreeBonus = new HashMap<>();
+    /** Stored edges per trained item (d_i grows by these), by item index; written only between batches. */
+    private final int[] degreeBonus;
     private NDArray itemMatrixT;
 
     public Bm3Recommender(Bm3ServingState state, String version, Device device) {
@@ -67,6 +66,7 @@ public final class Bm3Recommender implements Recommender {
         this.version = version;
         this.manager = NDManager.newBaseManager(device);
         this.items = ItemIndex.of(state.items().ids());
+        this.degreeBonus = new int[state.items().size() + 1];
         for (int u = 0; u < state.users().size(); u++) {
             userIndex.put(state.users().get(u), u);
         }
@@ -103,36 +103,55 @@ public final class Bm3Recommender implements Recommender {
     /** P h_u of a user given the items of a request, without stored edges. */
     public float[] userVector(String userId, List<String> history) {
         Integer u = userIndex.get(userId);
-        return userVector(u, neighbours(u, NONE, history, null));
+        return userVector(u, neighbours(u, NONE, indices(history), null));
     }
 
     private float[] userVector(Integer u, int[] itemSet) {
         return state.userVector(u == null ? null : state.userEmbedding(u), itemSet, degreeBonus);
     }
 
+    /** The catalogue index of each history item (0 or less when unknown), looked up once per request. */
+    private int[] indices(List<String> history) {
+        int[] out = new int[history.size()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = items.indexOf(history.get(k));
+        }
+        return out;
+    }
+
     /**
-     * The user's neighbour set: its trained items, then its stored edges, then its history's items
-     * with a trained row; the history's items that are in neither go to {@code grown} (when given).
+     * The user's neighbour set, each item once: its trained items, then its stored edges, then its
+     * history's items with a trained row; the history's items that are in neither go to
+     * {@code grown} (when given).
      */
-    private int[] neighbours(Integer u, int[] stored, List<String> history, List<Integer> grown) {
-        LinkedHashSet<Integer> set = new LinkedHashSet<>();
-        if (u != null) {
-            for (int i : state.userItems()[u]) {
-                set.add(i);
+    private int[] neighbours(Integer u, int[] stored, int[] history, List<Integer> grown) {
+        int trained = state.items().size();
+        int[] userItems = u == null ? NONE : state.userItems()[u];
+        boolean[] taken = new boolean[trained + 1];
+        int[] set = new int[userItems.length + stored.length + history.length];
+        int n = 0;
+        for (int i : userItems) {
+            if (!taken[i]) {
+                taken[i] = true;
+                set[n++] = i;
             }
         }
         for (int i : stored) {
-            set.add(i);
+            if (!taken[i]) {
+                taken[i] = true;
+                set[n++] = i;
+            }
         }
-        if (history != null) {
-            for (String id : history) {
-                int i = trainedIndex(id);
-                if (i > 0 && set.add(i) && grown != null) {
+        for (int i : history) {
+            if (i > 0 && i <= trained && !taken[i]) {
+                taken[i] = true;
+                set[n++] = i;
+                if (grown != null) {
                     grown.add(i);
                 }
             }
         }
-        return set.stream().mapToInt(Integer::intValue).toArray();
+        return Arrays.copyOf(set, n);
     }
 
     /** The index of an item with a trained row, or -1 (unknown, or a new item scored from its features). */
@@ -164,20 +183,22 @@ public final class Bm3Recommender implements Recommender {
         float[] users = new float[batch.size() * d];
         int[][] sets = new int[batch.size()][];
         byte[][] states = new byte[batch.size()][];
+        int[][] history = new int[batch.size()][];
         for (int b = 0; b < batch.size(); b++) {
             RecommendRequest r = batch.get(b);
             Integer u = userIndex.get(r.userId());
+            history[b] = indices(r.history());
             if (withState) {
                 int[] stored = Bm3UserEdges.decode(r.userState(), version);
                 List<Integer> grown = new ArrayList<>();
-                sets[b] = neighbours(u, stored, r.history(), grown);
+                sets[b] = neighbours(u, stored, history[b], grown);
                 int[] edges = Arrays.copyOf(stored, stored.length + grown.size());
                 for (int k = 0; k < grown.size(); k++) {
                     edges[stored.length + k] = grown.get(k);
                 }
                 states[b] = Bm3UserEdges.encode(version, edges);
             } else {
-                sets[b] = neighbours(u, NONE, r.history(), null);
+                sets[b] = neighbours(u, NONE, history[b], null);
             }
             System.arraycopy(userVector(u, sets[b]), 0, users, b * d, d);
         }
@@ -192,7 +213,7 @@ public final class Bm3Recommender implements Recommender {
         for (int b = 0; b < batch.size(); b++) {
             RecommendRequest r = batch.get(b);
             float[] row = Arrays.copyOfRange(flat, b * cols, (b + 1) * cols);
-            boolean[] excluded = r.excludeHistory() ? excludedItems(sets[b], r.history(), cols) : null;
+            boolean[] excluded = r.excludeHistory() ? excludedItems(sets[b], history[b], cols) : null;
             List<ScoredItem> top = new ArrayList<>(r.k());
             for (int i : TopK.select(row, r.k(), excluded, 1)) {
                 top.add(new ScoredItem(items.idAt(i), row[i]));
@@ -203,13 +224,12 @@ public final class Bm3Recommender implements Recommender {
     }
 
     /** The user's neighbours and every scored item of its history (new items included). */
-    private boolean[] excludedItems(int[] neighbours, List<String> history, int cols) {
+    private boolean[] excludedItems(int[] neighbours, int[] history, int cols) {
         boolean[] ex = new boolean[cols];
         for (int i : neighbours) {
             ex[i] = true;
         }
-        for (String id : history) {
-            int i = items.indexOf(id);
+        for (int i : history) {
             if (i > 0 && i < cols) {
                 ex[i] = true;
             }
@@ -278,15 +298,17 @@ public final class Bm3Recommender implements Recommender {
     }
 
     private void addDegree(int item, int count) {
-        if (degreeBonus.merge(item, count, Integer::sum) == 0) {
-            degreeBonus.remove(item);
-        }
+        degreeBonus[item] += count;
     }
 
-    /** The stored edges that reach each trained item (item id, count): what raises its degree. */
+    /** The stored edges that reach each trained item (item id, count, items with any): what raises its degree. */
     Map<String, Integer> observedDegrees() {
         Map<String, Integer> out = new TreeMap<>();
-        degreeBonus.forEach((i, n) -> out.put(items.idAt(i), n));
+        for (int i = 1; i < degreeBonus.length; i++) {
+            if (degreeBonus[i] != 0) {
+                out.put(items.idAt(i), degreeBonus[i]);
+            }
+        }
         return out;
     }
 

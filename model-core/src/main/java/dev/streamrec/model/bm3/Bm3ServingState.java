@@ -167,9 +167,10 @@ public final class Bm3ServingState {
     /**
      * P h_u for a user with layer-0 vector {@code ego} (the trained E_u, or null for a fold-in user:
      * then E_u := the normalised mean-field aggregate Σ_i E_i / sqrt(|N| d_i) of its items) and item set
-     * {@code itemSet} (indices 1..N with a trained row); {@code degreeBonus} adds observed edges to d_i.
+     * {@code itemSet} (indices 1..N with a trained row); {@code degreeBonus} (by item index, may be
+     * null) adds observed edges to d_i.
      */
-    public float[] userVector(float[] ego, int[] itemSet, Map<Integer, Integer> degreeBonus) {
+    public float[] userVector(float[] ego, int[] itemSet, int[] degreeBonus) {
         int d = config.embDim();
         int L = config.layers();
         float[][] layers = new float[L + 1][];
@@ -189,14 +190,15 @@ public final class Bm3ServingState {
         return predict(h);
     }
 
-    private float[] aggregate(float[][] table, int[] itemSet, Map<Integer, Integer> degreeBonus) {
+    private float[] aggregate(float[][] table, int[] itemSet, int[] degreeBonus) {
         int d = config.embDim();
         float[] out = new float[d];
         if (itemSet.length == 0) {
             return out;
         }
+        float[][] degrees = m.get(ITEM_DEGREE);
         for (int i : itemSet) {
-            float di = itemDegree(i) + (degreeBonus == null ? 0 : degreeBonus.getOrDefault(i, 0));
+            float di = degrees[i][0] + (degreeBonus == null ? 0 : degreeBonus[i]);
             float w = InteractionGraph.edgeWeight(itemSet.length, Math.max(1, Math.round(di)));
             float[] row = table[i];
             for (int j = 0; j < d; j++) {
