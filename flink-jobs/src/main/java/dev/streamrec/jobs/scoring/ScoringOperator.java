@@ -317,21 +317,32 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
 
     /**
      * Hands the model every user state this subtask stores for it: whatever the subtask held before
-     * the restore, its users' states are now these.
+     * the restore, its users' states are now these. A state the model cannot read is left out with
+     * a warning (the user's next answer starts over), never a failed start.
      */
     private void recountUserStates(Recommender model) throws Exception {
         long start = System.nanoTime();
-        long[] users = {0};
+        long[] counted = {0, 0}; // users, unreadable states
         getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
                 userModelStateDescriptor, (user, state) -> {
                     byte[] stored = state.get(model.name());
-                    if (stored != null) {
+                    if (stored == null) {
+                        return;
+                    }
+                    try {
                         model.userStateStored(null, stored);
-                        users[0]++;
+                        counted[0]++;
+                    } catch (RuntimeException e) {
+                        if (counted[1]++ == 0) {
+                            LOG.warn("model {} cannot read user {}'s stored state: {}", model.name(), user, e.toString());
+                        }
                     }
                 });
-        LOG.info("model {}: shared state recounted from {} users' stored states in {} ms", model.name(), users[0],
+        LOG.info("model {}: shared state recounted from {} users' stored states in {} ms", model.name(), counted[0],
                 (System.nanoTime() - start) / 1_000_000);
+        if (counted[1] > 0) {
+            LOG.warn("model {}: {} stored user states could not be read and were left out", model.name(), counted[1]);
+        }
     }
 
     @Override
