@@ -1,6 +1,5 @@
 package dev.streamrec.model.bm3;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -69,23 +68,28 @@ final class Bm3UserEdges {
                 ? Arrays.copyOfRange(edges, edges.length - MAX_EDGES, edges.length)
                 : edges;
         byte[] tag = version.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8 + tag.length + 3 * items.length);
-        out.write(FORMAT);
-        writeVarint(out, tag.length);
-        out.write(tag, 0, tag.length);
-        writeVarint(out, items.length);
+        // a plain array: a ByteArrayOutputStream takes a lock for every byte written
+        byte[] out = new byte[1 + 5 + tag.length + 5 + 5 * items.length];
+        int at = 0;
+        out[at++] = FORMAT;
+        at = writeVarint(out, at, tag.length);
+        System.arraycopy(tag, 0, out, at, tag.length);
+        at += tag.length;
+        at = writeVarint(out, at, items.length);
         for (int i : items) {
-            writeVarint(out, i);
+            at = writeVarint(out, at, i);
         }
-        return out.toByteArray();
+        return Arrays.copyOf(out, at);
     }
 
-    private static void writeVarint(ByteArrayOutputStream out, int v) {
+    /** Writes {@code v} as a varint at {@code at}; returns the position after it. */
+    private static int writeVarint(byte[] out, int at, int v) {
         while ((v & ~0x7f) != 0) {
-            out.write((v & 0x7f) | 0x80);
+            out[at++] = (byte) ((v & 0x7f) | 0x80);
             v >>>= 7;
         }
-        out.write(v);
+        out[at++] = (byte) v;
+        return at;
     }
 
     private static int varint(byte[] b, int[] at) {
