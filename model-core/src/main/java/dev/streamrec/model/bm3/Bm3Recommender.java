@@ -130,16 +130,12 @@ public final class Bm3Recommender implements Recommender {
         boolean[] taken = new boolean[trained + 1];
         int[] set = new int[userItems.length + stored.length + history.length];
         int n = 0;
-        for (int i : userItems) {
-            if (!taken[i]) {
-                taken[i] = true;
-                set[n++] = i;
-            }
-        }
-        for (int i : stored) {
-            if (!taken[i]) {
-                taken[i] = true;
-                set[n++] = i;
+        for (int[] edges : new int[][] {userItems, stored}) {
+            for (int i : edges) {
+                if (!taken[i]) {
+                    taken[i] = true;
+                    set[n++] = i;
+                }
             }
         }
         for (int i : history) {
