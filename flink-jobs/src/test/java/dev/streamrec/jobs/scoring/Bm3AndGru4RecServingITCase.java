@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -104,11 +105,7 @@ class Bm3AndGru4RecServingITCase {
     void shouldServeModelCoreScoresOfBothModelsAndRecommendANewItemAtOnce() throws Exception {
         ModelArtifact bm3Artifact = ModelArtifact.load(bm3);
         ModelArtifact gruArtifact = ModelArtifact.load(gru4rec);
-        Configuration conf = TestJobs.isolatedConfig(broker, tmp.resolve("job"), "side-by-side");
-        conf.set(JobOptions.MODELS, List.of("bm3", "gru4rec"));
-        conf.set(JobOptions.ARTIFACTS, List.of(bm3.toString(), gru4rec.toString()));
-        conf.set(JobOptions.BATCH_SIZE, 4);
-        conf.set(JobOptions.SEQUENCE_MAX_LENGTH, WINDOW);
+        Configuration conf = job("side-by-side", 4, List.of("bm3", "gru4rec"), bm3, gru4rec);
         KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers());
         EventCodec codec = new EventCodec();
 
@@ -183,13 +180,9 @@ class Bm3AndGru4RecServingITCase {
     @Test
     void shouldKeepBm3EdgesAndDegreesAcrossARestart() throws Exception {
         ModelArtifact bm3Artifact = ModelArtifact.load(bm3);
-        Configuration conf = TestJobs.isolatedConfig(broker, tmp.resolve("restart"), "bm3-restart");
-        conf.set(JobOptions.MODELS, List.of("bm3"));
-        conf.set(JobOptions.ARTIFACTS, List.of(bm3.toString()));
         // one event per batch: each answer sees the degrees of every event before it, as the
         // one-at-a-time reference does
-        conf.set(JobOptions.BATCH_SIZE, 1);
-        conf.set(JobOptions.SEQUENCE_MAX_LENGTH, WINDOW);
+        Configuration conf = job("bm3-restart", 1, List.of("bm3"), bm3);
         int perUser = 10;
         List<String> users = new ArrayList<>();
         for (Interaction i : slice) {
@@ -231,11 +224,7 @@ class Bm3AndGru4RecServingITCase {
     @Test
     void shouldFollowTheUsersWhenTheJobIsRescaled() throws Exception {
         ModelArtifact bm3Artifact = ModelArtifact.load(bm3);
-        Configuration conf = TestJobs.isolatedConfig(broker, tmp.resolve("rescale"), "bm3-rescale");
-        conf.set(JobOptions.MODELS, List.of("bm3", DecayedPopularity.NAME));
-        conf.set(JobOptions.ARTIFACTS, List.of(bm3.toString()));
-        conf.set(JobOptions.BATCH_SIZE, 1);
-        conf.set(JobOptions.SEQUENCE_MAX_LENGTH, WINDOW);
+        Configuration conf = job("bm3-rescale", 1, List.of("bm3", DecayedPopularity.NAME), bm3);
         // two users per subtask at parallelism 2: known to the artifact and new
         List<String> candidates = new ArrayList<>();
         for (Interaction i : slice) {
@@ -339,6 +328,20 @@ class Bm3AndGru4RecServingITCase {
             }
             reference.observe(e[1], before, e[2], 3_000_000L + (n + 1) * 1000L);
         }
+    }
+
+    /**
+     * A test's job on topics of its own ({@code name-in}, ...): these models side by side (the
+     * trained ones from these artifacts, in order), batches of at most {@code batchSize}, the newest
+     * {@link #WINDOW} items kept per user.
+     */
+    private static Configuration job(String name, int batchSize, List<String> models, Path... artifacts) {
+        Configuration conf = TestJobs.isolatedConfig(broker, tmp.resolve(name), name);
+        conf.set(JobOptions.MODELS, models);
+        conf.set(JobOptions.ARTIFACTS, Arrays.stream(artifacts).map(Path::toString).toList());
+        conf.set(JobOptions.BATCH_SIZE, batchSize);
+        conf.set(JobOptions.SEQUENCE_MAX_LENGTH, WINDOW);
+        return conf;
     }
 
     /**
