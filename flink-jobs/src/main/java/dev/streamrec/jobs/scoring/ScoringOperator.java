@@ -1,6 +1,5 @@
 package dev.streamrec.jobs.scoring;
 
-import dev.streamrec.jobs.state.UserStateTtl;
 import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
@@ -8,28 +7,20 @@ import dev.streamrec.model.serving.ScoredItem;
 import dev.streamrec.model.serving.SlicedBatches;
 import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.ItemFeatures;
-import dev.streamrec.schema.event.ModelUpdate;
 import dev.streamrec.schema.event.Prediction;
 import dev.streamrec.schema.event.RecommendedItem;
 import dev.streamrec.schema.serde.EventCodec;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -39,10 +30,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -65,19 +53,22 @@ import java.util.concurrent.TimeUnit;
  *       while the task thread keeps the sequences up to date, fills the next batch and emits the
  *       previous one (one batch in flight; answers are emitted on the task thread, in order).
  *       Models are swapped and given item features only while no batch is in flight.
- *   <li>Hot swap: a model update is fetched, verified (sha256) and loaded on a background thread,
- *       then swapped in between two batches; serving never waits for a load. A corrupt or
- *       unreadable artifact is rejected with a log line and the old version keeps serving.
- *       Rollback names an earlier deployed version.
- *   <li>State: the desired model descriptors and the received item features (union list state, so
+ *   <li>Hot swap ({@link ModelUpdates}): a model update is fetched, verified (sha256) and loaded on
+ *       a background thread, then swapped in between two batches; serving never waits for a load.
+ *       A corrupt or unreadable artifact is rejected with a log line and the old version keeps
+ *       serving. Rollback names an earlier deployed version. New items' features go to every model
+ *       and to every model loaded later ({@link ServedItemFeatures}); features a model refuses
+ *       become a dead letter.
+ *   <li>State: the wanted model versions and the received item features (union list state, so
  *       a restart serves the versions and items it had), each model's incremental state (union
- *       too: after a rescale every subtask takes an even share of all, {@link RestoredModelStates}), and, keyed by user
- *       (RocksDB), the per-user state of models that keep one (MISSRec's interest working set,
- *       BM3's observed edges): read before a batch, handed to the model with the request, written
- *       back after it. A model whose shared state sums its users' states (BM3's item degrees) is
- *       told of every state written and, after a restore, of every stored one, so that state
- *       follows the users through any rescaling.
+ *       too: after a rescale every subtask takes an even share of all, {@link RestoredModelStates}),
+ *       and, keyed by user (RocksDB), the per-user state of models that keep one
+ *       ({@link UserModelStates}: read before a batch, written back after it, recounted after a
+ *       restore for a model whose shared state sums its users' states).
  * </ul>
+ *
+ * <p>What this class itself does is the batching, the overlap with the inference thread and the
+ * order of the answers; the rest it delegates to the classes named above.
  *
  * <p>Runs on the request stream keyed by user (forward-connected to the keyed sequence operator).
  */
@@ -113,6 +104,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private String device = "cpu";
 
     private transient ServingModels serving;
+    private transient ModelUpdates updates;
     private transient List<ScoringRequest> buffer;
     private transient boolean flushTimerPending;
     /** The batch timeout passed while the models were busy: send the buffer as soon as they are free. */
@@ -121,17 +113,12 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private transient ListState<ModelStateBlob> splitModelState;
     private transient ListState<ModelDescriptor> descriptorState;
     private transient ListState<ItemFeatures> itemState;
-    /** Keyed by user: model name -> that model's state for the user. */
-    private transient MapState<String, byte[]> userModelState;
-    private transient MapStateDescriptor<String, byte[]> userModelStateDescriptor;
+    private transient UserModelStates userStates;
     private transient RestoredModelStates restoredModelState;
     private transient boolean restored;
-    private transient Map<String, ModelDescriptor> desired;
-    private transient List<ModelDescriptor> restoredHistory;
-    private transient Map<String, ItemFeatures> items;
-    private transient ExecutorService loader;
-    private transient Map<ModelDescriptor, CompletableFuture<Recommender>> loading;
-    private transient Map<String, ModelMetrics> metrics;
+    private transient List<ModelDescriptor> restoredDescriptors;
+    private transient ServedItemFeatures items;
+    private transient ServingMetrics metrics;
     private transient Histogram batchSizes;
     private transient Counter modelErrors;
     private transient Counter batchesWhileLoading;
@@ -218,13 +205,8 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         itemState = context.getOperatorStateStore().getUnionListState(ITEMS);
         restoredModelState = new RestoredModelStates(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
                 getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
-        desired = new LinkedHashMap<>();
-        restoredHistory = new ArrayList<>();
-        items = new LinkedHashMap<>();
-        userModelStateDescriptor = new MapStateDescriptor<>("user-model-state", Types.STRING,
-                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-        userModelStateDescriptor.enableTimeToLive(UserStateTtl.of(userStateTtl));
-        userModelState = context.getKeyedStateStore().getMapState(userModelStateDescriptor);
+        restoredDescriptors = new ArrayList<>();
+        items = new ServedItemFeatures();
         restored = context.isRestored();
         if (restored) {
             for (SubtaskModelState s : modelState.get()) {
@@ -233,72 +215,37 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             for (ModelStateBlob b : splitModelState.get()) {
                 restoredModelState.addSplit(b);
             }
-            for (ModelDescriptor d : descriptorState.get()) {
-                // History first, the desired version of each model last: the last one wins.
-                restoredHistory.add(d);
-                desired.put(d.model, d);
-            }
-            for (ItemFeatures f : itemState.get()) {
-                items.put(f.itemId, f);
-            }
+            descriptorState.get().forEach(restoredDescriptors::add);
+            items.restore(itemState.get());
         }
     }
 
     @Override
     public void open() throws Exception {
         super.open();
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         long now = System.currentTimeMillis();
+        modelErrors = getMetricGroup().counter("modelErrors", new ThreadSafeSimpleCounter());
+        userStates = new UserModelStates(getKeyedStateStore(), userStateTtl, this::setCurrentKey, modelErrors);
         serving = factory.create(now);
-        Map<String, ModelDescriptor> initial = new HashMap<>();
-        serving.currentDescriptors().forEach(d -> initial.put(d.model, d));
-        for (ModelDescriptor d : restoredHistory) {
-            serving.record(d, now); // known for rollback by name; what serves is settled below
-        }
         // After a restart, serve the versions the job had (or was switching to).
-        for (ModelDescriptor d : new ArrayList<>(desired.values())) {
-            ModelDescriptor loaded = initial.get(d.model);
-            if (serving.get(d.model) == null) {
-                continue;
-            }
-            if (d.equals(loaded)) {
-                serving.record(loaded, now);
-                continue;
-            }
-            try {
-                serving.swap(factory.load(d), d, now);
-            } catch (Exception e) {
-                LOG.error("Could not restore model {}: {}; serving {} instead", d, e.toString(), loaded);
-                serving.record(loaded, now);
-                if (loaded != null) {
-                    desired.put(d.model, loaded);
-                } else {
-                    desired.remove(d.model);
-                }
-            }
-        }
+        long loadDelay = getRuntimeContext().getTaskInfo().getAttemptNumber() == 0 ? chaosLoadDelayMs : 0;
+        updates = new ModelUpdates(factory, serving, restoredDescriptors, subtask, loadDelay, now);
         for (Recommender r : serving.all()) {
             if (restored && keepUserState && r.sumsUserStates()) {
-                recountUserStates(r);
+                userStates.recount(r, getKeyedStateBackend());
             }
             for (RestoredModelStates.Share s : restoredModelState.of(r.name())) {
                 r.restoreState(s.state(), s.share());
             }
-            items.values().forEach(f -> upsertQuietly(r, f));
+            items.replayTo(r);
         }
         restoredModelState = null;
-        restoredHistory = null;
+        restoredDescriptors = null;
         buffer = new ArrayList<>(batchSize);
-        loading = new LinkedHashMap<>();
-        loader = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "model-loader-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
-            t.setDaemon(true);
-            return t;
-        });
-        metrics = new HashMap<>();
+        metrics = new ServingMetrics(getMetricGroup(), serving);
         batchSizes = getMetricGroup().histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
-        modelErrors = getMetricGroup().counter("modelErrors", new ThreadSafeSimpleCounter());
         mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
-        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         int slots = getContainingTask().getEnvironment().getTaskManagerInfo().getConfiguration()
                 .get(TaskManagerOptions.NUM_TASK_SLOTS);
         int threads = inferenceThreads(inferenceThreads, device, Runtime.getRuntime().availableProcessors(), slots);
@@ -313,36 +260,6 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         // Evidence that a load never stalls serving: batches answered while a new version loads.
         batchesWhileLoading = getMetricGroup().counter("batchesWhileLoading");
         scheduleSwapPoll();
-    }
-
-    /**
-     * Hands the model every user state this subtask stores for it: whatever the subtask held before
-     * the restore, its users' states are now these. A state the model cannot read is left out with
-     * a warning (the user's next answer starts over), never a failed start.
-     */
-    private void recountUserStates(Recommender model) throws Exception {
-        long start = System.nanoTime();
-        long[] counted = {0, 0}; // users, unreadable states
-        getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                userModelStateDescriptor, (user, state) -> {
-                    byte[] stored = state.get(model.name());
-                    if (stored == null) {
-                        return;
-                    }
-                    try {
-                        model.userStateStored(null, stored);
-                        counted[0]++;
-                    } catch (RuntimeException e) {
-                        if (counted[1]++ == 0) {
-                            LOG.warn("model {} cannot read user {}'s stored state: {}", model.name(), user, e.toString());
-                        }
-                    }
-                });
-        LOG.info("model {}: shared state recounted from {} users' stored states in {} ms", model.name(), counted[0],
-                (System.nanoTime() - start) / 1_000_000);
-        if (counted[1] > 0) {
-            LOG.warn("model {}: {} stored user states could not be read and were left out", model.name(), counted[1]);
-        }
     }
 
     @Override
@@ -360,18 +277,9 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         modelState.update(states);
         splitModelState.clear();
         // Broadcast inputs: every subtask holds the same; subtask 0 writes, union state restores all.
-        boolean writer = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
-        List<ModelDescriptor> descriptors = new ArrayList<>();
-        if (writer) {
-            for (ModelDescriptor d : serving.history()) {
-                if (!d.equals(desired.get(d.model))) {
-                    descriptors.add(d);
-                }
-            }
-            descriptors.addAll(desired.values()); // last per model = desired
-        }
-        descriptorState.update(descriptors);
-        itemState.update(writer ? new ArrayList<>(items.values()) : List.of());
+        boolean writer = subtask == 0;
+        descriptorState.update(writer ? updates.checkpoint() : List.of());
+        itemState.update(writer ? items.all() : List.of());
     }
 
     @Override
@@ -394,8 +302,8 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
 
     @Override
     public void close() throws Exception {
-        if (loader != null) {
-            loader.shutdownNow();
+        if (updates != null) {
+            updates.close();
         }
         boolean inferenceIdle = true;
         if (inferenceThread != null) {
@@ -503,7 +411,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         List<ScoringRequest> batch = next.requests();
         List<RecommendRequest> plain = next.plain();
         batchSizes.update(batch.size());
-        if (!loading.isEmpty()) {
+        if (updates.loading()) {
             batchesWhileLoading.inc();
         }
         List<Recommender> models = new ArrayList<>(serving.all());
@@ -512,7 +420,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         for (int m = 0; m < models.size(); m++) {
             stateful[m] = keepUserState && models.get(m).keepsUserState();
             // Read after the previous batch wrote its users' states back: a user in both sees the newest.
-            requests.add(stateful[m] ? withUserState(models.get(m), plain) : plain);
+            requests.add(stateful[m] ? userStates.attach(models.get(m), plain) : plain);
         }
         if (!overlap) {
             inFlight = new InFlight(batch, models, requests, stateful,
@@ -566,7 +474,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         }
         for (int m = 0; m < done.models.size(); m++) {
             if (done.stateful[m]) {
-                storeUserState(done.models.get(m), done.requests.get(m), answers.get(m));
+                userStates.store(done.models.get(m), done.requests.get(m), answers.get(m));
             }
         }
         return new Scored(done, answers);
@@ -585,7 +493,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
 
     private void emitPredictions(Recommender model, List<ScoringRequest> batch, List<Answer> answers) {
         long now = System.currentTimeMillis();
-        ModelMetrics m = metricsFor(model);
+        ServingMetrics.PerVersion m = metrics.of(model);
         for (int i = 0; i < batch.size(); i++) {
             ScoringRequest r = batch.get(i);
             List<ScoredItem> top = answers.get(i).items();
@@ -596,51 +504,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             long latency = Math.max(0, now - r.ingestTimeMillis);
             Prediction p = new Prediction(r.eventId, r.userId, r.timestamp, model.name(), model.version(), out, latency);
             output.collect(new StreamRecord<>(new ScoredEvent(p, r.itemId, r.inOrder)));
-            m.predictions.inc();
-            m.latency.update(latency);
-        }
-    }
-
-    /** The requests with each user's stored state for this model (keyed state, RocksDB). */
-    private List<RecommendRequest> withUserState(Recommender model, List<RecommendRequest> requests) throws Exception {
-        List<RecommendRequest> out = new ArrayList<>(requests.size());
-        for (RecommendRequest r : requests) {
-            setCurrentKey(r.userId());
-            out.add(r.withUserState(userModelState.get(model.name())));
-        }
-        return out;
-    }
-
-    /**
-     * Writes back each user's new state: the one answered to its last event of the batch (every
-     * request of a user carried the state stored before the batch). A model that sums its users'
-     * states learns of each change.
-     */
-    private void storeUserState(Recommender model, List<RecommendRequest> requests, List<Answer> answers)
-            throws Exception {
-        Map<String, Integer> last = new LinkedHashMap<>();
-        for (int i = 0; i < requests.size(); i++) {
-            if (answers.get(i).userState() != null) {
-                last.put(requests.get(i).userId(), i);
-            }
-        }
-        boolean sums = model.sumsUserStates();
-        for (int i : last.values()) {
-            RecommendRequest r = requests.get(i);
-            byte[] state = answers.get(i).userState();
-            if (state == r.userState()) {
-                continue; // unchanged (a model that failed answers with the state it was given)
-            }
-            setCurrentKey(r.userId());
-            userModelState.put(model.name(), state);
-            if (sums) {
-                try {
-                    model.userStateStored(r.userState(), state);
-                } catch (RuntimeException e) {
-                    modelErrors.inc();
-                    LOG.warn("model {} could not count user {}'s new state: {}", model.name(), r.userId(), e.toString());
-                }
-            }
+            m.predicted(latency);
         }
     }
 
@@ -660,17 +524,8 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         ControlMessage c = element.getValue();
         if (c.itemFeatures != null) {
             ItemFeatures f = c.itemFeatures;
-            List<String> refusals = new ArrayList<>();
-            for (Recommender r : serving.all()) {
-                try {
-                    r.upsertItem(f.itemId, f.text, f.modalities);
-                } catch (RuntimeException e) {
-                    refusals.add(r.name() + ": " + e.getMessage());
-                }
-            }
-            if (refusals.isEmpty()) {
-                items.put(f.itemId, f);
-            } else {
+            List<String> refusals = items.upsert(f, serving.all());
+            if (!refusals.isEmpty()) {
                 // The features do not fit a served model (e.g. a wrong dimension): a dead letter, not a crash.
                 output.collect(DEAD_LETTERS, new StreamRecord<>(EventCodec.deadLetter(
                         "item features refused by " + String.join("; ", refusals),
@@ -678,45 +533,8 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
                         System.currentTimeMillis())));
             }
         } else if (c.modelUpdate != null) {
-            handleUpdate(c.modelUpdate);
+            updates.request(c.modelUpdate);
         }
-    }
-
-    private void handleUpdate(ModelUpdate u) {
-        if (serving.get(u.model) == null) {
-            LOG.warn("Ignoring update for model '{}': not served by this job (served: {})", u.model, serving.names());
-            return;
-        }
-        ModelDescriptor d;
-        if ("rollback".equals(u.action)) {
-            d = serving.deployed(u.model, u.version);
-            if (d == null) {
-                LOG.error("Rejected rollback of {} to version {}: that version was never deployed here", u.model, u.version);
-                return;
-            }
-        } else {
-            d = new ModelDescriptor(u.model, u.version, u.uri, u.sha256);
-        }
-        if (d.equals(serving.current(d.model))) {
-            desired.put(d.model, d); // e.g. a rollback to the serving version cancels a newer load
-            return;
-        }
-        desired.put(d.model, d);
-        if (loading.containsKey(d)) {
-            return;
-        }
-        ModelDescriptor target = d;
-        long delay = getRuntimeContext().getTaskInfo().getAttemptNumber() == 0 ? chaosLoadDelayMs : 0;
-        loading.put(d, CompletableFuture.supplyAsync(() -> {
-            try {
-                if (delay > 0) {
-                    Thread.sleep(delay);
-                }
-                return factory.load(target);
-            } catch (Exception e) {
-                throw new IllegalStateException(e.getMessage(), e);
-            }
-        }, loader));
     }
 
     private void scheduleSwapPoll() {
@@ -731,77 +549,8 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
 
     /** Swaps in every model whose load finished (between batches), or rejects a failed one. */
     private void applyFinishedLoads() {
-        if (loading == null || loading.isEmpty()) {
-            return;
+        if (updates != null) {
+            updates.applyFinished(items::replayTo);
         }
-        var it = loading.entrySet().iterator();
-        while (it.hasNext()) {
-            var e = it.next();
-            if (!e.getValue().isDone()) {
-                continue;
-            }
-            it.remove();
-            ModelDescriptor d = e.getKey();
-            try {
-                Recommender next = e.getValue().join();
-                if (!d.equals(desired.get(d.model))) {
-                    next.close(); // superseded by a later update while loading
-                    continue;
-                }
-                items.values().forEach(f -> upsertQuietly(next, f));
-                serving.swap(next, d, System.currentTimeMillis());
-                LOG.info("Now serving {}", d);
-            } catch (RuntimeException failed) {
-                Throwable cause = failed.getCause() != null ? failed.getCause() : failed;
-                LOG.error("Rejected model update {}: {}. Still serving {}", d, cause.getMessage(), serving.current(d.model));
-                if (d.equals(desired.get(d.model))) {
-                    // Nothing newer was asked for meanwhile: the job goes on wanting what it serves.
-                    ModelDescriptor still = serving.current(d.model);
-                    if (still != null) {
-                        desired.put(d.model, still);
-                    } else {
-                        desired.remove(d.model);
-                    }
-                }
-            }
-        }
-    }
-
-    /** Re-applies stored item features to a (new) model; features it refuses are skipped. */
-    private void upsertQuietly(Recommender r, ItemFeatures f) {
-        try {
-            r.upsertItem(f.itemId, f.text, f.modalities);
-        } catch (RuntimeException e) {
-            LOG.warn("model {} refuses stored features of item {}: {}", r.name(), f.itemId, e.getMessage());
-        }
-    }
-
-    // ------------------------------------------------------------------ metrics
-
-    /** Per model version: predictions, event-to-prediction latency, age of the served version. */
-    private static final class ModelMetrics {
-        Counter predictions;
-        Histogram latency;
-    }
-
-    private ModelMetrics metricsFor(Recommender model) {
-        String key = model.name() + "\u0000" + model.version();
-        ModelMetrics m = metrics.get(key);
-        if (m == null) {
-            m = new ModelMetrics();
-            MetricGroup g = getMetricGroup().addGroup("model", model.name()).addGroup("version", model.version());
-            m.predictions = g.counter("predictions");
-            m.latency = g.histogram("eventToPredictionLatencyMs", new DescriptiveStatisticsHistogram(10_000));
-            String name = model.name();
-            g.gauge("modelAgeSeconds", () -> (System.currentTimeMillis() - serving.loadedAt(name)) / 1000L);
-            String version = model.version();
-            // Info-style gauge: 1 while this version serves, 0 after it was swapped out.
-            g.gauge("modelVersion", () -> {
-                Recommender now = serving.get(name);
-                return now != null && now.version().equals(version) ? 1 : 0;
-            });
-            metrics.put(key, m);
-        }
-        return m;
     }
 }
