@@ -2,7 +2,6 @@ package dev.streamrec.jobs.eval;
 
 import dev.streamrec.model.metrics.RankingMetrics;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -27,10 +26,7 @@ public class EvalTotals {
     }
 
     public void add(int rank, long timestamp) {
-        for (int c = 0; c < cutoffs.length; c++) {
-            hits[c] += RankingMetrics.hitRate(rank, cutoffs[c]);
-            ndcgs[c] += RankingMetrics.ndcg(rank, cutoffs[c]);
-        }
+        RankingMetrics.addAtCutoffs(rank, cutoffs, hits, ndcgs);
         rr += RankingMetrics.reciprocalRank(rank);
         count++;
         firstTimestamp = Math.min(firstTimestamp, timestamp);
@@ -51,14 +47,6 @@ public class EvalTotals {
 
     /** Means by name: HR@k..., NDCG@k..., MRR. */
     public Map<String, Double> means() {
-        Map<String, Double> m = new LinkedHashMap<>();
-        for (int c = 0; c < cutoffs.length; c++) {
-            m.put("HR@" + cutoffs[c], count == 0 ? 0.0 : hits[c] / count);
-        }
-        for (int c = 0; c < cutoffs.length; c++) {
-            m.put("NDCG@" + cutoffs[c], count == 0 ? 0.0 : ndcgs[c] / count);
-        }
-        m.put("MRR", count == 0 ? 0.0 : rr / count);
-        return m;
+        return RankingMetrics.means(cutoffs, hits, ndcgs, rr, count);
     }
 }

@@ -1,6 +1,5 @@
 package dev.streamrec.model.metrics;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -23,10 +22,7 @@ public final class MetricAccumulator {
 
     /** Adds one case; rank 0 means the target was not ranked (a miss on every metric). */
     public void add(int rank) {
-        for (int c = 0; c < cutoffs.length; c++) {
-            hits[c] += RankingMetrics.hitRate(rank, cutoffs[c]);
-            ndcgs[c] += RankingMetrics.ndcg(rank, cutoffs[c]);
-        }
+        RankingMetrics.addAtCutoffs(rank, cutoffs, hits, ndcgs);
         mrr += RankingMetrics.reciprocalRank(rank);
         count++;
     }
@@ -58,19 +54,11 @@ public final class MetricAccumulator {
 
     /** Metrics by name ({@code HR@10}, {@code NDCG@10}, ..., {@code MRR}), in a stable order. */
     public Map<String, Double> asMap() {
-        Map<String, Double> m = new LinkedHashMap<>();
-        for (int k : cutoffs) {
-            m.put("HR@" + k, hitRate(k));
-        }
-        for (int k : cutoffs) {
-            m.put("NDCG@" + k, ndcg(k));
-        }
-        m.put("MRR", mrr());
-        return m;
+        return RankingMetrics.means(cutoffs, hits, ndcgs, mrr, count);
     }
 
     private double mean(double sum) {
-        return count == 0 ? 0.0 : sum / count;
+        return RankingMetrics.mean(sum, count);
     }
 
     private int slot(int k) {

@@ -1,5 +1,8 @@
 package dev.streamrec.model.metrics;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Single-target ranking metrics from the 1-based rank of the item the user really chose. This is
  * the standard definition (one relevant item, so IDCG = 1), not the KDSR code's IDCG@k variant.
@@ -21,6 +24,35 @@ public final class RankingMetrics {
     /** Reciprocal rank over the full ranking (0 when the target was not ranked at all). */
     public static double reciprocalRank(int rank) {
         return rank >= 1 ? 1.0 / rank : 0.0;
+    }
+
+    /** Adds one case's HR@k and NDCG@k to running sums, one slot per cut-off of {@code cutoffs}. */
+    public static void addAtCutoffs(int rank, int[] cutoffs, double[] hitSums, double[] ndcgSums) {
+        for (int c = 0; c < cutoffs.length; c++) {
+            hitSums[c] += hitRate(rank, cutoffs[c]);
+            ndcgSums[c] += ndcg(rank, cutoffs[c]);
+        }
+    }
+
+    /**
+     * The means of running sums over {@code count} cases, by name in a stable order: HR@k for each
+     * cut-off, NDCG@k for each, then MRR (all 0 without cases).
+     */
+    public static Map<String, Double> means(int[] cutoffs, double[] hitSums, double[] ndcgSums, double rrSum,
+            long count) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int c = 0; c < cutoffs.length; c++) {
+            m.put("HR@" + cutoffs[c], mean(hitSums[c], count));
+        }
+        for (int c = 0; c < cutoffs.length; c++) {
+            m.put("NDCG@" + cutoffs[c], mean(ndcgSums[c], count));
+        }
+        m.put("MRR", mean(rrSum, count));
+        return m;
+    }
+
+    static double mean(double sum, long count) {
+        return count == 0 ? 0.0 : sum / count;
     }
 
     /**

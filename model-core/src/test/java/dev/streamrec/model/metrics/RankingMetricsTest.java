@@ -79,4 +79,23 @@ class RankingMetricsTest {
         assertEquals(5, RankingMetrics.rankOf(s, 2, null));
         assertEquals(1, RankingMetrics.rankOf(s, 1, null), "NaN items never rank ahead");
     }
+
+    @Test
+    void shouldAverageRanksPerCutoffAndMergeAccumulators() {
+        MetricAccumulator a = new MetricAccumulator(1, 10);
+        a.add(1);
+        a.add(3);
+        MetricAccumulator b = new MetricAccumulator(1, 10);
+        b.add(0); // not ranked: a miss everywhere
+        b.add(20);
+        a.merge(b);
+        assertEquals(4, a.count());
+        assertEquals(0.25, a.hitRate(1), EPS);
+        assertEquals(0.5, a.hitRate(10), EPS);
+        assertEquals((1.0 + 0.5) / 4, a.ndcg(10), EPS);
+        assertEquals((1.0 + 1.0 / 3 + 1.0 / 20) / 4, a.mrr(), EPS);
+        assertEquals(java.util.List.of("HR@1", "HR@10", "NDCG@1", "NDCG@10", "MRR"),
+                java.util.List.copyOf(a.asMap().keySet()));
+        assertEquals(0.0, new MetricAccumulator(5).asMap().get("MRR"), EPS, "no cases: 0, not NaN");
+    }
 }
