@@ -19,6 +19,7 @@ import dev.streamrec.model.data.InteractionReader;
 import dev.streamrec.model.data.ModalityFeatures;
 import dev.streamrec.model.data.MovieLens;
 import dev.streamrec.model.data.TimeCut;
+import dev.streamrec.model.serving.Devices;
 import dev.streamrec.model.serving.Recommender;
 
 import java.io.IOException;
@@ -199,7 +200,7 @@ public final class Bm3Family implements ModelFamily {
     @Override
     public Recommender loadRecommender(ModelArtifact artifact, String device) throws Exception {
         limitThreads();
-        return new Bm3Recommender(Bm3ArtifactIO.read(artifact), artifact.version(), Device.fromName(device));
+        return new Bm3Recommender(Bm3ArtifactIO.read(artifact), artifact.version(), Devices.available(device));
     }
 
     private static long count(int[][] lists) {

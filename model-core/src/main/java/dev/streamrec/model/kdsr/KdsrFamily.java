@@ -17,6 +17,7 @@ import dev.streamrec.model.data.ModalityFeatures;
 import dev.streamrec.model.data.SequenceDataset;
 import dev.streamrec.model.data.TimeCut;
 import dev.streamrec.model.metrics.MetricAccumulator;
+import dev.streamrec.model.serving.Devices;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.train.FullRankingEvaluator;
 
@@ -175,19 +176,8 @@ public final class KdsrFamily implements ModelFamily {
 
     @Override
     public Recommender loadRecommender(ModelArtifact artifact, String device) throws Exception {
-        KdsrArtifacts.LoadedScorer loaded = KdsrArtifacts.load(artifact, parseDevice(device));
+        KdsrArtifacts.LoadedScorer loaded = KdsrArtifacts.load(artifact, Devices.available(device));
         return new TopKRecommender(artifact.model(), artifact.version(), artifact.items(), loaded.scorer(), loaded.resources());
-    }
-
-    /** {@code cpu} or {@code cuda:N} (also DJL's {@code gpuN}). */
-    static Device parseDevice(String device) {
-        if (device == null || device.equals("cpu")) {
-            return Device.cpu();
-        }
-        if (device.startsWith("cuda:")) {
-            return Device.gpu(Integer.parseInt(device.substring(5)));
-        }
-        return Device.fromName(device);
     }
 
     /** Caps libtorch at two threads unless the caller chose otherwise (the machines are shared). */

@@ -12,6 +12,7 @@ import dev.streamrec.model.data.ModalityFeatures;
 import dev.streamrec.model.data.SequenceDataset;
 import dev.streamrec.model.data.TimeCut;
 import dev.streamrec.model.metrics.MetricAccumulator;
+import dev.streamrec.model.serving.Devices;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.train.BatchScorer;
 import dev.streamrec.model.train.FullRankingEvaluator;
@@ -153,7 +154,7 @@ public final class MissRecFamily implements ModelFamily {
 
     @Override
     public Recommender loadRecommender(ModelArtifact artifact, String device) throws Exception {
-        MissRecModel m = MissRecArtifacts.read(artifact, Device.fromName(device));
+        MissRecModel m = MissRecArtifacts.read(artifact, Devices.available(device));
         return new MissRecRecommender(m, artifact.items(), artifact.version());
     }
 
@@ -226,7 +227,7 @@ public final class MissRecFamily implements ModelFamily {
     }
 
     private static Device device(CliArgs args) {
-        return Device.fromName(args.get("device", "cpu"));
+        return Devices.available(args.get("device", "cpu"));
     }
 
     private static Map<String, Object> runInfo(CliArgs args, String stage, Optional<TimeCut> cut) {

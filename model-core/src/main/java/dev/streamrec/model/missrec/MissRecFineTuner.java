@@ -1,10 +1,10 @@
 package dev.streamrec.model.missrec;
 
-import ai.djl.Device;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.ItemIndex;
+import dev.streamrec.model.serving.Devices;
 import dev.streamrec.model.train.FullRankingEvaluator;
 
 import java.io.IOException;
@@ -62,7 +62,7 @@ final class MissRecFineTuner {
         ItemIndex items = ItemIndex.read(current.file(ModelArtifact.ITEMS));
         FineTuneWindow data = FineTuneWindow.of(window, items).requireUsable(current.version());
         MissRecTrainer.Settings s = MissRecFamily.settings(options, DEFAULTS);
-        try (MissRecModel model = MissRecArtifacts.read(current, Device.fromName(options.get("device", "cpu")))) {
+        try (MissRecModel model = MissRecArtifacts.read(current, Devices.available(options.get("device", "cpu")))) {
             model.freezeTransformer();
             FullRankingEvaluator evaluator = new FullRankingEvaluator(s.evalBatch(), false, MissRecFamily.CUTOFFS);
             double before = evaluator.evaluate(model::scoreAll, data.validation()).ndcg(10);

@@ -1,5 +1,6 @@
 package dev.streamrec.model.bm3;
 
+import dev.streamrec.model.serving.GpuParity;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -296,5 +297,16 @@ class Bm3TrainingTest {
         missing.remove("dropout");
         assertThrows(IllegalArgumentException.class, () -> Bm3Config.fromJson(missing));
         assertThrows(IllegalArgumentException.class, () -> Bm3Config.defaults("bm4"));
+    }
+
+    @Test
+    void shouldServeTheSameTopKOnCuda(@TempDir Path dir) throws Exception {
+        GpuParity.assumeGpu();
+        Trained t = train("bm3", 3);
+        ModelArtifact artifact = Bm3ArtifactIO.write(dir.resolve("a"), t.state(), "v1",
+                JsonNodeFactory.instance.objectNode().put("split", "random"));
+        GpuParity.assertServesTheSameOnCuda(device -> new Bm3Family().loadRecommender(artifact, device), List.of(
+                new RecommendRequest("u0", List.of("i1"), 5, true),
+                new RecommendRequest("new-user", List.of("i16", "i17"), 5, true)), SCORE_TOL);
     }
 }

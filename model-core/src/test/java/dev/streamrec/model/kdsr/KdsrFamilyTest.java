@@ -1,5 +1,6 @@
 package dev.streamrec.model.kdsr;
 
+import dev.streamrec.model.serving.GpuParity;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -191,5 +192,19 @@ class KdsrFamilyTest {
             assertTrue(top.get(0).score() >= top.get(2).score());
         }
         assertEquals(0, new KdsrFamily().evaluate(artifact, CliArgs.parse(List.of("--data", data.toString(), "--json"))));
+    }
+
+    @Test
+    void shouldServeTheSameTopKOnCuda() throws Exception {
+        GpuParity.assumeGpu();
+        KdsrFamily family = new KdsrFamily();
+        for (String model : List.of("kdsr-sasrec", "gru4rec")) {
+            Path out = dir.resolve("gpu-" + model);
+            assertEquals(0, family.train(model, args(model, out, "--epochs", "1")));
+            ModelArtifact artifact = ModelArtifact.load(out);
+            GpuParity.assertServesTheSameOnCuda(device -> family.loadRecommender(artifact, device), List.of(
+                    new RecommendRequest("u1", List.of("i1", "i2", "i3"), 5, true),
+                    new RecommendRequest("u2", List.of("i7", "unknown-item"), 3, false)), 1e-4f);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.streamrec.model.missrec;
 
+import dev.streamrec.model.serving.GpuParity;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -113,6 +114,20 @@ class MissRecArtifactsTest {
             assertEquals(twinScore, newScore, TOL);
             // and it can be the history of a request too
             assertEquals(4, r.recommend(List.of(new RecommendRequest("u4", List.of("brand-new"), 4, true))).get(0).size());
+        }
+    }
+
+    @Test
+    void shouldServeTheSameTopKOnCuda(@TempDir Path tmp) throws Exception {
+        GpuParity.assumeGpu();
+        SyntheticData data = new SyntheticData(1, 4, 12);
+        for (MissRecConfig.Mode mode : MissRecConfig.Mode.values()) {
+            ModelArtifact a = save(tmp.resolve(mode.name()), SyntheticData.config(mode,
+                    MissRecConfig.InterestMethod.DPC_KNN), data, new float[1][][], new int[][] {{1}});
+            ModelArtifact loaded = ModelArtifact.load(a.dir());
+            GpuParity.assertServesTheSameOnCuda(device -> new MissRecFamily().loadRecommender(loaded, device), List.of(
+                    new RecommendRequest("u1", List.of("m1", "m5"), 5, true),
+                    new RecommendRequest("u3", List.of("m2", "m3", "m4"), 3, false)), 1e-4f);
         }
     }
 }
