@@ -65,8 +65,12 @@ public final class EndToEndBenchmark {
                         new ProgressBar(out, "preload", events.size()), () -> 0L);
             }
         }); ThreadCpuSampler cpu = ThreadCpuSampler.start(1000)) {
-            r = ReplayRun.run(conf, replayed, events,
+            r = ReplayRun.run(stack.job(), conf, replayed, events,
                     new ReplayRun.Options(rate, preload, Math.min(args.getInt("warmup", 0), events.size())), out);
+            if (r.failed()) {
+                out.println("The benchmark run stopped early: " + r.jobFailure());
+                return 1;
+            }
             out.println();
             cpu.report(r.measuredFromMillis(), r.measuredToMillis(), 20, out);
             printLatencyOverTime(r, out);

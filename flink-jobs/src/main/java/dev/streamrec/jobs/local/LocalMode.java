@@ -15,6 +15,7 @@ import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.cli.TrainingData;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.TimeCut;
+import dev.streamrec.model.serving.Devices;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 
@@ -83,12 +84,14 @@ public final class LocalMode {
             return 0;
         }
         Configuration conf = configuration(args);
+        checkDevice(conf);
         TimeCut cut = trainingCut(args);
         trainMissingArtifacts(conf, cut, cut == null ? null : args.getPath("data", null));
+        checkArtifacts(conf);
         try (LocalStack stack = LocalStack.start(conf, args.getInt("kafka-port", 0), out);
                 FineTuneLoop fineTune = startFineTuning(args, conf);
                 DashboardServer dashboard = startDashboard(args, conf)) {
-            int code = args.has("no-replay") ? serve(stack, conf) : replay(args, conf, cut);
+            int code = args.has("no-replay") ? serve(stack, conf) : replay(stack.job(), args, conf, cut);
             if (fineTune != null) {
                 FineTuneReport.print(out, fineTune.rounds());
             }
@@ -198,6 +201,34 @@ public final class LocalMode {
         }
     }
 
+    /**
+     * Fails before anything starts (training included) when the models' device is not on this
+     * machine, which runs the job too: the job would otherwise fail in every restart of its
+     * scoring task first.
+     */
+    static void checkDevice(Configuration conf) {
+        try {
+            Devices.available(conf.get(JobOptions.DEVICE));
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** Fails before the job starts when a given artifact is not one (missing, incomplete, corrupt). */
+    static void checkArtifacts(Configuration conf) {
+        for (String artifact : conf.getOptional(JobOptions.ARTIFACTS).orElse(List.of())) {
+            if (artifact.contains("://") && !artifact.startsWith("file:")) {
+                continue; // fetched by the task from its filesystem
+            }
+            Path dir = artifact.startsWith("file:") ? Path.of(java.net.URI.create(artifact)) : Path.of(artifact);
+            try {
+                ModelArtifact.load(dir);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+    }
+
     /** The job configuration of a local run: defaults, local defaults, --config, command-line overrides. */
     public static Configuration configuration(CliArgs args) throws Exception {
         Map<String, String> overrides = new HashMap<>(LOCAL_DEFAULTS);
@@ -239,8 +270,9 @@ public final class LocalMode {
                 + conf.get(JobOptions.TOPIC_INTERACTIONS) + " -k u1");
         out.println("Press Ctrl-C (or send SIGTERM) to stop.");
         while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
-            if (job.getJobStatus().join().isGloballyTerminalState()) {
-                out.println("The job stopped: " + job.getJobStatus().join());
+            java.util.Optional<String> stopped = JobFailure.ifStopped(job);
+            if (stopped.isPresent()) {
+                out.println("The job stopped: " + stopped.get());
                 return 1;
             }
         }
@@ -248,7 +280,7 @@ public final class LocalMode {
         return 0;
     }
 
-    private int replay(CliArgs args, Configuration conf, TimeCut cut) throws Exception {
+    private int replay(JobClient job, CliArgs args, Configuration conf, TimeCut cut) throws Exception {
         Path data = args.getPath("data", null);
         List<Interaction> interactions = ReplayEvents.load(data);
         List<byte[]> events = ReplayEvents.encode(interactions, args.getInt("max-events", 0));
@@ -256,12 +288,16 @@ public final class LocalMode {
         double rate = speed.equals("max") ? 0 : Double.parseDouble(speed);
         out.println("Replaying " + events.size() + " events from " + (data == null ? "MovieLens latest-small (bundled)" : data)
                 + " in time order at " + (rate == 0 ? "full speed" : rate + " events/s"));
-        ReplayRun.Result r = ReplayRun.run(conf, interactions, events, rate, out);
+        ReplayRun.Result r = ReplayRun.run(job, conf, interactions, events, rate, out);
         boolean exactlyOnce = conf.get(JobOptions.DELIVERY) == JobOptions.DeliveryGuarantee.EXACTLY_ONCE;
         SummaryTable.print(out, "streamrec local replay", r, exactlyOnce
                 ? "exactly-once: visible when a checkpoint commits, every "
                         + conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis() + " ms"
                 : "at-least-once");
+        if (r.failed()) {
+            out.println("\nThe replay stopped early: " + r.jobFailure());
+            return 1;
+        }
         if (args.has("report-dir")) {
             QualityOverTime.write(args.getPath("report-dir", null), r.windows(), cut, out);
         }

@@ -5,6 +5,7 @@ import dev.streamrec.model.cli.ProgressBar;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.schema.event.EvalMetrics;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -12,18 +13,25 @@ import java.util.Map;
 
 /**
  * Replays events into a running job and waits until every accepted event has been answered by
- * every model (or nothing new arrived for 30 s), then for the final evaluation; measures what an
- * outside read_committed consumer sees. Shared by the local mode and the end-to-end benchmark.
+ * every model (or nothing new arrived for 30 s, or the job stopped: then with why), then for the
+ * final evaluation; measures what an outside read_committed consumer sees. Shared by the local
+ * mode and the end-to-end benchmark.
  */
 public final class ReplayRun {
 
     /** What one replay measured; the rate and latencies cover the events after the warm-up. */
     public record Result(long events, long predictions, long deadLetters, double seconds, long p50, long p99,
             Map<String, EvalMetrics> eval, List<EvalMetrics> windows, long warmupEvents, long measuredFromMillis,
-            long measuredToMillis, List<OutputMonitor.SecondLatency> latencyBySecond, long p99InJob) {
+            long measuredToMillis, List<OutputMonitor.SecondLatency> latencyBySecond, long p99InJob,
+            String jobFailure) {
 
         public double eventsPerSecond() {
             return seconds > 0 ? (events - warmupEvents - deadLetters) / seconds : 0.0;
+        }
+
+        /** Whether the job stopped before answering everything (see {@link #jobFailure}, else null). */
+        public boolean failed() {
+            return jobFailure != null;
         }
     }
 
@@ -39,13 +47,13 @@ public final class ReplayRun {
 
     private ReplayRun() {}
 
-    public static Result run(Configuration conf, List<Interaction> interactions, List<byte[]> events, double rate,
-            PrintStream out) throws Exception {
-        return run(conf, interactions, events, new Options(rate, false, 0), out);
+    public static Result run(JobClient job, Configuration conf, List<Interaction> interactions, List<byte[]> events,
+            double rate, PrintStream out) throws Exception {
+        return run(job, conf, interactions, events, new Options(rate, false, 0), out);
     }
 
-    public static Result run(Configuration conf, List<Interaction> interactions, List<byte[]> events, Options options,
-            PrintStream out) throws Exception {
+    public static Result run(JobClient job, Configuration conf, List<Interaction> interactions, List<byte[]> events,
+            Options options, PrintStream out) throws Exception {
         int models = conf.get(JobOptions.MODELS).size();
         String bootstrap = conf.get(JobOptions.BOOTSTRAP_SERVERS);
         try (OutputMonitor monitor = new OutputMonitor(bootstrap, conf.get(JobOptions.TOPIC_PREDICTIONS),
@@ -56,7 +64,9 @@ public final class ReplayRun {
                     new ProgressBar(out, "replay", events.size()), monitor::predictions);
             ProgressBar answered = new ProgressBar(out, "predict", (long) events.size() * models);
             long lastChange = System.currentTimeMillis();
+            long lastStatusCheck = lastChange;
             long seen = -1;
+            String failure = null;
             while (true) {
                 long p = monitor.predictions();
                 answered.update(p, "dead letters " + monitor.deadLetters());
@@ -70,18 +80,29 @@ public final class ReplayRun {
                     out.println("\nno new predictions for 30 s; stopping (duplicates in the input are predicted once)");
                     break;
                 }
+                if (System.currentTimeMillis() - lastStatusCheck > 1000) {
+                    lastStatusCheck = System.currentTimeMillis();
+                    failure = JobFailure.ifStopped(job).orElse(null);
+                    if (failure != null) {
+                        break;
+                    }
+                }
                 Thread.sleep(100);
             }
             if (options.preloaded() || options.warmupEvents() > 0) {
                 start = monitor.measuredFrom();
             }
-            double seconds = (monitor.lastPredictionAt() - start) / 1000.0;
-            answered.finish("dead letters " + monitor.deadLetters());
-            awaitFinalEvaluation(monitor);
+            double seconds = monitor.lastPredictionAt() > start ? (monitor.lastPredictionAt() - start) / 1000.0 : 0;
+            if (failure == null) {
+                answered.finish("dead letters " + monitor.deadLetters());
+                awaitFinalEvaluation(monitor);
+            } else {
+                answered.stop("dead letters " + monitor.deadLetters());
+            }
             return new Result(events.size(), monitor.predictions(), monitor.deadLetters(), seconds,
                     monitor.latencyQuantile(0.5), monitor.latencyQuantile(0.99), monitor.latestEval(), monitor.windows(),
                     options.warmupEvents(), start, monitor.lastPredictionAt(), monitor.latencyBySecond(),
-                    monitor.inJobLatencyQuantile(0.99));
+                    monitor.inJobLatencyQuantile(0.99), failure);
         }
     }
 

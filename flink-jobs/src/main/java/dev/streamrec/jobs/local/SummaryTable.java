@@ -21,7 +21,11 @@ final class SummaryTable {
         out.printf(Locale.ROOT, "%-24s %,d%n", "dead letters", deadLetters);
         out.printf(Locale.ROOT, "%-24s %,.0f events/s (%,d accepted events in %.1f s)%n", "throughput",
                 seconds > 0 ? (eventsIn - deadLetters) / seconds : 0.0, eventsIn - deadLetters, seconds);
-        out.printf(Locale.ROOT, "%-24s %,d ms / %,d ms  (%s)%n", "latency p50 / p99", r.p50(), r.p99(), latencyNote);
+        if (r.predictions() > 0) {
+            out.printf(Locale.ROOT, "%-24s %,d ms / %,d ms  (%s)%n", "latency p50 / p99", r.p50(), r.p99(), latencyNote);
+        } else {
+            out.printf(Locale.ROOT, "%-24s - (no predictions)%n", "latency p50 / p99");
+        }
         out.println();
         out.printf(Locale.ROOT, "%-14s %-28s %10s %8s %8s %8s %8s %8s%n",
                 "model", "version", "evaluated", "HR@10", "NDCG@10", "HR@20", "NDCG@20", "MRR");

@@ -54,6 +54,17 @@ public final class ProgressBar {
         }
     }
 
+    /** Ends the bar where it stands, for work that stopped early (one final line). */
+    public void stop(String status) {
+        String line = render(System.nanoTime(), status);
+        if (terminal) {
+            out.print("\r" + line);
+            out.println();
+        } else {
+            out.println(line);
+        }
+    }
+
     String render(long now, String status) {
         double frac = Math.min(1.0, (double) done / total);
         int width = 30;
