@@ -123,6 +123,7 @@ public final class RecommenderJob {
                                 conf.get(JobOptions.EXCLUDE_SEEN), conf.get(JobOptions.BATCH_SIZE),
                                 conf.get(JobOptions.BATCH_TIMEOUT).toMillis(), conf.get(JobOptions.STATE_TTL))
                                 .keepingUserState(conf.get(JobOptions.USER_STATE))
+                                .recountingUserStatesEvery(conf.get(JobOptions.USER_STATE_RECOUNT))
                                 .overlappingInference(conf.get(JobOptions.OVERLAP))
                                 .slicingBatches(conf.get(JobOptions.INFERENCE_THREADS), conf.get(JobOptions.DEVICE))
                                 .withChaosLoadDelay(conf.get(JobOptions.CHAOS_MODEL_LOAD_DELAY).toMillis()))

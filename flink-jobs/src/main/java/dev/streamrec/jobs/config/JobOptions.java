@@ -168,6 +168,13 @@ public final class JobOptions {
                             + "observed edges) in RocksDB between events; false recomputes it from the history "
                             + "on every event (BM3 then counts only the items the sequence still holds).");
 
+    public static final ConfigOption<Duration> USER_STATE_RECOUNT =
+            ConfigOptions.key("scoring.user-state-recount").durationType().defaultValue(Duration.ofDays(1))
+                    .withDescription("How often a model whose shared state sums its users' stored states (BM3's "
+                            + "item degrees) counts them again from the keyed state, so that users whose state "
+                            + "expired (sequence.state-ttl) stop counting; the task pauses ~8 µs per stored user. "
+                            + "0 = only after a restore.");
+
     public static final ConfigOption<Boolean> OVERLAP =
             ConfigOptions.key("scoring.overlap").booleanType().defaultValue(true)
                     .withDescription("Score a micro-batch on a separate inference thread while the task thread "

@@ -99,6 +99,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private final Duration userStateTtl;
     private long chaosLoadDelayMs;
     private boolean keepUserState = true;
+    private Duration recountEvery = Duration.ZERO;
     private boolean overlap = true;
     private int inferenceThreads = 1;
     private String device = "cpu";
@@ -148,6 +149,15 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
      */
     public ScoringOperator keepingUserState(boolean keep) {
         this.keepUserState = keep;
+        return this;
+    }
+
+    /**
+     * How often models whose shared state sums their users' states count them again from the keyed
+     * state (zero: only after a restore): stored states that expired meanwhile drop out.
+     */
+    public ScoringOperator recountingUserStatesEvery(Duration interval) {
+        this.recountEvery = interval == null || interval.isNegative() ? Duration.ZERO : interval;
         return this;
     }
 
@@ -260,6 +270,24 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         // Evidence that a load never stalls serving: batches answered while a new version loads.
         batchesWhileLoading = getMetricGroup().counter("batchesWhileLoading");
         scheduleSwapPoll();
+        scheduleRecount();
+    }
+
+    private void scheduleRecount() {
+        if (!keepUserState || recountEvery.isZero()) {
+            return;
+        }
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        getProcessingTimeService().registerTimer(now + recountEvery.toMillis(), t -> {
+            emitInFlight(); // models change only while none of them is scoring
+            for (Recommender r : serving.all()) {
+                if (r.sumsUserStates()) {
+                    r.forgetUserStates();
+                    userStates.recount(r, getKeyedStateBackend());
+                }
+            }
+            scheduleRecount();
+        });
     }
 
     @Override

@@ -331,6 +331,55 @@ class Bm3AndGru4RecServingITCase {
     }
 
     /**
+     * A user whose BM3 edges expired (the state TTL) stops raising its items' degrees once the
+     * periodic recount ran: a newcomer who then takes the same items is answered, event by event,
+     * as if that user had never been there. Without the recount those degrees stayed raised until
+     * the next restore, and the newcomer's scores differ.
+     */
+    @Test
+    void shouldForgetTheEdgesOfUsersWhoseStateExpired() throws Exception {
+        ModelArtifact bm3Artifact = ModelArtifact.load(bm3);
+        Configuration conf = job("bm3-ttl", 1, List.of("bm3"), bm3);
+        conf.set(JobOptions.STATE_TTL, Duration.ofSeconds(4));
+        conf.set(JobOptions.USER_STATE_RECOUNT, Duration.ofMillis(300));
+        List<String> items = pools(List.of("gone-a"), bm3Artifact, ModelArtifact.load(gru4rec)).get("gone-a")
+                .subList(0, 2 * WINDOW);
+        KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers());
+        List<String[]> probe = new ArrayList<>(); // event id, user, item
+        JobClient job = TestJobs.start(conf);
+        try {
+            List<String> keys = new ArrayList<>();
+            List<byte[]> values = new ArrayList<>();
+            for (int j = 0; j < items.size(); j++) {
+                keys.add("gone-a");
+                values.add(TestJobs.event("g" + j, "gone-a", items.get(j), 4_000_000L + j * 1000L));
+            }
+            kafka.produce(conf.get(JobOptions.TOPIC_INTERACTIONS), keys, values);
+            kafka.readUntil(conf.get(JobOptions.TOPIC_PREDICTIONS), r -> r.size() >= items.size(), Duration.ofSeconds(90));
+            Thread.sleep(6_000); // the TTL passes, then at least one recount
+            keys.clear();
+            values.clear();
+            for (int j = 0; j < items.size(); j++) {
+                probe.add(new String[] {"p" + j, "probe-b", items.get(j)});
+                keys.add("probe-b");
+                values.add(TestJobs.event("p" + j, "probe-b", items.get(j), 5_000_000L + j * 1000L));
+            }
+            kafka.produce(conf.get(JobOptions.TOPIC_INTERACTIONS), keys, values);
+            kafka.readUntil(conf.get(JobOptions.TOPIC_PREDICTIONS), r -> r.size() >= 2 * items.size(), Duration.ofSeconds(90));
+        } finally {
+            job.cancel().get();
+        }
+        EventCodec codec = new EventCodec();
+        Map<String, Prediction> served = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : kafka.readFor(conf.get(JobOptions.TOPIC_PREDICTIONS), Duration.ofSeconds(1))) {
+            Prediction p = codec.decodePrediction(r.value());
+            served.put(p.eventId, p);
+        }
+        assertEquals(2 * items.size(), served.size());
+        assertBm3OneEventAtATime(bm3Artifact, conf, probe, served);
+    }
+
+    /**
      * A test's job on topics of its own ({@code name-in}, ...): these models side by side (the
      * trained ones from these artifacts, in order), batches of at most {@code batchSize}, the newest
      * {@link #WINDOW} items kept per user.

@@ -293,6 +293,12 @@ public final class Bm3Recommender implements Recommender {
         }
     }
 
+    /** Back to the trained degrees (counts restored from an earlier release's snapshot go too). */
+    @Override
+    public void forgetUserStates() {
+        Arrays.fill(degreeBonus, 0);
+    }
+
     private void addDegree(int item, int count) {
         degreeBonus[item] += count;
     }

@@ -89,6 +89,13 @@ public interface Recommender extends AutoCloseable {
     default void userStateStored(byte[] previous, byte[] stored) {}
 
     /**
+     * Drops everything {@link #userStateStored} counted, before the stream hands the model every
+     * stored state again: a periodic recount, so that states the stream's TTL expired (which it
+     * cannot report one by one) stop counting. Same thread rules as {@link #userStateStored}.
+     */
+    default void forgetUserStates() {}
+
+    /**
      * Learns from one accepted interaction, after it was answered (incremental models). The history
      * is the user's items before this one, oldest first.
      */

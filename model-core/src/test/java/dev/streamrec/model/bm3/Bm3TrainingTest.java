@@ -218,6 +218,14 @@ class Bm3TrainingTest {
             rec.userStateStored(edges, shifted);
             assertEquals(Map.of("i16", 1, "i17", 1), rec.observedDegrees());
 
+            // a periodic recount starts from the trained degrees and counts the states still stored
+            rec.forgetUserStates();
+            assertEquals(Map.of(), rec.observedDegrees());
+            assertEquals(scores(nextVersion, "u0", List.of("i16", "i17"), null), scores(rec, "u0", List.of("i16", "i17"), null),
+                    "back to the trained degrees");
+            rec.userStateStored(null, shifted);
+            assertEquals(Map.of("i16", 1, "i17", 1), rec.observedDegrees());
+
             // an earlier release's checkpoint that listed every user's observed items adds their
             // degrees; its later one of degrees alone is left to the recount from the users' states
             fromOldSnapshot.restoreState(StateBytes.write(out -> {
