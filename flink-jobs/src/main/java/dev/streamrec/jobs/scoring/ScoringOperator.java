@@ -1,6 +1,7 @@
 package dev.streamrec.jobs.scoring;
 
 import dev.streamrec.model.serving.Answer;
+import dev.streamrec.model.serving.Devices;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
@@ -189,7 +190,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         if (configured > 0) {
             return configured;
         }
-        if (device != null && device.startsWith("cuda")) {
+        if (Devices.parse(device).isGpu()) {
             return 1;
         }
         return Math.max(1, cores / Math.max(1, slotsPerTaskManager));

@@ -14,6 +14,7 @@ class InferenceThreadsTest {
         assertEquals(4, ScoringOperator.inferenceThreads(0, "cpu", 16, 4));
         assertEquals(1, ScoringOperator.inferenceThreads(0, "cpu", 2, 4));
         assertEquals(1, ScoringOperator.inferenceThreads(0, "cuda:1", 16, 1));
+        assertEquals(1, ScoringOperator.inferenceThreads(0, "gpu0", 16, 1));
         assertEquals(1, ScoringOperator.inferenceThreads(0, "cpu", 1, 0));
     }
 }
