@@ -16,6 +16,7 @@ public final class BenchCommand {
             out.println("                  --paired S (model-only rates of the same models and batch, S-second windows, just before and after)");
             out.println("                  -Dkey=value]");
             out.println("       bench zipf-data --output zipf.csv [--events N --users U --items I --zipf S --seed X]");
+            out.println("                  [--features DIR: synthetic text (32-d) and image (16-d) features of the catalogue]");
             return 2;
         }
         List<String> rest = args.subList(1, args.size());
@@ -41,6 +42,15 @@ public final class BenchCommand {
         ZipfWorkload.writeCsv(ZipfWorkload.generate(a.getInt("events", 300_000), a.getInt("users", 1_000_000), items,
                 a.getDouble("zipf", 1.1), a.getLong("seed", 42)), items, csv);
         out.println("wrote " + csv);
+        if (a.has("features")) {
+            java.util.Map<String, Integer> dims = new java.util.LinkedHashMap<>();
+            dims.put("text", 32);
+            dims.put("image", 16);
+            for (java.nio.file.Path f : ZipfWorkload.writeFeatures(items, dims, 64, a.getLong("seed", 42),
+                    a.getPath("features", null))) {
+                out.println("wrote " + f);
+            }
+        }
         return 0;
     }
 }

@@ -63,4 +63,43 @@ public final class ZipfWorkload {
             }
         }
     }
+
+    /**
+     * Synthetic modality features for the catalogue, so that models that need features (BM3, MISSRec,
+     * KDSR's teacher) can be trained and served on this workload: per modality, every item gets its
+     * cluster's centre (one of {@code clusters}, by item number) plus Gaussian noise; a throughput
+     * workload, not a quality one. Writes {@code dir/<name>.tsv} per modality and returns the files.
+     */
+    public static List<Path> writeFeatures(int items, java.util.Map<String, Integer> dims, int clusters, long seed,
+            Path dir) throws IOException {
+        Files.createDirectories(dir);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<Path> files = new ArrayList<>();
+        for (java.util.Map.Entry<String, Integer> m : dims.entrySet()) {
+            int dim = m.getValue();
+            float[][] centres = new float[clusters][dim];
+            for (float[] c : centres) {
+                for (int j = 0; j < dim; j++) {
+                    c[j] = (float) gaussian(rnd);
+                }
+            }
+            java.util.Map<String, float[]> vectors = new java.util.LinkedHashMap<>();
+            for (int item = 0; item < items; item++) {
+                float[] v = centres[item % clusters].clone();
+                for (int j = 0; j < dim; j++) {
+                    v[j] += (float) (0.3 * gaussian(rnd));
+                }
+                vectors.put("i" + item, v);
+            }
+            Path file = dir.resolve(m.getKey() + ".tsv");
+            new dev.streamrec.model.data.ModalityFeatures(m.getKey(), dim, vectors).write(file);
+            files.add(file);
+        }
+        return files;
+    }
+
+    private static double gaussian(SplittableRandom rnd) {
+        double u = 1.0 - rnd.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd.nextDouble());
+    }
 }
