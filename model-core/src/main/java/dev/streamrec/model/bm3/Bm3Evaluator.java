@@ -19,7 +19,18 @@ public final class Bm3Evaluator {
         float[][] score(int fromUser, int toUser);
     }
 
+    /** Scores held per chunk: ~128 MB of floats, whatever the catalogue's size. */
+    private static final int SCORES_PER_CHUNK = 1 << 25;
+
     private final int chunk;
+
+    /**
+     * Users per chunk for a catalogue of {@code columns} score columns: at most {@code max}, and
+     * few enough that one chunk's scores stay near 128 MB (a 100,000-item catalogue: 335 users).
+     */
+    public static int chunkFor(int columns, int max) {
+        return Math.max(1, Math.min(max, SCORES_PER_CHUNK / Math.max(1, columns)));
+    }
 
     public Bm3Evaluator(int chunk) {
         this.chunk = chunk;

@@ -178,12 +178,12 @@ public final class Bm3Family implements ModelFamily {
                 System.arraycopy(items[i], 0, flat, i * d, d);
             }
             NDArray itemsT = manager.create(flat, new Shape(items.length, d)).transpose(); // (d, N+1)
-            return new Bm3Evaluator(512).evaluate((from, to) -> {
+            return new Bm3Evaluator(Bm3Evaluator.chunkFor(items.length, 512)).evaluate((from, to) -> {
                 float[] users = new float[(to - from) * d];
                 for (int u = from; u < to; u++) {
                     System.arraycopy(state.userVector(state.userEmbedding(u), state.userItems()[u], null), 0, users, (u - from) * d, d);
                 }
-                try (NDArray s = manager.create(users, new Shape(to - from, d)).matMul(itemsT)) { // (b, N+1)
+                try (NDArray u = manager.create(users, new Shape(to - from, d)); NDArray s = u.matMul(itemsT)) { // (b, N+1)
                     return Bm3ServingState.toMatrix(s);
                 }
             }, state.userItems(), targets);

@@ -179,13 +179,12 @@ public final class Bm3Trainer {
             NDArray users = vectors.get(0); // (U, d)
             NDArray itemsT = vectors.get(1).transpose(); // (d, N+1)
             int numCols = (int) itemsT.getShape().get(1);
-            return new Bm3Evaluator(1024).evaluate((from, to) -> {
-                float[] flat = users.get(from + ":" + to).matMul(itemsT).toFloatArray(); // (b, N+1)
-                float[][] rows = new float[to - from][];
-                for (int r = 0; r < rows.length; r++) {
-                    rows[r] = Arrays.copyOfRange(flat, r * numCols, (r + 1) * numCols);
+            // Each chunk's arrays are closed at once: left to the scope, a 100,000-item catalogue
+            // kept every chunk's (b, N+1) scores until the end (tens of GB).
+            return new Bm3Evaluator(Bm3Evaluator.chunkFor(numCols, 1024)).evaluate((from, to) -> {
+                try (NDArray slice = users.get(from + ":" + to); NDArray product = slice.matMul(itemsT)) {
+                    return Bm3ServingState.toMatrix(product); // (b, N+1)
                 }
-                return rows;
             }, masked, targets);
         }
     }

@@ -317,4 +317,11 @@ class Bm3TrainingTest {
                 new RecommendRequest("u0", List.of("i1"), 5, true),
                 new RecommendRequest("new-user", List.of("i16", "i17"), 5, true)), SCORE_TOL);
     }
+
+    @Test
+    void shouldEvaluateLargeCataloguesInChunksOfBoundedSize() {
+        assertEquals(1024, Bm3Evaluator.chunkFor(9_725, 1024), "MovieLens: the usual chunk");
+        assertEquals(335, Bm3Evaluator.chunkFor(100_001, 1024), "100,000 items: ~128 MB of scores per chunk");
+        assertEquals(1, Bm3Evaluator.chunkFor(1 << 26, 1024));
+    }
 }
