@@ -63,6 +63,11 @@ final class RenamedRecommender implements Recommender {
     }
 
     @Override
+    public void forgetUserStates() {
+        delegate.forgetUserStates();
+    }
+
+    @Override
     public void observe(String userId, List<String> historyBefore, String itemId, long timestampMillis) {
         delegate.observe(userId, historyBefore, itemId, timestampMillis);
     }
