@@ -160,10 +160,6 @@ public final class Bm3ServingState {
         return m.get(ITEM_SCORES);
     }
 
-    public float itemDegree(int item) {
-        return m.get(ITEM_DEGREE)[item][0];
-    }
-
     /**
      * P h_u for a user with layer-0 vector {@code ego} (the trained E_u, or null for a fold-in user:
      * then E_u := the normalised mean-field aggregate Σ_i E_i / sqrt(|N| d_i) of its items) and item set
