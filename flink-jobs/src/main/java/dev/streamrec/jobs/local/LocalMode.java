@@ -9,6 +9,7 @@ import dev.streamrec.jobs.finetune.FineTuneLoop;
 import dev.streamrec.jobs.finetune.FineTuneReport;
 import dev.streamrec.jobs.finetune.FineTuneSettings;
 import dev.streamrec.jobs.finetune.ModelPublisher;
+import dev.streamrec.jobs.scoring.ArtifactFetcher;
 import dev.streamrec.jobs.scoring.RecommenderFactory;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
@@ -217,10 +218,10 @@ public final class LocalMode {
     /** Fails before the job starts when a given artifact is not one (missing, incomplete, corrupt). */
     static void checkArtifacts(Configuration conf) {
         for (String artifact : conf.getOptional(JobOptions.ARTIFACTS).orElse(List.of())) {
-            if (artifact.contains("://") && !artifact.startsWith("file:")) {
+            Path dir = ArtifactFetcher.localPath(artifact).orElse(null);
+            if (dir == null) {
                 continue; // fetched by the task from its filesystem
             }
-            Path dir = artifact.startsWith("file:") ? Path.of(java.net.URI.create(artifact)) : Path.of(artifact);
             try {
                 ModelArtifact.load(dir);
             } catch (java.io.IOException e) {

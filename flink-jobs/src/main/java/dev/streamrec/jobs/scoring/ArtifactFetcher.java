@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Resolves an artifact URI to a verified local {@link ModelArtifact}: local paths and {@code file:}
@@ -22,14 +23,23 @@ public final class ArtifactFetcher {
     private ArtifactFetcher() {}
 
     public static ModelArtifact fetch(String uri, String expectedSha256) throws IOException {
-        URI u = URI.create(uri.contains("://") || uri.startsWith("file:") ? uri : Path.of(uri).toUri().toString());
-        Path local = "file".equals(u.getScheme()) ? Path.of(u) : copyToLocal(new org.apache.flink.core.fs.Path(u));
-        ModelArtifact a = ModelArtifact.load(local);
+        Path local = localPath(uri).orElse(null);
+        ModelArtifact a = ModelArtifact.load(local != null ? local : copyToLocal(new org.apache.flink.core.fs.Path(uri(uri))));
         if (expectedSha256 != null && !expectedSha256.isBlank() && !expectedSha256.equals(a.sha256())) {
             throw new ArtifactException("artifact " + uri + " has sha256 " + a.sha256() + ", the update announced "
                     + expectedSha256 + ": refusing it");
         }
         return a;
+    }
+
+    /** Where the artifact lies on this machine: a plain path or a {@code file:} URI; empty for a remote filesystem. */
+    public static Optional<Path> localPath(String uri) {
+        URI u = uri(uri);
+        return "file".equals(u.getScheme()) ? Optional.of(Path.of(u)) : Optional.empty();
+    }
+
+    private static URI uri(String uri) {
+        return URI.create(uri.contains("://") || uri.startsWith("file:") ? uri : Path.of(uri).toUri().toString());
     }
 
     private static Path copyToLocal(org.apache.flink.core.fs.Path remote) throws IOException {
