@@ -78,11 +78,7 @@ final class ModelUpdates implements AutoCloseable {
         } catch (Exception e) {
             LOG.error("Could not restore model {}: {}; serving {} instead", wanted, e.toString(), started);
             serving.record(started, now);
-            if (started != null) {
-                desired.put(wanted.model, started);
-            } else {
-                desired.remove(wanted.model);
-            }
+            want(wanted.model, started);
         }
     }
 
@@ -151,17 +147,16 @@ final class ModelUpdates implements AutoCloseable {
                 Throwable cause = failed.getCause() != null ? failed.getCause() : failed;
                 LOG.error("Rejected model update {}: {}. Still serving {}", d, cause.getMessage(), serving.current(d.model));
                 if (d.equals(desired.get(d.model))) {
-                    wantServed(d.model); // nothing newer was asked for meanwhile
+                    want(d.model, serving.current(d.model)); // nothing newer was asked for meanwhile: what serves
                 }
             }
         }
     }
 
-    /** The job goes on wanting what serves now. */
-    private void wantServed(String model) {
-        ModelDescriptor still = serving.current(model);
-        if (still != null) {
-            desired.put(model, still);
+    /** The job goes on wanting {@code version} of a model (nothing in particular when null). */
+    private void want(String model, ModelDescriptor version) {
+        if (version != null) {
+            desired.put(model, version);
         } else {
             desired.remove(model);
         }
