@@ -369,12 +369,7 @@ class Bm3AndGru4RecServingITCase {
         } finally {
             job.cancel().get();
         }
-        EventCodec codec = new EventCodec();
-        Map<String, Prediction> served = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : kafka.readFor(conf.get(JobOptions.TOPIC_PREDICTIONS), Duration.ofSeconds(1))) {
-            Prediction p = codec.decodePrediction(r.value());
-            served.put(p.eventId, p);
-        }
+        Map<String, Prediction> served = TestJobs.predictionsByEvent(kafka, conf.get(JobOptions.TOPIC_PREDICTIONS));
         assertEquals(2 * items.size(), served.size());
         assertBm3OneEventAtATime(bm3Artifact, conf, probe, served);
     }

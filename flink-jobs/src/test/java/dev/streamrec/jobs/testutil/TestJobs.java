@@ -130,13 +130,19 @@ public final class TestJobs {
         } finally {
             job.cancel().get();
         }
+        Map<String, Prediction> served = predictionsByEvent(kafka, predictions);
+        assertEquals(events, served.size());
+        return served;
+    }
+
+    /** Every prediction on the topic (of one served model), by event id; asserts none is there twice. */
+    public static Map<String, Prediction> predictionsByEvent(KafkaTestClient kafka, String predictions) {
         EventCodec codec = new EventCodec();
         Map<String, Prediction> served = new LinkedHashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : kafka.readFor(predictions, Duration.ofSeconds(2))) {
             Prediction p = codec.decodePrediction(r.value());
             assertEquals(null, served.put(p.eventId, p), "duplicate prediction for " + p.eventId);
         }
-        assertEquals(events, served.size());
         return served;
     }
 }
