@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Consumer;
 
 /**
  * Hot swap for one scoring subtask: which version of each model the job wants served (the newest
@@ -125,7 +124,7 @@ final class ModelUpdates implements AutoCloseable {
      * Swaps in every model whose load finished and is still wanted, after {@code prepare} (e.g. the
      * item features received so far), or rejects a failed one. Call only while no batch is scored.
      */
-    void applyFinished(Consumer<Recommender> prepare) {
+    void applyFinished(Preparation prepare) throws Exception {
         var it = loading.entrySet().iterator();
         while (it.hasNext()) {
             var e = it.next();
@@ -134,23 +133,35 @@ final class ModelUpdates implements AutoCloseable {
             }
             it.remove();
             ModelDescriptor d = e.getKey();
+            Recommender next;
             try {
-                Recommender next = e.getValue().join();
-                if (!d.equals(desired.get(d.model))) {
-                    next.close(); // superseded by a later update while loading
-                    continue;
-                }
-                prepare.accept(next);
-                serving.swap(next, d, System.currentTimeMillis());
-                LOG.info("Now serving {}", d);
+                next = e.getValue().join();
             } catch (RuntimeException failed) {
                 Throwable cause = failed.getCause() != null ? failed.getCause() : failed;
                 LOG.error("Rejected model update {}: {}. Still serving {}", d, cause.getMessage(), serving.current(d.model));
                 if (d.equals(desired.get(d.model))) {
                     want(d.model, serving.current(d.model)); // nothing newer was asked for meanwhile: what serves
                 }
+                continue;
             }
+            if (!d.equals(desired.get(d.model))) {
+                next.close(); // superseded by a later update while loading
+                continue;
+            }
+            prepare.prepare(next, serving.deployed(d.model, d.version) != null);
+            serving.swap(next, d, System.currentTimeMillis());
+            LOG.info("Now serving {}", d);
         }
+    }
+
+    /** What the operator does to a loaded version before it serves. */
+    @FunctionalInterface
+    interface Preparation {
+        /**
+         * @param servedBefore whether this version served here before (a rollback): a fresh instance
+         *     of it knows nothing of what the stream taught the one that served then
+         */
+        void prepare(Recommender next, boolean servedBefore) throws Exception;
     }
 
     /** The job goes on wanting {@code version} of a model (nothing in particular when null). */

@@ -64,8 +64,9 @@ import java.util.concurrent.TimeUnit;
  *       a restart serves the versions and items it had), each model's incremental state (union
  *       too: after a rescale every subtask takes an even share of all, {@link RestoredModelStates}),
  *       and, keyed by user (RocksDB), the per-user state of models that keep one
- *       ({@link UserModelStates}: read before a batch, written back after it, recounted after a
- *       restore for a model whose shared state sums its users' states).
+ *       ({@link UserModelStates}: read before a batch, written back after it, recounted for a
+ *       model whose shared state sums its users' states after a restore, after a rollback and
+ *       every {@code scoring.user-state-recount}).
  * </ul>
  *
  * <p>What this class itself does is the batching, the overlap with the inference thread and the
@@ -576,10 +577,19 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         });
     }
 
-    /** Swaps in every model whose load finished (between batches), or rejects a failed one. */
-    private void applyFinishedLoads() {
-        if (updates != null) {
-            updates.applyFinished(items::replayTo);
+    /**
+     * Swaps in every model whose load finished (between batches), or rejects a failed one. A version
+     * rolled back to counts the states its users kept for it since it last served (BM3's degrees).
+     */
+    private void applyFinishedLoads() throws Exception {
+        if (updates == null) {
+            return;
         }
+        updates.applyFinished((next, servedBefore) -> {
+            items.replayTo(next);
+            if (servedBefore && keepUserState && next.sumsUserStates()) {
+                userStates.recount(next, getKeyedStateBackend());
+            }
+        });
     }
 }

@@ -16,6 +16,7 @@ import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
 import dev.streamrec.schema.event.ItemFeatures;
+import dev.streamrec.schema.event.ModelUpdate;
 import dev.streamrec.schema.event.Prediction;
 import dev.streamrec.schema.serde.EventCodec;
 import org.apache.flink.configuration.Configuration;
@@ -372,6 +373,95 @@ class Bm3AndGru4RecServingITCase {
         Map<String, Prediction> served = TestJobs.predictionsByEvent(kafka, conf.get(JobOptions.TOPIC_PREDICTIONS));
         assertEquals(2 * items.size(), served.size());
         assertBm3OneEventAtATime(bm3Artifact, conf, probe, served);
+    }
+
+    /**
+     * BM3 v1 serves a user whose edges beyond the window stay in keyed state, kept for v1; then v2
+     * is deployed and v1 rolled back to. The v1 that serves again is a fresh instance of the
+     * artifact, so only the stored states can tell it that user's edges: a newcomer who takes that
+     * user's items must be answered as model-core's v1 answers after the same events. Without a
+     * recount at the rollback the newcomer is answered as if that user had never been there.
+     */
+    @Test
+    void shouldCountTheEdgesKeptForAVersionThatIsRolledBackTo() throws Exception {
+        ModelArtifact v1 = ModelArtifact.load(bm3);
+        Path csv = tmp.resolve("slice.csv");
+        Path v2Dir = tmp.resolve("bm3-v2");
+        Thread.sleep(1100); // versions carry the training time to the second
+        assertEquals(0, ModelCli.run("train", List.of("--model", "bm3", "--data", csv.toString(),
+                "--features", tmp.resolve("text.tsv") + "," + tmp.resolve("image.tsv"),
+                "--epochs", "2", "--emb", "16", "--seed", "7", "--output", v2Dir.toString())));
+        ModelArtifact v2 = ModelArtifact.load(v2Dir);
+        assertTrue(!v1.version().equals(v2.version()), "two distinct versions");
+        Configuration conf = job("bm3-rollback", 1, List.of("bm3"), bm3);
+        Map<String, List<String>> pools = pools(List.of("kept-a", "filler-c"), v1, ModelArtifact.load(gru4rec));
+        List<String> items = pools.get("kept-a").subList(0, 2 * WINDOW);
+        String in = conf.get(JobOptions.TOPIC_INTERACTIONS);
+        String out = conf.get(JobOptions.TOPIC_PREDICTIONS);
+        KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers());
+        EventCodec codec = new EventCodec();
+        List<String[]> compared = new ArrayList<>(); // event id, user, item
+        int[] produced = {0};
+        JobClient job = TestJobs.start(conf);
+        try {
+            List<String> keys = new ArrayList<>();
+            List<byte[]> values = new ArrayList<>();
+            for (int j = 0; j < items.size(); j++) {
+                compared.add(new String[] {"k" + j, "kept-a", items.get(j)});
+                keys.add("kept-a");
+                values.add(TestJobs.event("k" + j, "kept-a", items.get(j), 6_000_000L + j * 1000L));
+            }
+            kafka.produce(in, keys, values);
+            produced[0] += items.size();
+            kafka.readUntil(out, r -> r.size() >= produced[0], Duration.ofSeconds(90));
+
+            kafka.produce(conf.get(JobOptions.TOPIC_MODEL_UPDATES), List.of("bm3"), List.of(codec.encodeModelUpdate(
+                    new ModelUpdate("bm3", v2.version(), v2.dir().toUri().toString(), v2.sha256(), "deploy", 1L))));
+            sendUntilServedBy(v2.version(), kafka, conf, pools.get("filler-c"), produced);
+            kafka.produce(conf.get(JobOptions.TOPIC_MODEL_UPDATES), List.of("bm3"), List.of(codec.encodeModelUpdate(
+                    new ModelUpdate("bm3", v1.version(), null, null, "rollback", 2L))));
+            sendUntilServedBy(v1.version(), kafka, conf, pools.get("filler-c"), produced);
+
+            keys.clear();
+            values.clear();
+            for (int j = 0; j < items.size(); j++) {
+                compared.add(new String[] {"q" + j, "probe-b", items.get(j)});
+                keys.add("probe-b");
+                values.add(TestJobs.event("q" + j, "probe-b", items.get(j), 8_000_000L + j * 1000L));
+            }
+            kafka.produce(in, keys, values);
+            produced[0] += items.size();
+            kafka.readUntil(out, r -> r.size() >= produced[0], Duration.ofSeconds(90));
+        } finally {
+            job.cancel().get();
+        }
+        Map<String, Prediction> served = TestJobs.predictionsByEvent(kafka, out);
+        assertEquals(produced[0], served.size());
+        for (String[] e : compared) {
+            assertEquals(v1.version(), served.get(e[0]).modelVersion, "served by v1: " + e[0]);
+        }
+        assertBm3OneEventAtATime(v1, conf, compared, served);
+    }
+
+    /**
+     * Sends the filler user's events one at a time, each after the previous one's prediction, until
+     * one is served by {@code version}. The filler's items are its own, so its edges change no
+     * compared user's scores.
+     */
+    private static void sendUntilServedBy(String version, KafkaTestClient kafka, Configuration conf,
+            List<String> fillerItems, int[] produced) {
+        String out = conf.get(JobOptions.TOPIC_PREDICTIONS);
+        for (int n = 0; n < 300; n++) {
+            String id = "f" + produced[0];
+            kafka.produce(conf.get(JobOptions.TOPIC_INTERACTIONS), List.of("filler-c"), List.of(TestJobs.event(id,
+                    "filler-c", fillerItems.get(n % fillerItems.size()), 7_000_000L + produced[0] * 1000L)));
+            produced[0]++;
+            kafka.readUntil(out, r -> r.size() >= produced[0], Duration.ofSeconds(90));
+            if (version.equals(TestJobs.predictionsByEvent(kafka, out).get(id).modelVersion)) {
+                return;
+            }
+        }
+        throw new AssertionError("never served by " + version);
     }
 
     /**
