@@ -50,15 +50,21 @@ public final class EndToEndBenchmark {
         // --paired S: model-only rates of the same models and batch size (median of 3 windows of S
         // seconds) right before and after the run: the VM's speed drifts by 10-20% within the hour,
         // so the end-to-end/model-only ratio is only meaningful between runs minutes apart.
+        // Model-only over the sequences the measured events carry (up to 20,000 of them).
         double pairedSeconds = args.getDouble("paired", 0);
-        Map<String, Double> before = pairedSeconds > 0 ? ModelBenchmark.medianRates(conf, pairedSeconds, 3) : Map.of();
+        List<Interaction> replayed = interactions.subList(0, events.size());
+        int warmup = Math.min(args.getInt("warmup", 0), events.size());
+        List<List<String>> measuredHistories = pairedSeconds > 0
+                ? ModelBenchmark.requestHistories(replayed, warmup, conf.get(JobOptions.SEQUENCE_MAX_LENGTH), 20_000)
+                : List.of();
+        Map<String, Double> before = pairedSeconds > 0
+                ? ModelBenchmark.medianRates(conf, measuredHistories, pairedSeconds, 3) : Map.of();
 
         ReplayRun.Result r;
         long stateBytes;
         // --preload: every event is on the topic before the job starts, so no producer competes with
         // the job for the cores and the rate is the job's own (latency is then backlog, not service).
         boolean preload = args.getBoolean("preload", false);
-        List<Interaction> replayed = interactions.subList(0, events.size());
         try (LocalStack stack = LocalStack.start(conf, 0, out, bootstrap -> {
             if (preload) {
                 EventReplayer.replay(bootstrap, conf.get(JobOptions.TOPIC_INTERACTIONS), replayed, events, 0,
@@ -66,7 +72,7 @@ public final class EndToEndBenchmark {
             }
         }); ThreadCpuSampler cpu = ThreadCpuSampler.start(1000)) {
             r = ReplayRun.run(stack.job(), conf, replayed, events,
-                    new ReplayRun.Options(rate, preload, Math.min(args.getInt("warmup", 0), events.size())), out);
+                    new ReplayRun.Options(rate, preload, warmup), out);
             if (r.failed()) {
                 out.println("The benchmark run stopped early: " + r.jobFailure());
                 return 1;
@@ -77,7 +83,8 @@ public final class EndToEndBenchmark {
             Thread.sleep(2 * conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis() + 500);
             stateBytes = latestCheckpointBytes(Path.of(URI.create(conf.get(JobOptions.CHECKPOINT_DIR))));
         }
-        Map<String, Double> after = pairedSeconds > 0 ? ModelBenchmark.medianRates(conf, pairedSeconds, 3) : Map.of();
+        Map<String, Double> after = pairedSeconds > 0
+                ? ModelBenchmark.medianRates(conf, measuredHistories, pairedSeconds, 3) : Map.of();
         Map<String, Integer> perUser = new HashMap<>();
         for (Interaction i : replayed) {
             perUser.merge(i.userId(), 1, Integer::sum);

@@ -9,6 +9,7 @@ import dev.streamrec.jobs.scoring.RecommenderFactory;
 import dev.streamrec.jobs.scoring.ScoringOperator;
 import dev.streamrec.jobs.scoring.ServingModels;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.MovieLens;
 import dev.streamrec.model.data.SequenceDataset;
 import dev.streamrec.model.serving.RecommendRequest;
@@ -18,8 +19,10 @@ import dev.streamrec.model.serving.SlicedBatches;
 import org.apache.flink.configuration.Configuration;
 
 import java.io.PrintStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,11 +72,13 @@ public final class ModelBenchmark {
 
     /**
      * Model-only sequences/s (median of {@code repeats} windows) of every model {@code conf} serves,
-     * at the configured batch size and inference threads: what {@code bench e2e --paired} measures
-     * right before and after the end-to-end run, so that the ratio compares runs minutes apart.
+     * at the configured batch size and inference threads, over {@code histories} (those the measured
+     * events of the end-to-end run carry, {@link #requestHistories}): what {@code bench e2e --paired}
+     * measures right before and after the end-to-end run, so that the ratio compares runs minutes
+     * apart on the same sequences.
      */
-    static Map<String, Double> medianRates(Configuration conf, double seconds, int repeats) throws Exception {
-        List<List<String>> histories = movieLensHistories(conf.get(JobOptions.SEQUENCE_MAX_LENGTH));
+    static Map<String, Double> medianRates(Configuration conf, List<List<String>> histories, double seconds,
+            int repeats) throws Exception {
         Map<String, Double> rates = new LinkedHashMap<>();
         forEachServed(conf, histories, (model, recommend) -> {
             double[] r = measure(recommend, histories, conf.get(JobOptions.BATCH_SIZE), conf.get(JobOptions.TOP_K),
@@ -129,10 +134,13 @@ public final class ModelBenchmark {
             List<List<String>> histories, int batch, int topK, double seconds, int repeats) {
         int distinctCalls = Math.max(1, Math.min(8, (histories.size() + batch - 1) / batch));
         List<List<RecommendRequest>> calls = new ArrayList<>(distinctCalls);
+        long slots = (long) distinctCalls * batch;
         for (int c = 0, next = 0; c < distinctCalls; c++) {
             List<RecommendRequest> requests = new ArrayList<>(batch);
             for (int i = 0; i < batch; i++, next++) {
-                requests.add(new RecommendRequest("u" + next, histories.get(next % histories.size()), topK, true));
+                // spread over all the histories when there are more than the calls take
+                int h = slots >= histories.size() ? next % histories.size() : (int) (next * histories.size() / slots);
+                requests.add(new RecommendRequest("u" + next, histories.get(h), topK, true));
             }
             calls.add(requests);
         }
@@ -155,6 +163,30 @@ public final class ModelBenchmark {
             n += calls.get(c).size();
         }
         return n / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * The history that the job's request for each event from {@code from} on carries: the user's
+     * newest {@code maxLen} items up to and including the event (events in replay order), at most
+     * {@code limit} of them, evenly spread. A workload's own sequences matter: its items may be
+     * unknown to another dataset's histories, and some models' cost follows the history's length.
+     */
+    static List<List<String>> requestHistories(List<Interaction> events, int from, int maxLen, int limit) {
+        int stride = Math.max(1, (events.size() - from + limit - 1) / Math.max(1, limit));
+        Map<String, ArrayDeque<String>> recent = new HashMap<>();
+        List<List<String>> out = new ArrayList<>();
+        for (int e = 0; e < events.size(); e++) {
+            Interaction i = events.get(e);
+            ArrayDeque<String> h = recent.computeIfAbsent(i.userId(), u -> new ArrayDeque<>());
+            h.addLast(i.itemId());
+            if (h.size() > maxLen) {
+                h.removeFirst();
+            }
+            if (e >= from && (e - from) % stride == 0) {
+                out.add(new ArrayList<>(h));
+            }
+        }
+        return out;
     }
 
     static List<List<String>> movieLensHistories(int maxLen) throws Exception {
