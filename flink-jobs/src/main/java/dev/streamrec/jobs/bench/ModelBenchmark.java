@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.local.LocalMode;
+import dev.streamrec.jobs.scoring.BatchInference;
 import dev.streamrec.jobs.scoring.RecommenderFactory;
 import dev.streamrec.jobs.scoring.ScoringOperator;
 import dev.streamrec.jobs.scoring.ServingModels;
@@ -12,9 +13,9 @@ import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.MovieLens;
 import dev.streamrec.model.data.SequenceDataset;
+import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
-import dev.streamrec.model.serving.ScoredItem;
 import dev.streamrec.model.serving.SlicedBatches;
 import org.apache.flink.configuration.Configuration;
 
@@ -36,7 +37,9 @@ import java.util.function.Function;
  * warmed up for one window, then measured over {@code --repeats} windows of {@code --seconds}: the
  * table shows the median and the range (single short windows vary by ±20% on a shared 2-core box).
  * With {@code scoring.inference-threads} above 1, models that allow it score each batch in that many
- * single-threaded slices at once, as the scoring operator does.
+ * single-threaded slices at once, as the scoring operator does. This table measures the forward
+ * without per-user state; the runs paired with {@code bench e2e} ({@link #medianRates}) make the
+ * calls the job makes, per-user state included, on the end-to-end run's own sequences.
  */
 public final class ModelBenchmark {
 
@@ -59,9 +62,9 @@ public final class ModelBenchmark {
             out.printf(Locale.ROOT, "batches split into %d slices on %d threads, one libtorch thread each "
                     + "(models that allow it)%n", threads, threads);
         }
-        forEachServed(conf, histories, (model, recommend) -> {
+        forEachServed(conf, histories, false, (model, score, stateful) -> {
             for (int b : batches) {
-                double[] rates = measure(recommend, histories, b, topK, seconds, repeats);
+                double[] rates = measure(score, stateful, histories, b, topK, seconds, repeats);
                 double median = rates[rates.length / 2];
                 out.printf(Locale.ROOT, "%-14s %-30s %6d %,14.0f %,10.0f %,10.0f %12.2f%n", model.name(),
                         model.version(), b, median, rates[0], rates[rates.length - 1], 1000.0 * b / median);
@@ -80,9 +83,9 @@ public final class ModelBenchmark {
     static Map<String, Double> medianRates(Configuration conf, List<List<String>> histories, double seconds,
             int repeats) throws Exception {
         Map<String, Double> rates = new LinkedHashMap<>();
-        forEachServed(conf, histories, (model, recommend) -> {
-            double[] r = measure(recommend, histories, conf.get(JobOptions.BATCH_SIZE), conf.get(JobOptions.TOP_K),
-                    seconds, repeats);
+        forEachServed(conf, histories, conf.get(JobOptions.USER_STATE), (model, score, stateful) -> {
+            double[] r = measure(score, stateful, histories, conf.get(JobOptions.BATCH_SIZE),
+                    conf.get(JobOptions.TOP_K), seconds, repeats);
             rates.put(model.name(), r[r.length / 2]);
         });
         return rates;
@@ -96,17 +99,23 @@ public final class ModelBenchmark {
 
     /** What is measured of one served model, given how the scoring operator would score its batches. */
     private interface ServedModel {
-        void measure(Recommender model, Function<List<RecommendRequest>, List<List<ScoredItem>>> recommend);
+        /** @param stateful whether {@code score} passes per-user state as the job would */
+        void measure(Recommender model, Function<List<RecommendRequest>, List<Answer>> score, boolean stateful);
     }
 
-    /** Loads every model {@code conf} serves and hands each, warmed, to {@code run}. */
-    private static void forEachServed(Configuration conf, List<List<String>> histories, ServedModel run)
-            throws Exception {
+    /**
+     * Loads every model {@code conf} serves and hands each, warmed, to {@code run}, scored as the
+     * scoring operator scores it ({@link BatchInference#scorer}); with {@code userState}, models that
+     * keep per-user state get it, as in the job.
+     */
+    private static void forEachServed(Configuration conf, List<List<String>> histories, boolean userState,
+            ServedModel run) throws Exception {
         try (ServingModels serving = new RecommenderFactory(conf).create(System.currentTimeMillis());
                 SlicedBatches slices = new SlicedBatches(sliceThreads(conf), "bench-slice")) {
             for (Recommender model : serving.all()) {
                 warm(model, histories);
-                run.measure(model, asServed(model, slices));
+                boolean stateful = userState && model.keepsUserState();
+                run.measure(model, BatchInference.scorer(model, stateful, slices), stateful);
             }
         }
     }
@@ -120,17 +129,13 @@ public final class ModelBenchmark {
         }
     }
 
-    /** One batch as the scoring operator scores it: in slices on the threads when the model allows it. */
-    private static Function<List<RecommendRequest>, List<List<ScoredItem>>> asServed(Recommender model,
-            SlicedBatches slices) {
-        return model.recommendsConcurrently() ? batch -> slices.map(batch, model::recommend) : model::recommend;
-    }
-
     /**
      * Sequences/s in each of {@code repeats} windows (sorted), after a warm-up window. Successive
      * calls score successive slices of the histories (cycling), as a stream would, not one batch again.
+     * With {@code stateful}, each request carries the state its user would have stored after the
+     * previous event (the answer to the history without its newest item), as the job's requests do.
      */
-    static double[] measure(Function<List<RecommendRequest>, List<List<ScoredItem>>> model,
+    static double[] measure(Function<List<RecommendRequest>, List<Answer>> model, boolean stateful,
             List<List<String>> histories, int batch, int topK, double seconds, int repeats) {
         int distinctCalls = Math.max(1, Math.min(8, (histories.size() + batch - 1) / batch));
         List<List<RecommendRequest>> calls = new ArrayList<>(distinctCalls);
@@ -140,7 +145,13 @@ public final class ModelBenchmark {
             for (int i = 0; i < batch; i++, next++) {
                 // spread over all the histories when there are more than the calls take
                 int h = slots >= histories.size() ? next % histories.size() : (int) (next * histories.size() / slots);
-                requests.add(new RecommendRequest("u" + next, histories.get(h), topK, true));
+                List<String> history = histories.get(h);
+                byte[] stored = null;
+                if (stateful && history.size() > 1) {
+                    stored = model.apply(List.of(new RecommendRequest("u" + next,
+                            history.subList(0, history.size() - 1), topK, true))).get(0).userState();
+                }
+                requests.add(new RecommendRequest("u" + next, history, topK, true, stored));
             }
             calls.add(requests);
         }
@@ -153,7 +164,7 @@ public final class ModelBenchmark {
         return rates;
     }
 
-    private static double window(Function<List<RecommendRequest>, List<List<ScoredItem>>> model,
+    private static double window(Function<List<RecommendRequest>, List<Answer>> model,
             List<List<RecommendRequest>> calls, double seconds) {
         long n = 0;
         long start = System.nanoTime();

@@ -22,7 +22,7 @@ import java.util.function.Function;
  * score gets an empty answer (the event keeps its one prediction and the job keeps running; the
  * failure is logged and counted). A model that cannot learn from an event is logged and counted.
  */
-final class BatchInference {
+public final class BatchInference {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchInference.class);
 
@@ -83,13 +83,20 @@ final class BatchInference {
         }
     }
 
-    /**
-     * With per-user state when the model keeps it and the job passes it on, else plain answers; in
-     * slices on several threads when the model allows it.
-     */
     private List<Answer> answer(Recommender model, List<RecommendRequest> requests, boolean stateful) {
+        return scorer(model, stateful, slices).apply(requests);
+    }
+
+    /**
+     * How the scoring operator scores a batch with a model: with per-user state when the model keeps
+     * it and the job passes it on ({@code stateful}), else plain answers; in slices on several
+     * threads when the model allows it. Shared with the model-only benchmark, so that it measures
+     * the calls the job makes.
+     */
+    public static Function<List<RecommendRequest>, List<Answer>> scorer(Recommender model, boolean stateful,
+            SlicedBatches slices) {
         Function<List<RecommendRequest>, List<Answer>> call =
                 stateful ? model::answer : batch -> Recommender.withoutState(model.recommend(batch));
-        return model.recommendsConcurrently() ? slices.map(requests, call) : call.apply(requests);
+        return model.recommendsConcurrently() ? batch -> slices.map(batch, call) : call;
     }
 }
