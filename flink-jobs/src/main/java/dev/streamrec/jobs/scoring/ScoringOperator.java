@@ -244,8 +244,8 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         long loadDelay = getRuntimeContext().getTaskInfo().getAttemptNumber() == 0 ? chaosLoadDelayMs : 0;
         updates = new ModelUpdates(factory, serving, restoredDescriptors, subtask, loadDelay, now);
         for (Recommender r : serving.all()) {
-            if (restored && keepUserState && r.sumsUserStates()) {
-                userStates.recount(r, getKeyedStateBackend());
+            if (restored) {
+                countStoredStates(r);
             }
             for (RestoredModelStates.Share s : restoredModelState.of(r.name())) {
                 r.restoreState(s.state(), s.share());
@@ -285,11 +285,21 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             for (Recommender r : serving.all()) {
                 if (r.sumsUserStates()) {
                     r.forgetUserStates();
-                    userStates.recount(r, getKeyedStateBackend());
+                    countStoredStates(r);
                 }
             }
             scheduleRecount();
         });
+    }
+
+    /**
+     * Hands a model whose shared state sums its users' states (BM3's degrees) every state stored
+     * for it, when the job keeps per-user state: after a restore, a rollback, and each recount.
+     */
+    private void countStoredStates(Recommender model) throws Exception {
+        if (keepUserState && model.sumsUserStates()) {
+            userStates.recount(model, getKeyedStateBackend());
+        }
     }
 
     @Override
@@ -587,8 +597,8 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         }
         updates.applyFinished((next, servedBefore) -> {
             items.replayTo(next);
-            if (servedBefore && keepUserState && next.sumsUserStates()) {
-                userStates.recount(next, getKeyedStateBackend());
+            if (servedBefore) {
+                countStoredStates(next);
             }
         });
     }
