@@ -346,27 +346,12 @@ class Bm3AndGru4RecServingITCase {
         List<String> items = pools(List.of("gone-a"), bm3Artifact, ModelArtifact.load(gru4rec)).get("gone-a")
                 .subList(0, 2 * WINDOW);
         KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers());
-        List<String[]> probe = new ArrayList<>(); // event id, user, item
+        List<String[]> probe; // event id, user, item
         JobClient job = TestJobs.start(conf);
         try {
-            List<String> keys = new ArrayList<>();
-            List<byte[]> values = new ArrayList<>();
-            for (int j = 0; j < items.size(); j++) {
-                keys.add("gone-a");
-                values.add(TestJobs.event("g" + j, "gone-a", items.get(j), 4_000_000L + j * 1000L));
-            }
-            kafka.produce(conf.get(JobOptions.TOPIC_INTERACTIONS), keys, values);
-            kafka.readUntil(conf.get(JobOptions.TOPIC_PREDICTIONS), r -> r.size() >= items.size(), Duration.ofSeconds(90));
+            takeItems(kafka, conf, "gone-a", items, "g", 4_000_000L, 0);
             Thread.sleep(6_000); // the TTL passes, then at least one recount
-            keys.clear();
-            values.clear();
-            for (int j = 0; j < items.size(); j++) {
-                probe.add(new String[] {"p" + j, "probe-b", items.get(j)});
-                keys.add("probe-b");
-                values.add(TestJobs.event("p" + j, "probe-b", items.get(j), 5_000_000L + j * 1000L));
-            }
-            kafka.produce(conf.get(JobOptions.TOPIC_INTERACTIONS), keys, values);
-            kafka.readUntil(conf.get(JobOptions.TOPIC_PREDICTIONS), r -> r.size() >= 2 * items.size(), Duration.ofSeconds(90));
+            probe = takeItems(kafka, conf, "probe-b", items, "p", 5_000_000L, items.size());
         } finally {
             job.cancel().get();
         }
@@ -396,7 +381,6 @@ class Bm3AndGru4RecServingITCase {
         Configuration conf = job("bm3-rollback", 1, List.of("bm3"), bm3);
         Map<String, List<String>> pools = pools(List.of("kept-a", "filler-c"), v1, ModelArtifact.load(gru4rec));
         List<String> items = pools.get("kept-a").subList(0, 2 * WINDOW);
-        String in = conf.get(JobOptions.TOPIC_INTERACTIONS);
         String out = conf.get(JobOptions.TOPIC_PREDICTIONS);
         KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers());
         EventCodec codec = new EventCodec();
@@ -404,16 +388,8 @@ class Bm3AndGru4RecServingITCase {
         int[] produced = {0};
         JobClient job = TestJobs.start(conf);
         try {
-            List<String> keys = new ArrayList<>();
-            List<byte[]> values = new ArrayList<>();
-            for (int j = 0; j < items.size(); j++) {
-                compared.add(new String[] {"k" + j, "kept-a", items.get(j)});
-                keys.add("kept-a");
-                values.add(TestJobs.event("k" + j, "kept-a", items.get(j), 6_000_000L + j * 1000L));
-            }
-            kafka.produce(in, keys, values);
+            compared.addAll(takeItems(kafka, conf, "kept-a", items, "k", 6_000_000L, produced[0]));
             produced[0] += items.size();
-            kafka.readUntil(out, r -> r.size() >= produced[0], Duration.ofSeconds(90));
 
             kafka.produce(conf.get(JobOptions.TOPIC_MODEL_UPDATES), List.of("bm3"), List.of(codec.encodeModelUpdate(
                     new ModelUpdate("bm3", v2.version(), v2.dir().toUri().toString(), v2.sha256(), "deploy", 1L))));
@@ -422,16 +398,8 @@ class Bm3AndGru4RecServingITCase {
                     new ModelUpdate("bm3", v1.version(), null, null, "rollback", 2L))));
             sendUntilServedBy(v1.version(), kafka, conf, pools.get("filler-c"), produced);
 
-            keys.clear();
-            values.clear();
-            for (int j = 0; j < items.size(); j++) {
-                compared.add(new String[] {"q" + j, "probe-b", items.get(j)});
-                keys.add("probe-b");
-                values.add(TestJobs.event("q" + j, "probe-b", items.get(j), 8_000_000L + j * 1000L));
-            }
-            kafka.produce(in, keys, values);
+            compared.addAll(takeItems(kafka, conf, "probe-b", items, "q", 8_000_000L, produced[0]));
             produced[0] += items.size();
-            kafka.readUntil(out, r -> r.size() >= produced[0], Duration.ofSeconds(90));
         } finally {
             job.cancel().get();
         }
@@ -444,6 +412,29 @@ class Bm3AndGru4RecServingITCase {
     }
 
     /**
+     * One user takes {@code items} in order (event ids {@code idPrefix + j}, a second apart from
+     * {@code from}), and this returns once the job answered them all: the predictions topic then
+     * holds {@code answeredBefore} + their number.
+     *
+     * @return the events sent, each as (event id, user, item)
+     */
+    private static List<String[]> takeItems(KafkaTestClient kafka, Configuration conf, String user,
+            List<String> items, String idPrefix, long from, int answeredBefore) {
+        List<String[]> sent = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
+        for (int j = 0; j < items.size(); j++) {
+            sent.add(new String[] {idPrefix + j, user, items.get(j)});
+            keys.add(user);
+            values.add(TestJobs.event(idPrefix + j, user, items.get(j), from + j * 1000L));
+        }
+        kafka.produce(conf.get(JobOptions.TOPIC_INTERACTIONS), keys, values);
+        int expected = answeredBefore + items.size();
+        kafka.readUntil(conf.get(JobOptions.TOPIC_PREDICTIONS), r -> r.size() >= expected, Duration.ofSeconds(90));
+        return sent;
+    }
+
+    /**
      * Sends the filler user's events one at a time, each after the previous one's prediction, until
      * one is served by {@code version}. The filler's items are its own, so its edges change no
      * compared user's scores.
@@ -452,11 +443,9 @@ class Bm3AndGru4RecServingITCase {
             List<String> fillerItems, int[] produced) {
         String out = conf.get(JobOptions.TOPIC_PREDICTIONS);
         for (int n = 0; n < 300; n++) {
-            String id = "f" + produced[0];
-            kafka.produce(conf.get(JobOptions.TOPIC_INTERACTIONS), List.of("filler-c"), List.of(TestJobs.event(id,
-                    "filler-c", fillerItems.get(n % fillerItems.size()), 7_000_000L + produced[0] * 1000L)));
+            String id = takeItems(kafka, conf, "filler-c", List.of(fillerItems.get(n % fillerItems.size())),
+                    "f" + produced[0] + "-", 7_000_000L + produced[0] * 1000L, produced[0]).get(0)[0];
             produced[0]++;
-            kafka.readUntil(out, r -> r.size() >= produced[0], Duration.ofSeconds(90));
             if (version.equals(TestJobs.predictionsByEvent(kafka, out).get(id).modelVersion)) {
                 return;
             }
