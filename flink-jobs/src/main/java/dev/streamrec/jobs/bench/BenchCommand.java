@@ -11,6 +11,8 @@ public final class BenchCommand {
     public static int run(List<String> args, PrintStream out) throws Exception {
         if (args.isEmpty()) {
             out.println("usage: bench model [--models a,b --artifact DIR --batches 1,32,256 --seconds S --repeats R]");
+            out.println("                  [--workload zipf --events N --users U --items I --warmup N: the sequences");
+            out.println("                   the Zipf workload's events from N on carry, instead of MovieLens's last 50]");
             out.println("       bench e2e [--workload movielens|zipf --passes P --events N --users U --items I --rate R|max");
             out.println("                  --max-events N --warmup N --models a,b --artifact DIR --delivery exactly-once|at-least-once --preload true");
             out.println("                  --paired S (model-only rates of the same models and batch, S-second windows, just before and after)");
@@ -34,13 +36,12 @@ public final class BenchCommand {
 
     /** The Zipf workload as a training CSV, for a model artifact of its catalogue (same defaults as e2e). */
     private static int writeZipfData(dev.streamrec.model.cli.CliArgs a, PrintStream out) throws Exception {
-        int items = a.getInt("items", 100_000);
+        int items = ZipfWorkload.items(a);
         java.nio.file.Path csv = a.getPath("output", null);
         if (csv == null) {
             throw new IllegalArgumentException("--output FILE is required");
         }
-        ZipfWorkload.writeCsv(ZipfWorkload.generate(a.getInt("events", 300_000), a.getInt("users", 1_000_000), items,
-                a.getDouble("zipf", 1.1), a.getLong("seed", 42)), items, csv);
+        ZipfWorkload.writeCsv(ZipfWorkload.generate(a), items, csv);
         out.println("wrote " + csv);
         if (a.has("features")) {
             java.util.Map<String, Integer> dims = new java.util.LinkedHashMap<>();

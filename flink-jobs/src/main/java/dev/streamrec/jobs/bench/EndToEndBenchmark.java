@@ -40,8 +40,7 @@ public final class EndToEndBenchmark {
         Configuration conf = LocalMode.configuration(args);
         String workload = args.get("workload", "movielens");
         List<Interaction> interactions = workload.equals("zipf")
-                ? ZipfWorkload.generate(args.getInt("events", 300_000), args.getInt("users", 1_000_000),
-                        args.getInt("items", 100_000), args.getDouble("zipf", 1.1), args.getLong("seed", 42))
+                ? ZipfWorkload.generate(args)
                 : ReplayEvents.repeated(ReplayEvents.load(args.getPath("data", null)), args.getInt("passes", 1));
         List<byte[]> events = ReplayEvents.encode(interactions, args.getInt("max-events", 0));
         String speed = args.get("rate", "max");

@@ -32,7 +32,8 @@ import java.util.function.Function;
 
 /**
  * {@code streamrec.jar bench model}: model-only throughput (sequences/s) of every configured model
- * at several batch sizes on MovieLens histories (last 50 items, whole-catalogue top-K), next to the
+ * at several batch sizes on MovieLens histories (last 50 items, whole-catalogue top-K) or, with
+ * {@code --workload zipf}, on the sequences the generated Zipf workload's events carry, next to the
  * machine's measured float32 matmul rate, so forward efficiency can be judged. Each batch size is
  * warmed up for one window, then measured over {@code --repeats} windows of {@code --seconds}: the
  * table shows the median and the range (single short windows vary by ±20% on a shared 2-core box).
@@ -53,7 +54,18 @@ public final class ModelBenchmark {
         int repeats = Math.max(1, args.getInt("repeats", 5));
         int topK = conf.get(JobOptions.TOP_K);
 
-        List<List<String>> histories = movieLensHistories(conf.get(JobOptions.SEQUENCE_MAX_LENGTH));
+        int maxLen = conf.get(JobOptions.SEQUENCE_MAX_LENGTH);
+        String workload = args.get("workload", "movielens");
+        List<List<String>> histories = switch (workload) {
+            case "movielens" -> movieLensHistories(maxLen);
+            case "zipf" -> {
+                List<Interaction> events = ZipfWorkload.generate(args);
+                yield requestHistories(events, Math.min(args.getInt("warmup", 0), events.size()), maxLen, 20_000);
+            }
+            default -> throw new IllegalArgumentException("unknown workload " + workload + " (movielens|zipf)");
+        };
+        out.printf(Locale.ROOT, "workload %s: %,d sequences, mean length %.1f%n", workload, histories.size(),
+                histories.stream().mapToInt(List::size).average().orElse(0));
         out.printf(Locale.ROOT, "matmul float32 [1024x1024]x[1024x1024]: %.0f GFLOP/s (DJL, this machine)%n", matmulGflops());
         out.printf(Locale.ROOT, "%-14s %-30s %6s %14s %10s %10s %12s%n", "model", "version", "batch", "sequences/s",
                 "min", "max", "ms/batch");

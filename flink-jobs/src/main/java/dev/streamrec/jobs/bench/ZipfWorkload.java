@@ -1,5 +1,6 @@
 package dev.streamrec.jobs.bench;
 
+import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.data.Interaction;
 
 import java.io.IOException;
@@ -19,6 +20,21 @@ import java.util.SplittableRandom;
 public final class ZipfWorkload {
 
     private ZipfWorkload() {}
+
+    /**
+     * The workload the benchmark options describe ({@code --events --users --items --zipf --seed});
+     * the defaults (300,000 events, 1M users, 100,000 items, s = 1.1, seed 42) are shared by every
+     * benchmark and by {@code zipf-data}, so an artifact trained on one matches the others.
+     */
+    public static List<Interaction> generate(CliArgs a) {
+        return generate(a.getInt("events", 300_000), a.getInt("users", 1_000_000), items(a), a.getDouble("zipf", 1.1),
+                a.getLong("seed", 42));
+    }
+
+    /** The catalogue size the options give ({@code --items}, default 100,000). */
+    public static int items(CliArgs a) {
+        return a.getInt("items", 100_000);
+    }
 
     public static List<Interaction> generate(int events, int users, int items, double exponent, long seed) {
         double[] cdf = new double[items];
