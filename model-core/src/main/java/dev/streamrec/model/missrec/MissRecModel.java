@@ -25,6 +25,9 @@ public final class MissRecModel implements AutoCloseable {
 
     /** Logit added to the padding column so that it never wins a softmax. */
     private static final float PAD_LOGIT = -1e9f;
+    /** Logits per serving block ({@link #blockRows}): 1 MB of floats. */
+    static final int BLOCK_FLOATS = 1 << 21;
+    static final int MIN_BLOCK_ROWS = 1024;
 
     /** What one forward pass gives: unit user vectors (B, D) and the encoded interests (B, K, D). */
     public record Output(NDArray user, NDArray interests, NDArray interestMask) {}
@@ -190,8 +193,32 @@ public final class MissRecModel implements AutoCloseable {
 
     /** Full-catalogue logits (B, N+1) = fused score / τ, padding column pushed to -1e9. */
     public NDArray catalogueLogits(NDArray user) {
-        NDList vectors = catalogue != null ? catalogue : catalogueVectors();
-        NDArray scores = fuse(user, vectors).div(config.tau());
+        NDList vectors = scoringVectors();
+        return blockLogits(user, vectors, 0, (int) vectors.get(0).getShape().get(0));
+    }
+
+    private NDList scoringVectors() {
+        return catalogue != null ? catalogue : catalogueVectors();
+    }
+
+    /**
+     * Logits (B, to - from) of the catalogue rows [from, to): the fusion of {@link #catalogueLogits}
+     * on those rows' vectors (a shared α is used whole), the padding column pushed to -1e9.
+     */
+    private NDArray blockLogits(NDArray user, NDList vectors, int from, int to) {
+        long rows = vectors.get(0).getShape().get(0);
+        NDList block = vectors;
+        if (from > 0 || to < rows) {
+            NDIndex range = new NDIndex(from + ":" + to);
+            block = new NDList(vectors.size());
+            for (NDArray v : vectors) {
+                block.add(v.getShape().get(0) == rows ? v.get(range) : v);
+            }
+        }
+        NDArray scores = fuse(user, block).div(config.tau());
+        if (from > 0) {
+            return scores;
+        }
         NDArray pad = manager.zeros(new Shape(1, scores.getShape().get(1)));
         pad.set(new NDIndex("0, 0"), PAD_LOGIT);
         return scores.add(pad);
@@ -321,6 +348,21 @@ public final class MissRecModel implements AutoCloseable {
      * DPC-KNN starts from.
      */
     public Scores score(SequenceBatch batch, float[] distances, int depth) {
+        return score(batch, distances, depth, blockRows(batch.size()));
+    }
+
+    /**
+     * Catalogue rows per scoring block for a batch of {@code batchSize}: about
+     * {@link #BLOCK_FLOATS} logits, so that a block's fusion temporaries (M + 4 arrays of
+     * [batch x block]) stay in cache instead of streaming [batch x catalogue] arrays through memory
+     * several times; at least {@link #MIN_BLOCK_ROWS}, so that the per-block calls stay few.
+     */
+    static int blockRows(int batchSize) {
+        return Math.max(MIN_BLOCK_ROWS, BLOCK_FLOATS / Math.max(1, batchSize));
+    }
+
+    /** As {@link #score(SequenceBatch, float[], int)}, the catalogue scored {@code blockRows} rows at a time. */
+    Scores score(SequenceBatch batch, float[] distances, int depth, int blockRows) {
         try (NDScope scope = new NDScope()) {
             NDArray d2 = null;
             if (distances != null) {
@@ -328,9 +370,11 @@ public final class MissRecModel implements AutoCloseable {
                 d2 = manager.create(distances, new Shape(batch.size(), side, side));
             }
             Pass pass = forward(batch, false, false, d2);
-            NDArray logits = catalogueLogits(pass.output().user()); // (B, N+1)
-            int n = (int) logits.getShape().get(1);
-            BlockedTopK.Candidates top = BlockedTopK.topK(manager, (from, to) -> logits, n, Math.min(depth, n), n);
+            NDArray user = pass.output().user(); // (B, D)
+            NDList vectors = scoringVectors();
+            int n = (int) vectors.get(0).getShape().get(0);
+            BlockedTopK.Candidates top = BlockedTopK.topK(manager,
+                    (from, to) -> blockLogits(user, vectors, from, to), n, Math.min(depth, n), blockRows);
             NDArray a = pass.interests().assignment();
             return new Scores(top, a == null ? new long[0] : a.toLongArray());
         }

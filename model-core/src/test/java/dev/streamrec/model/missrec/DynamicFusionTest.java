@@ -52,4 +52,26 @@ class DynamicFusionTest {
             assertEquals((0.6f + 2 * fused(1, a)) / 3, trans[1], TOL);
         }
     }
+
+    /** Two modalities take the softmax's closed form; any other number, the softmax itself. */
+    @Test
+    void shouldFuseThreeModalitiesWithTheSoftmax() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray q = m.create(Q);
+            float[][] audio = {{-0.6f, 0.8f}, {0.6f, 0.8f}};
+            float a = 2.3f;
+            float[] three = DynamicFusion.score(q, List.of(m.create(TEXT), m.create(IMAGE), m.create(audio)),
+                    m.create(new float[] {a}), null, MissRecConfig.Fusion.DYNAMIC).toFloatArray();
+            for (int j = 0; j < 2; j++) {
+                double num = 0;
+                double den = 0;
+                for (float[][] mod : List.of(TEXT, IMAGE, audio)) {
+                    double s = Q[0][0] * mod[j][0] + Q[0][1] * mod[j][1];
+                    num += Math.exp(a * s) * s;
+                    den += Math.exp(a * s);
+                }
+                assertEquals(num / den, three[j], TOL, "item " + j);
+            }
+        }
+    }
 }

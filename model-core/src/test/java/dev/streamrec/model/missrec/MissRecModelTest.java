@@ -1,5 +1,6 @@
 package dev.streamrec.model.missrec;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import dev.streamrec.model.data.LeaveOneOutSplit;
+import dev.streamrec.model.serving.BlockedTopK;
 
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +49,39 @@ class MissRecModelTest {
                     if (i % (SyntheticData.ITEMS + 1) != 0) {
                         assertTrue(Math.abs(l[i]) <= 1f / 0.07f + TOL);
                     }
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldServeTheSameCandidatesWhetherTheCatalogueIsScoredWholeOrInBlocks() {
+        SyntheticData data = new SyntheticData(2, 6, 12);
+        int[][] h = data.sequences.toArray(int[][]::new);
+        int depth = 15;
+        for (MissRecConfig.Mode mode : MissRecConfig.Mode.values()) {
+            for (MissRecConfig.Fusion fusion : MissRecConfig.Fusion.values()) {
+                String what = mode + "/" + fusion;
+                try (MissRecModel m = model(SyntheticData.config(mode, MissRecConfig.InterestMethod.DPC_KNN, fusion),
+                        data)) {
+                    NDArray alpha = m.params().get("alpha"); // trained α is not 0: weights differ per item and user
+                    alpha.addi(alpha.getManager().randomUniform(2f, 8f, alpha.getShape()));
+                    m.freezeCatalogue();
+                    SequenceBatch batch = SequenceBatch.of(h, 10);
+                    BlockedTopK.Candidates whole = m.score(batch, null, depth, SyntheticData.ITEMS + 1).candidates();
+                    float[][] all = m.scoreAll(h);
+                    for (int rows : new int[] {1, 7, SyntheticData.ITEMS}) { // 41 rows: 41, 6 and 2 blocks
+                        BlockedTopK.Candidates blocked = m.score(batch, null, depth, rows).candidates();
+                        for (int r = 0; r < h.length; r++) {
+                            assertArrayEquals(whole.indices()[r], blocked.indices()[r], what + " row " + r);
+                            for (int c = 0; c < depth; c++) {
+                                assertEquals(whole.scores()[r][c], blocked.scores()[r][c], 1e-5f, what);
+                                assertEquals(all[r][blocked.indices()[r][c]], blocked.scores()[r][c], 1e-4f, what);
+                            }
+                        }
+                    }
+                    int[] best = dev.streamrec.model.metrics.TopK.select(all[0], depth, new boolean[all[0].length], 1);
+                    assertArrayEquals(best, Arrays.copyOf(whole.indices()[0], depth), what);
                 }
             }
         }

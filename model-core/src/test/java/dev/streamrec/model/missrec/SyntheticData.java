@@ -49,7 +49,12 @@ final class SyntheticData {
     }
 
     static MissRecConfig config(MissRecConfig.Mode mode, MissRecConfig.InterestMethod interest) {
-        return new MissRecConfig(mode, interest, MissRecConfig.Fusion.DYNAMIC, MissRecConfig.Regularizer.ORTHOGONALITY,
+        return config(mode, interest, MissRecConfig.Fusion.DYNAMIC);
+    }
+
+    static MissRecConfig config(MissRecConfig.Mode mode, MissRecConfig.InterestMethod interest,
+            MissRecConfig.Fusion fusion) {
+        return new MissRecConfig(mode, interest, fusion, MissRecConfig.Regularizer.ORTHOGONALITY,
                 List.of("text", "image"), List.of(8, 6), 16, 2, 32, 1, 1, 0.1f, 10, 0.07f, 1e-3f, 1e-4f, 0.25f,
                 0.1f, 0.5f, 0.2f, 0.2f);
     }
