@@ -25,9 +25,6 @@ public final class MissRecModel implements AutoCloseable {
 
     /** Logit added to the padding column so that it never wins a softmax. */
     private static final float PAD_LOGIT = -1e9f;
-    /** Logits per serving block ({@link #blockRows}): 8 MB of floats. */
-    static final int BLOCK_FLOATS = 1 << 21;
-    static final int MIN_BLOCK_ROWS = 1024;
 
     /** What one forward pass gives: unit user vectors (B, D) and the encoded interests (B, K, D). */
     public record Output(NDArray user, NDArray interests, NDArray interestMask) {}
@@ -348,19 +345,7 @@ public final class MissRecModel implements AutoCloseable {
      * DPC-KNN starts from.
      */
     public Scores score(SequenceBatch batch, float[] distances, int depth) {
-        return score(batch, distances, depth, blockRows(batch.size()));
-    }
-
-    /**
-     * Catalogue rows per scoring block for a batch of {@code batchSize}: about {@link #BLOCK_FLOATS}
-     * logits, so that no [batch x catalogue] array is built, and the fusion's arrays of a block are
-     * reused from the allocator rather than mapped afresh; at least {@link #MIN_BLOCK_ROWS}, so that
-     * the calls per block stay few against the work in them. On the Zipf workload (100,000 items,
-     * batch 64 / 256, 2 cores) 2^18 logits gave 790 / 856 sequences/s, 2^20 920 / 1,247 and 2^21
-     * 1,096 / 1,237 (the whole catalogue in one block, with the softmax: 718 / 306).
-     */
-    static int blockRows(int batchSize) {
-        return Math.max(MIN_BLOCK_ROWS, BLOCK_FLOATS / Math.max(1, batchSize));
+        return score(batch, distances, depth, BlockedTopK.rowsPerBlock(batch.size()));
     }
 
     /** As {@link #score(SequenceBatch, float[], int)}, the catalogue scored {@code blockRows} rows at a time. */

@@ -136,6 +136,60 @@ class Bm3TrainingTest {
         }
     }
 
+    /**
+     * The served top-K is the best of the catalogue by ⟨P h_u, P h_i⟩ computed here in Java, without
+     * the user's neighbours and history when asked, however the catalogue is cut into blocks.
+     */
+    @Test
+    void shouldServeTheBestItemsNotExcludedWhateverTheBlocks() {
+        Trained t = train("bm3", 3);
+        Bm3ServingState state = t.state();
+        float[][] itemScores = state.itemScores();
+        Random rnd = new Random(5);
+        List<RecommendRequest> batch = new ArrayList<>();
+        for (int r = 0; r < 24; r++) {
+            String user = r % 4 == 0 ? "new-" + r : "u" + rnd.nextInt(Bm3Fixtures.USERS);
+            int k = r % 3 == 0 ? Bm3Fixtures.ITEMS : 5;
+            batch.add(new RecommendRequest(user, randomItems(rnd), k, r % 2 == 0));
+        }
+        try (Bm3Recommender rec = new Bm3Recommender(state, "v1", Device.cpu())) {
+            for (int rows : new int[] {1, 7, 0}) {
+                rec.scoreInBlocksOf(rows);
+                List<List<ScoredItem>> served = rec.recommend(batch);
+                for (int r = 0; r < batch.size(); r++) {
+                    RecommendRequest req = batch.get(r);
+                    float[] u = rec.userVector(req.userId(), req.history());
+                    java.util.Set<Integer> excluded = new java.util.HashSet<>();
+                    if (req.excludeHistory()) {
+                        int known = state.users().indexOf(req.userId());
+                        if (known >= 0) {
+                            Arrays.stream(state.userItems()[known]).forEach(excluded::add);
+                        }
+                        req.history().forEach(item -> excluded.add(state.items().indexOf(item)));
+                    }
+                    List<Integer> ranked = new ArrayList<>();
+                    float[] score = new float[itemScores.length];
+                    for (int i = 1; i < itemScores.length; i++) {
+                        for (int c = 0; c < u.length; c++) {
+                            score[i] += u[c] * itemScores[i][c];
+                        }
+                        if (!excluded.contains(i)) {
+                            ranked.add(i);
+                        }
+                    }
+                    ranked.sort((a, b) -> Float.compare(score[b], score[a]));
+                    List<Integer> best = ranked.subList(0, Math.min(req.k(), ranked.size()));
+                    String what = "blocks of " + rows + ", request " + r;
+                    assertEquals(best.stream().map(i -> state.items().idAt(i)).toList(),
+                            served.get(r).stream().map(ScoredItem::itemId).toList(), what);
+                    for (int c = 0; c < best.size(); c++) {
+                        assertEquals(score[best.get(c)], served.get(r).get(c).score(), SCORE_TOL, what);
+                    }
+                }
+            }
+        }
+    }
+
     private static List<String> randomItems(Random rnd) {
         List<String> history = new ArrayList<>();
         for (int j = 0, n = rnd.nextInt(6); j < n; j++) {
