@@ -40,6 +40,7 @@ public final class MissRecModel implements AutoCloseable {
     private final NDArray alpha;
     private GlobalInterests global;
     private NDList catalogue; // cached scoring vectors (serving / evaluation)
+    private FoldedFusion folded; // the cached vectors folded for serving (two modalities), or null
 
     private MissRecModel(MissRecConfig c, NDManager manager, List<NDArray> features) {
         this.config = c;
@@ -200,19 +201,25 @@ public final class MissRecModel implements AutoCloseable {
 
     /**
      * Logits (B, to - from) of the catalogue rows [from, to): the fusion of {@link #catalogueLogits}
-     * on those rows' vectors (a shared α is used whole), the padding column pushed to -1e9.
+     * on those rows' vectors (a shared α is used whole; a frozen catalogue of two modalities through
+     * its {@link FoldedFusion}), the padding column pushed to -1e9.
      */
     private NDArray blockLogits(NDArray user, NDList vectors, int from, int to) {
-        long rows = vectors.get(0).getShape().get(0);
-        NDList block = vectors;
-        if (from > 0 || to < rows) {
-            NDIndex range = new NDIndex(from + ":" + to);
-            block = new NDList(vectors.size());
-            for (NDArray v : vectors) {
-                block.add(v.getShape().get(0) == rows ? v.get(range) : v);
+        NDArray scores;
+        if (folded != null && vectors == catalogue) {
+            scores = folded.logits(user, from, to);
+        } else {
+            long rows = vectors.get(0).getShape().get(0);
+            NDList block = vectors;
+            if (from > 0 || to < rows) {
+                NDIndex range = new NDIndex(from + ":" + to);
+                block = new NDList(vectors.size());
+                for (NDArray v : vectors) {
+                    block.add(v.getShape().get(0) == rows ? v.get(range) : v);
+                }
             }
+            scores = fuse(user, block).div(config.tau());
         }
-        NDArray scores = fuse(user, block).div(config.tau());
         if (from > 0) {
             return scores;
         }
@@ -306,11 +313,16 @@ public final class MissRecModel implements AutoCloseable {
             }
             NDScope.unregister(kept);
             catalogue = kept;
+            folded = FoldedFusion.of(kept, config);
         }
     }
 
     /** Drops the cached scoring vectors (call before training steps change the weights). */
     public void releaseCatalogue() {
+        if (folded != null) {
+            folded.close();
+            folded = null;
+        }
         if (catalogue != null) {
             catalogue.close();
             catalogue = null;

@@ -87,6 +87,31 @@ class MissRecModelTest {
         }
     }
 
+    /** A frozen catalogue is scored through {@link FoldedFusion}: the same logits as the fusion itself. */
+    @Test
+    void shouldScoreAFrozenCatalogueAsTheFusionDoes() {
+        SyntheticData data = new SyntheticData(3, 5, 12);
+        int[][] h = data.sequences.toArray(int[][]::new);
+        for (MissRecConfig.Mode mode : MissRecConfig.Mode.values()) {
+            for (MissRecConfig.Fusion fusion : MissRecConfig.Fusion.values()) {
+                String what = mode + "/" + fusion;
+                try (MissRecModel m = model(SyntheticData.config(mode, MissRecConfig.InterestMethod.KMEANS, fusion),
+                        data)) {
+                    NDArray alpha = m.params().get("alpha");
+                    alpha.addi(alpha.getManager().randomUniform(-6f, 6f, alpha.getShape()));
+                    float[][] fused = m.scoreAll(h); // not frozen: DynamicFusion itself
+                    m.freezeCatalogue();
+                    float[][] folded = m.scoreAll(h);
+                    for (int r = 0; r < h.length; r++) {
+                        for (int i = 1; i < fused[r].length; i++) {
+                            assertEquals(fused[r][i], folded[r][i], 1e-4f, what + " row " + r + " item " + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void shouldIgnorePaddingWhenScoring() {
         SyntheticData data = new SyntheticData(1, 4, 12);
