@@ -27,7 +27,8 @@ import java.util.TreeMap;
 /**
  * The stream's scorer for a BM3-family artifact. Score(u, i) = ⟨P h_u, P h_i⟩ (BM3 §2.4; BPR
  * models: ⟨h_u, h_i⟩) for the whole catalogue, a batch in one (B, d) × (d, N+1) product on the
- * device.
+ * device, ranked in Java; above {@link #JAVA_SELECTION_MAX_ITEMS} items block by block on the
+ * device ({@link BlockedTopK}), the user's excluded items masked, so memory stays bounded.
  *
  * <p>Incremental update: a user's edges that the artifact did not train on (the items of its
  * requests' histories since the artifact) are its per-user state ({@link Bm3UserEdges}), which the
