@@ -245,9 +245,12 @@ public final class Bm3Recommender implements Recommender {
         List<List<ScoredItem>> out = new ArrayList<>(batch.size());
         for (int b = 0; b < batch.size(); b++) {
             float[] row = Arrays.copyOfRange(flat, b * cols, (b + 1) * cols);
-            boolean[] skip = new boolean[cols];
-            for (int i : excluded[b]) {
-                skip[i] = true;
+            boolean[] skip = null; // the padding row alone is left out by starting at index 1
+            if (batch.get(b).excludeHistory()) {
+                skip = new boolean[cols];
+                for (int i : excluded[b]) {
+                    skip[i] = true;
+                }
             }
             List<ScoredItem> top = new ArrayList<>(batch.get(b).k());
             for (int i : TopK.select(row, batch.get(b).k(), skip, 1)) {
@@ -265,8 +268,9 @@ public final class Bm3Recommender implements Recommender {
         BlockedTopK.Candidates top;
         try (NDScope scope = new NDScope()) {
             NDArray u = manager.create(users, new Shape(batch.size(), state.config().embDim()));
-            top = BlockedTopK.topK(manager, (from, to) -> masked(u.matMul(sliceColumns(itemsT, from, to, cols)),
-                    from, to, excluded), cols, Math.min(depth, cols), rows);
+            top = BlockedTopK.topK(manager,
+                    (from, to) -> masked(u.matMul(itemsT.get(new NDIndex(":, " + from + ":" + to))), from, to, excluded),
+                    cols, Math.min(depth, cols), rows);
             scope.suppressNotUsedWarning();
         }
         List<List<ScoredItem>> out = new ArrayList<>(batch.size());
@@ -282,10 +286,6 @@ public final class Bm3Recommender implements Recommender {
      */
     void scoreInBlocksOf(int rows) {
         this.blockRows = rows;
-    }
-
-    private static NDArray sliceColumns(NDArray itemsT, int from, int to, int cols) {
-        return from == 0 && to == cols ? itemsT : itemsT.get(new NDIndex(":, " + from + ":" + to));
     }
 
     /**
