@@ -54,7 +54,8 @@ public final class EndToEndBenchmark {
         List<Interaction> replayed = interactions.subList(0, events.size());
         int warmup = Math.min(args.getInt("warmup", 0), events.size());
         List<List<String>> measuredHistories = pairedSeconds > 0
-                ? ModelBenchmark.requestHistories(replayed, warmup, conf.get(JobOptions.SEQUENCE_MAX_LENGTH), 20_000)
+                ? ModelBenchmark.requestHistories(replayed, warmup, conf.get(JobOptions.SEQUENCE_MAX_LENGTH),
+                        ModelBenchmark.MEASURED_HISTORIES)
                 : List.of();
         Map<String, Double> before = pairedSeconds > 0
                 ? ModelBenchmark.medianRates(conf, measuredHistories, pairedSeconds, 3) : Map.of();

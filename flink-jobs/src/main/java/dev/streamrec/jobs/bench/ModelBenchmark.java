@@ -44,6 +44,9 @@ import java.util.function.Function;
  */
 public final class ModelBenchmark {
 
+    /** The most request histories a workload's model-only run scores ({@link #requestHistories}). */
+    static final int MEASURED_HISTORIES = 20_000;
+
     private ModelBenchmark() {}
 
     public static int run(List<String> argv, PrintStream out) throws Exception {
@@ -60,7 +63,8 @@ public final class ModelBenchmark {
             case "movielens" -> movieLensHistories(maxLen);
             case "zipf" -> {
                 List<Interaction> events = ZipfWorkload.generate(args);
-                yield requestHistories(events, Math.min(args.getInt("warmup", 0), events.size()), maxLen, 20_000);
+                yield requestHistories(events, Math.min(args.getInt("warmup", 0), events.size()), maxLen,
+                        MEASURED_HISTORIES);
             }
             default -> throw new IllegalArgumentException("unknown workload " + workload + " (movielens|zipf)");
         };
