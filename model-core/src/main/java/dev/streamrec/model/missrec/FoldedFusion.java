@@ -13,24 +13,13 @@ import ai.djl.ndarray.index.NDIndex;
  * A block then takes two products instead of three (transductive) and four fewer passes over
  * [batch x block]. The same function as {@link DynamicFusion#score} up to float rounding; serving
  * and evaluation only, never training (the catalogue is frozen).
+ *
+ * @param base (C, D): the part of the logit linear in q, over τ
+ * @param diff (C, D): v¹ − v², or null when the fusion is the static mean
+ * @param alpha (1) shared, or (C) per item (the catalogue's, not closed here)
+ * @param diffScale c / τ
  */
-final class FoldedFusion implements AutoCloseable {
-
-    /** (C, D): the part of the logit linear in q, over τ. */
-    private final NDArray base;
-    /** (C, D): v¹ − v², or null when the fusion is the static mean. */
-    private final NDArray diff;
-    /** (1) shared, or (C) per item. */
-    private final NDArray alpha;
-    /** c / τ. */
-    private final float diffScale;
-
-    private FoldedFusion(NDArray base, NDArray diff, NDArray alpha, float diffScale) {
-        this.base = base;
-        this.diff = diff;
-        this.alpha = alpha;
-        this.diffScale = diffScale;
-    }
+record FoldedFusion(NDArray base, NDArray diff, NDArray alpha, float diffScale) implements AutoCloseable {
 
     /**
      * Folds the frozen scoring vectors of {@link MissRecModel#catalogueVectors} (normalised
