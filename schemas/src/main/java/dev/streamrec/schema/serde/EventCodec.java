@@ -287,6 +287,12 @@ public final class EventCodec {
      * costs about half of the reflective bean serializer.
      */
     public byte[] encodePrediction(Prediction p) {
+        byte[] plain = PredictionJson.encode(p);
+        return plain != null ? plain : encodePredictionWithGenerator(p);
+    }
+
+    /** The prediction's JSON through Jackson's generator: what {@link PredictionJson} leaves to it, and its reference. */
+    byte[] encodePredictionWithGenerator(Prediction p) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(p.items == null ? 128 : 128 + 32 * p.items.size());
         try (JsonGenerator g = mapper.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();

@@ -143,6 +143,42 @@ class EventCodecTest {
     }
 
     @Test
+    void shouldWriteEveryPredictionByteForByteAsTheGeneratorDoes() {
+        java.util.Random random = new java.util.Random(5);
+        String[] odd = {"", "e-ü\"1", "tab\there", "back\\slash", "nul\u0000", "del\u007f", "€", "𝄞 clef",
+            "\ud800 lone"};
+        float[] oddScores = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0.0f, Float.MIN_VALUE,
+            Float.MAX_VALUE, 1e-7f, 123456789f};
+        int plain = 0;
+        for (int n = 0; n < 2_000; n++) {
+            List<RecommendedItem> items = new java.util.ArrayList<>();
+            int k = random.nextInt(25);
+            for (int i = 0; i < k; i++) {
+                String id = random.nextInt(50) == 0 ? odd[random.nextInt(odd.length)]
+                        : random.nextInt(30) == 0 ? null : "i" + random.nextInt(100_000);
+                float score = random.nextInt(50) == 0 ? oddScores[random.nextInt(oddScores.length)]
+                        : Float.intBitsToFloat(random.nextInt() & 0x7fffffff) % 100f - random.nextFloat() * 50f;
+                items.add(new RecommendedItem(id, score));
+            }
+            Prediction p = new Prediction(
+                    random.nextInt(10) == 0 ? null : random.nextInt(40) == 0 ? odd[random.nextInt(odd.length)]
+                            : "d-" + Long.toHexString(random.nextLong()),
+                    random.nextInt(10) == 0 ? null : "u" + random.nextInt(1000),
+                    random.nextLong() >>> random.nextInt(64) * (random.nextBoolean() ? 1 : -1),
+                    random.nextInt(20) == 0 ? null : "sasrec",
+                    random.nextInt(5) == 0 ? null : "v" + random.nextInt(9),
+                    random.nextInt(20) == 0 ? null : items,
+                    random.nextInt(1000));
+            if (PredictionJson.encode(p) != null) {
+                plain++;
+            }
+            assertEquals(new String(codec.encodePredictionWithGenerator(p), StandardCharsets.UTF_8),
+                    new String(codec.encodePrediction(p), StandardCharsets.UTF_8));
+        }
+        assertTrue(plain > 1_000, "most predictions take the direct path: " + plain);
+    }
+
+    @Test
     void shouldWriteEveryScoreSoItReadsBackAsTheSameFloat() {
         java.util.Random random = new java.util.Random(11);
         List<RecommendedItem> items = new java.util.ArrayList<>();
