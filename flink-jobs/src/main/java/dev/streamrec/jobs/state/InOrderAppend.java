@@ -20,20 +20,39 @@ final class InOrderAppend {
         in.read();
         long arrivals = in.varlong();
         int n = in.varint();
-        // per entry: where it starts, and where its item id (length and bytes) ends
-        int[] entryStart = new int[n + 1];
-        int[] itemEnd = new int[n];
+        int drop = Math.max(0, n + 1 - maxLength);
+        int kept = n + 1 - drop;
+        // One pass over the entries: the kept ones' item ids go to the history as they are, and
+        // only the newest entry's time and id are read (for the order check below).
+        CompactStrings.Writer history = new CompactStrings.Writer(8 + kept * 8);
+        history.varint(kept);
+        int keptFrom = -1;
+        int evictedAt = -1;
         long lastTime = Long.MIN_VALUE;
         int lastIdAt = -1;
         for (int i = 0; i < n; i++) {
-            entryStart[i] = in.position();
+            int entry = in.position();
             in.skipString();
-            itemEnd[i] = in.position();
-            lastTime = in.int64();
-            lastIdAt = in.position();
+            if (i >= drop) {
+                if (i == drop) {
+                    keptFrom = entry;
+                }
+                history.bytes(stored, entry, in.position() - entry);
+            } else if (i == drop - 1) {
+                evictedAt = entry;
+            }
+            if (i == n - 1) {
+                lastTime = in.int64();
+                lastIdAt = in.position();
+            } else {
+                in.skip(8);
+            }
             EventIds.skip(in);
         }
-        entryStart[n] = in.position();
+        int entriesEnd = in.position();
+        if (keptFrom < 0) {
+            keptFrom = entriesEnd; // every stored entry goes
+        }
         int unchunked = in.varint();
         int keysAt = in.position();
         in.skip(8 * unchunked);
@@ -42,16 +61,14 @@ final class InOrderAppend {
                 && UserSequence.after(lastTime, lastIdAt(stored, lastIdAt), e.timestamp, e.eventId)))) {
             return null;
         }
-
-        int drop = Math.max(0, n + 1 - maxLength);
-        int kept = n + 1 - drop;
-        String evicted = drop > 0 ? new CompactStrings.Reader(stored, entryStart[drop - 1]).string() : null;
+        String evicted = evictedAt >= 0 ? new CompactStrings.Reader(stored, evictedAt).string() : null;
+        history.string(e.itemId);
 
         CompactStrings.Writer state = new CompactStrings.Writer(stored.length + 80);
         state.write(UserSequence.FORMAT);
         state.varint(arrivals + 1);
         state.varint(kept);
-        state.bytes(stored, entryStart[drop], entryStart[n] - entryStart[drop]);
+        state.bytes(stored, keptFrom, entriesEnd - keptFrom);
         state.string(e.itemId);
         state.int64(e.timestamp);
         EventIds.write(state, e.eventId);
@@ -70,12 +87,6 @@ final class InOrderAppend {
             state.int64(key);
         }
 
-        CompactStrings.Writer history = new CompactStrings.Writer(8 + kept * 8);
-        history.varint(kept);
-        for (int i = drop; i < n; i++) {
-            history.bytes(stored, entryStart[i], itemEnd[i] - entryStart[i]);
-        }
-        history.string(e.itemId);
         return new UserSequence.Update(state.toByteArray(), history.toByteArray(), arrivals,
                 new UserSequence.Insertion(kept - 1, evicted, true), completed);
     }

@@ -105,6 +105,9 @@ class UserSequenceTest {
             UserSequence reference = new UserSequence();
             long time = 1_000;
             for (int i = 0; i < 40; i++) {
+                if (random.nextInt(15) == 0) {
+                    maxLength = 1 + random.nextInt(6); // a restart with another bound: several may go at once
+                }
                 // mostly in order, with ties at the same time and some late events
                 time += random.nextInt(4) == 0 ? 0 : random.nextInt(100) - (random.nextInt(5) == 0 ? 250 : 0);
                 String id = random.nextBoolean()
