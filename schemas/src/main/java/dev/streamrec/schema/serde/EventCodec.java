@@ -282,9 +282,10 @@ public final class EventCodec {
     // ---------------------------------------------------------------- outputs
 
     /**
-     * The prediction as JSON, written field by field (the same bytes as the POJO mapper, which
-     * {@code EventCodecTest} checks): one is written per event and model, and the streaming form
-     * costs about half of the reflective bean serializer.
+     * The prediction as JSON (the same bytes as the POJO mapper, which {@code EventCodecTest}
+     * checks): one is written per event and model, so the common case is written straight into an
+     * array ({@link PredictionJson}, ~1.8x the generator) and the rest field by field through the
+     * generator (about half the cost of the reflective bean serializer).
      */
     public byte[] encodePrediction(Prediction p) {
         byte[] plain = PredictionJson.encode(p);
