@@ -138,7 +138,9 @@ final class PredictionJson {
         void ascii(String s) {
             int n = s.length();
             ensure(n);
-            s.getBytes(0, n, buf, pos); // deprecated for its lossy conversion, exact for ASCII
+            for (int i = 0; i < n; i++) {
+                buf[pos + i] = (byte) s.charAt(i);
+            }
             pos += n;
         }
 
