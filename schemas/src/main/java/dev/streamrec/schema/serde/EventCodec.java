@@ -284,7 +284,7 @@ public final class EventCodec {
     /**
      * The prediction as JSON (the same bytes as the POJO mapper, which {@code EventCodecTest}
      * checks): one is written per event and model, so the common case is written straight into an
-     * array ({@link PredictionJson}, ~1.8x the generator) and the rest field by field through the
+     * array ({@link PredictionJson}, 1.5–1.8 times as fast) and the rest field by field through the
      * generator (about half the cost of the reflective bean serializer).
      */
     public byte[] encodePrediction(Prediction p) {
