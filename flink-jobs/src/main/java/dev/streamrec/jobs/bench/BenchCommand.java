@@ -3,7 +3,7 @@ package dev.streamrec.jobs.bench;
 import java.io.PrintStream;
 import java.util.List;
 
-/** {@code streamrec.jar bench model|e2e [options]}: the benchmarks, each printing a table. */
+/** {@code streamrec.jar bench model|e2e|parts|zipf-data [options]}: the benchmarks, each printing a table. */
 public final class BenchCommand {
 
     private BenchCommand() {}
@@ -17,6 +17,7 @@ public final class BenchCommand {
             out.println("                  --max-events N --warmup N --models a,b --artifact DIR --delivery exactly-once|at-least-once --preload true");
             out.println("                  --paired S (model-only rates of the same models and batch, S-second windows, just before and after)");
             out.println("                  -Dkey=value]");
+            out.println("       bench parts [--rounds R --warmup-rounds W --top-k K]: the pipeline's per-event Java, piece by piece");
             out.println("       bench zipf-data --output zipf.csv [--events N --users U --items I --zipf S --seed X]");
             out.println("                  [--features DIR: synthetic text (32-d) and image (16-d) features of the catalogue]");
             return 2;
@@ -27,10 +28,12 @@ public final class BenchCommand {
                 return ModelBenchmark.run(rest, out);
             case "e2e":
                 return EndToEndBenchmark.run(rest, out);
+            case "parts":
+                return PipelinePartsBenchmark.run(rest, out);
             case "zipf-data":
                 return writeZipfData(dev.streamrec.model.cli.CliArgs.parse(rest), out);
             default:
-                throw new IllegalArgumentException("unknown benchmark " + args.get(0) + " (model|e2e|zipf-data)");
+                throw new IllegalArgumentException("unknown benchmark " + args.get(0) + " (model|e2e|parts|zipf-data)");
         }
     }
 
