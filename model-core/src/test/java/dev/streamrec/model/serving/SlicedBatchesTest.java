@@ -80,6 +80,10 @@ class SlicedBatchesTest {
                         part -> part.stream().map(i -> JniUtils.getNumThreads()).toList());
                 assertEquals(List.of(1, 1, 1, 1), seen, "every slice runs single-threaded");
                 assertEquals(before, JniUtils.getNumThreads(), "the caller is back to the default");
+                JniUtils.setNumThreads(2); // whatever the caller ran with (the engine's default may be 1 here)
+                assertEquals(List.of(1), slices.map(List.of(1), part -> List.of(JniUtils.getNumThreads())),
+                        "a batch of one is one slice, single-threaded too");
+                assertEquals(before, JniUtils.getNumThreads(), "the caller is back to the default");
                 // a thread that starts using libtorch now gets the process-wide count: the default again
                 int[] fresh = new int[1];
                 Thread t = new Thread(() -> fresh[0] = JniUtils.getNumThreads());
