@@ -90,13 +90,15 @@ public final class BatchInference {
     /**
      * How the scoring operator scores a batch with a model: with per-user state when the model keeps
      * it and the job passes it on ({@code stateful}), else plain answers; in slices on several
-     * threads when the model allows it. Shared with the model-only benchmark, so that it measures
-     * the calls the job makes.
+     * threads when the model allows it, else in one call (a small batch on one libtorch thread).
+     * Shared with the model-only benchmark, so that it measures the calls the job makes.
      */
     public static Function<List<RecommendRequest>, List<Answer>> scorer(Recommender model, boolean stateful,
             SlicedBatches slices) {
         Function<List<RecommendRequest>, List<Answer>> call =
                 stateful ? model::answer : batch -> Recommender.withoutState(model.recommend(batch));
-        return model.recommendsConcurrently() ? batch -> slices.map(batch, call) : call;
+        return model.recommendsConcurrently()
+                ? batch -> slices.map(batch, call)
+                : batch -> slices.unsliced(batch, call);
     }
 }

@@ -59,6 +59,34 @@ public final class SlicedBatches implements AutoCloseable {
     }
 
     /**
+     * How models that are not sliced answer a batch when batches are sliced: one below
+     * {@link #SMALL_BATCH} requests on one libtorch thread, a larger one with libtorch's default.
+     * Slices are what a multi-core CPU gets; a device that takes one large batch (one slice) is left
+     * as it is.
+     */
+    public <R, T> List<T> unsliced(List<R> batch, Function<List<R>, List<T>> answer) {
+        return slices > 1 && batch.size() < SMALL_BATCH ? singleThreaded(batch, answer) : answer.apply(batch);
+    }
+
+    /**
+     * Below this many requests a batch's operators are too small to gain from libtorch's threads and
+     * lose to their fork and join: MISSRec (not sliced) answered batches of 1 / 8 / 16 at 147 / 528 /
+     * 794 sequences/s on two threads and 295 / 916 / 980 on one; at 32 the two were even, at 64 and
+     * 256 two threads won (1,375 / 1,904 against 1,094 / 1,154).
+     */
+    public static final int SMALL_BATCH = 32;
+
+    /** {@code answer} on the calling thread with one libtorch thread, the default put back after. */
+    private static <R, T> List<T> singleThreaded(List<R> batch, Function<List<R>, List<T>> answer) {
+        pinIntraOpThreads(1);
+        try {
+            return answer.apply(batch);
+        } finally {
+            useDefaultThreads();
+        }
+    }
+
+    /**
      * {@code answer} applied to contiguous slices of {@code batch} at once, the results concatenated
      * in batch order ({@code answer} must return one result per element of its slice). A failure
      * of any slice is rethrown once all slices are done.
@@ -71,12 +99,7 @@ public final class SlicedBatches implements AutoCloseable {
         if (n <= 1) {
             // A batch of one is a slice too: one sequence's operators are too small to gain from
             // forking across threads and lose to the join (SASRec: 2.9 ms on two threads, 1.4 on one).
-            pinIntraOpThreads(1);
-            try {
-                return answer.apply(batch);
-            } finally {
-                useDefaultThreads();
-            }
+            return singleThreaded(batch, answer);
         }
         List<Future<List<T>>> rest = new ArrayList<>(n - 1);
         for (int s = 1; s < n; s++) {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,6 +92,33 @@ class SlicedBatchesTest {
                 t.join();
                 assertEquals(before, fresh[0]);
             }
+        }
+    }
+
+    @Test
+    void shouldAnswerASmallBatchOfAModelThatIsNotSlicedOnOneLibtorchThread() {
+        Engine.getInstance();
+        SlicedBatches.useDefaultThreads();
+        int before = JniUtils.getNumThreads();
+        Function<List<Integer>, List<Integer>> threadsSeen = part -> List.of(JniUtils.getNumThreads());
+        List<Integer> small = IntStream.range(0, SlicedBatches.SMALL_BATCH - 1).boxed().toList();
+        List<Integer> large = IntStream.range(0, SlicedBatches.SMALL_BATCH).boxed().toList();
+        try (SlicedBatches slices = new SlicedBatches(2, "test-slice")) {
+            for (List<Integer> batch : List.of(List.of(7), small)) {
+                JniUtils.setNumThreads(2); // whatever the caller ran with (the engine's default may be 1 here)
+                assertEquals(List.of(1), slices.unsliced(batch, threadsSeen), batch.size() + " requests");
+                assertEquals(before, JniUtils.getNumThreads(), "the caller is back to the default");
+            }
+            JniUtils.setNumThreads(2);
+            assertEquals(List.of(2), slices.unsliced(large, threadsSeen), "a larger batch keeps libtorch's threads");
+        } finally {
+            SlicedBatches.useDefaultThreads();
+        }
+        try (SlicedBatches whole = new SlicedBatches(1, "test-whole")) {
+            JniUtils.setNumThreads(2);
+            assertEquals(List.of(2), whole.unsliced(List.of(7), threadsSeen), "a device that takes whole batches");
+        } finally {
+            SlicedBatches.useDefaultThreads();
         }
     }
 
