@@ -18,6 +18,11 @@ public final class Topics {
     public static final String EVAL_METRICS = "eval-metrics";
     /** Model version announcements, key = model, value = {@code model-update} JSON. */
     public static final String MODEL_UPDATES = "model-updates";
+    /**
+     * What each scoring subtask's users add to a model's shared counts, for the other subtasks,
+     * key = model/version/keyGroup, value = {@code shared-counts} JSON.
+     */
+    public static final String SHARED_COUNTS = "shared-counts";
 
     private Topics() {}
 }

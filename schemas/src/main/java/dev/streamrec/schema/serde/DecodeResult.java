@@ -1,6 +1,7 @@
 package dev.streamrec.schema.serde;
 
 import java.util.Objects;
+import java.util.function.Function;
 
 /** Either a decoded value or the reason the payload was rejected (which becomes a dead letter). */
 public final class DecodeResult<T> {
@@ -34,5 +35,10 @@ public final class DecodeResult<T> {
 
     public String error() {
         return error;
+    }
+
+    /** The value turned by {@code f}, or the same rejection. */
+    public <R> DecodeResult<R> map(Function<? super T, ? extends R> f) {
+        return error == null ? ok(f.apply(value)) : error(error);
     }
 }

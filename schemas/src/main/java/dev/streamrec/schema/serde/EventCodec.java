@@ -18,6 +18,7 @@ import dev.streamrec.schema.event.ItemFeatures;
 import dev.streamrec.schema.event.ModelUpdate;
 import dev.streamrec.schema.event.Prediction;
 import dev.streamrec.schema.event.RecommendedItem;
+import dev.streamrec.schema.event.SharedCounts;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -56,6 +57,8 @@ public final class EventCodec {
     private static final Set<String> ITEM_FIELDS = Set.of("itemId", "text", "modalities");
     private static final Set<String> MODEL_UPDATE_FIELDS =
             Set.of("model", "version", "uri", "sha256", "action", "timestamp");
+    private static final Set<String> SHARED_COUNTS_FIELDS =
+            Set.of("model", "version", "keyGroup", "keyGroups", "full", "counts", "timestamp");
 
     private final ObjectMapper mapper;
     private final ValidationPolicy policy;
@@ -277,6 +280,78 @@ public final class EventCodec {
 
     public byte[] encodeModelUpdate(ModelUpdate u) {
         return writePojo(u);
+    }
+
+    // ---------------------------------------------------------------- shared counts
+
+    /** Decodes one key group's shared counts; a count must be a non-negative int, the key group below keyGroups. */
+    public DecodeResult<SharedCounts> decodeSharedCounts(byte[] payload) {
+        DecodeResult<ObjectNode> obj = parseObject(payload);
+        if (!obj.isOk()) {
+            return DecodeResult.error(obj.error());
+        }
+        ObjectNode n = obj.value();
+        String unknown = firstUnknownField(n, SHARED_COUNTS_FIELDS);
+        if (unknown != null) {
+            return DecodeResult.error("unknown field '" + unknown + "'");
+        }
+        for (String f : new String[] {"model", "version"}) {
+            DecodeResult<String> s = requiredId(n, f);
+            if (!s.isOk()) {
+                return DecodeResult.error(s.error());
+            }
+        }
+        DecodeResult<Integer> keyGroups = nonNegativeInt(n, "keyGroups");
+        if (!keyGroups.isOk()) {
+            return DecodeResult.error(keyGroups.error());
+        }
+        DecodeResult<Integer> keyGroup = nonNegativeInt(n, "keyGroup");
+        if (!keyGroup.isOk()) {
+            return DecodeResult.error(keyGroup.error());
+        }
+        if (keyGroup.value() >= keyGroups.value()) {
+            return DecodeResult.error("field 'keyGroup' must be below keyGroups (" + keyGroups.value() + "), got "
+                    + keyGroup.value());
+        }
+        JsonNode full = n.get("full");
+        if (full == null || !full.isBoolean()) {
+            return DecodeResult.error("field 'full' must be a boolean");
+        }
+        JsonNode c = n.get("counts");
+        if (c == null || !c.isObject()) {
+            return DecodeResult.error("field 'counts' must be an object of item id -> count");
+        }
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = c.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            if (e.getKey().isEmpty() || !v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0) {
+                return DecodeResult.error("count of item '" + truncate(e.getKey(), 64)
+                        + "' must be a non-negative integer, got " + describe(v));
+            }
+            counts.put(e.getKey(), v.intValue());
+        }
+        JsonNode ts = n.get("timestamp");
+        if (ts != null && !ts.isNull() && !ts.isIntegralNumber()) {
+            return DecodeResult.error("field 'timestamp' must be an integer (epoch millis)");
+        }
+        return DecodeResult.ok(new SharedCounts(n.get("model").textValue(), n.get("version").textValue(),
+                keyGroup.value(), keyGroups.value(), full.booleanValue(), counts,
+                ts == null || ts.isNull() ? 0L : ts.longValue()));
+    }
+
+    public byte[] encodeSharedCounts(SharedCounts s) {
+        return writePojo(s);
+    }
+
+    private static DecodeResult<Integer> nonNegativeInt(ObjectNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0) {
+            return DecodeResult.error("field '" + field + "' must be a non-negative integer"
+                    + (v == null ? ", missing" : ", got " + describe(v)));
+        }
+        return DecodeResult.ok(v.intValue());
     }
 
     // ---------------------------------------------------------------- outputs

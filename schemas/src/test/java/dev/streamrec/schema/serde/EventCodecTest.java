@@ -13,6 +13,7 @@ import dev.streamrec.schema.event.ItemFeatures;
 import dev.streamrec.schema.event.ModelUpdate;
 import dev.streamrec.schema.event.Prediction;
 import dev.streamrec.schema.event.RecommendedItem;
+import dev.streamrec.schema.event.SharedCounts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -229,6 +230,36 @@ class EventCodecTest {
         byte[] fb = codec.encodeItemFeatures(f);
         assertEquals(Set.of(), validate("item-features", fb));
         assertArrayEquals(new float[] {0.5f, -1f}, codec.decodeItemFeatures(fb).value().modalities.get("title"));
+
+        SharedCounts c = new SharedCounts("bm3", "v1", 17, 128, true, Map.of("i1", 3, "i2", 0), NOW);
+        byte[] cb = codec.encodeSharedCounts(c);
+        assertEquals(Set.of(), validate("shared-counts", cb));
+        SharedCounts back = codec.decodeSharedCounts(cb).value();
+        assertEquals(17, back.keyGroup);
+        assertEquals(128, back.keyGroups);
+        assertTrue(back.full);
+        assertEquals(Map.of("i1", 3, "i2", 0), back.counts);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"version\":\"v\",\"keyGroup\":1,\"keyGroups\":128,\"full\":true,\"counts\":{}}",
+        "{\"model\":\"m\",\"version\":\"v\",\"keyGroup\":128,\"keyGroups\":128,\"full\":true,\"counts\":{}}",
+        "{\"model\":\"m\",\"version\":\"v\",\"keyGroup\":-1,\"keyGroups\":128,\"full\":true,\"counts\":{}}",
+        "{\"model\":\"m\",\"version\":\"v\",\"keyGroup\":1,\"keyGroups\":128,\"full\":\"yes\",\"counts\":{}}",
+        "{\"model\":\"m\",\"version\":\"v\",\"keyGroup\":1,\"keyGroups\":128,\"full\":false,\"counts\":{\"i\":-2}}",
+        "{\"model\":\"m\",\"version\":\"v\",\"keyGroup\":1,\"keyGroups\":128,\"full\":false,\"counts\":{\"i\":1.5}}",
+        "{\"model\":\"m\",\"version\":\"v\",\"keyGroup\":1,\"keyGroups\":128,\"full\":false,\"counts\":[1]}",
+        "{\"model\":\"m\",\"version\":\"v\",\"keyGroup\":1,\"keyGroups\":128,\"full\":false,\"counts\":{},\"extra\":1}"
+    })
+    void shouldRejectBadSharedCounts(String payload) throws Exception {
+        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+        assertFalse(codec.decodeSharedCounts(bytes).isOk(), payload);
+        JsonNode parsed = JSON.readTree(bytes);
+        boolean belowKeyGroups = parsed.path("keyGroup").asInt() < parsed.path("keyGroups").asInt();
+        if (belowKeyGroups) { // the schema cannot compare two fields
+            assertFalse(schema("shared-counts").validate(parsed).isEmpty(), "schema accepted " + payload);
+        }
     }
 
     @Test
