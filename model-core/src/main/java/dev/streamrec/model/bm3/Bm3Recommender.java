@@ -41,8 +41,9 @@ import java.util.TreeMap;
  * edges of the users this model serves ({@link #sumsUserStates}), kept up to date as the stream
  * stores each user's new edges ({@link #userStateStored}) and recounted from the users' states after
  * a restore, so they follow the users however the job is rescaled and need no checkpoint of their
- * own. With several scoring subtasks each counts the edges of its own users on top of the trained,
- * global degrees. Item-side states
+ * own. With several scoring subtasks, each one's users' edges reach the others as counts
+ * ({@link #countsChanged}, {@link #addCountsOfOtherUsers}), so every subtask's degrees count every user.
+ * Item-side states
  * (H^l_i, P h_i) stay as trained until the next retraining. Unknown users are folded in from their
  * history (E_u := their normalised item aggregate). Without per-user state ({@link #recommend}) a
  * request counts its history's items only. New items ({@link #upsertItem}) are scored through
@@ -69,8 +70,13 @@ public final class Bm3Recommender implements Recommender {
     private final ItemIndex items;
     private final List<float[]> newItemVectors = new ArrayList<>();
     private final Map<String, Integer> userIndex = new HashMap<>();
-    /** Stored edges per trained item (d_i grows by these), by item index; written only between batches. */
+    /**
+     * Stored edges per trained item (d_i grows by these), by item index: this subtask's users' and
+     * other subtasks' users' together; written only between batches.
+     */
     private final int[] degreeBonus;
+    /** The part of {@link #degreeBonus} that this subtask's users' stored edges make ({@link #userStateStored}). */
+    private final int[] ownDegreeBonus;
     private NDArray itemMatrixT;
     /** Catalogue rows per scoring block; 0: {@link BlockedTopK#rowsPerBlock} of the batch. */
     private int blockRows;
@@ -81,6 +87,7 @@ public final class Bm3Recommender implements Recommender {
         this.manager = NDManager.newBaseManager(device);
         this.items = ItemIndex.of(state.items().ids());
         this.degreeBonus = new int[state.items().size() + 1];
+        this.ownDegreeBonus = new int[state.items().size() + 1];
         for (int u = 0; u < state.users().size(); u++) {
             userIndex.put(state.users().get(u), u);
         }
@@ -368,6 +375,28 @@ public final class Bm3Recommender implements Recommender {
      */
     @Override
     public void userStateStored(byte[] previous, byte[] stored) {
+        forEachDegreeChange(previous, stored, this::addDegree);
+    }
+
+    /** What {@link #userStateStored} changes in the item degrees, by item id: for the other subtasks. */
+    @Override
+    public Map<String, Integer> countsChanged(byte[] previous, byte[] stored) {
+        Map<String, Integer> out = new HashMap<>();
+        forEachDegreeChange(previous, stored, (item, count) -> out.merge(items.idAt(item), count, Integer::sum));
+        out.values().removeIf(n -> n == 0);
+        return out;
+    }
+
+    /** An item degree's change by a number of edges. */
+    private interface DegreeChange {
+        void add(int item, int count);
+    }
+
+    /**
+     * The degree changes of a user's edges going from {@code previous} to {@code stored}: in the
+     * usual case, edges appended, only the new ones are read.
+     */
+    private void forEachDegreeChange(byte[] previous, byte[] stored, DegreeChange change) {
         int[] before = previous == null ? NONE : Bm3UserEdges.decode(previous, version);
         int[] after = stored == null ? NONE : Bm3UserEdges.decode(stored, version);
         int common = 0;
@@ -376,7 +405,7 @@ public final class Bm3Recommender implements Recommender {
         }
         if (common == before.length) { // the usual case: edges appended
             for (int k = common; k < after.length; k++) {
-                addDegree(after[k], 1);
+                change.add(after[k], 1);
             }
             return;
         }
@@ -386,22 +415,40 @@ public final class Bm3Recommender implements Recommender {
         }
         for (int i : after) {
             if (!old.remove(i)) {
-                addDegree(i, 1);
+                change.add(i, 1);
             }
         }
         for (int i : old) {
-            addDegree(i, -1);
+            change.add(i, -1);
         }
     }
 
-    /** Back to the trained degrees (counts restored from an earlier release's snapshot go too). */
+    /**
+     * Back to the trained degrees plus the other subtasks' users' edges: what this subtask's users
+     * counted goes (counts restored from an earlier release's snapshot too).
+     */
     @Override
     public void forgetUserStates() {
-        Arrays.fill(degreeBonus, 0);
+        for (int i = 0; i < degreeBonus.length; i++) {
+            degreeBonus[i] -= ownDegreeBonus[i];
+        }
+        Arrays.fill(ownDegreeBonus, 0);
     }
 
     private void addDegree(int item, int count) {
+        ownDegreeBonus[item] += count;
         degreeBonus[item] += count;
+    }
+
+    /** Raises (or lowers) the degrees of trained items by other subtasks' users' edges; other ids are ignored. */
+    @Override
+    public void addCountsOfOtherUsers(Map<String, Integer> delta) {
+        delta.forEach((itemId, count) -> {
+            int i = trainedIndex(itemId);
+            if (i > 0) {
+                degreeBonus[i] += count;
+            }
+        });
     }
 
     /** The stored edges that reach each trained item (item id, count, items with any): what raises its degree. */

@@ -96,6 +96,25 @@ public interface Recommender extends AutoCloseable {
     default void forgetUserStates() {}
 
     /**
+     * What {@link #userStateStored} with the same states changes in this model's shared state, as
+     * counts by key (BM3: the users whose stored edges reach an item, by item id), without
+     * changing it; nothing for states of another version. With several scoring subtasks the stream
+     * sends these per key group to the other subtasks, which do not hold this user's state, so that
+     * each can {@link #addCountsOfOtherUsers add} them.
+     */
+    default Map<String, Integer> countsChanged(byte[] previous, byte[] stored) {
+        return Map.of();
+    }
+
+    /**
+     * Adds what the users served by other subtasks changed in this model's shared state, by key as
+     * {@link #countsChanged} gives them (negative: counts they no longer hold). Unlike what
+     * {@link #userStateStored} counted, {@link #forgetUserStates} keeps these. Same thread rules as
+     * {@link #userStateStored}.
+     */
+    default void addCountsOfOtherUsers(Map<String, Integer> delta) {}
+
+    /**
      * Learns from one accepted interaction, after it was answered (incremental models). The history
      * is the user's items before this one, oldest first.
      */

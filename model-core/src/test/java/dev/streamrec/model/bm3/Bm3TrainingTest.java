@@ -307,6 +307,41 @@ class Bm3TrainingTest {
         assertThrows(IllegalArgumentException.class, () -> Bm3UserEdges.decode(new byte[] {9}, "v"));
     }
 
+    @Test
+    void shouldCountTheEdgesOfUsersServedElsewhereAsOneInstanceServingEveryoneWould() {
+        Trained t = train("bm3", 3);
+        try (Bm3Recommender whole = new Bm3Recommender(t.state(), "v1", Device.cpu());
+                Bm3Recommender here = new Bm3Recommender(t.state(), "v1", Device.cpu())) {
+            byte[] mine = Bm3UserEdges.encode("v1", new int[] {index(t, "i15"), index(t, "i16")});
+            byte[] theirs = Bm3UserEdges.encode("v1", new int[] {index(t, "i16"), index(t, "i17"), index(t, "i16")});
+            assertEquals(Map.of("i16", 2, "i17", 1), here.countsChanged(null, theirs), "one per stored edge");
+            assertEquals(Map.of(), here.countsChanged(null, Bm3UserEdges.encode("v2", new int[] {index(t, "i15")})),
+                    "another version's edges count nothing");
+            assertEquals(Map.of("i17", 1), here.countsChanged(mine, Bm3UserEdges.encode("v1",
+                    new int[] {index(t, "i15"), index(t, "i16"), index(t, "i17")})), "appended edges alone");
+            assertEquals(Map.of("i15", -1, "i17", 1), here.countsChanged(mine, Bm3UserEdges.encode("v1",
+                    new int[] {index(t, "i16"), index(t, "i17")})), "the oldest edge dropped");
+            assertEquals(Map.of(), here.observedDegrees(), "telling what would change changes nothing");
+            whole.userStateStored(null, mine);
+            whole.userStateStored(null, theirs);
+            here.userStateStored(null, mine);
+            here.addCountsOfOtherUsers(here.countsChanged(null, theirs));
+            here.addCountsOfOtherUsers(Map.of("no-such-item", 4));
+            assertEquals(whole.observedDegrees(), here.observedDegrees());
+            assertEquals(scores(whole, "newcomer", List.of("i16"), null), scores(here, "newcomer", List.of("i16"), null));
+
+            // a recount of this subtask's users keeps what the others' users add
+            here.forgetUserStates();
+            assertEquals(Map.of("i16", 2, "i17", 1), here.observedDegrees());
+            here.userStateStored(null, mine);
+            assertEquals(whole.observedDegrees(), here.observedDegrees());
+
+            // the other user's edges leave: their counts go down again
+            here.addCountsOfOtherUsers(Map.of("i16", -2, "i17", -1));
+            assertEquals(Map.of("i15", 1, "i16", 1), here.observedDegrees());
+        }
+    }
+
     private static int index(Trained t, String item) {
         return t.state().items().indexOf(item);
     }
