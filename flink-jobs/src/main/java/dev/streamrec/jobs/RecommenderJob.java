@@ -23,6 +23,7 @@ import dev.streamrec.jobs.sources.RawKafkaSource;
 import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.EvalMetrics;
 import dev.streamrec.schema.event.InteractionEvent;
+import dev.streamrec.schema.event.SharedCounts;
 import dev.streamrec.schema.serde.ValidationPolicy;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -49,7 +50,8 @@ import java.time.Clock;
 /**
  * The recommender job: interactions from Kafka, parsed (bad input to dead letters), keyed by user
  * into a bounded sequence on RocksDB, scored by every configured model (micro-batched; item
- * features and model updates broadcast to every scoring subtask for new items and hot swaps), predictions
+ * features and model updates broadcast to every scoring subtask for new items and hot swaps; with
+ * several subtasks, what each one's users add to shared counts goes to the others through Kafka), predictions
  * to Kafka, and every prediction scored against the user's next event (prequential evaluation) into
  * windowed and running metrics. All sinks share one delivery guarantee. Only wiring lives here.
  */
@@ -97,12 +99,14 @@ public final class RecommenderJob {
         }
 
         KafkaSource<RawRecord> controlSource = RawKafkaSource.create(conf, conf.get(JobOptions.GROUP_ID) + "-control",
-                conf.get(JobOptions.TOPIC_ITEM_FEATURES), conf.get(JobOptions.TOPIC_MODEL_UPDATES));
+                conf.get(JobOptions.TOPIC_ITEM_FEATURES), conf.get(JobOptions.TOPIC_MODEL_UPDATES),
+                conf.get(JobOptions.TOPIC_SHARED_COUNTS));
         SingleOutputStreamOperator<ControlMessage> control = env
-                .fromSource(controlSource, WatermarkStrategy.noWatermarks(), "item-features+model-updates")
+                .fromSource(controlSource, WatermarkStrategy.noWatermarks(), "item-features+model-updates+shared-counts")
                 .uid("control-source")
                 .setParallelism(1)
-                .process(new ParseControlFunction(conf.get(JobOptions.TOPIC_ITEM_FEATURES), policy))
+                .process(new ParseControlFunction(conf.get(JobOptions.TOPIC_ITEM_FEATURES),
+                        conf.get(JobOptions.TOPIC_SHARED_COUNTS), policy))
                 .uid("parse-control")
                 .name("parse-control")
                 .setParallelism(1);
@@ -124,6 +128,7 @@ public final class RecommenderJob {
                                 conf.get(JobOptions.BATCH_TIMEOUT).toMillis(), conf.get(JobOptions.STATE_TTL))
                                 .keepingUserState(conf.get(JobOptions.USER_STATE))
                                 .recountingUserStatesEvery(conf.get(JobOptions.USER_STATE_RECOUNT))
+                                .publishingSharedCountsEvery(conf.get(JobOptions.SHARED_COUNTS_INTERVAL))
                                 .overlappingInference(conf.get(JobOptions.OVERLAP))
                                 .slicingBatches(conf.get(JobOptions.INFERENCE_THREADS), conf.get(JobOptions.DEVICE))
                                 .withChaosLoadDelay(conf.get(JobOptions.CHAOS_MODEL_LOAD_DELAY).toMillis()))
@@ -134,6 +139,14 @@ public final class RecommenderJob {
                         JsonRecordSerializer.Kind.DEAD_LETTER, "scoring"))
                 .uid("scoring-dead-letters-sink")
                 .name("scoring-dead-letters-sink");
+
+        // With several scoring subtasks, each one's users' shared counts reach the others through
+        // Kafka (the control source reads them back): Flink has no iterations.
+        scored.getSideOutput(ScoringOperator.SHARED_COUNTS)
+                .sinkTo(KafkaSinks.<SharedCounts>create(conf, conf.get(JobOptions.TOPIC_SHARED_COUNTS),
+                        JsonRecordSerializer.Kind.SHARED_COUNTS, "scoring"))
+                .uid("shared-counts-sink")
+                .name("shared-counts-sink");
 
         scored.sinkTo(KafkaSinks.<ScoredEvent>create(conf, conf.get(JobOptions.TOPIC_PREDICTIONS),
                         JsonRecordSerializer.Kind.PREDICTION, "main"))

@@ -50,6 +50,11 @@ public final class JobOptions {
             ConfigOptions.key("topics.model-updates").stringType().defaultValue(Topics.MODEL_UPDATES)
                     .withDescription("Topic of model version announcements.");
 
+    public static final ConfigOption<String> TOPIC_SHARED_COUNTS =
+            ConfigOptions.key("topics.shared-counts").stringType().defaultValue(Topics.SHARED_COUNTS)
+                    .withDescription("Topic on which scoring subtasks tell each other what their users add to a "
+                            + "model's shared counts (BM3's item degrees); written and read by the job itself.");
+
     public static final ConfigOption<Integer> TOPIC_PARTITIONS =
             ConfigOptions.key("topics.partitions").intType().defaultValue(2)
                     .withDescription("Partitions of each topic when the local mode creates them.");
@@ -174,6 +179,14 @@ public final class JobOptions {
                             + "item degrees) counts them again from the keyed state, so that users whose state "
                             + "expired (sequence.state-ttl) stop counting; the task pauses ~8 µs per stored user. "
                             + "0 = only after a restore.");
+
+    public static final ConfigOption<Duration> SHARED_COUNTS_INTERVAL =
+            ConfigOptions.key("scoring.shared-counts-interval").durationType().defaultValue(Duration.ofSeconds(1))
+                    .withDescription("With several scoring subtasks: how often each one publishes what its users "
+                            + "changed in a model's shared counts (BM3's item degrees) to topics.shared-counts, "
+                            + "besides at every checkpoint, so that every subtask counts every user's edges. "
+                            + "Exactly-once makes them visible at the checkpoint, so the other subtasks' users "
+                            + "count within about one checkpoint interval. 0 = only at checkpoints.");
 
     public static final ConfigOption<Boolean> OVERLAP =
             ConfigOptions.key("scoring.overlap").booleanType().defaultValue(true)

@@ -3,8 +3,6 @@ package dev.streamrec.jobs.functions;
 import dev.streamrec.jobs.scoring.ControlMessage;
 import dev.streamrec.jobs.sources.RawRecord;
 import dev.streamrec.schema.event.DeadLetter;
-import dev.streamrec.schema.event.ItemFeatures;
-import dev.streamrec.schema.event.ModelUpdate;
 import dev.streamrec.schema.serde.DecodeResult;
 import dev.streamrec.schema.serde.EventCodec;
 import dev.streamrec.schema.serde.ValidationPolicy;
@@ -13,17 +11,20 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Decodes the control topics (item features, model updates) with the strict codec; like
+ * Decodes the control topics (item features, model updates, shared counts) with the strict codec; like
  * interactions, anything invalid becomes a dead letter with its reason instead of failing the job.
  */
 public final class ParseControlFunction extends ProcessFunction<RawRecord, ControlMessage> {
 
     private final String itemFeaturesTopic;
+    private final String sharedCountsTopic;
     private final ValidationPolicy policy;
     private transient EventCodec codec;
 
-    public ParseControlFunction(String itemFeaturesTopic, ValidationPolicy policy) {
+    /** Records from {@code itemFeaturesTopic} are item features, from {@code sharedCountsTopic} shared counts, the rest model updates. */
+    public ParseControlFunction(String itemFeaturesTopic, String sharedCountsTopic, ValidationPolicy policy) {
         this.itemFeaturesTopic = itemFeaturesTopic;
+        this.sharedCountsTopic = sharedCountsTopic;
         this.policy = policy;
     }
 
@@ -37,25 +38,26 @@ public final class ParseControlFunction extends ProcessFunction<RawRecord, Contr
     public void processElement(RawRecord r, Context ctx, Collector<ControlMessage> out) {
         String reason;
         try {
-            if (r.topic.equals(itemFeaturesTopic)) {
-                DecodeResult<ItemFeatures> d = codec.decodeItemFeatures(r.value);
-                if (d.isOk()) {
-                    out.collect(ControlMessage.of(d.value()).from(r.topic, r.partition, r.offset));
-                    return;
-                }
-                reason = d.error();
-            } else {
-                DecodeResult<ModelUpdate> d = codec.decodeModelUpdate(r.value);
-                if (d.isOk()) {
-                    out.collect(ControlMessage.of(d.value()).from(r.topic, r.partition, r.offset));
-                    return;
-                }
-                reason = d.error();
+            DecodeResult<ControlMessage> d = decode(r);
+            if (d.isOk()) {
+                out.collect(d.value().from(r.topic, r.partition, r.offset));
+                return;
             }
+            reason = d.error();
         } catch (RuntimeException e) {
             reason = "unexpected decoding failure: " + e;
         }
         DeadLetter dl = EventCodec.deadLetter(reason, r.value, r.topic, r.partition, r.offset, System.currentTimeMillis());
         ctx.output(ParseInteractionFunction.DEAD_LETTERS, dl);
+    }
+
+    private DecodeResult<ControlMessage> decode(RawRecord r) {
+        if (r.topic.equals(itemFeaturesTopic)) {
+            return codec.decodeItemFeatures(r.value).map(ControlMessage::of);
+        }
+        if (r.topic.equals(sharedCountsTopic)) {
+            return codec.decodeSharedCounts(r.value).map(ControlMessage::of);
+        }
+        return codec.decodeModelUpdate(r.value).map(ControlMessage::of);
     }
 }

@@ -55,7 +55,8 @@ public final class LocalStack implements AutoCloseable {
             broker.createTopics(conf.get(JobOptions.TOPIC_PARTITIONS), List.of(
                     conf.get(JobOptions.TOPIC_INTERACTIONS), conf.get(JobOptions.TOPIC_ITEM_FEATURES),
                     conf.get(JobOptions.TOPIC_PREDICTIONS), conf.get(JobOptions.TOPIC_DEAD_LETTERS),
-                    conf.get(JobOptions.TOPIC_EVAL_METRICS), conf.get(JobOptions.TOPIC_MODEL_UPDATES)));
+                    conf.get(JobOptions.TOPIC_EVAL_METRICS), conf.get(JobOptions.TOPIC_MODEL_UPDATES),
+                    conf.get(JobOptions.TOPIC_SHARED_COUNTS)));
             out.println("Kafka ready at " + broker.bootstrapServers());
             beforeJob.run(broker.bootstrapServers());
             out.println("Starting the recommender job on a Flink MiniCluster (RocksDB, checkpoints every "

@@ -2,14 +2,17 @@ package dev.streamrec.jobs.scoring;
 
 import dev.streamrec.schema.event.ItemFeatures;
 import dev.streamrec.schema.event.ModelUpdate;
+import dev.streamrec.schema.event.SharedCounts;
 
 /**
- * What reaches every scoring subtask besides events: new or changed item features, or a model
- * update (deploy a version, roll back to one). Exactly one of the two fields is set. POJO.
+ * What reaches every scoring subtask besides events: new or changed item features, a model update
+ * (deploy a version, roll back to one), or what another subtask's users add to a model's shared
+ * counts. Exactly one of the three fields is set. POJO.
  */
 public class ControlMessage {
     public ItemFeatures itemFeatures;
     public ModelUpdate modelUpdate;
+    public SharedCounts sharedCounts;
     /** Where the message came from, for a dead letter if a model refuses it. */
     public String sourceTopic;
     public int sourcePartition;
@@ -26,6 +29,12 @@ public class ControlMessage {
     public static ControlMessage of(ModelUpdate u) {
         ControlMessage m = new ControlMessage();
         m.modelUpdate = u;
+        return m;
+    }
+
+    public static ControlMessage of(SharedCounts c) {
+        ControlMessage m = new ControlMessage();
+        m.sharedCounts = c;
         return m;
     }
 

@@ -68,6 +68,16 @@ final class RenamedRecommender implements Recommender {
     }
 
     @Override
+    public Map<String, Integer> countsChanged(byte[] previous, byte[] stored) {
+        return delegate.countsChanged(previous, stored);
+    }
+
+    @Override
+    public void addCountsOfOtherUsers(Map<String, Integer> delta) {
+        delegate.addCountsOfOtherUsers(delta);
+    }
+
+    @Override
     public void observe(String userId, List<String> historyBefore, String itemId, long timestampMillis) {
         delegate.observe(userId, historyBefore, itemId, timestampMillis);
     }

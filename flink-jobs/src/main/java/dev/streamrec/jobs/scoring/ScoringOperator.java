@@ -10,6 +10,7 @@ import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.ItemFeatures;
 import dev.streamrec.schema.event.Prediction;
 import dev.streamrec.schema.event.RecommendedItem;
+import dev.streamrec.schema.event.SharedCounts;
 import dev.streamrec.schema.serde.EventCodec;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
@@ -20,6 +21,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -102,6 +104,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private long chaosLoadDelayMs;
     private boolean keepUserState = true;
     private Duration recountEvery = Duration.ZERO;
+    private Duration sharedCountsEvery = Duration.ZERO;
     private boolean overlap = true;
     private int inferenceThreads = 1;
     private String device = "cpu";
@@ -131,9 +134,13 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private transient MailboxExecutor mailbox;
     /** The batch being scored on the inference thread, or null. */
     private transient InFlight inFlight;
+    /** With several subtasks and per-user state: shared counts to and from the other subtasks, else null. */
+    private transient SharedCountExchange sharedCounts;
 
     /** Item features no served model accepts. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("scoring-dead-letters") {};
+    /** What this subtask's users add to models' shared counts, for the other subtasks ({@link SharedCountExchange}). */
+    public static final OutputTag<SharedCounts> SHARED_COUNTS = new OutputTag<>("shared-counts") {};
 
     public ScoringOperator(RecommenderFactory factory, int topK, boolean excludeSeen, int batchSize,
             long batchTimeoutMs, Duration userStateTtl) {
@@ -160,6 +167,15 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
      */
     public ScoringOperator recountingUserStatesEvery(Duration interval) {
         this.recountEvery = interval == null || interval.isNegative() ? Duration.ZERO : interval;
+        return this;
+    }
+
+    /**
+     * With several subtasks, how often each publishes what its users changed in models' shared
+     * counts ({@link #SHARED_COUNTS}), besides before every checkpoint barrier (zero: only then).
+     */
+    public ScoringOperator publishingSharedCountsEvery(Duration interval) {
+        this.sharedCountsEvery = interval == null || interval.isNegative() ? Duration.ZERO : interval;
         return this;
     }
 
@@ -239,11 +255,19 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         long now = System.currentTimeMillis();
         modelErrors = getMetricGroup().counter("modelErrors", new ThreadSafeSimpleCounter());
         userStates = new UserModelStates(getKeyedStateStore(), userStateTtl, this::setCurrentKey, modelErrors);
+        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        if (keepUserState && parallelism > 1) {
+            int keyGroups = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
+            sharedCounts = new SharedCountExchange(keyGroups,
+                    KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(keyGroups, parallelism, subtask));
+            userStates.sharingCountsThrough(sharedCounts);
+        }
         serving = factory.create(now);
         // After a restart, serve the versions the job had (or was switching to).
         long loadDelay = getRuntimeContext().getTaskInfo().getAttemptNumber() == 0 ? chaosLoadDelayMs : 0;
         updates = new ModelUpdates(factory, serving, restoredDescriptors, subtask, loadDelay, now);
         for (Recommender r : serving.all()) {
+            servedNow(r);
             if (restored) {
                 countStoredStates(r);
             }
@@ -273,6 +297,35 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         batchesWhileLoading = getMetricGroup().counter("batchesWhileLoading");
         scheduleSwapPoll();
         scheduleRecount();
+        schedulePublishSharedCounts();
+    }
+
+    private void schedulePublishSharedCounts() {
+        if (sharedCounts == null || sharedCountsEvery.isZero()) {
+            return;
+        }
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        getProcessingTimeService().registerTimer(now + sharedCountsEvery.toMillis(), t -> {
+            publishSharedCounts();
+            schedulePublishSharedCounts();
+        });
+    }
+
+    /** Sends what this subtask's users changed in models' shared counts to the other subtasks. */
+    private void publishSharedCounts() {
+        if (sharedCounts == null) {
+            return;
+        }
+        for (SharedCounts c : sharedCounts.drain(System.currentTimeMillis())) {
+            output.collect(SHARED_COUNTS, new StreamRecord<>(c));
+        }
+    }
+
+    /** A model instance starts serving here: with several subtasks it counts the others' users too. */
+    private void servedNow(Recommender model) {
+        if (sharedCounts != null && model.sumsUserStates()) {
+            sharedCounts.servedNow(model);
+        }
     }
 
     private void scheduleRecount() {
@@ -326,6 +379,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
         flushAndEmitAll();
+        publishSharedCounts(); // in the checkpoint's transaction: visible to the others when it completes
     }
 
     @Override
@@ -574,6 +628,8 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             }
         } else if (c.modelUpdate != null) {
             updates.request(c.modelUpdate);
+        } else if (c.sharedCounts != null && sharedCounts != null) {
+            sharedCounts.received(c.sharedCounts, serving.all());
         }
     }
 
@@ -597,6 +653,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         }
         updates.applyFinished((next, servedBefore) -> {
             items.replayTo(next);
+            servedNow(next);
             if (servedBefore) {
                 countStoredStates(next);
             }

@@ -40,6 +40,8 @@ final class UserModelStates {
     private final MapState<String, byte[]> states;
     private final Consumer<String> selectUser;
     private final Counter modelErrors;
+    /** Where counted states also go with several subtasks (null: this subtask serves every user). */
+    private SharedCountExchange exchange;
 
     /**
      * @param selectUser makes a user the operator's current key (what the keyed state reads and writes)
@@ -52,6 +54,11 @@ final class UserModelStates {
         this.states = store.getMapState(descriptor);
         this.selectUser = selectUser;
         this.modelErrors = modelErrors;
+    }
+
+    /** With several subtasks: every counted state also goes to {@code exchange}, per the user's key group. */
+    void sharingCountsThrough(SharedCountExchange exchange) {
+        this.exchange = exchange;
     }
 
     /** The requests with each user's stored state for this model. */
@@ -88,6 +95,9 @@ final class UserModelStates {
             if (sums) {
                 try {
                     model.userStateStored(r.userState(), state);
+                    if (exchange != null) {
+                        exchange.stored(model, r.userId(), r.userState(), state);
+                    }
                 } catch (RuntimeException e) {
                     modelErrors.inc();
                     LOG.warn("model {} could not count user {}'s new state: {}", model.name(), r.userId(), e.toString());
@@ -104,6 +114,9 @@ final class UserModelStates {
     void recount(Recommender model, KeyedStateBackend<?> backend) throws Exception {
         long start = System.nanoTime();
         long[] counted = {0, 0}; // users, unreadable states
+        if (exchange != null) {
+            exchange.recounting(model);
+        }
         backend.applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor, (user, state) -> {
             byte[] stored = state.get(model.name());
             if (stored == null) {
@@ -111,6 +124,9 @@ final class UserModelStates {
             }
             try {
                 model.userStateStored(null, stored);
+                if (exchange != null) {
+                    exchange.stored(model, user.toString(), null, stored);
+                }
                 counted[0]++;
             } catch (RuntimeException e) {
                 if (counted[1]++ == 0) {

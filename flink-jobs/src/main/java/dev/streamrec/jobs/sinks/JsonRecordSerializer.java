@@ -3,6 +3,7 @@ package dev.streamrec.jobs.sinks;
 import dev.streamrec.jobs.scoring.ScoredEvent;
 import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.EvalMetrics;
+import dev.streamrec.schema.event.SharedCounts;
 import dev.streamrec.schema.serde.EventCodec;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -22,7 +23,8 @@ public final class JsonRecordSerializer<T> implements KafkaRecordSerializationSc
     public enum Kind {
         PREDICTION,
         DEAD_LETTER,
-        EVAL_METRICS
+        EVAL_METRICS,
+        SHARED_COUNTS
     }
 
     private final String topic;
@@ -56,6 +58,12 @@ public final class JsonRecordSerializer<T> implements KafkaRecordSerializationSc
                 DeadLetter d = (DeadLetter) element;
                 key = d.topic + "-" + d.partition;
                 value = codec.encodeDeadLetter(d);
+                break;
+            case SHARED_COUNTS:
+                // One key per key group: Kafka keeps each key group's messages in order.
+                SharedCounts c = (SharedCounts) element;
+                key = c.model + "/" + c.version + "/" + c.keyGroup;
+                value = codec.encodeSharedCounts(c);
                 break;
             default:
                 EvalMetrics m = (EvalMetrics) element;

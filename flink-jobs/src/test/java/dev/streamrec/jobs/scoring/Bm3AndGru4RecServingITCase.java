@@ -18,6 +18,7 @@ import dev.streamrec.model.serving.ScoredItem;
 import dev.streamrec.schema.event.ItemFeatures;
 import dev.streamrec.schema.event.ModelUpdate;
 import dev.streamrec.schema.event.Prediction;
+import dev.streamrec.schema.event.SharedCounts;
 import dev.streamrec.schema.serde.EventCodec;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -409,6 +410,72 @@ class Bm3AndGru4RecServingITCase {
             assertEquals(v1.version(), served.get(e[0]).modelVersion, "served by v1: " + e[0]);
         }
         assertBm3OneEventAtATime(v1, conf, compared, served);
+    }
+
+    /**
+     * BM3 on two scoring subtasks: a user served by subtask 0 keeps edges beyond the window in its
+     * state; once subtask 0 has published what they add to the item degrees (shared-counts topic), a
+     * newcomer served by subtask 1 who takes the same items is answered, event by event, as one
+     * model-core instance that counted both users answers. Without the exchange subtask 1 counts
+     * only its own users' edges and the newcomer's scores differ.
+     */
+    @Test
+    void shouldCountTheEdgesOfUsersServedByAnotherSubtask() throws Exception {
+        ModelArtifact bm3Artifact = ModelArtifact.load(bm3);
+        Configuration conf = job("bm3-shared", 1, List.of("bm3"), bm3);
+        conf.set(JobOptions.PARALLELISM, 2);
+        int keyGroups = KeyGroupRangeAssignment.computeDefaultMaxParallelism(2);
+        String holder = userOf(0, "holder-", keyGroups);
+        String probe = userOf(1, "probe-", keyGroups);
+        List<String> items = pools(List.of(holder), bm3Artifact, ModelArtifact.load(gru4rec)).get(holder)
+                .subList(0, 2 * WINDOW);
+        Map<String, Integer> holderCounts = new HashMap<>();
+        items.forEach(i -> holderCounts.put(i, 1));
+        int holderGroup = KeyGroupRangeAssignment.assignToKeyGroup(holder, keyGroups);
+        KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers());
+        EventCodec codec = new EventCodec();
+        List<String[]> compared = new ArrayList<>(); // event id, user, item
+        JobClient job = TestJobs.start(conf);
+        try {
+            compared.addAll(takeItems(kafka, conf, holder, items, "h", 9_000_000L, 0));
+            List<ConsumerRecord<byte[], byte[]>> published = kafka.readUntil(conf.get(JobOptions.TOPIC_SHARED_COUNTS),
+                    r -> holderCounts.equals(publishedCounts(r, codec, holderGroup)), Duration.ofSeconds(60));
+            assertEquals(holderCounts, publishedCounts(published, codec, holderGroup),
+                    "subtask 0 published its user's edges");
+            Thread.sleep(1_000); // through the control source to subtask 1
+            compared.addAll(takeItems(kafka, conf, probe, items, "p", 9_500_000L, items.size()));
+        } finally {
+            job.cancel().get();
+        }
+        Map<String, Prediction> served = TestJobs.predictionsByEvent(kafka, conf.get(JobOptions.TOPIC_PREDICTIONS));
+        assertEquals(2 * items.size(), served.size());
+        assertBm3OneEventAtATime(bm3Artifact, conf, compared, served);
+    }
+
+    /** A user named {@code prefix + n} that a job of parallelism 2 serves on {@code subtask}. */
+    private static String userOf(int subtask, String prefix, int keyGroups) {
+        for (int n = 0; ; n++) {
+            if (KeyGroupRangeAssignment.assignKeyToParallelOperator(prefix + n, keyGroups, 2) == subtask) {
+                return prefix + n;
+            }
+        }
+    }
+
+    /** BM3's counts of one key group as the published messages leave them (full ones replace, others set). */
+    private static Map<String, Integer> publishedCounts(List<ConsumerRecord<byte[], byte[]>> records, EventCodec codec,
+            int keyGroup) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            SharedCounts c = codec.decodeSharedCounts(r.value()).value();
+            if (c.model.equals("bm3") && c.keyGroup == keyGroup) {
+                if (c.full) {
+                    counts.clear();
+                }
+                counts.putAll(c.counts);
+                counts.values().removeIf(n -> n == 0);
+            }
+        }
+        return counts;
     }
 
     /**

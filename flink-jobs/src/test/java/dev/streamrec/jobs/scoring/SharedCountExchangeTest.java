@@ -1,0 +1,206 @@
+package dev.streamrec.jobs.scoring;
+
+import dev.streamrec.model.serving.RecommendRequest;
+import dev.streamrec.model.serving.Recommender;
+import dev.streamrec.model.serving.ScoredItem;
+import dev.streamrec.schema.event.SharedCounts;
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two subtasks' exchanges, wired by hand as the shared-counts topic wires them: each one's model
+ * ends up counting the other one's users, whatever was published twice, after a full republish,
+ * and across a swap of versions.
+ */
+class SharedCountExchangeTest {
+
+    private static final int KEY_GROUPS = 128;
+
+    /** A model whose shared state is item -> users: a stored state is its comma-separated items. */
+    private static final class Summing implements Recommender {
+        final String version;
+        final Map<String, Integer> others = new TreeMap<>();
+
+        Summing(String version) {
+            this.version = version;
+        }
+
+        @Override
+        public String name() {
+            return "bm3";
+        }
+
+        @Override
+        public String version() {
+            return version;
+        }
+
+        @Override
+        public List<List<ScoredItem>> recommend(List<RecommendRequest> batch) {
+            return List.of();
+        }
+
+        @Override
+        public boolean sumsUserStates() {
+            return true;
+        }
+
+        @Override
+        public Map<String, Integer> countsChanged(byte[] previous, byte[] stored) {
+            Map<String, Integer> out = new HashMap<>();
+            count(stored, 1, out);
+            count(previous, -1, out);
+            out.values().removeIf(n -> n == 0);
+            return out;
+        }
+
+        private void count(byte[] state, int sign, Map<String, Integer> out) {
+            String s = state == null ? "" : new String(state, StandardCharsets.UTF_8);
+            if (s.startsWith(version + ":")) {
+                for (String item : s.substring(version.length() + 1).split(",")) {
+                    out.merge(item, sign, Integer::sum);
+                }
+            }
+        }
+
+        @Override
+        public void addCountsOfOtherUsers(Map<String, Integer> delta) {
+            delta.forEach((item, n) -> others.merge(item, n, Integer::sum));
+            others.values().removeIf(n -> n == 0);
+        }
+    }
+
+    private static byte[] state(String version, String items) {
+        return (version + ":" + items).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static SharedCountExchange subtask(int index) {
+        return new SharedCountExchange(KEY_GROUPS,
+                KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(KEY_GROUPS, 2, index));
+    }
+
+    /** A user that the keyed stream gives to {@code subtask} of 2. */
+    private static String userOf(int subtask, int n) {
+        return IntStream.range(0, 10_000).mapToObj(i -> "user-" + i)
+                .filter(u -> KeyGroupRangeAssignment.assignKeyToParallelOperator(u, KEY_GROUPS, 2) == subtask)
+                .skip(n).findFirst().orElseThrow();
+    }
+
+    private static void deliver(List<SharedCounts> published, SharedCountExchange to, Recommender served) {
+        for (SharedCounts c : published) {
+            to.received(c, List.of(served));
+        }
+    }
+
+    @Test
+    void shouldPublishEveryOwnKeyGroupWholeFirstThenOnlyWhatChanged() {
+        SharedCountExchange a = subtask(0);
+        Summing model = new Summing("v1");
+        a.servedNow(model);
+        String u = userOf(0, 0);
+        a.stored(model, u, null, state("v1", "i1,i2"));
+        List<SharedCounts> first = a.drain(1L);
+        assertEquals(KEY_GROUPS / 2, first.size(), "one message per own key group");
+        assertTrue(first.stream().allMatch(c -> c.full && c.keyGroups == KEY_GROUPS && c.keyGroup < KEY_GROUPS / 2));
+        SharedCounts withUser = first.stream().filter(c -> c.keyGroup == a.keyGroupOf(u)).findFirst().orElseThrow();
+        assertEquals(Map.of("i1", 1, "i2", 1), withUser.counts);
+        assertEquals(List.of(), a.drain(2L), "nothing changed");
+
+        // the user drops i1 and takes i3: absolute counts of the changed items only
+        a.stored(model, u, state("v1", "i1,i2"), state("v1", "i2,i3"));
+        List<SharedCounts> next = a.drain(3L);
+        assertEquals(1, next.size());
+        assertFalse(next.get(0).full);
+        assertEquals(Map.of("i1", 0, "i3", 1), next.get(0).counts);
+    }
+
+    @Test
+    void shouldCountTheOtherSubtasksUsersWhateverIsReadTwiceOrRepublished() {
+        SharedCountExchange a = subtask(0);
+        SharedCountExchange b = subtask(1);
+        Summing onA = new Summing("v1");
+        Summing onB = new Summing("v1");
+        a.servedNow(onA);
+        b.servedNow(onB);
+        a.stored(onA, userOf(0, 0), null, state("v1", "i1,i2"));
+        a.stored(onA, userOf(0, 1), null, state("v1", "i2"));
+        b.stored(onB, userOf(1, 0), null, state("v1", "i9"));
+        List<SharedCounts> fromA = a.drain(1L);
+        List<SharedCounts> fromB = b.drain(1L);
+        deliver(fromA, b, onB);
+        deliver(fromB, a, onA);
+        assertEquals(Map.of("i1", 1, "i2", 2), onB.others);
+        assertEquals(Map.of("i9", 1), onA.others);
+        deliver(fromA, a, onA); // its own key groups: already counted locally
+        assertEquals(Map.of("i9", 1), onA.others);
+
+        a.stored(onA, userOf(0, 1), state("v1", "i2"), state("v1", "i3"));
+        List<SharedCounts> change = a.drain(2L);
+        deliver(change, b, onB);
+        deliver(change, b, onB); // read twice (at-least-once, or a restored source)
+        assertEquals(Map.of("i1", 1, "i2", 1, "i3", 1), onB.others);
+
+        // a restore: subtask 0 recounts from its keyed state (one user's state expired meanwhile)
+        // and publishes its key groups whole, replacing all that was published before
+        a.recounting(onA);
+        a.stored(onA, userOf(0, 1), null, state("v1", "i3"));
+        deliver(a.drain(3L), b, onB);
+        assertEquals(Map.of("i3", 1), onB.others);
+
+        // another number of key groups (an earlier job's leftovers) is not taken
+        assertFalse(b.received(new SharedCounts("bm3", "v1", 3, 256, true, Map.of("i7", 5), 4L), List.of(onB)));
+        assertEquals(Map.of("i3", 1), onB.others);
+    }
+
+    @Test
+    void shouldKeepAVersionAnotherSubtaskServesFirstAndDropTheRestAtASwap() {
+        SharedCountExchange a = subtask(0);
+        SharedCountExchange b = subtask(1);
+        Summing v1OnB = new Summing("v1");
+        b.servedNow(v1OnB);
+        Summing v2OnA = new Summing("v2");
+        a.servedNow(v2OnA);
+        a.stored(v2OnA, userOf(0, 0), state("v1", "i1"), state("v2", "i4,i5"));
+        deliver(a.drain(1L), b, v1OnB);
+        assertEquals(Map.of(), v1OnB.others, "v2's counts do not reach the v1 that serves here");
+
+        Summing v2OnB = new Summing("v2");
+        b.servedNow(v2OnB);
+        assertEquals(Map.of("i4", 1, "i5", 1), v2OnB.others, "what was published for v2 counts at the swap");
+    }
+
+    @Test
+    void shouldSplitALargeKeyGroupAndReplaceItWholeOnlyWithItsFirstMessage() {
+        SharedCountExchange a = subtask(0);
+        SharedCountExchange b = subtask(1);
+        Summing onA = new Summing("v1");
+        Summing onB = new Summing("v1");
+        a.servedNow(onA);
+        b.servedNow(onB);
+        String items = IntStream.range(0, SharedCountExchange.MAX_COUNTS_PER_MESSAGE + 5)
+                .mapToObj(i -> "i" + i).collect(Collectors.joining(","));
+        String u = userOf(0, 0);
+        a.stored(onA, u, null, state("v1", items));
+        List<SharedCounts> out = a.drain(1L);
+        List<SharedCounts> group = out.stream().filter(c -> c.keyGroup == a.keyGroupOf(u)).toList();
+        assertEquals(2, group.size());
+        assertTrue(group.get(0).full);
+        assertFalse(group.get(1).full);
+        deliver(out, b, onB);
+        assertEquals(SharedCountExchange.MAX_COUNTS_PER_MESSAGE + 5, onB.others.size());
+        assertTrue(new KeyGroupRange(0, KEY_GROUPS / 2 - 1).contains(a.keyGroupOf(u)));
+    }
+}
