@@ -95,12 +95,13 @@ final class SharedCountExchange {
     /**
      * Takes counts another subtask published: kept for their version, and added to the served model
      * of that name and version. Counts for this subtask's own key groups (its own, or an earlier
-     * owner's before a rescale) and for another number of key groups are ignored.
+     * owner's before a rescale), for another number of key groups and for a model this subtask
+     * counts no users for are ignored.
      *
      * @return whether the counts were taken
      */
     boolean received(SharedCounts c, Collection<Recommender> served) {
-        if (c.keyGroups != keyGroups || ownKeyGroups.contains(c.keyGroup)) {
+        if (c.keyGroups != keyGroups || ownKeyGroups.contains(c.keyGroup) || !own.containsKey(c.model)) {
             return false;
         }
         Map<String, Integer> known = others.computeIfAbsent(c.model, m -> new HashMap<>())

@@ -162,6 +162,8 @@ class SharedCountExchangeTest {
 
         // another number of key groups (an earlier job's leftovers) is not taken
         assertFalse(b.received(new SharedCounts("bm3", "v1", 3, 256, true, Map.of("i7", 5), 4L), List.of(onB)));
+        // nor a model this subtask does not serve
+        assertFalse(b.received(new SharedCounts("other", "v1", 3, KEY_GROUPS, true, Map.of("i7", 5), 4L), List.of(onB)));
         assertEquals(Map.of("i3", 1), onB.others);
     }
 
