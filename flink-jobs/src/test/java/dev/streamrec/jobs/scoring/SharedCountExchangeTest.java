@@ -99,6 +99,19 @@ class SharedCountExchangeTest {
                 .skip(n).findFirst().orElseThrow();
     }
 
+    /** Both subtasks of a job of parallelism 2, each serving v1 of the summing model. */
+    private static final class TwoSubtasks {
+        final SharedCountExchange a = subtask(0);
+        final SharedCountExchange b = subtask(1);
+        final Summing onA = new Summing("v1");
+        final Summing onB = new Summing("v1");
+
+        TwoSubtasks() {
+            a.servedNow(onA);
+            b.servedNow(onB);
+        }
+    }
+
     private static void deliver(List<SharedCounts> published, SharedCountExchange to, Recommender served) {
         for (SharedCounts c : published) {
             to.received(c, List.of(served));
@@ -129,42 +142,37 @@ class SharedCountExchangeTest {
 
     @Test
     void shouldCountTheOtherSubtasksUsersWhateverIsReadTwiceOrRepublished() {
-        SharedCountExchange a = subtask(0);
-        SharedCountExchange b = subtask(1);
-        Summing onA = new Summing("v1");
-        Summing onB = new Summing("v1");
-        a.servedNow(onA);
-        b.servedNow(onB);
-        a.stored(onA, userOf(0, 0), null, state("v1", "i1,i2"));
-        a.stored(onA, userOf(0, 1), null, state("v1", "i2"));
-        b.stored(onB, userOf(1, 0), null, state("v1", "i9"));
-        List<SharedCounts> fromA = a.drain(1L);
-        List<SharedCounts> fromB = b.drain(1L);
-        deliver(fromA, b, onB);
-        deliver(fromB, a, onA);
-        assertEquals(Map.of("i1", 1, "i2", 2), onB.others);
-        assertEquals(Map.of("i9", 1), onA.others);
-        deliver(fromA, a, onA); // its own key groups: already counted locally
-        assertEquals(Map.of("i9", 1), onA.others);
+        TwoSubtasks two = new TwoSubtasks();
+        two.a.stored(two.onA, userOf(0, 0), null, state("v1", "i1,i2"));
+        two.a.stored(two.onA, userOf(0, 1), null, state("v1", "i2"));
+        two.b.stored(two.onB, userOf(1, 0), null, state("v1", "i9"));
+        List<SharedCounts> fromA = two.a.drain(1L);
+        List<SharedCounts> fromB = two.b.drain(1L);
+        deliver(fromA, two.b, two.onB);
+        deliver(fromB, two.a, two.onA);
+        assertEquals(Map.of("i1", 1, "i2", 2), two.onB.others);
+        assertEquals(Map.of("i9", 1), two.onA.others);
+        deliver(fromA, two.a, two.onA); // its own key groups: already counted locally
+        assertEquals(Map.of("i9", 1), two.onA.others);
 
-        a.stored(onA, userOf(0, 1), state("v1", "i2"), state("v1", "i3"));
-        List<SharedCounts> change = a.drain(2L);
-        deliver(change, b, onB);
-        deliver(change, b, onB); // read twice (at-least-once, or a restored source)
-        assertEquals(Map.of("i1", 1, "i2", 1, "i3", 1), onB.others);
+        two.a.stored(two.onA, userOf(0, 1), state("v1", "i2"), state("v1", "i3"));
+        List<SharedCounts> change = two.a.drain(2L);
+        deliver(change, two.b, two.onB);
+        deliver(change, two.b, two.onB); // read twice (at-least-once, or a restored source)
+        assertEquals(Map.of("i1", 1, "i2", 1, "i3", 1), two.onB.others);
 
         // a restore: subtask 0 recounts from its keyed state (one user's state expired meanwhile)
         // and publishes its key groups whole, replacing all that was published before
-        a.recounting(onA);
-        a.stored(onA, userOf(0, 1), null, state("v1", "i3"));
-        deliver(a.drain(3L), b, onB);
-        assertEquals(Map.of("i3", 1), onB.others);
+        two.a.recounting(two.onA);
+        two.a.stored(two.onA, userOf(0, 1), null, state("v1", "i3"));
+        deliver(two.a.drain(3L), two.b, two.onB);
+        assertEquals(Map.of("i3", 1), two.onB.others);
 
         // another number of key groups (an earlier job's leftovers) is not taken
-        assertFalse(b.received(new SharedCounts("bm3", "v1", 3, 256, true, Map.of("i7", 5), 4L), List.of(onB)));
+        assertFalse(two.b.received(new SharedCounts("bm3", "v1", 3, 256, true, Map.of("i7", 5), 4L), List.of(two.onB)));
         // nor a model this subtask does not serve
-        assertFalse(b.received(new SharedCounts("other", "v1", 3, KEY_GROUPS, true, Map.of("i7", 5), 4L), List.of(onB)));
-        assertEquals(Map.of("i3", 1), onB.others);
+        assertFalse(two.b.received(new SharedCounts("other", "v1", 3, KEY_GROUPS, true, Map.of("i7", 5), 4L), List.of(two.onB)));
+        assertEquals(Map.of("i3", 1), two.onB.others);
     }
 
     @Test
@@ -186,23 +194,18 @@ class SharedCountExchangeTest {
 
     @Test
     void shouldSplitALargeKeyGroupAndReplaceItWholeOnlyWithItsFirstMessage() {
-        SharedCountExchange a = subtask(0);
-        SharedCountExchange b = subtask(1);
-        Summing onA = new Summing("v1");
-        Summing onB = new Summing("v1");
-        a.servedNow(onA);
-        b.servedNow(onB);
+        TwoSubtasks two = new TwoSubtasks();
         String items = IntStream.range(0, SharedCountExchange.MAX_COUNTS_PER_MESSAGE + 5)
                 .mapToObj(i -> "i" + i).collect(Collectors.joining(","));
         String u = userOf(0, 0);
-        a.stored(onA, u, null, state("v1", items));
-        List<SharedCounts> out = a.drain(1L);
-        List<SharedCounts> group = out.stream().filter(c -> c.keyGroup == a.keyGroupOf(u)).toList();
+        two.a.stored(two.onA, u, null, state("v1", items));
+        List<SharedCounts> out = two.a.drain(1L);
+        List<SharedCounts> group = out.stream().filter(c -> c.keyGroup == two.a.keyGroupOf(u)).toList();
         assertEquals(2, group.size());
         assertTrue(group.get(0).full);
         assertFalse(group.get(1).full);
-        deliver(out, b, onB);
-        assertEquals(SharedCountExchange.MAX_COUNTS_PER_MESSAGE + 5, onB.others.size());
-        assertTrue(new KeyGroupRange(0, KEY_GROUPS / 2 - 1).contains(a.keyGroupOf(u)));
+        deliver(out, two.b, two.onB);
+        assertEquals(SharedCountExchange.MAX_COUNTS_PER_MESSAGE + 5, two.onB.others.size());
+        assertTrue(new KeyGroupRange(0, KEY_GROUPS / 2 - 1).contains(two.a.keyGroupOf(u)));
     }
 }

@@ -88,15 +88,11 @@ public final class EventCodec {
 
     /** Decodes and validates one interaction payload. */
     public DecodeResult<InteractionEvent> decodeInteraction(byte[] payload) {
-        DecodeResult<ObjectNode> obj = parseObject(payload);
+        DecodeResult<ObjectNode> obj = parseObject(payload, INTERACTION_FIELDS);
         if (!obj.isOk()) {
             return DecodeResult.error(obj.error());
         }
         ObjectNode n = obj.value();
-        String unknown = firstUnknownField(n, INTERACTION_FIELDS);
-        if (unknown != null) {
-            return DecodeResult.error("unknown field '" + unknown + "'");
-        }
         DecodeResult<String> userId = requiredId(n, "userId");
         if (!userId.isOk()) {
             return DecodeResult.error(userId.error());
@@ -183,15 +179,11 @@ public final class EventCodec {
     // ---------------------------------------------------------------- item features
 
     public DecodeResult<ItemFeatures> decodeItemFeatures(byte[] payload) {
-        DecodeResult<ObjectNode> obj = parseObject(payload);
+        DecodeResult<ObjectNode> obj = parseObject(payload, ITEM_FIELDS);
         if (!obj.isOk()) {
             return DecodeResult.error(obj.error());
         }
         ObjectNode n = obj.value();
-        String unknown = firstUnknownField(n, ITEM_FIELDS);
-        if (unknown != null) {
-            return DecodeResult.error("unknown field '" + unknown + "'");
-        }
         DecodeResult<String> itemId = requiredId(n, "itemId");
         if (!itemId.isOk()) {
             return DecodeResult.error(itemId.error());
@@ -238,20 +230,14 @@ public final class EventCodec {
     // ---------------------------------------------------------------- model updates
 
     public DecodeResult<ModelUpdate> decodeModelUpdate(byte[] payload) {
-        DecodeResult<ObjectNode> obj = parseObject(payload);
+        DecodeResult<ObjectNode> obj = parseObject(payload, MODEL_UPDATE_FIELDS);
         if (!obj.isOk()) {
             return DecodeResult.error(obj.error());
         }
         ObjectNode n = obj.value();
-        String unknown = firstUnknownField(n, MODEL_UPDATE_FIELDS);
-        if (unknown != null) {
-            return DecodeResult.error("unknown field '" + unknown + "'");
-        }
-        for (String f : new String[] {"model", "version", "action"}) {
-            DecodeResult<String> s = requiredId(n, f);
-            if (!s.isOk()) {
-                return DecodeResult.error(s.error());
-            }
+        String missing = firstMissingId(n, "model", "version", "action");
+        if (missing != null) {
+            return DecodeResult.error(missing);
         }
         String action = n.get("action").textValue();
         if (!action.equals("deploy") && !action.equals("rollback")) {
@@ -286,20 +272,14 @@ public final class EventCodec {
 
     /** Decodes one key group's shared counts; a count must be a non-negative int, the key group below keyGroups. */
     public DecodeResult<SharedCounts> decodeSharedCounts(byte[] payload) {
-        DecodeResult<ObjectNode> obj = parseObject(payload);
+        DecodeResult<ObjectNode> obj = parseObject(payload, SHARED_COUNTS_FIELDS);
         if (!obj.isOk()) {
             return DecodeResult.error(obj.error());
         }
         ObjectNode n = obj.value();
-        String unknown = firstUnknownField(n, SHARED_COUNTS_FIELDS);
-        if (unknown != null) {
-            return DecodeResult.error("unknown field '" + unknown + "'");
-        }
-        for (String f : new String[] {"model", "version"}) {
-            DecodeResult<String> s = requiredId(n, f);
-            if (!s.isOk()) {
-                return DecodeResult.error(s.error());
-            }
+        String missing = firstMissingId(n, "model", "version");
+        if (missing != null) {
+            return DecodeResult.error(missing);
         }
         DecodeResult<Integer> keyGroups = nonNegativeInt(n, "keyGroups");
         if (!keyGroups.isOk()) {
@@ -479,6 +459,27 @@ public final class EventCodec {
             return DecodeResult.error("payload must be a JSON object, got " + (node == null ? "nothing" : node.getNodeType()));
         }
         return DecodeResult.ok((ObjectNode) node);
+    }
+
+    /** The payload as a JSON object all of whose fields are {@code known}, or why it is not. */
+    private DecodeResult<ObjectNode> parseObject(byte[] payload, Set<String> known) {
+        DecodeResult<ObjectNode> obj = parseObject(payload);
+        if (!obj.isOk()) {
+            return obj;
+        }
+        String unknown = firstUnknownField(obj.value(), known);
+        return unknown == null ? obj : DecodeResult.error("unknown field '" + unknown + "'");
+    }
+
+    /** Why the first of {@code fields} that is not a valid id is not, or null when all are. */
+    private String firstMissingId(ObjectNode n, String... fields) {
+        for (String f : fields) {
+            DecodeResult<String> s = requiredId(n, f);
+            if (!s.isOk()) {
+                return s.error();
+            }
+        }
+        return null;
     }
 
     private DecodeResult<String> requiredId(ObjectNode n, String field) {
