@@ -40,7 +40,11 @@ public final class AdamOptimizer implements AutoCloseable {
                 mv[0].muli(BETA1).addi(g.mul(1f - BETA1));
                 mv[1].muli(BETA2).addi(g.square().muli(1f - BETA2));
                 NDArray update = mv[0].div(c1).divi(mv[1].div(c2).sqrt().addi(EPS)).muli(learningRate);
-                p.subi(update);
+                // On the parameter's data, detached: libtorch records per thread and a thread records
+                // unless told not to, and an in-place change of a leaf that requires grad is then refused.
+                try (NDArray data = p.stopGradient()) {
+                    data.subi(update);
+                }
                 g.muli(0f);
             }
         }

@@ -307,6 +307,28 @@ class Bm3TrainingTest {
         assertThrows(IllegalArgumentException.class, () -> Bm3UserEdges.decode(new byte[] {9}, "v"));
     }
 
+    /**
+     * libtorch records gradients per thread, on by default in a thread that has not turned it off:
+     * training on such a thread (a test runner's, a fine-tuning thread) must still update its
+     * parameters in place, unrecorded, as on the thread that loaded the engine.
+     */
+    @Test
+    void shouldTrainOnAThreadThatRecordsGradients() throws Exception {
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try {
+                Engine.getInstance(); // loads libtorch
+                ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+                train("bm3", 1);
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        t.start();
+        t.join();
+        assertNull(failure[0], () -> "training failed: " + failure[0]);
+    }
+
     @Test
     void shouldCountTheEdgesOfUsersServedElsewhereAsOneInstanceServingEveryoneWould() {
         Trained t = train("bm3", 3);
