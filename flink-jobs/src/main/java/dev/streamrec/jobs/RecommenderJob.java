@@ -38,6 +38,7 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -46,6 +47,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * The recommender job: interactions from Kafka, parsed (bad input to dead letters), keyed by user
@@ -56,6 +58,9 @@ import java.time.Clock;
  * windowed and running metrics. All sinks share one delivery guarantee. Only wiring lives here.
  */
 public final class RecommenderJob {
+
+    /** How far before its start a job without a checkpoint reads shared counts (clocks may differ). */
+    private static final Duration SHARED_COUNTS_LOOK_BACK = Duration.ofMinutes(10);
 
     private RecommenderJob() {}
 
@@ -99,12 +104,20 @@ public final class RecommenderJob {
         }
 
         KafkaSource<RawRecord> controlSource = RawKafkaSource.create(conf, conf.get(JobOptions.GROUP_ID) + "-control",
-                conf.get(JobOptions.TOPIC_ITEM_FEATURES), conf.get(JobOptions.TOPIC_MODEL_UPDATES),
+                conf.get(JobOptions.TOPIC_ITEM_FEATURES), conf.get(JobOptions.TOPIC_MODEL_UPDATES));
+        // A job that starts without a checkpoint needs no earlier shared counts (its subtasks publish
+        // theirs whole at once): it reads from shortly before its start, not the topic's whole retention.
+        KafkaSource<RawRecord> sharedCountsSource = RawKafkaSource.create(conf,
+                conf.get(JobOptions.GROUP_ID) + "-shared-counts",
+                OffsetsInitializer.timestamp(System.currentTimeMillis() - SHARED_COUNTS_LOOK_BACK.toMillis()),
                 conf.get(JobOptions.TOPIC_SHARED_COUNTS));
         SingleOutputStreamOperator<ControlMessage> control = env
-                .fromSource(controlSource, WatermarkStrategy.noWatermarks(), "item-features+model-updates+shared-counts")
+                .fromSource(controlSource, WatermarkStrategy.noWatermarks(), "item-features+model-updates")
                 .uid("control-source")
                 .setParallelism(1)
+                .union(env.fromSource(sharedCountsSource, WatermarkStrategy.noWatermarks(), "shared-counts")
+                        .uid("shared-counts-source")
+                        .setParallelism(1))
                 .process(new ParseControlFunction(conf.get(JobOptions.TOPIC_ITEM_FEATURES),
                         conf.get(JobOptions.TOPIC_SHARED_COUNTS), policy))
                 .uid("parse-control")

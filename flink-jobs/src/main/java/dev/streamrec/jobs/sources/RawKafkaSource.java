@@ -16,11 +16,17 @@ public final class RawKafkaSource {
     private RawKafkaSource() {}
 
     public static KafkaSource<RawRecord> create(Configuration conf, String groupId, String... topics) {
+        return create(conf, groupId, OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST), topics);
+    }
+
+    /** The same, starting where {@code start} says when there is no checkpoint to resume from. */
+    public static KafkaSource<RawRecord> create(Configuration conf, String groupId, OffsetsInitializer start,
+            String... topics) {
         return KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(conf.get(JobOptions.BOOTSTRAP_SERVERS))
                 .setTopics(topics)
                 .setGroupId(groupId)
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setStartingOffsets(start)
                 .setDeserializer(new RawRecordDeserializer())
                 .setProperty("isolation.level", "read_committed")
                 .setProperty("partition.discovery.interval.ms", "10000")
