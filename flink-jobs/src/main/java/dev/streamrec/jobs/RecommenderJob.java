@@ -19,6 +19,7 @@ import dev.streamrec.jobs.state.RocksDbTuning;
 import dev.streamrec.jobs.sinks.JsonRecordSerializer;
 import dev.streamrec.jobs.sinks.KafkaSinks;
 import dev.streamrec.jobs.sources.RawRecord;
+import dev.streamrec.jobs.sources.PerTopicOffsets;
 import dev.streamrec.jobs.sources.RawKafkaSource;
 import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.EvalMetrics;
@@ -37,6 +38,7 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -46,8 +48,11 @@ import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The recommender job: interactions from Kafka, parsed (bad input to dead letters), keyed by user
@@ -103,21 +108,19 @@ public final class RecommenderJob {
                     .name("chaos-fail-once");
         }
 
+        // Item features and model updates from their beginning (the catalogue, every version); a job
+        // that starts without a checkpoint needs no earlier shared counts (its subtasks publish theirs
+        // whole at once), so those from shortly before its start, not the topic's whole retention.
         KafkaSource<RawRecord> controlSource = RawKafkaSource.create(conf, conf.get(JobOptions.GROUP_ID) + "-control",
-                conf.get(JobOptions.TOPIC_ITEM_FEATURES), conf.get(JobOptions.TOPIC_MODEL_UPDATES));
-        // A job that starts without a checkpoint needs no earlier shared counts (its subtasks publish
-        // theirs whole at once): it reads from shortly before its start, not the topic's whole retention.
-        KafkaSource<RawRecord> sharedCountsSource = RawKafkaSource.create(conf,
-                conf.get(JobOptions.GROUP_ID) + "-shared-counts",
-                OffsetsInitializer.timestamp(System.currentTimeMillis() - SHARED_COUNTS_LOOK_BACK.toMillis()),
+                new PerTopicOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST), Map.of(
+                        conf.get(JobOptions.TOPIC_SHARED_COUNTS),
+                        OffsetsInitializer.timestamp(System.currentTimeMillis() - SHARED_COUNTS_LOOK_BACK.toMillis()))),
+                conf.get(JobOptions.TOPIC_ITEM_FEATURES), conf.get(JobOptions.TOPIC_MODEL_UPDATES),
                 conf.get(JobOptions.TOPIC_SHARED_COUNTS));
         SingleOutputStreamOperator<ControlMessage> control = env
-                .fromSource(controlSource, WatermarkStrategy.noWatermarks(), "item-features+model-updates")
+                .fromSource(controlSource, WatermarkStrategy.noWatermarks(), "item-features+model-updates+shared-counts")
                 .uid("control-source")
                 .setParallelism(1)
-                .union(env.fromSource(sharedCountsSource, WatermarkStrategy.noWatermarks(), "shared-counts")
-                        .uid("shared-counts-source")
-                        .setParallelism(1))
                 .process(new ParseControlFunction(conf.get(JobOptions.TOPIC_ITEM_FEATURES),
                         conf.get(JobOptions.TOPIC_SHARED_COUNTS), policy))
                 .uid("parse-control")
@@ -154,10 +157,12 @@ public final class RecommenderJob {
                 .name("scoring-dead-letters-sink");
 
         // With several scoring subtasks, each one's users' shared counts reach the others through
-        // Kafka (the control source reads them back): Flink has no iterations.
+        // Kafka (a source reads them back): Flink has no iterations. At least once whatever the
+        // delivery: absolute counts read twice change nothing, and a restored subtask republishes
+        // its key groups whole, replacing what it published after the checkpoint.
         scored.getSideOutput(ScoringOperator.SHARED_COUNTS)
                 .sinkTo(KafkaSinks.<SharedCounts>create(conf, conf.get(JobOptions.TOPIC_SHARED_COUNTS),
-                        JsonRecordSerializer.Kind.SHARED_COUNTS, "scoring"))
+                        JsonRecordSerializer.Kind.SHARED_COUNTS, "scoring", DeliveryGuarantee.AT_LEAST_ONCE))
                 .uid("shared-counts-sink")
                 .name("shared-counts-sink");
 

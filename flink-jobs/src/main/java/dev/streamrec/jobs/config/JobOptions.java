@@ -184,9 +184,8 @@ public final class JobOptions {
             ConfigOptions.key("scoring.shared-counts-interval").durationType().defaultValue(Duration.ofSeconds(1))
                     .withDescription("With several scoring subtasks: how often each one publishes what its users "
                             + "changed in a model's shared counts (BM3's item degrees) to topics.shared-counts, "
-                            + "besides at every checkpoint, so that every subtask counts every user's edges. "
-                            + "Exactly-once makes them visible at the checkpoint, so the other subtasks' users "
-                            + "count within about one checkpoint interval. 0 = only at checkpoints.");
+                            + "besides at every checkpoint, so that every subtask counts every user's edges "
+                            + "(at least once: the counts are absolute). 0 = only at checkpoints.");
 
     public static final ConfigOption<Boolean> OVERLAP =
             ConfigOptions.key("scoring.overlap").booleanType().defaultValue(true)

@@ -379,7 +379,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
         flushAndEmitAll();
-        publishSharedCounts(); // in the checkpoint's transaction: visible to the others when it completes
+        publishSharedCounts();
     }
 
     @Override

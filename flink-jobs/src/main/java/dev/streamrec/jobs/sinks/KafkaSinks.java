@@ -21,10 +21,21 @@ public final class KafkaSinks {
     public static <T> KafkaSink<T> create(
             Configuration conf, String topic, JsonRecordSerializer.Kind kind, String writer) {
         boolean exactlyOnce = conf.get(JobOptions.DELIVERY) == JobOptions.DeliveryGuarantee.EXACTLY_ONCE;
+        return create(conf, topic, kind, writer,
+                exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE);
+    }
+
+    /**
+     * A sink to {@code topic} with its own guarantee: for the job's internal topics, whose records
+     * are idempotent, at-least-once spares the transaction a transactional sink opens at every
+     * checkpoint even when it has nothing to write.
+     */
+    public static <T> KafkaSink<T> create(Configuration conf, String topic, JsonRecordSerializer.Kind kind,
+            String writer, DeliveryGuarantee guarantee) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(conf.get(JobOptions.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(new JsonRecordSerializer<>(topic, kind))
-                .setDeliveryGuarantee(exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
+                .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(conf.get(JobOptions.GROUP_ID) + "-" + topic + "-" + writer)
                 .setProperty("transaction.timeout.ms",
                         String.valueOf(conf.get(JobOptions.TRANSACTION_TIMEOUT).toMillis()))
