@@ -69,6 +69,9 @@ import java.util.concurrent.TimeUnit;
  *       ({@link UserModelStates}: read before a batch, written back after it, recounted for a
  *       model whose shared state sums its users' states after a restore, after a rollback and
  *       every {@code scoring.user-state-recount}).
+ *   <li>Shared counts: with several subtasks, what this subtask's users add to a model's shared
+ *       state (BM3's item degrees) goes to the others as a side output and theirs comes back on
+ *       input 2 ({@link SharedCountExchange}), so every subtask counts every user.
  * </ul>
  *
  * <p>What this class itself does is the batching, the overlap with the inference thread and the
