@@ -157,7 +157,7 @@ public final class RecommenderJob {
                 .name("scoring-dead-letters-sink");
 
         // With several scoring subtasks, each one's users' shared counts reach the others through
-        // Kafka (a source reads them back): Flink has no iterations. At least once whatever the
+        // Kafka (the control source reads them back): Flink has no iterations. At least once whatever the
         // delivery: absolute counts read twice change nothing, and a restored subtask republishes
         // its key groups whole, replacing what it published after the checkpoint.
         scored.getSideOutput(ScoringOperator.SHARED_COUNTS)

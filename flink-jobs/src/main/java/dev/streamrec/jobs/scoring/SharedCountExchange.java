@@ -113,8 +113,7 @@ final class SharedCountExchange {
             known.clear();
         }
         c.counts.forEach((item, n) -> {
-            Integer before = c.full ? null : known.get(item);
-            delta.merge(item, n - (before == null ? 0 : before), Integer::sum);
+            delta.merge(item, n - known.getOrDefault(item, 0), Integer::sum);
             if (n == 0) {
                 known.remove(item);
             } else {
