@@ -9,6 +9,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
+import dev.streamrec.model.train.TensorWrites;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -128,7 +130,7 @@ public final class Bm3Model implements AutoCloseable {
         for (int r = 0; r < rows; r++) {
             System.arraycopy(values[r], 0, flat, (int) (r * cols), (int) cols);
         }
-        p.set(flat);
+        TensorWrites.overwrite(p, flat);
     }
 
     /** Whether every parameter is finite (no NaN or infinity, i.e. training has not diverged). */

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import dev.streamrec.model.cli.ProgressBar;
 import dev.streamrec.model.train.EarlyStopping;
+import dev.streamrec.model.train.TensorWrites;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -225,6 +226,6 @@ public final class Bm3Trainer {
         if (best == null) {
             return;
         }
-        model.parameters().forEach((name, p) -> p.set(best.get(name)));
+        model.parameters().forEach((name, p) -> TensorWrites.overwrite(p, best.get(name)));
     }
 }

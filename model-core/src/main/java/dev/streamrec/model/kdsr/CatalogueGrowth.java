@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.PairList;
 import dev.streamrec.model.backbone.EncoderConfig;
 import dev.streamrec.model.backbone.SequenceModelBlock;
+import dev.streamrec.model.train.TensorWrites;
 
 import java.util.Random;
 
@@ -46,7 +47,8 @@ final class CatalogueGrowth {
                 }
                 float[] values = from.get(p).getValue().getArray().toFloatArray();
                 Parameter target = to.get(p).getValue();
-                target.getArray().set(target == table ? grownTable(values, old.numItems(), numItems, cfg.dim(), seed) : values);
+                TensorWrites.overwrite(target.getArray(),
+                        target == table ? grownTable(values, old.numItems(), numItems, cfg.dim(), seed) : values);
             }
             model.setBlock(block);
             return new KdsrArtifacts.LoadedSequenceModel(model, block);

@@ -12,6 +12,7 @@ import ai.djl.util.PairList;
 import dev.streamrec.model.backbone.ItemEmbeddingBlock;
 import dev.streamrec.model.backbone.NextItemLoss;
 import dev.streamrec.model.backbone.SequenceModelBlock;
+import dev.streamrec.model.train.TensorWrites;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +57,11 @@ public final class KdsrTrainingBlock extends AbstractBlock {
         for (int m = 0; m < students.size(); m++) {
             float[][] codes = teachers.get(m).codes();
             NDArray table = students.get(m).tableParameter().getArray();
-            table.set(table.getManager().create(codes).toFloatArray());
+            float[] flat = new float[Math.toIntExact(table.size())];
+            for (int r = 0; r < codes.length; r++) {
+                System.arraycopy(codes[r], 0, flat, r * codes[r].length, codes[r].length);
+            }
+            TensorWrites.overwrite(table, flat);
         }
     }
 

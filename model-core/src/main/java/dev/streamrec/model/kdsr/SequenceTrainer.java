@@ -24,6 +24,7 @@ import dev.streamrec.model.data.LeaveOneOutSplit;
 import dev.streamrec.model.metrics.MetricAccumulator;
 import dev.streamrec.model.train.EarlyStopping;
 import dev.streamrec.model.train.FullRankingEvaluator;
+import dev.streamrec.model.train.TensorWrites;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -176,7 +177,7 @@ public final class SequenceTrainer {
     public static void materialise(KdsrTrainingBlock block, NDManager manager) {
         float[] table = itemTable(block, manager);
         Parameter weight = block.backbone().items().weight();
-        weight.getArray().set(table);
+        TensorWrites.overwrite(weight.getArray(), table);
     }
 
     private static Map<String, Double> correlations(KdsrTrainingBlock block, NDManager manager,

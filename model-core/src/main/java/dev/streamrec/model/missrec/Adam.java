@@ -3,6 +3,8 @@ package dev.streamrec.model.missrec;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 
+import dev.streamrec.model.train.TensorWrites;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -81,7 +83,7 @@ final class Adam {
     private void clearGradients() {
         try (NDScope scope = new NDScope()) {
             for (NDArray p : params) {
-                p.getGradient().set(new float[Math.toIntExact(p.size())]);
+                TensorWrites.zeroGradient(p);
             }
         }
     }

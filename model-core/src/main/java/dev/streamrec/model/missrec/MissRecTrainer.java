@@ -12,6 +12,7 @@ import dev.streamrec.model.data.LeaveOneOutSplit;
 import dev.streamrec.model.metrics.MetricAccumulator;
 import dev.streamrec.model.train.EarlyStopping;
 import dev.streamrec.model.train.FullRankingEvaluator;
+import dev.streamrec.model.train.TensorWrites;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -250,6 +251,6 @@ public final class MissRecTrainer {
     }
 
     static void restore(Parameters params, Map<String, float[]> values) {
-        values.forEach((name, v) -> params.get(name).set(v));
+        values.forEach((name, v) -> TensorWrites.overwrite(params.get(name), v));
     }
 }

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
+import dev.streamrec.model.train.TensorWrites;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -138,7 +140,7 @@ public final class Parameters implements AutoCloseable {
                     throw new IOException("parameter " + e.getKey() + " has shape " + src.getShape()
                             + ", expected " + e.getValue().getShape());
                 }
-                e.getValue().set(src.toFloatArray());
+                TensorWrites.overwrite(e.getValue(), src.toFloatArray());
             }
         }
     }
