@@ -4,7 +4,8 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * A one-line terminal progress bar with a free-text status (loss, metrics) and an ETA. Redraws at
+ * A one-line terminal progress bar with its rate (units per second), a free-text status (loss,
+ * metrics) and an ETA. Redraws at
  * most every 200 ms; when the output is not a terminal it prints a plain line every 10%.
  */
 public final class ProgressBar {
@@ -73,13 +74,14 @@ public final class ProgressBar {
         double eta = frac > 0 ? elapsed * (1 - frac) / frac : Double.NaN;
         return String.format(
                 Locale.ROOT,
-                "%s [%s%s] %3.0f%% %d/%d %s elapsed %s eta %s",
+                "%s [%s%s] %3.0f%% %d/%d %.1f it/s %s elapsed %s eta %s",
                 label,
                 "#".repeat(filled),
                 ".".repeat(width - filled),
                 100 * frac,
                 done,
                 total,
+                elapsed > 0 ? done / elapsed : 0.0,
                 status == null ? "" : status,
                 formatSeconds(elapsed),
                 Double.isNaN(eta) ? "?" : formatSeconds(eta));

@@ -1,8 +1,9 @@
 package dev.streamrec.model.train;
 
 /**
- * Early stopping on a validation metric where higher is better: remembers the best epoch and says
- * when {@code patience} epochs have passed without improvement.
+ * Early stopping on a validation metric where higher is better: remembers the best validation
+ * (its index: an epoch, or the n-th validation of {@link TrainingEngine}) and says when
+ * {@code patience} validations have passed without improvement.
  */
 public final class EarlyStopping {
 
@@ -15,7 +16,7 @@ public final class EarlyStopping {
         this.patience = patience;
     }
 
-    /** Records an epoch's metric; returns true if it is a new best (save the model then). */
+    /** Records a validation's metric; returns true if it is a new best (save the model then). */
     public boolean record(int epoch, double metric) {
         if (metric > best) {
             best = metric;

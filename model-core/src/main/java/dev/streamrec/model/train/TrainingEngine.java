@@ -1,0 +1,226 @@
+package dev.streamrec.model.train;
+
+import ai.djl.engine.Engine;
+import dev.streamrec.model.cli.ProgressBar;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The training loop every model family runs ({@link TrainingTask} says what to train): seeded
+ * shuffled mini-batches, one {@link AdamW} step each at the {@link LearningRateSchedule}'s rate,
+ * a budget in epochs, optimiser steps and wall-clock time (the first reached stops), a validation
+ * every {@code evalEvery} steps or once per epoch, early stopping whose patience counts
+ * validations, and the best validation's weights restored at the end. A step whose loss or
+ * gradient is not finite is not applied and counted; {@value #MAX_CONSECUTIVE_SKIPS} in a row end
+ * the run as diverged. A progress bar per epoch shows steps/s, loss, rate and ETA; each validation
+ * prints one log line.
+ */
+public final class TrainingEngine {
+
+    static final int MAX_CONSECUTIVE_SKIPS = 10;
+
+    private final String name;
+    private final TrainingOptions options;
+    private final PrintStream log;
+
+    public TrainingEngine(String name, TrainingOptions options) {
+        this(name, options, System.err);
+    }
+
+    public TrainingEngine(String name, TrainingOptions options, PrintStream log) {
+        this.name = name;
+        this.options = options;
+        this.log = log;
+    }
+
+    /** Trains {@code task} in place; on return its parameters hold the selected weights. */
+    public TrainingResult run(TrainingTask task) {
+        TrainingOptions o = options;
+        Engine.getInstance().setRandomSeed((int) o.seed());
+        Random random = new Random(o.seed());
+        int examples = task.examples();
+        if (examples < 1) {
+            throw new IllegalArgumentException(name + ": no training example");
+        }
+        int perEpoch = o.examplesPerEpoch() > 0 ? Math.min(examples, o.examplesPerEpoch()) : examples;
+        int batchesPerEpoch = (perEpoch + o.batchSize() - 1) / o.batchSize();
+        long planned = (long) o.epochs() * batchesPerEpoch;
+        if (o.maxSteps() > 0) {
+            planned = Math.min(planned, o.maxSteps());
+        }
+        LearningRateSchedule schedule = LearningRateSchedule.of(o, planned);
+        Run run = new Run(task, System.nanoTime());
+        try (AdamW optimiser = new AdamW(task.parameters(), o.weightDecay(), o.clipNorm())) {
+            run.optimiser = optimiser;
+            for (int epoch = 1; epoch <= o.epochs() && run.stop == null; epoch++) {
+                run.epoch = epoch;
+                task.beginEpoch(epoch);
+                int[] order = Arrays.copyOf(permutation(examples, random), perEpoch);
+                ProgressBar bar = o.progress()
+                        ? new ProgressBar(String.format(Locale.ROOT, "%s epoch %d/%d", name, epoch, o.epochs()), batchesPerEpoch)
+                        : null;
+                double epochSum = 0;
+                int epochSteps = 0;
+                for (int b = 0; b < batchesPerEpoch && run.stop == null; b++) {
+                    int[] batch = Arrays.copyOfRange(order, b * o.batchSize(), Math.min(perEpoch, (b + 1) * o.batchSize()));
+                    float lr = schedule.at(run.steps);
+                    run.lr = lr;
+                    float loss = task.forwardBackward(batch, random);
+                    boolean applied;
+                    if (Float.isFinite(loss)) {
+                        applied = optimiser.step(lr);
+                    } else {
+                        optimiser.clearGradients();
+                        applied = false;
+                    }
+                    if (applied) {
+                        run.steps++;
+                        run.consecutiveSkips = 0;
+                        run.lossSum += loss;
+                        run.lossCount++;
+                        epochSum += loss;
+                        epochSteps++;
+                    } else {
+                        run.skipped++;
+                        if (++run.consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
+                            run.stop = "diverged";
+                        }
+                    }
+                    if (bar != null) {
+                        bar.update(b + 1, String.format(Locale.ROOT, "loss %.4f lr %.2e",
+                                epochSteps == 0 ? Double.NaN : epochSum / epochSteps, lr));
+                    }
+                    if (applied && o.evalEvery() > 0 && run.steps % o.evalEvery() == 0 && run.validate()) {
+                        run.stop = "early-stopping";
+                    }
+                    if (run.stop == null && o.maxSteps() > 0 && run.steps >= o.maxSteps()) {
+                        run.stop = "max-steps";
+                    }
+                    if (run.stop == null && o.timeBudgetSeconds() > 0 && run.elapsed() >= o.timeBudgetSeconds()) {
+                        run.stop = "time-budget";
+                    }
+                }
+                run.epochLosses.add(epochSteps == 0 ? Double.NaN : epochSum / epochSteps);
+                if (bar != null) {
+                    bar.stop(String.format(Locale.ROOT, "loss %.4f", epochSteps == 0 ? Double.NaN : epochSum / epochSteps));
+                }
+                if (run.stop == null && o.evalEvery() == 0 && run.validate()) {
+                    run.stop = "early-stopping";
+                }
+            }
+            if (run.stop == null) {
+                run.stop = "epochs";
+            }
+            if (!"early-stopping".equals(run.stop) && run.lastValidatedStep != run.steps) {
+                run.validate(); // the budget ended between validations: its last weights compete too
+            }
+            if (run.skipped > 0) {
+                log.printf(Locale.ROOT, "%s: %d steps skipped (non-finite loss or gradient)%n", name, run.skipped);
+            }
+            run.restoreBest();
+        }
+        Validation best = run.best;
+        return new TrainingResult(o, run.steps, run.epoch, run.skipped, run.stop,
+                best == null ? null : best.entry(), List.copyOf(run.history), List.copyOf(run.epochLosses), run.elapsed());
+    }
+
+    /** A validation with the weights it was made on. */
+    private record Validation(TrainingResult.Validation entry, float[][] weights) {}
+
+    /** The mutable state of one run. */
+    private final class Run {
+        final TrainingTask task;
+        final long start;
+        final EarlyStopping stopping = new EarlyStopping(options.patience());
+        final List<TrainingResult.Validation> history = new ArrayList<>();
+        final List<Double> epochLosses = new ArrayList<>();
+        AdamW optimiser;
+        Validation best;
+        String stop;
+        int epoch;
+        long steps;
+        long skipped;
+        int consecutiveSkips;
+        long lastValidatedStep = -1;
+        double lossSum;
+        int lossCount;
+        float lr;
+
+        Run(TrainingTask task, long start) {
+            this.task = task;
+            this.start = start;
+        }
+
+        double elapsed() {
+            return (System.nanoTime() - start) / 1e9;
+        }
+
+        /** Validates (when the task can); returns whether early stopping says stop. */
+        boolean validate() {
+            lastValidatedStep = steps;
+            TrainingTask.Validation v = task.validate();
+            if (v == null) {
+                return false;
+            }
+            int index = history.size() + 1;
+            double loss = lossCount == 0 ? Double.NaN : lossSum / lossCount;
+            lossSum = 0;
+            lossCount = 0;
+            TrainingResult.Validation entry = new TrainingResult.Validation(index, steps, epoch, loss, lr, v.score(),
+                    v.metrics(), elapsed());
+            history.add(entry);
+            boolean improved = stopping.record(index, v.score());
+            if (improved) {
+                best = new Validation(entry, snapshot(task.parameters()));
+            }
+            log.printf(Locale.ROOT, "%s step %d (epoch %d): loss %.4f lr %.2e valid %s%s %.1f s%n", name, steps, epoch,
+                    loss, lr, format(v.metrics()), improved ? " *" : "", elapsed());
+            return stopping.shouldStop();
+        }
+
+        void restoreBest() {
+            if (best == null) {
+                return;
+            }
+            List<AdamW.Trainable> params = task.parameters();
+            for (int i = 0; i < params.size(); i++) {
+                TensorWrites.overwrite(params.get(i).array(), best.weights()[i]);
+            }
+        }
+    }
+
+    private static float[][] snapshot(List<AdamW.Trainable> params) {
+        float[][] copy = new float[params.size()][];
+        for (int i = 0; i < copy.length; i++) {
+            copy[i] = params.get(i).array().toFloatArray();
+        }
+        return copy;
+    }
+
+    private static String format(Map<String, Double> metrics) {
+        StringBuilder sb = new StringBuilder();
+        metrics.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append(' ')
+                .append(String.format(Locale.ROOT, "%.4f", v)));
+        return sb.toString();
+    }
+
+    static int[] permutation(int n, Random random) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+}

@@ -1,0 +1,223 @@
+package dev.streamrec.model.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.streamrec.model.cli.CliArgs;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+/** The training engine on problems whose optimum and course are known. */
+class TrainingEngineTest {
+
+    private static final float[] TARGET = {1.5f, -2f, 0.25f, 3f};
+
+    /** Least squares towards TARGET: example i pulls coordinate i % 4; the optimum is w = TARGET. */
+    private static final class Quadratic implements TrainingTask {
+        final NDArray w;
+        final List<Double> scores;
+        int validations;
+        long sleepMillis;
+
+        Quadratic(NDManager m, List<Double> scores) {
+            w = m.zeros(new Shape(TARGET.length));
+            w.setRequiresGradient(true);
+            this.scores = scores;
+        }
+
+        @Override
+        public int examples() {
+            return 64;
+        }
+
+        @Override
+        public List<AdamW.Trainable> parameters() {
+            return List.of(AdamW.Trainable.of(w));
+        }
+
+        @Override
+        public float forwardBackward(int[] batch, Random random) {
+            sleep();
+            try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                scope.suppressNotUsedWarning();
+                NDArray target = w.getManager().create(TARGET);
+                NDArray loss = w.sub(target).square().mean();
+                gc.backward(loss);
+                return loss.getFloat();
+            }
+        }
+
+        @Override
+        public Validation validate() {
+            if (scores == null) {
+                return null;
+            }
+            double s = validations < scores.size() ? scores.get(validations) : 0;
+            validations++;
+            return new Validation(s, Map.of("score", s));
+        }
+
+        private void sleep() {
+            if (sleepMillis > 0) {
+                try {
+                    Thread.sleep(sleepMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    private static TrainingOptions options(String... args) {
+        return TrainingOptions.from(CliArgs.parse(List.of(args)), TrainingOptions.of(50, 16, 0.05f, 100, 7).withProgress(false));
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void reachesTheKnownOptimum() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Quadratic task = new Quadratic(m, null);
+            TrainingResult r = new TrainingEngine("quadratic", options("--epochs", "100", "--lr-schedule", "cosine"), quiet()).run(task);
+            assertArrayEquals(TARGET, task.w.toFloatArray(), 1e-3f);
+            assertEquals(400, r.steps()); // 100 epochs of 64 / 16
+            assertEquals("epochs", r.stopReason());
+            assertEquals(0, r.skippedSteps());
+            assertTrue(r.lastLoss() < 1e-5, "final loss " + r.lastLoss());
+        }
+    }
+
+    @Test
+    void earlyStoppingRestoresTheBestValidationsWeights() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Quadratic task = new Quadratic(m, List.of(0.1, 0.5, 0.3, 0.2, 0.1, 0.05));
+            List<float[]> seen = new ArrayList<>();
+            TrainingTask recording = new TrainingTask() {
+                @Override
+                public int examples() {
+                    return task.examples();
+                }
+
+                @Override
+                public List<AdamW.Trainable> parameters() {
+                    return task.parameters();
+                }
+
+                @Override
+                public float forwardBackward(int[] batch, Random random) {
+                    return task.forwardBackward(batch, random);
+                }
+
+                @Override
+                public Validation validate() {
+                    seen.add(task.w.toFloatArray());
+                    return task.validate();
+                }
+            };
+            TrainingResult r = new TrainingEngine("stop", options("--eval-every", "3", "--patience", "3"), quiet()).run(recording);
+            assertEquals("early-stopping", r.stopReason());
+            assertEquals(5, r.history().size()); // best at validation 2, then 3 without improvement
+            assertEquals(2, r.best().index());
+            assertEquals(6, r.best().step());
+            assertArrayEquals(seen.get(1), task.w.toFloatArray(), 0f);
+        }
+    }
+
+    @Test
+    void stopsAtTheStepBudgetAndValidatesTheLastWeights() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Quadratic task = new Quadratic(m, List.of(0.1, 0.2));
+            TrainingResult r = new TrainingEngine("steps", options("--max-steps", "7"), quiet()).run(task);
+            assertEquals(7, r.steps());
+            assertEquals("max-steps", r.stopReason());
+            assertEquals(2, r.history().size()); // end of epoch 1 (step 4), then the budget's last step
+            assertEquals(4, r.history().get(0).step());
+            assertEquals(7, r.best().step());
+        }
+    }
+
+    @Test
+    void stopsOnTheWallClockBudgetOnTime() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Quadratic task = new Quadratic(m, null);
+            task.sleepMillis = 50;
+            TrainingResult r = new TrainingEngine("clock", options("--time-budget", "0.5s"), quiet()).run(task);
+            assertEquals("time-budget", r.stopReason());
+            assertTrue(r.seconds() >= 0.5 && r.seconds() < 0.5 + 0.5, "stopped after " + r.seconds() + " s");
+            assertTrue(r.steps() >= 5 && r.steps() <= 11, r.steps() + " steps");
+        }
+    }
+
+    @Test
+    void skipsNonFiniteStepsAndStopsWhenTheyPersist() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Quadratic task = new Quadratic(m, null);
+            float[] before = task.w.toFloatArray();
+            TrainingTask broken = new TrainingTask() {
+                @Override
+                public int examples() {
+                    return 64;
+                }
+
+                @Override
+                public List<AdamW.Trainable> parameters() {
+                    return task.parameters();
+                }
+
+                @Override
+                public float forwardBackward(int[] batch, Random random) {
+                    task.forwardBackward(batch, random);
+                    return Float.NaN;
+                }
+
+                @Override
+                public Validation validate() {
+                    return null;
+                }
+            };
+            TrainingResult r = new TrainingEngine("nan", options(), quiet()).run(broken);
+            assertEquals("diverged", r.stopReason());
+            assertEquals(TrainingEngine.MAX_CONSECUTIVE_SKIPS, r.skippedSteps());
+            assertEquals(0, r.steps());
+            assertArrayEquals(before, task.w.toFloatArray(), 0f);
+        }
+    }
+
+    @Test
+    void refusesRenamedOptions() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> options("--batch", "32"));
+        assertEquals("--batch is now --batch-size", e.getMessage());
+    }
+
+    @Test
+    void scheduleWarmsUpThenDecays() {
+        LearningRateSchedule cosine = new LearningRateSchedule(1f, 4, TrainingOptions.Schedule.COSINE, 0.1f, 104);
+        assertEquals(0.2f, cosine.at(0), 1e-6f);
+        assertEquals(0.8f, cosine.at(3), 1e-6f);
+        assertEquals(1f, cosine.at(4), 1e-6f);
+        assertEquals(0.55f, cosine.at(54), 1e-6f); // half-way: 0.1 + 0.9 * 0.5
+        assertEquals(0.1f, cosine.at(104), 1e-6f);
+        assertEquals(0.1f, cosine.at(500), 1e-6f);
+        LearningRateSchedule linear = new LearningRateSchedule(2f, 0, TrainingOptions.Schedule.LINEAR, 0f, 10);
+        assertEquals(1f, linear.at(5), 1e-6f);
+        assertEquals(2f, new LearningRateSchedule(2f, 0, TrainingOptions.Schedule.CONSTANT, 0f, 10).at(9), 0f);
+    }
+}
