@@ -46,25 +46,34 @@ public final class TrainingWindows {
 
     /** The epoch's batches in a shuffled order. */
     public List<Batch> epoch(int batchSize, Random random) {
-        List<int[]> order = new ArrayList<>(windows);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < windows.size(); i++) {
+            order.add(i);
+        }
         Collections.shuffle(order, random);
         List<Batch> batches = new ArrayList<>();
         for (int from = 0; from < order.size(); from += batchSize) {
-            int b = Math.min(batchSize, order.size() - from);
-            long[] in = new long[b * maxLen];
-            long[] out = new long[b * maxLen];
-            for (int r = 0; r < b; r++) {
-                int[] w = order.get(from + r);
-                int n = w.length - 1;
-                int offset = r * maxLen + maxLen - n;
-                for (int i = 0; i < n; i++) {
-                    in[offset + i] = w[i];
-                    out[offset + i] = w[i + 1];
-                }
-            }
-            batches.add(new Batch(b, maxLen, in, out));
+            batches.add(batch(order.subList(from, Math.min(order.size(), from + batchSize)).stream()
+                    .mapToInt(Integer::intValue).toArray()));
         }
         return batches;
+    }
+
+    /** The batch of the windows {@code indices} (in [0, {@link #size()})), in that order. */
+    public Batch batch(int[] indices) {
+        int b = indices.length;
+        long[] in = new long[b * maxLen];
+        long[] out = new long[b * maxLen];
+        for (int r = 0; r < b; r++) {
+            int[] w = windows.get(indices[r]);
+            int n = w.length - 1;
+            int offset = r * maxLen + maxLen - n;
+            for (int i = 0; i < n; i++) {
+                in[offset + i] = w[i];
+                out[offset + i] = w[i + 1];
+            }
+        }
+        return new Batch(b, maxLen, in, out);
     }
 
     /** The last {@code maxLen} items of a history, left-padded with 0, appended to {@code row}. */

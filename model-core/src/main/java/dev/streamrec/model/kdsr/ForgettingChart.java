@@ -27,10 +27,10 @@ public final class ForgettingChart {
         List<double[]> series = new ArrayList<>();
         for (int i = 2; i < args.length; i++) {
             int eq = args[i].indexOf('=');
-            JsonNode history = ModelArtifact.load(Path.of(args[i].substring(eq + 1))).config().path("training").path("history");
+            JsonNode history = ModelArtifact.load(Path.of(args[i].substring(eq + 1))).config().path("training").path("run").path("validations");
             double[] y = new double[history.size()];
             for (int e = 0; e < y.length; e++) {
-                y[e] = history.get(e).path("modalityCorrelation").path(modality).asDouble();
+                y[e] = history.get(e).path("metrics").path("corr." + modality).asDouble();
             }
             labels.add(args[i].substring(0, eq));
             series.add(y);

@@ -2,7 +2,6 @@ package dev.streamrec.model.kdsr;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.backbone.EncoderConfig;
@@ -20,6 +19,7 @@ import dev.streamrec.model.metrics.MetricAccumulator;
 import dev.streamrec.model.serving.Devices;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.train.FullRankingEvaluator;
+import dev.streamrec.model.train.TrainingResult;
 
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -119,17 +119,21 @@ public final class KdsrFamily implements ModelFamily {
                 }
             }
             KdsrTrainingBlock block = new KdsrTrainingBlock(new SequenceModelBlock(encoder), teachers, run.kdsr());
-            SequenceTrainer.Result result = SequenceTrainer.fit(djl, block, split, run.settings(), run.kdsr(), probes, evaluator);
+            TrainingResult result = SequenceTrainer.fit(djl, block, split, run.settings(), run.sampledNegatives(), run.kdsr(),
+                    probes, evaluator);
             SequenceTrainer.materialise(block, djl.getNDManager());
             SequenceScorer served = SequenceScorer.idOnly(block.backbone(), djl.getNDManager());
             MetricAccumulator test = evaluator.evaluate(served, split.test());
             report.put("bestEpoch", result.bestEpoch());
-            report.put("trainSeconds", result.trainSeconds());
-            putMetrics(report, "validation", result.validation());
+            report.put("trainSeconds", result.secondsToBest());
+            report.put("steps", result.steps());
+            report.put("skippedSteps", result.skippedSteps());
+            report.put("stopReason", result.stopReason());
+            putMetrics(report, "validation", result.bestMetrics());
             putMetrics(report, "test", test.asMap());
             ObjectNode provenance = report.deepCopy();
             run.writeTo(provenance, kdsr);
-            provenance.set("history", history(result));
+            result.writeTo(provenance.putObject("run"));
             KdsrArtifacts.writeSequenceModel(run.output(), model, version, block.backbone(), data.items(), provenance);
             teachers.forEach(ModalityTeacher::close);
         }
@@ -203,22 +207,5 @@ public final class KdsrFamily implements ModelFamily {
     private static void putMetrics(ObjectNode report, String name, Map<String, Double> metrics) {
         ObjectNode node = report.putObject(name);
         metrics.forEach(node::put);
-    }
-
-    private static ArrayNode history(SequenceTrainer.Result result) {
-        ArrayNode arr = KdsrArtifacts.json().createArrayNode();
-        for (SequenceTrainer.EpochLog e : result.history()) {
-            ObjectNode n = arr.addObject();
-            n.put("epoch", e.epoch());
-            n.put("loss", e.loss());
-            n.put("recommendation", e.recommendation());
-            n.put("holistic", e.holistic());
-            n.put("dissected", e.dissected());
-            n.put("validationNdcg10", e.validationNdcg10());
-            n.put("seconds", e.seconds());
-            ObjectNode c = n.putObject("modalityCorrelation");
-            e.modalityCorrelation().forEach(c::put);
-        }
-        return arr;
     }
 }

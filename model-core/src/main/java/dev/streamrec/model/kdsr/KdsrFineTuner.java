@@ -9,6 +9,8 @@ import dev.streamrec.model.data.ItemIndex;
 import dev.streamrec.model.data.LeaveOneOutSplit;
 import dev.streamrec.model.data.SequenceDataset;
 import dev.streamrec.model.train.FullRankingEvaluator;
+import dev.streamrec.model.train.TrainingOptions;
+import dev.streamrec.model.train.TrainingResult;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,13 +28,16 @@ import java.util.Map;
  * at least {@value #MIN_EVENTS_PER_USER} events in the window train (a training part plus
  * validation and test items); items seen only in other users' events are not added. The
  * correlation-distillation heads are training-only and not part of the served artifact, so KDSR
- * variants continue with the recommendation loss alone. Options: {@code --epochs} (2),
- * {@code --batch-size} (128), {@code --lr} (5e-4), {@code --patience} (1), {@code --seed} (42),
+ * variants continue with the recommendation loss alone. Options: the {@link TrainingOptions} of
+ * every family over {@link #DEFAULTS} (2 epochs, batch 128, lr 5e-4, patience 1, seed 42), and
  * {@code --grow-catalogue} (true; false leaves unknown items out as before).
  */
 final class KdsrFineTuner {
 
     static final int MIN_EVENTS_PER_USER = 5;
+
+    /** A fine-tuning round's optimisation defaults: short, at half the training rate. */
+    static final TrainingOptions DEFAULTS = TrainingOptions.of(2, 128, 5e-4f, 1, 42).withProgress(false);
 
     private KdsrFineTuner() {}
 
@@ -61,16 +66,15 @@ final class KdsrFineTuner {
         SequenceDataset data = SequenceDataset.of(trained, items);
         int newItems = items.size() - served.size();
         LeaveOneOutSplit split = new LeaveOneOutSplit(data);
-        long seed = options.getLong("seed", 42);
-        TrainingSettings settings = new TrainingSettings(options.getInt("epochs", 2), options.getInt("batch-size", 128),
-                (float) options.getDouble("lr", 5e-4), options.getInt("patience", 1), seed, 0);
+        TrainingOptions settings = TrainingOptions.from(options, DEFAULTS);
+        long seed = settings.seed();
         try (KdsrArtifacts.LoadedSequenceModel loaded = KdsrArtifacts.loadSequenceModel(current, Device.cpu());
                 KdsrArtifacts.LoadedSequenceModel model = newItems == 0 ? null
                         : CatalogueGrowth.grow(loaded, items.size(), seed)) {
             KdsrArtifacts.LoadedSequenceModel tuned = model == null ? loaded : model;
             KdsrTrainingBlock block = new KdsrTrainingBlock(tuned.block(), List.of(), KdsrConfig.defaults());
             FullRankingEvaluator evaluator = new FullRankingEvaluator(KdsrFamily.EVAL_BATCH, false);
-            SequenceTrainer.Result result = SequenceTrainer.fit(tuned.model(), block, split, settings,
+            TrainingResult result = SequenceTrainer.fit(tuned.model(), block, split, settings, 0,
                     KdsrConfig.defaults(), Map.of(), evaluator);
             SequenceTrainer.materialise(block, tuned.model().getNDManager());
             if (tuned.block().items().weight().getArray().isNaN().any().getBoolean()) {
@@ -82,7 +86,8 @@ final class KdsrFineTuner {
             provenance.put("trainedEvents", trained.size());
             provenance.put("newItems", newItems);
             provenance.put("bestEpoch", result.bestEpoch());
-            provenance.put("trainSeconds", result.trainSeconds());
+            provenance.put("trainSeconds", result.secondsToBest());
+            result.writeTo(provenance.putObject("run"));
             return KdsrArtifacts.writeSequenceModel(output, current.model(), version, block.backbone(), items, provenance);
         }
     }

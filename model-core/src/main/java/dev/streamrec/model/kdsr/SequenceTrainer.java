@@ -1,10 +1,8 @@
 package dev.streamrec.model.kdsr;
 
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -15,22 +13,21 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Adam;
-import ai.djl.training.tracker.ParameterTracker;
+import ai.djl.util.Pair;
 import dev.streamrec.model.backbone.SequenceScorer;
 import dev.streamrec.model.backbone.TrainingWindows;
-import dev.streamrec.model.cli.ProgressBar;
 import dev.streamrec.model.data.LeaveOneOutSplit;
 import dev.streamrec.model.metrics.MetricAccumulator;
-import dev.streamrec.model.train.EarlyStopping;
+import dev.streamrec.model.train.AdamW;
 import dev.streamrec.model.train.FullRankingEvaluator;
 import dev.streamrec.model.train.TensorWrites;
+import dev.streamrec.model.train.TrainingEngine;
+import dev.streamrec.model.train.TrainingOptions;
+import dev.streamrec.model.train.TrainingResult;
+import dev.streamrec.model.train.TrainingTask;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,121 +37,136 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Trains a {@link KdsrTrainingBlock} (plain backbone when it has no modality): Adam (the modality
- * tables on the slow asynchronous schedule when enabled), one progress bar per epoch, validation
- * NDCG@10 after every epoch with early stopping, and the parameters of the best validation epoch
- * restored at the end. Never looks at the test cases. Deterministic for a seed on one device. A
- * batch with a non-finite loss (seen sporadically, not reproducibly, in long streaming runs) is not
- * applied and ends training: the best epoch so far is restored, or, before the first epoch ends,
- * the weights of the last finite step are kept.
+ * Trains a {@link KdsrTrainingBlock} (plain backbone when it has no modality) with the
+ * {@link TrainingEngine}: each training window of {@link TrainingWindows} is an example; the loss is
+ * the block's (recommendation plus, with modalities, the holistic and dissected correlation
+ * losses); the modality tables learn at {@code asyncFactor} of the rate when KDSR's asynchronous
+ * schedule is on; each validation is NDCG@10 over the split's validation cases (never the test
+ * cases) with the modality correlations and the loss parts since the previous validation.
+ * Deterministic for a seed on one device.
  */
 public final class SequenceTrainer {
 
-    /** What one epoch did. */
-    public record EpochLog(int epoch, double loss, double recommendation, double holistic, double dissected,
-            double validationNdcg10, double seconds, Map<String, Double> modalityCorrelation) {}
-
-    /** The outcome: best epoch (1-based), its validation metrics, the per-epoch log and the time to the end. */
-    public record Result(int bestEpoch, Map<String, Double> validation, List<EpochLog> history, double trainSeconds) {}
-
     private SequenceTrainer() {}
 
-    public static Result fit(Model model, KdsrTrainingBlock block, LeaveOneOutSplit split, TrainingSettings s,
-            KdsrConfig kdsr, Map<String, ModalityCorrelationProbe> probes, FullRankingEvaluator evaluator)
-            throws IOException {
-        Engine.getInstance().setRandomSeed((int) s.seed());
+    /**
+     * Trains in place and returns the engine's result; the block ends with the best validation's
+     * weights. {@code sampledNegatives} 0 trains on the full softmax.
+     */
+    public static TrainingResult fit(Model model, KdsrTrainingBlock block, LeaveOneOutSplit split, TrainingOptions options,
+            int sampledNegatives, KdsrConfig kdsr, Map<String, ModalityCorrelationProbe> probes,
+            FullRankingEvaluator evaluator) {
+        Engine.getInstance().setRandomSeed((int) options.seed());
         model.setBlock(block);
         int maxLen = block.backbone().config().maxLen();
-        int numItems = block.backbone().config().numItems();
-        Set<String> slow = new HashSet<>();
-        if (kdsr.async()) {
-            block.students().forEach(st -> slow.add(st.tableParameter().getId()));
-        }
-        float lr = s.learningRate();
-        float slowLr = (float) (lr * kdsr.asyncFactor());
-        ParameterTracker tracker = (id, update) -> slow.contains(id) ? slowLr : lr;
         DefaultTrainingConfig cfg = new DefaultTrainingConfig(Loss.l2Loss())
-                .optOptimizer(Adam.builder().optLearningRateTracker(tracker).build())
                 .optDevices(new Device[] {model.getNDManager().getDevice()});
-        TrainingWindows windows = new TrainingWindows(split.train(), maxLen);
-        Random random = new Random(s.seed());
-        EarlyStopping stopping = new EarlyStopping(s.patience());
-        List<EpochLog> history = new java.util.ArrayList<>();
-        Map<String, Double> bestValidation = Map.of();
-        byte[] best = null;
-        long start = System.nanoTime();
-        double secondsAtBest = 0;
         try (Trainer trainer = model.newTrainer(cfg)) {
-            trainer.initialize(new Shape(s.batchSize(), maxLen), new Shape(s.batchSize(), maxLen));
+            trainer.initialize(new Shape(options.batchSize(), maxLen), new Shape(options.batchSize(), maxLen));
             block.initialiseModalityTables();
-            NDManager manager = trainer.getManager();
-            for (int epoch = 1; epoch <= s.epochs(); epoch++) {
-                long epochStart = System.nanoTime();
-                List<TrainingWindows.Batch> batches = windows.epoch(s.batchSize(), random);
-                ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d", epoch, s.epochs()), batches.size());
-                double[] sums = new double[4];
-                int done = 0;
-                boolean diverged = false;
-                for (TrainingWindows.Batch b : batches) {
-                    try (NDScope scope = new NDScope()) {
-                        NDList inputs = new NDList(
-                                manager.create(b.inputs(), new Shape(b.size(), maxLen)),
-                                manager.create(b.targets(), new Shape(b.size(), maxLen)));
-                        if (s.sampledNegatives() > 0) {
-                            long[] neg = new long[s.sampledNegatives()];
-                            for (int i = 0; i < neg.length; i++) {
-                                neg[i] = 1 + random.nextInt(numItems);
-                            }
-                            inputs.add(manager.create(neg));
-                        }
-                        try (GradientCollector gc = trainer.newGradientCollector()) {
-                            NDList out = trainer.forward(inputs);
-                            diverged = !Float.isFinite(out.get(0).getFloat());
-                            if (!diverged) {
-                                gc.backward(out.get(0));
-                                for (int i = 0; i < 4; i++) {
-                                    sums[i] += out.get(i).getFloat();
-                                }
-                            }
-                        }
-                        scope.suppressNotUsedWarning();
-                    }
-                    if (diverged) {
-                        break; // never apply a non-finite update: the weights stay as the last finite step left them
-                    }
-                    trainer.step();
-                    done++;
-                    bar.update(done, String.format(Locale.ROOT, "loss %.4f", sums[0] / done));
-                }
-                if (diverged) {
-                    history.add(new EpochLog(epoch, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                            (System.nanoTime() - epochStart) / 1e9, Map.of()));
-                    bar.finish("diverged");
-                    System.err.printf(Locale.ROOT, "epoch %d: non-finite loss at batch %d; update skipped, training stopped%n",
-                            epoch, done + 1);
-                    break;
-                }
-                MetricAccumulator val = evaluator.evaluate(trainingScorer(block, manager), split.validation());
-                double ndcg = val.ndcg(10);
-                Map<String, Double> corr = correlations(block, manager, probes);
-                double seconds = (System.nanoTime() - epochStart) / 1e9;
-                history.add(new EpochLog(epoch, sums[0] / done, sums[1] / done, sums[2] / done, sums[3] / done, ndcg, seconds, corr));
-                bar.finish(String.format(Locale.ROOT, "loss %.4f", sums[0] / done));
-                System.err.printf(Locale.ROOT, "epoch %d: loss %.4f (rec %.4f hol %.4f code %.4f) val NDCG@10 %.4f HR@10 %.4f %.1f s%s%n",
-                        epoch, sums[0] / done, sums[1] / done, sums[2] / done, sums[3] / done, ndcg, val.hitRate(10),
-                        seconds, corr.isEmpty() ? "" : " corr " + format(corr));
-                if (stopping.record(epoch, ndcg)) {
-                    best = snapshot(block);
-                    bestValidation = val.asMap();
-                    secondsAtBest = (System.nanoTime() - start) / 1e9;
-                }
-                if (stopping.shouldStop()) {
-                    break;
+            Task task = new Task(trainer, block, new TrainingWindows(split.train(), maxLen), split, sampledNegatives, kdsr,
+                    probes, evaluator);
+            String name = block.students().isEmpty() ? block.backbone().config().kind().name().toLowerCase(Locale.ROOT)
+                    : "kdsr-" + block.backbone().config().kind().name().toLowerCase(Locale.ROOT);
+            return new TrainingEngine(name, options).run(task);
+        }
+    }
+
+    /** The KDSR training task: windows as examples, the block's loss, validation NDCG@10. */
+    private static final class Task implements TrainingTask {
+        private final Trainer trainer;
+        private final KdsrTrainingBlock block;
+        private final TrainingWindows windows;
+        private final LeaveOneOutSplit split;
+        private final int sampledNegatives;
+        private final Map<String, ModalityCorrelationProbe> probes;
+        private final FullRankingEvaluator evaluator;
+        private final List<AdamW.Trainable> parameters = new ArrayList<>();
+        private final double[] partSums = new double[3];
+        private int partCount;
+
+        Task(Trainer trainer, KdsrTrainingBlock block, TrainingWindows windows, LeaveOneOutSplit split, int sampledNegatives,
+                KdsrConfig kdsr, Map<String, ModalityCorrelationProbe> probes, FullRankingEvaluator evaluator) {
+            this.trainer = trainer;
+            this.block = block;
+            this.windows = windows;
+            this.split = split;
+            this.sampledNegatives = sampledNegatives;
+            this.probes = probes;
+            this.evaluator = evaluator;
+            Set<String> slow = new HashSet<>();
+            if (kdsr.async()) {
+                block.students().forEach(st -> slow.add(st.tableParameter().getId()));
+            }
+            float slowFactor = (float) kdsr.asyncFactor();
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                Parameter param = p.getValue();
+                if (param.requiresGradient()) {
+                    parameters.add(new AdamW.Trainable(param.getArray(), slow.contains(param.getId()) ? slowFactor : 1f));
                 }
             }
-            restore(block, model.getNDManager(), best);
         }
-        return new Result(stopping.bestEpoch(), bestValidation, history, secondsAtBest);
+
+        @Override
+        public int examples() {
+            return windows.size();
+        }
+
+        @Override
+        public List<AdamW.Trainable> parameters() {
+            return parameters;
+        }
+
+        @Override
+        public float forwardBackward(int[] batch, Random random) {
+            NDManager manager = trainer.getManager();
+            TrainingWindows.Batch b = windows.batch(batch);
+            int maxLen = b.maxLen();
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDList inputs = new NDList(
+                        manager.create(b.inputs(), new Shape(b.size(), maxLen)),
+                        manager.create(b.targets(), new Shape(b.size(), maxLen)));
+                if (sampledNegatives > 0) {
+                    int numItems = block.backbone().config().numItems();
+                    long[] neg = new long[sampledNegatives];
+                    for (int i = 0; i < neg.length; i++) {
+                        neg[i] = 1 + random.nextInt(numItems);
+                    }
+                    inputs.add(manager.create(neg));
+                }
+                try (GradientCollector gc = trainer.newGradientCollector()) {
+                    NDList out = trainer.forward(inputs);
+                    float loss = out.get(0).getFloat();
+                    if (Float.isFinite(loss)) {
+                        gc.backward(out.get(0));
+                        for (int i = 0; i < 3; i++) {
+                            partSums[i] += out.get(i + 1).getFloat();
+                        }
+                        partCount++;
+                    }
+                    return loss;
+                }
+            }
+        }
+
+        @Override
+        public Validation validate() {
+            NDManager manager = trainer.getManager();
+            MetricAccumulator val = evaluator.evaluate(trainingScorer(block, manager), split.validation());
+            Map<String, Double> metrics = new LinkedHashMap<>(val.asMap());
+            if (partCount > 0) {
+                metrics.put("loss.rec", partSums[0] / partCount);
+                if (!block.students().isEmpty()) {
+                    metrics.put("loss.hol", partSums[1] / partCount);
+                    metrics.put("loss.code", partSums[2] / partCount);
+                }
+            }
+            Arrays.fill(partSums, 0);
+            partCount = 0;
+            correlations(block, manager, probes).forEach((name, c) -> metrics.put("corr." + name, c));
+            return new Validation(val.ndcg(10), metrics);
+        }
     }
 
     /** Scores with the current (fused) item table: what the exported model will do. */
@@ -190,30 +202,5 @@ public final class SequenceTrainer {
         int dim = block.backbone().config().dim();
         probes.forEach((name, probe) -> out.put(name, probe.correlation(table, dim)));
         return out;
-    }
-
-    private static String format(Map<String, Double> m) {
-        StringBuilder sb = new StringBuilder();
-        m.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(String.format(Locale.ROOT, "%.3f", v)));
-        return sb.toString();
-    }
-
-    private static byte[] snapshot(KdsrTrainingBlock block) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            block.saveParameters(out);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static void restore(KdsrTrainingBlock block, NDManager manager, byte[] snapshot) throws IOException {
-        if (snapshot == null) {
-            return;
-        }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
-            block.loadParameters(manager, in);
-        } catch (MalformedModelException e) {
-            throw new IOException("cannot restore the best epoch's parameters", e);
-        }
     }
 }

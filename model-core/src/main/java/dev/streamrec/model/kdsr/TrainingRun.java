@@ -3,6 +3,7 @@ package dev.streamrec.model.kdsr;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamrec.model.backbone.EncoderConfig;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.train.TrainingOptions;
 
 import java.nio.file.Path;
 
@@ -11,7 +12,11 @@ import java.nio.file.Path;
  * optimisation settings, KDSR config, output directory and evaluation protocol. Defaults are the
  * project's chosen MovieLens settings (docs/results-kdsr.md).
  */
-record TrainingRun(EncoderConfig encoder, TrainingSettings settings, KdsrConfig kdsr, Path output, boolean excludeHistory) {
+record TrainingRun(EncoderConfig encoder, TrainingOptions settings, int sampledNegatives, KdsrConfig kdsr, Path output,
+        boolean excludeHistory) {
+
+    /** The KDSR encoders' optimisation defaults (docs/results-kdsr.md). */
+    static final TrainingOptions DEFAULTS = TrainingOptions.of(200, 128, 1e-3f, 5, 42);
 
     static TrainingRun parse(String model, CliArgs a) {
         EncoderConfig.Kind kind = model.equals(KdsrArtifacts.POPULARITY_MODEL)
@@ -20,9 +25,11 @@ record TrainingRun(EncoderConfig encoder, TrainingSettings settings, KdsrConfig 
         EncoderConfig encoder = new EncoderConfig(kind, 1,
                 a.getInt("dim", 64), a.getInt("max-len", 50), a.getInt("layers", 2), a.getInt("heads", 1),
                 (float) a.getDouble("dropout", 0.2));
-        TrainingSettings settings = new TrainingSettings(
-                a.getInt("epochs", 200), a.getInt("batch-size", 128), (float) a.getDouble("lr", 1e-3),
-                a.getInt("patience", 5), a.getLong("seed", 42), a.getInt("sampled-negatives", 0));
+        TrainingOptions settings = TrainingOptions.from(a, DEFAULTS);
+        int sampledNegatives = a.getInt("sampled-negatives", 0);
+        if (sampledNegatives < 0) {
+            throw new IllegalArgumentException("--sampled-negatives must be >= 0");
+        }
         KdsrConfig d = KdsrConfig.defaults();
         KdsrConfig kdsr = new KdsrConfig(
                 a.getDouble("lambda1", d.lambda1()), a.getDouble("lambda2", d.lambda2()), a.getDouble("tau", d.tau()),
@@ -31,17 +38,14 @@ record TrainingRun(EncoderConfig encoder, TrainingSettings settings, KdsrConfig 
                 a.getBoolean("async", d.async()), a.getDouble("async-factor", d.asyncFactor()),
                 a.getDouble("ae-noise", d.aeNoise()), a.getInt("ae-epochs", d.aeEpochs()));
         Path output = a.getPath("output", Path.of(System.getProperty("java.io.tmpdir"), "streamrec-" + model));
-        return new TrainingRun(encoder, settings, kdsr, output, a.getBoolean("exclude-history", false));
+        return new TrainingRun(encoder, settings, sampledNegatives, kdsr, output, a.getBoolean("exclude-history", false));
     }
 
     /** Provenance for the artifact's {@code training} node. */
     void writeTo(ObjectNode node, boolean withKdsr) {
         ObjectNode s = node.putObject("settings");
-        s.put("epochs", settings.epochs());
-        s.put("batchSize", settings.batchSize());
-        s.put("learningRate", settings.learningRate());
-        s.put("patience", settings.patience());
-        s.put("sampledNegatives", settings.sampledNegatives());
+        settings.writeTo(s);
+        s.put("sampledNegatives", sampledNegatives);
         if (withKdsr) {
             kdsr.writeTo(node.putObject("kdsr"));
         }

@@ -84,7 +84,7 @@ class KdsrFamilyTest {
     }
 
     private static JsonNode history(Path artifact) throws IOException {
-        return ModelArtifact.load(artifact).config().path("training").path("history");
+        return ModelArtifact.load(artifact).config().path("training").path("run").path("validations");
     }
 
     @Test
@@ -95,7 +95,7 @@ class KdsrFamilyTest {
             assertEquals(0, family.train(model, args(model, out, "--epochs", "4")));
             JsonNode h = history(out);
             assertEquals(4, h.size());
-            assertTrue(h.get(3).path("recommendation").asDouble() < h.get(0).path("recommendation").asDouble(),
+            assertTrue(h.get(3).path("metrics").path("loss.rec").asDouble() < h.get(0).path("metrics").path("loss.rec").asDouble(),
                     model + ": the recommendation loss must fall: " + h);
             ModelArtifact artifact = ModelArtifact.load(out);
             assertFalse(Files.readString(out.resolve(ModelArtifact.CONFIG)).contains("modalityTable"));
