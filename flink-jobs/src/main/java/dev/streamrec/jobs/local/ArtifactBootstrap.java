@@ -88,7 +88,7 @@ final class ArtifactBootstrap {
     private static List<String> smallTraining(String model) {
         switch (model) {
             case "missrec":
-                return List.of("--epochs", "3", "--rows-per-epoch", "10000", "--patience", "2");
+                return List.of("--epochs", "3", "--examples-per-epoch", "10000", "--patience", "2");
             case "bm3":
             case "lightgcn":
             case "mf-bpr":

@@ -79,7 +79,7 @@ class MissRecServingITCase {
         int code = ModelCli.run("train", List.of("--model", "missrec", "--mode", "inductive",
                 "--data", tmp.resolve("slice.csv").toString(), "--features", tmp.resolve("content.tsv").toString(),
                 "--epochs", "1", "--hidden", "16", "--heads", "2", "--ffn", "32", "--max-len", "20",
-                "--rows-per-epoch", "1000", "--quiet", "true", "--output", artifact.toString()));
+                "--examples-per-epoch", "1000", "--quiet", "true", "--output", artifact.toString()));
         assertEquals(0, code);
     }
 

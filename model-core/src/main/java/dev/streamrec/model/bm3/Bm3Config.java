@@ -3,6 +3,7 @@ package dev.streamrec.model.bm3;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamrec.model.train.TrainingOptions;
 
 import java.util.Iterator;
 import java.util.List;
@@ -87,6 +88,17 @@ public record Bm3Config(
     public Bm3Config withEpochs(int epochs) {
         return new Bm3Config(variant, embDim, layers, dropout, regWeight, clWeight, learningRate, batchSize,
                 epochs, patience, seed, trainFeatures);
+    }
+
+    /** The training budget this config records (epochs, batch, rate, patience, seed) as engine options. */
+    public TrainingOptions trainingOptions() {
+        return TrainingOptions.of(maxEpochs, batchSize, (float) learningRate, patience, seed);
+    }
+
+    /** This config with the budget of {@code o} (what a run with those options records). */
+    public Bm3Config withTraining(TrainingOptions o) {
+        return new Bm3Config(variant, embDim, layers, dropout, regWeight, clWeight, o.learningRate(), o.batchSize(),
+                o.epochs(), o.patience(), o.seed(), trainFeatures);
     }
 
     public ObjectNode toJson() {

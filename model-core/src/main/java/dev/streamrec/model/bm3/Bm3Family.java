@@ -21,6 +21,7 @@ import dev.streamrec.model.data.MovieLens;
 import dev.streamrec.model.data.TimeCut;
 import dev.streamrec.model.serving.Devices;
 import dev.streamrec.model.serving.Recommender;
+import dev.streamrec.model.train.TrainingOptions;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,9 +54,10 @@ public final class Bm3Family implements ModelFamily {
         return Set.of(Bm3Config.BM3, Bm3Config.MF_BPR, Bm3Config.LIGHTGCN);
     }
 
-    /** The defaults of a variant overridden by the command line. */
+    /** The defaults of a variant overridden by the command line (the budget through {@link TrainingOptions}). */
     static Bm3Config configFrom(String model, CliArgs a) {
         Bm3Config d = Bm3Config.defaults(model);
+        TrainingOptions o = TrainingOptions.from(a, d.trainingOptions());
         return new Bm3Config(
                 model,
                 a.getInt("emb", d.embDim()),
@@ -63,11 +65,11 @@ public final class Bm3Family implements ModelFamily {
                 a.getDouble("dropout", d.dropout()),
                 a.getDouble("reg", d.regWeight()),
                 a.getDouble("cl-weight", d.clWeight()),
-                a.getDouble("lr", d.learningRate()),
-                a.getInt("batch", d.batchSize()),
-                a.getInt("epochs", d.maxEpochs()),
-                a.getInt("patience", d.patience()),
-                a.getLong("seed", d.seed()),
+                o.learningRate(),
+                o.batchSize(),
+                o.epochs(),
+                o.patience(),
+                o.seed(),
                 a.getBoolean("train-features", d.trainFeatures()));
     }
 
@@ -119,7 +121,7 @@ public final class Bm3Family implements ModelFamily {
             Bm3Trainer.Result result;
             Bm3ServingState state;
             try (Bm3Model m = new Bm3Model(config, graph, features, manager)) {
-                result = new Bm3Trainer(config, true).train(m, split, manager);
+                result = new Bm3Trainer(config, TrainingOptions.from(args, config.trainingOptions())).train(m, split, manager);
                 state = Bm3ServingState.fromModel(m, split.items(), split.users(), split.train());
             }
             ObjectNode info = JSON.createObjectNode();
@@ -130,6 +132,7 @@ public final class Bm3Family implements ModelFamily {
                     .put("secondsPerEpoch", result.secondsPerEpoch()).put("peakRssMiB", peakRssMiB());
             info.set("validation", toJson(result.validation().asMap()));
             info.set("test", toJson(result.test().asMap()));
+            result.run().writeTo(info.putObject("run"));
             String version = model + "-" + Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14);
             Bm3ArtifactIO.write(output, state, version, info);
             print(model, info, args.has("json"));

@@ -11,6 +11,7 @@ import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.ItemIndex;
 import dev.streamrec.model.data.ModalityFeatures;
+import dev.streamrec.model.train.TrainingOptions;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -60,7 +61,8 @@ final class Bm3FineTuner {
         Bm3Family.limitThreads();
         long t0 = System.nanoTime();
         Bm3ServingState base = Bm3ArtifactIO.read(current);
-        Bm3Config config = fineTuneConfig(base.config(), options);
+        TrainingOptions training = fineTuneOptions(base.config(), options);
+        Bm3Config config = base.config().withTraining(training);
         Window w = cut(base, window);
         if (Arrays.stream(w.heldOut()).allMatch(h -> h.length == 0)) {
             throw new IllegalStateException("no user has " + MIN_NEW_ITEMS + " new items in the window of "
@@ -74,8 +76,8 @@ final class Bm3FineTuner {
             Bm3ServingState state;
             try (Bm3Model model = new Bm3Model(config, graph, features, manager)) {
                 initialise(model, base, graph, w, features);
-                fit = new Bm3Trainer(config, false).fit(model, w.pairs(), w.graph(), w.heldOut(), manager);
-                if (!model.isFinite() || fit.validation() == null) {
+                fit = new Bm3Trainer(config, training).fit(model, w.pairs(), w.graph(), w.heldOut(), manager);
+                if (!model.isFinite() || fit.validation() == null || fit.run().diverged()) {
                     throw new IllegalStateException("fine-tuning of " + current.version()
                             + " diverged (NaN or infinite weights); not written");
                 }
@@ -92,6 +94,7 @@ final class Bm3FineTuner {
             info.put("heldOutItems", Arrays.stream(w.heldOut()).mapToInt(p -> p.length).sum());
             info.put("newUsers", w.newUsers()).put("newItems", w.newItems());
             info.put("bestEpoch", fit.bestEpoch()).put("epochsRun", fit.epochsRun());
+            fit.run().writeTo(info.putObject("run"));
             info.put("seconds", (System.nanoTime() - t0) / 1e9);
             ObjectNode valid = info.putObject("validation");
             fit.validation().asMap().forEach(valid::put);
@@ -101,11 +104,10 @@ final class Bm3FineTuner {
         }
     }
 
-    /** The artifact's hyper-parameters with the fine-tuning round's budget from the options. */
-    static Bm3Config fineTuneConfig(Bm3Config c, CliArgs o) {
-        return new Bm3Config(c.variant(), c.embDim(), c.layers(), c.dropout(), c.regWeight(), c.clWeight(),
-                o.getDouble("lr", c.learningRate()), o.getInt("batch", c.batchSize()), o.getInt("epochs", 10),
-                o.getInt("patience", 3), o.getLong("seed", c.seed()), c.trainFeatures());
+    /** A round's optimisation options: the {@link TrainingOptions} vocabulary over the artifact's rate and batch, 10 epochs, patience 3. */
+    static TrainingOptions fineTuneOptions(Bm3Config c, CliArgs o) {
+        return TrainingOptions.from(o, TrainingOptions.of(10, c.batchSize(), (float) c.learningRate(), 3, c.seed())
+                .withProgress(false));
     }
 
     /** Grows users, items and graph by the window; the newest 10% of a user's new items are held out. */

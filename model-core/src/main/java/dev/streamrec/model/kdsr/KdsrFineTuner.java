@@ -77,7 +77,7 @@ final class KdsrFineTuner {
             TrainingResult result = SequenceTrainer.fit(tuned.model(), block, split, settings, 0,
                     KdsrConfig.defaults(), Map.of(), evaluator);
             SequenceTrainer.materialise(block, tuned.model().getNDManager());
-            if (tuned.block().items().weight().getArray().isNaN().any().getBoolean()) {
+            if (result.diverged() || tuned.block().items().weight().getArray().isNaN().any().getBoolean()) {
                 throw new IllegalStateException("fine-tuning of " + current.version() + " diverged (NaN weights); not written");
             }
             ObjectNode provenance = KdsrArtifacts.newObject();

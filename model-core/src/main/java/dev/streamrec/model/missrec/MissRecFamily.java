@@ -1,7 +1,9 @@
 package dev.streamrec.model.missrec;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.cli.ModelFamily;
@@ -16,6 +18,8 @@ import dev.streamrec.model.serving.Devices;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.train.BatchScorer;
 import dev.streamrec.model.train.FullRankingEvaluator;
+import dev.streamrec.model.train.TrainingOptions;
+import dev.streamrec.model.train.TrainingResult;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -37,10 +41,12 @@ import java.util.Set;
 public final class MissRecFamily implements ModelFamily {
 
     static final int[] CUTOFFS = {10, 20};
-    private static final MissRecTrainer.Settings PRETRAIN =
-            new MissRecTrainer.Settings(5, 512, 1e-3f, 5, 0, 42L, 256, true, 5f);
-    private static final MissRecTrainer.Settings TRAIN =
-            new MissRecTrainer.Settings(30, 256, 1e-3f, 5, 0, 42L, 256, true, 5f);
+    /** Pre-training's defaults (the released code: Adam, lr 1e-3, no weight decay); gradients clipped at norm 5. */
+    private static final TrainingOptions PRETRAIN = clipped(TrainingOptions.of(5, 512, 1e-3f, 5, 42), 0);
+    /** Fine-tuning's defaults. */
+    private static final TrainingOptions TRAIN = clipped(TrainingOptions.of(30, 256, 1e-3f, 5, 42), 0);
+    /** Cases per evaluation batch ({@code --eval-batch}). */
+    static final int EVAL_BATCH = 256;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static {
@@ -59,15 +65,16 @@ public final class MissRecFamily implements ModelFamily {
     @Override
     public int pretrain(String model, CliArgs args) throws Exception {
         Prepared p = prepare(args, MissRecConfig.Mode.INDUCTIVE, null);
-        MissRecTrainer.Settings s = settings(args, PRETRAIN);
+        TrainingOptions s = TrainingOptions.from(args, PRETRAIN);
+        int evalBatch = args.getInt("eval-batch", EVAL_BATCH);
         long t0 = System.nanoTime();
-        List<Double> losses;
         Map<String, Object> run = runInfo(args, "pretrain", p.cut);
         try (MissRecModel m = MissRecModel.create(p.config, p.features, device(args))) {
-            losses = MissRecTrainer.pretrain(m, p.split.train, s);
+            TrainingResult r = MissRecTrainer.pretrain(m, p.split.train, s);
             m.freezeCatalogue();
-            MetricAccumulator valid = evaluate(m::scoreAll, p.split.validation, s.evalBatch());
-            run.put("losses", losses);
+            MetricAccumulator valid = evaluate(m::scoreAll, p.split.validation, evalBatch);
+            run.put("losses", r.epochLosses());
+            run.put("training", trainingNode(r));
             run.put("zeroShotValid", valid.asMap());
             run.put("seconds", (System.nanoTime() - t0) / 1e9);
             ModelArtifact a = MissRecArtifacts.write(Path.of(args.require("output")), m, p.data.items(), run);
@@ -82,7 +89,8 @@ public final class MissRecFamily implements ModelFamily {
         ModelArtifact pretrained = args.has("pretrained") ? ModelArtifact.load(Path.of(args.require("pretrained"))) : null;
         Prepared p = prepare(args, MissRecConfig.parseEnum(MissRecConfig.Mode.class, args.get("mode", "transductive")),
                 pretrained == null ? null : MissRecArtifacts.config(pretrained));
-        MissRecTrainer.Settings s = settings(args, TRAIN);
+        TrainingOptions s = TrainingOptions.from(args, TRAIN);
+        int evalBatch = args.getInt("eval-batch", EVAL_BATCH);
         Map<String, Object> run = runInfo(args, "finetune", p.cut);
         try (MissRecModel m = MissRecModel.create(p.config, p.features, device(args))) {
             if (pretrained != null) {
@@ -94,18 +102,18 @@ public final class MissRecFamily implements ModelFamily {
             }
             run.put("trainableParameters", m.params().count(true));
             run.put("parameters", m.params().count(false));
-            MissRecTrainer.Result r = MissRecTrainer.fineTune(m, p.split.train, p.split.validation, s);
+            TrainingResult r = MissRecTrainer.fineTune(m, p.split.train, p.split.validation, s, evalBatch);
             run.put("bestEpoch", r.bestEpoch());
-            run.put("epochs", r.epochs().size());
-            run.put("epochLog", r.epochs());
+            run.put("epochs", r.epochs());
+            run.put("training", trainingNode(r));
             run.put("seconds", r.seconds());
-            run.put("valid", evaluate(m::scoreAll, p.split.validation, s.evalBatch()).asMap());
-            run.put("test", evaluate(m::scoreAll, p.split.test, s.evalBatch()).asMap());
-            run.put("testExcludingHistory", evaluateExcluding(m::scoreAll, p.split.test, s.evalBatch()).asMap());
+            run.put("valid", evaluate(m::scoreAll, p.split.validation, evalBatch).asMap());
+            run.put("test", evaluate(m::scoreAll, p.split.test, evalBatch).asMap());
+            run.put("testExcludingHistory", evaluateExcluding(m::scoreAll, p.split.test, evalBatch).asMap());
             if (p.split.coldStart) {
                 int n = p.data.items().size();
-                run.put("testPopularity", evaluate(Baselines.popularity(p.split.train, n), p.split.test, s.evalBatch()).asMap());
-                run.put("testRandom", evaluate(Baselines.random(n, s.seed()), p.split.test, s.evalBatch()).asMap());
+                run.put("testPopularity", evaluate(Baselines.popularity(p.split.train, n), p.split.test, evalBatch).asMap());
+                run.put("testRandom", evaluate(Baselines.random(n, s.seed()), p.split.test, evalBatch).asMap());
                 run.put("heldOutItems", p.split.heldOut);
             }
             run.put("testCases", p.split.test.size());
@@ -217,13 +225,18 @@ public final class MissRecFamily implements ModelFamily {
         return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** The loop settings of a run: each option given overrides its default in {@code d}. */
-    static MissRecTrainer.Settings settings(CliArgs args, MissRecTrainer.Settings d) {
-        return new MissRecTrainer.Settings(args.getInt("epochs", d.epochs()), args.getInt("batch", d.batchSize()),
-                (float) args.getDouble("lr", d.lr()), args.getInt("patience", d.patience()),
-                args.getInt("rows-per-epoch", d.rowsPerEpoch()), args.getLong("seed", d.seed()),
-                args.getInt("eval-batch", d.evalBatch()), !args.getBoolean("quiet", !d.progress()),
-                (float) args.getDouble("clip", d.clipNorm()));
+    /** {@code options} with gradients clipped at norm 5 and {@code examplesPerEpoch} (0 = all). */
+    static TrainingOptions clipped(TrainingOptions o, int examplesPerEpoch) {
+        return new TrainingOptions(o.epochs(), o.maxSteps(), o.timeBudgetSeconds(), o.batchSize(), examplesPerEpoch,
+                o.learningRate(), o.weightDecay(), 5f, o.warmupSteps(), o.schedule(), o.minLrFactor(), o.evalEvery(),
+                o.patience(), o.seed(), o.progress());
+    }
+
+    /** The engine's account of a run, as the artifact's JSON keeps it. */
+    static JsonNode trainingNode(TrainingResult r) {
+        ObjectNode node = JSON.createObjectNode();
+        r.writeTo(node);
+        return node;
     }
 
     private static Device device(CliArgs args) {

@@ -6,6 +6,8 @@ import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.ItemIndex;
 import dev.streamrec.model.serving.Devices;
 import dev.streamrec.model.train.FullRankingEvaluator;
+import dev.streamrec.model.train.TrainingOptions;
+import dev.streamrec.model.train.TrainingResult;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -37,14 +39,15 @@ import java.util.Map;
  * {@link MissRecModel#addItem}, an item beyond the ID table scores 0 on the ID view).
  *
  * <p>Loop options ({@code CliArgs}, defaults sized for a round of ~30k events well under a minute on
- * two cores): {@code --epochs 3 --rows-per-epoch 4096 --batch 256 --lr 1e-3 --patience 1 --seed 42
- * --eval-batch 256 --clip 5 --device cpu}; progress bars only with {@code --quiet false}.
+ * two cores): the {@link TrainingOptions} of every family over {@link #DEFAULTS} ({@code --epochs 3
+ * --examples-per-epoch 4096 --batch-size 256 --lr 1e-3 --patience 1 --seed 42 --clip-norm 5}),
+ * {@code --eval-batch 256 --device cpu}; progress bars only with {@code --quiet false}.
  */
 final class MissRecFineTuner {
 
     /** The round's loop defaults; every one can be overridden by its option. */
-    static final MissRecTrainer.Settings DEFAULTS =
-            new MissRecTrainer.Settings(3, 256, 1e-3f, 1, 4096, 42L, 256, false, 5f);
+    static final TrainingOptions DEFAULTS =
+            MissRecFamily.clipped(TrainingOptions.of(3, 256, 1e-3f, 1, 42), 4096).withProgress(false);
 
     private MissRecFineTuner() {}
 
@@ -61,12 +64,13 @@ final class MissRecFineTuner {
         MissRecArtifacts.config(current); // refuses another model before any work
         ItemIndex items = ItemIndex.read(current.file(ModelArtifact.ITEMS));
         FineTuneWindow data = FineTuneWindow.of(window, items).requireUsable(current.version());
-        MissRecTrainer.Settings s = MissRecFamily.settings(options, DEFAULTS);
+        TrainingOptions s = TrainingOptions.from(options, DEFAULTS);
+        int evalBatch = options.getInt("eval-batch", MissRecFamily.EVAL_BATCH);
         try (MissRecModel model = MissRecArtifacts.read(current, Devices.available(options.get("device", "cpu")))) {
             model.freezeTransformer();
-            FullRankingEvaluator evaluator = new FullRankingEvaluator(s.evalBatch(), false, MissRecFamily.CUTOFFS);
+            FullRankingEvaluator evaluator = new FullRankingEvaluator(evalBatch, false, MissRecFamily.CUTOFFS);
             double before = evaluator.evaluate(model::scoreAll, data.validation()).ndcg(10);
-            MissRecTrainer.Result r = MissRecTrainer.fineTune(model, data.train(), data.validation(), s);
+            TrainingResult r = MissRecTrainer.fineTune(model, data.train(), data.validation(), s, evalBatch);
             requireConverged(model, r, current.version());
             Map<String, Object> run = new LinkedHashMap<>();
             run.put("model", MissRecArtifacts.MODEL);
@@ -79,9 +83,9 @@ final class MissRecFineTuner {
             run.put("trainableParameters", model.params().count(true));
             run.put("parameters", model.params().count(false));
             run.put("bestEpoch", r.bestEpoch());
-            run.put("epochLog", r.epochs());
+            run.put("training", MissRecFamily.trainingNode(r));
             run.put("validNdcg10Before", before);
-            run.put("validNdcg10After", r.bestValidNdcg10());
+            run.put("validNdcg10After", r.best() == null ? Double.NaN : r.best().score());
             run.put("seed", s.seed());
             run.put("options", new LinkedHashMap<>(options.options()));
             run.put("trainSeconds", r.seconds());
@@ -91,10 +95,10 @@ final class MissRecFineTuner {
     }
 
     /** Refuses weights that are not finite, and a round in which no training step was applied. */
-    private static void requireConverged(MissRecModel model, MissRecTrainer.Result r, String from) {
-        if (r.epochs().stream().allMatch(e -> Double.isNaN(e.loss()))) {
-            throw new IllegalStateException("fine-tuning of " + from + " diverged: every step had a non-finite "
-                    + "loss or gradient; not written");
+    private static void requireConverged(MissRecModel model, TrainingResult r, String from) {
+        if (r.steps() == 0 || r.diverged()) {
+            throw new IllegalStateException("fine-tuning of " + from + " diverged: " + r.skippedSteps()
+                    + " steps had a non-finite loss or gradient; not written");
         }
         MissRecTrainer.snapshot(model.params()).forEach((name, values) -> {
             for (float v : values) {

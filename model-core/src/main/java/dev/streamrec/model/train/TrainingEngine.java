@@ -24,6 +24,7 @@ import java.util.Random;
 public final class TrainingEngine {
 
     static final int MAX_CONSECUTIVE_SKIPS = 10;
+    static final String DIVERGED = "diverged";
 
     private final String name;
     private final TrainingOptions options;
@@ -89,7 +90,7 @@ public final class TrainingEngine {
                     } else {
                         run.skipped++;
                         if (++run.consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
-                            run.stop = "diverged";
+                            run.stop = DIVERGED;
                         }
                     }
                     if (bar != null) {

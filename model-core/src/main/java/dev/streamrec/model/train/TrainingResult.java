@@ -41,6 +41,11 @@ public record TrainingResult(
         return best == null ? seconds : best.seconds();
     }
 
+    /** Whether the run ended on {@code TrainingEngine.MAX_CONSECUTIVE_SKIPS} non-finite steps in a row. */
+    public boolean diverged() {
+        return TrainingEngine.DIVERGED.equals(stopReason);
+    }
+
     /** The mean loss of the last epoch with an applied step (NaN when none). */
     public double lastLoss() {
         for (int i = epochLosses.size() - 1; i >= 0; i--) {

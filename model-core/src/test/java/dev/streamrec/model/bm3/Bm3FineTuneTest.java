@@ -81,7 +81,7 @@ class Bm3FineTuneTest {
     }
 
     private static CliArgs options(String... extra) {
-        List<String> args = new ArrayList<>(List.of("--epochs", "6", "--patience", "6", "--lr", "0.01", "--batch", "32"));
+        List<String> args = new ArrayList<>(List.of("--epochs", "6", "--patience", "6", "--lr", "0.01", "--batch-size", "32"));
         args.addAll(List.of(extra));
         return CliArgs.parse(args);
     }

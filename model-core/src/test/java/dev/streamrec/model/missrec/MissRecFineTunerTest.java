@@ -36,7 +36,7 @@ class MissRecFineTunerTest {
     private static final int USERS = 60;
     private static final int LENGTH = 12;
     private static final CliArgs OPTIONS = CliArgs.parse(List.of("--epochs", "4", "--patience", "10",
-            "--rows-per-epoch", "0", "--batch", "32", "--lr", "5e-3", "--eval-batch", "64", "--seed", "11"));
+            "--examples-per-epoch", "0", "--batch-size", "32", "--lr", "5e-3", "--eval-batch", "64", "--seed", "11"));
 
     private final SyntheticData data = new SyntheticData(3, USERS, LENGTH);
 
@@ -124,10 +124,10 @@ class MissRecFineTunerTest {
         ModelArtifact src = source(tmp.resolve("src"),
                 SyntheticData.config(MissRecConfig.Mode.INDUCTIVE, MissRecConfig.InterestMethod.DPC_KNN), false);
         JsonNode run = MissRecFineTuner.fineTune(src, window(), "ft", tmp.resolve("ft"), OPTIONS).config().get("run");
-        JsonNode epochs = run.get("epochLog");
+        JsonNode epochs = run.get("training").get("epochLosses");
         assertEquals(4, epochs.size());
-        double first = epochs.get(0).get("loss").asDouble();
-        double last = epochs.get(epochs.size() - 1).get("loss").asDouble();
+        double first = epochs.get(0).asDouble();
+        double last = epochs.get(epochs.size() - 1).asDouble();
         assertTrue(last < first, "loss falls: " + epochs);
         assertEquals(USERS, run.get("validationCases").asInt());
         assertTrue(run.get("validNdcg10After").asDouble() > run.get("validNdcg10Before").asDouble(),

@@ -10,6 +10,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import dev.streamrec.model.data.LeaveOneOutSplit;
 import dev.streamrec.model.serving.BlockedTopK;
+import dev.streamrec.model.train.TrainingOptions;
+import dev.streamrec.model.train.TrainingResult;
 
 import org.junit.jupiter.api.Test;
 
@@ -139,10 +141,11 @@ class MissRecModelTest {
                 train.add(Arrays.copyOf(s, s.length - 1));
                 valid.add(new LeaveOneOutSplit.Case(u, Arrays.copyOf(s, s.length - 1), s[s.length - 1]));
             }
-            MissRecTrainer.Result r = MissRecTrainer.fineTune(m, train, valid,
-                    new MissRecTrainer.Settings(4, 32, 5e-3f, 10, 0, 11L, 64, false, 5f));
-            List<MissRecTrainer.Epoch> epochs = r.epochs();
-            assertTrue(epochs.get(epochs.size() - 1).loss() < epochs.get(0).loss(), "loss falls: " + epochs);
+            TrainingResult r = MissRecTrainer.fineTune(m, train, valid,
+                    MissRecFamily.clipped(TrainingOptions.of(4, 32, 5e-3f, 10, 11L), 0).withProgress(false), 64);
+            List<Double> epochs = r.epochLosses();
+            assertEquals(4, epochs.size());
+            assertTrue(epochs.get(epochs.size() - 1) < epochs.get(0), "loss falls: " + epochs);
             Map<String, float[]> after = MissRecTrainer.snapshot(m.params());
             assertTrue(FrozenParameters.assertUnchanged(m.params(), before, after) > 10);
             assertTrue(!Arrays.equals(before.get("adapter.text.weight"), after.get("adapter.text.weight")));
@@ -156,7 +159,7 @@ class MissRecModelTest {
         try (MissRecModel m = model(SyntheticData.config(MissRecConfig.Mode.INDUCTIVE,
                 MissRecConfig.InterestMethod.DPC_KNN), data)) {
             List<Double> losses = MissRecTrainer.pretrain(m, data.sequences,
-                    new MissRecTrainer.Settings(4, 64, 5e-3f, 10, 0, 13L, 64, false, 5f));
+                    MissRecFamily.clipped(TrainingOptions.of(4, 64, 5e-3f, 10, 13L), 0).withProgress(false)).epochLosses();
             assertTrue(losses.get(losses.size() - 1) < losses.get(0), "loss falls: " + losses);
         }
     }
