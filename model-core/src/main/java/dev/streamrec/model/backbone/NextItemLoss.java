@@ -15,7 +15,8 @@ import java.util.Locale;
  * counted positions. A negative equal to a row's target is masked out of that row.
  *
  * <p>Shapes: hidden (B, T, d), table [N+1, d] (row 0 = padding), targets (B, T) int64, negatives
- * (S) int64 shared by the batch (BCE also takes (B, T, K), one set per position), logQ (S) float32.
+ * (S) int64 shared by the batch (BCE also takes (B, T) or (B, T, K), K per position), logQ (S)
+ * float32.
  */
 public final class NextItemLoss {
 
@@ -102,8 +103,8 @@ public final class NextItemLoss {
     /**
      * The SASRec paper's binary cross-entropy: per counted position -log σ(s⁺) - Σ_j log(1 - σ(s⁻_j))
      * over its negatives (a negative equal to the target is left out), averaged over counted
-     * positions. negatives (S) are shared by every position; (B, T, K) gives each position its own
-     * K (the paper draws one per position). No log-Q correction: BCE scores each item on its own,
+     * positions. negatives (S) are shared by every position; (B, T) or (B, T, K) gives each position
+     * its own 1 or K (the paper draws one per position, e.g. {@code sampler.draw(B·T)} reshaped). No log-Q correction: BCE scores each item on its own,
      * it estimates no partition function.
      */
     public static NDArray bce(NDArray hidden, NDArray table, NDArray targets, NDArray negatives) {

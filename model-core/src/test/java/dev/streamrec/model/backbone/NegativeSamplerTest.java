@@ -35,6 +35,9 @@ class NegativeSamplerTest {
             }
             assertTrue(chiSquare(sampler, 100_000) < CHI_SQUARE_19_999, "exponent " + exponent);
         }
+        // the bound has power: the popularity draws are far from uniform
+        NegativeSampler popular = NegativeSampler.popularity(counts, 1.0, 11);
+        assertTrue(chiSquare(popular, NegativeSampler.uniform(ITEMS, 0), 100_000) > 100 * CHI_SQUARE_19_999);
     }
 
     @Test
@@ -95,6 +98,11 @@ class NegativeSamplerTest {
 
     /** Pearson's statistic of {@code draws} draws (in steps of 1000) against the sampler's own q. */
     private static double chiSquare(NegativeSampler sampler, int draws) {
+        return chiSquare(sampler, sampler, draws);
+    }
+
+    /** Pearson's statistic of draws from {@code sampler} against the q of {@code expected}. */
+    private static double chiSquare(NegativeSampler sampler, NegativeSampler expected, int draws) {
         long[] seen = new long[sampler.numItems() + 1];
         for (int done = 0; done < draws; done += 1000) {
             for (long id : sampler.draw(1000).ids()) {
@@ -103,8 +111,8 @@ class NegativeSamplerTest {
         }
         double chi = 0;
         for (int i = 1; i <= sampler.numItems(); i++) {
-            double expected = draws * sampler.probability(i);
-            chi += (seen[i] - expected) * (seen[i] - expected) / expected;
+            double e = draws * expected.probability(i);
+            chi += (seen[i] - e) * (seen[i] - e) / e;
         }
         return chi;
     }
