@@ -24,8 +24,12 @@ import java.util.List;
  * so the exported {@link SequenceModelBlock} scores with ID embeddings only and the modality
  * tables, teachers, projections and classifiers stay out of the artifact.
  *
- * <p>Inputs: ids (B, L), targets (B, L) (0 = not counted), optionally sampled negatives (S).
- * Output: [total, recommendation, holistic, dissected] scalars.
+ * <p>Inputs: ids (B, L) int64, targets (B, L) int64 (0 = not counted), then what the
+ * recommendation loss L_RS ({@link NextItemLoss.Kind}) needs: nothing for the full softmax;
+ * negatives (S) int64 and optionally their logQ (S) float32 (log-Q corrected when given) for the
+ * sampled softmax; negatives (S) or (B, L, K) int64 for BCE. Built without a kind, the block keeps
+ * its behaviour from before the loss option: full softmax, or the uncorrected sampled softmax when
+ * negatives are passed. Output: [total, recommendation, holistic, dissected] scalars.
  */
 public final class KdsrTrainingBlock extends AbstractBlock {
 
@@ -33,8 +37,17 @@ public final class KdsrTrainingBlock extends AbstractBlock {
     private final List<ModalityStudentBlock> students = new ArrayList<>();
     private final List<ModalityTeacher> teachers;
     private final KdsrConfig kdsr;
+    /** The L_RS to compute; null: chosen by the inputs as before the loss option. */
+    private final NextItemLoss.Kind loss;
 
+    /** L_RS chosen by the inputs: full softmax, or uncorrected sampled softmax given negatives. */
     public KdsrTrainingBlock(SequenceModelBlock backbone, List<ModalityTeacher> teachers, KdsrConfig kdsr) {
+        this(backbone, teachers, kdsr, null);
+    }
+
+    public KdsrTrainingBlock(SequenceModelBlock backbone, List<ModalityTeacher> teachers, KdsrConfig kdsr,
+            NextItemLoss.Kind loss) {
+        this.loss = loss;
         this.backbone = addChildBlock("backbone", backbone);
         this.teachers = teachers;
         this.kdsr = kdsr;
@@ -81,9 +94,7 @@ public final class KdsrTrainingBlock extends AbstractBlock {
         Device device = ids.getDevice();
         NDArray table = itemTable(ps, device, training); // (N+1, d)
         NDArray hidden = backbone.encode(ps, table, ids, training); // (B, L, d)
-        NDArray rec = inputs.size() > 2
-                ? NextItemLoss.sampledSoftmax(hidden, table, targets, inputs.get(2))
-                : NextItemLoss.fullSoftmax(hidden, table, targets);
+        NDArray rec = recommendationLoss(hidden, table, targets, inputs);
         NDArray holistic = ids.getManager().zeros(new Shape());
         NDArray dissected = ids.getManager().zeros(new Shape());
         if (!students.isEmpty() && (kdsr.lambda1() > 0 || kdsr.lambda2() > 0)) {
@@ -108,6 +119,20 @@ public final class KdsrTrainingBlock extends AbstractBlock {
         }
         NDArray total = rec.add(holistic.mul((float) kdsr.lambda1())).add(dissected.mul((float) kdsr.lambda2()));
         return new NDList(total, rec, holistic, dissected);
+    }
+
+    private NDArray recommendationLoss(NDArray hidden, NDArray table, NDArray targets, NDList inputs) {
+        NextItemLoss.Kind kind = loss != null ? loss
+                : inputs.size() > 2 ? NextItemLoss.Kind.SAMPLED_SOFTMAX : NextItemLoss.Kind.FULL_SOFTMAX;
+        if (kind != NextItemLoss.Kind.FULL_SOFTMAX && inputs.size() < 3) {
+            throw new IllegalArgumentException("loss " + kind.id() + " needs the sampled negatives as input 2");
+        }
+        return switch (kind) {
+            case FULL_SOFTMAX -> NextItemLoss.fullSoftmax(hidden, table, targets);
+            case SAMPLED_SOFTMAX -> NextItemLoss.sampledSoftmax(hidden, table, targets, inputs.get(2),
+                    inputs.size() > 3 ? inputs.get(3) : null);
+            case BCE -> NextItemLoss.bce(hidden, table, targets, inputs.get(2));
+        };
     }
 
     @Override

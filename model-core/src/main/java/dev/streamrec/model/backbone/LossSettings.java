@@ -1,0 +1,63 @@
+package dev.streamrec.model.backbone;
+
+import dev.streamrec.model.cli.CliArgs;
+
+/**
+ * The validated choice of next-item loss and its negatives, one place for the options and their
+ * defaults: {@code --loss full|sampled|bce} (default full), {@code --negatives S} (default per loss:
+ * 0 for full, 100 for sampled softmax, 1 for BCE as in the SASRec paper), {@code --negative-sampler
+ * uniform|popularity} (default uniform) and {@code --popularity-exponent α} (default 1: proportional
+ * to the training counts). The full softmax takes no negatives.
+ */
+public record LossSettings(NextItemLoss.Kind loss, int negatives, NegativeSampler.Kind sampler, double popularityExponent) {
+
+    public static final String LOSS = "loss";
+    public static final String NEGATIVES = "negatives";
+    public static final String SAMPLER = "negative-sampler";
+    public static final String EXPONENT = "popularity-exponent";
+
+    public static final NextItemLoss.Kind DEFAULT_LOSS = NextItemLoss.Kind.FULL_SOFTMAX;
+    public static final NegativeSampler.Kind DEFAULT_SAMPLER = NegativeSampler.Kind.UNIFORM;
+    public static final double DEFAULT_EXPONENT = 1.0;
+
+    public LossSettings {
+        if (loss == NextItemLoss.Kind.FULL_SOFTMAX ? negatives != 0 : negatives < 1) {
+            throw new IllegalArgumentException(loss == NextItemLoss.Kind.FULL_SOFTMAX
+                    ? "the full softmax takes no negatives"
+                    : "--loss " + loss.id() + " needs --negatives >= 1");
+        }
+        if (!(popularityExponent >= 0) || Double.isInfinite(popularityExponent)) {
+            throw new IllegalArgumentException("popularity exponent must be finite and >= 0");
+        }
+    }
+
+    /** Full softmax, no negatives. */
+    public static LossSettings defaults() {
+        return of(DEFAULT_LOSS);
+    }
+
+    /** The loss with its default negatives, uniform sampler. */
+    public static LossSettings of(NextItemLoss.Kind loss) {
+        return new LossSettings(loss, defaultNegatives(loss), DEFAULT_SAMPLER, DEFAULT_EXPONENT);
+    }
+
+    /** The options above; unset ones take their defaults. */
+    public static LossSettings parse(CliArgs a) {
+        NextItemLoss.Kind loss = NextItemLoss.Kind.of(a.get(LOSS, DEFAULT_LOSS.id()));
+        return new LossSettings(loss, a.getInt(NEGATIVES, defaultNegatives(loss)),
+                NegativeSampler.Kind.of(a.get(SAMPLER, DEFAULT_SAMPLER.id())), a.getDouble(EXPONENT, DEFAULT_EXPONENT));
+    }
+
+    /** 0 for the full softmax, 100 for the sampled softmax, 1 for BCE (SASRec). */
+    public static int defaultNegatives(NextItemLoss.Kind loss) {
+        return switch (loss) {
+            case FULL_SOFTMAX -> 0;
+            case SAMPLED_SOFTMAX -> 100;
+            case BCE -> 1;
+        };
+    }
+
+    public boolean sampled() {
+        return loss != NextItemLoss.Kind.FULL_SOFTMAX;
+    }
+}
