@@ -4,10 +4,13 @@ import dev.streamrec.model.cli.CliArgs;
 
 /**
  * The validated choice of next-item loss and its negatives, one place for the options and their
- * defaults: {@code --loss full|sampled|bce} (default full), {@code --negatives S} (default per loss:
- * 0 for full, 100 for sampled softmax, 1 for BCE as in the SASRec paper), {@code --negative-sampler
- * uniform|popularity} (default uniform) and {@code --popularity-exponent α} (default 1: proportional
- * to the training counts). The full softmax takes no negatives.
+ * defaults: {@code --loss full|sampled|bce} (default by catalogue size: the full softmax up to
+ * {@value #FULL_SOFTMAX_MAX_ITEMS} items, the sampled softmax above, where the full one's
+ * [positions × catalogue] logits make each step several times slower on CPU, see
+ * docs/training.md), {@code --negatives S} (default per loss: 0 for full,
+ * {@value #SAMPLED_NEGATIVES} for the sampled softmax, 1 for BCE as in the SASRec paper),
+ * {@code --negative-sampler uniform|popularity} (default uniform) and {@code --popularity-exponent α}
+ * (default 1: proportional to the training counts). The full softmax takes no negatives.
  */
 public record LossSettings(NextItemLoss.Kind loss, int negatives, NegativeSampler.Kind sampler, double popularityExponent) {
 
@@ -17,6 +20,10 @@ public record LossSettings(NextItemLoss.Kind loss, int negatives, NegativeSample
     public static final String EXPONENT = "popularity-exponent";
 
     public static final NextItemLoss.Kind DEFAULT_LOSS = NextItemLoss.Kind.FULL_SOFTMAX;
+    /** The largest catalogue whose default loss is the full softmax. */
+    public static final int FULL_SOFTMAX_MAX_ITEMS = 2_000;
+    /** The sampled softmax's default number of shared negatives. */
+    public static final int SAMPLED_NEGATIVES = 512;
     public static final NegativeSampler.Kind DEFAULT_SAMPLER = NegativeSampler.Kind.UNIFORM;
     public static final double DEFAULT_EXPONENT = 1.0;
 
@@ -41,20 +48,33 @@ public record LossSettings(NextItemLoss.Kind loss, int negatives, NegativeSample
         return new LossSettings(loss, defaultNegatives(loss), DEFAULT_SAMPLER, DEFAULT_EXPONENT);
     }
 
-    /** The options above; unset ones take their defaults. */
-    public static LossSettings parse(CliArgs a) {
-        NextItemLoss.Kind loss = NextItemLoss.Kind.of(a.get(LOSS, DEFAULT_LOSS.id()));
+    /** The options above for a catalogue of {@code numItems}; unset ones take their defaults. */
+    public static LossSettings parse(CliArgs a, int numItems) {
+        NextItemLoss.Kind loss = a.has(LOSS) ? NextItemLoss.Kind.of(a.get(LOSS, DEFAULT_LOSS.id())) : defaultLoss(numItems);
         return new LossSettings(loss, a.getInt(NEGATIVES, defaultNegatives(loss)),
                 NegativeSampler.Kind.of(a.get(SAMPLER, DEFAULT_SAMPLER.id())), a.getDouble(EXPONENT, DEFAULT_EXPONENT));
     }
 
-    /** 0 for the full softmax, 100 for the sampled softmax, 1 for BCE (SASRec). */
+    /** The full softmax up to {@link #FULL_SOFTMAX_MAX_ITEMS} items, the sampled softmax above. */
+    public static NextItemLoss.Kind defaultLoss(int numItems) {
+        return numItems <= FULL_SOFTMAX_MAX_ITEMS ? NextItemLoss.Kind.FULL_SOFTMAX : NextItemLoss.Kind.SAMPLED_SOFTMAX;
+    }
+
+    /** 0 for the full softmax, {@link #SAMPLED_NEGATIVES} for the sampled softmax, 1 for BCE (SASRec). */
     public static int defaultNegatives(NextItemLoss.Kind loss) {
         return switch (loss) {
             case FULL_SOFTMAX -> 0;
-            case SAMPLED_SOFTMAX -> 100;
+            case SAMPLED_SOFTMAX -> SAMPLED_NEGATIVES;
             case BCE -> 1;
         };
+    }
+
+    /** Writes the choice (the artifact's provenance). */
+    public void writeTo(com.fasterxml.jackson.databind.node.ObjectNode node) {
+        node.put("loss", loss.id());
+        node.put("negatives", negatives);
+        node.put("negativeSampler", sampler.id());
+        node.put("popularityExponent", popularityExponent);
     }
 
     public boolean sampled() {

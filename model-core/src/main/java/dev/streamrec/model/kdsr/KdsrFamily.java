@@ -5,6 +5,7 @@ import ai.djl.Model;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.backbone.EncoderConfig;
+import dev.streamrec.model.backbone.LossSettings;
 import dev.streamrec.model.backbone.SequenceModelBlock;
 import dev.streamrec.model.backbone.SequenceScorer;
 import dev.streamrec.model.cli.CliArgs;
@@ -118,9 +119,9 @@ public final class KdsrFamily implements ModelFamily {
                     teachers.add(new ModalityTeacher(features.get(m).name(), codes, book, run.kdsr().codebookD(), djl.getNDManager()));
                 }
             }
-            KdsrTrainingBlock block = new KdsrTrainingBlock(new SequenceModelBlock(encoder), teachers, run.kdsr());
-            TrainingResult result = SequenceTrainer.fit(djl, block, split, run.settings(), run.sampledNegatives(), run.kdsr(),
-                    probes, evaluator);
+            LossSettings loss = run.loss(encoder.numItems());
+            KdsrTrainingBlock block = new KdsrTrainingBlock(new SequenceModelBlock(encoder), teachers, run.kdsr(), loss.loss());
+            TrainingResult result = SequenceTrainer.fit(djl, block, split, run.settings(), loss, run.kdsr(), probes, evaluator);
             SequenceTrainer.materialise(block, djl.getNDManager());
             SequenceScorer served = SequenceScorer.idOnly(block.backbone(), djl.getNDManager());
             MetricAccumulator test = evaluator.evaluate(served, split.test());
@@ -132,7 +133,7 @@ public final class KdsrFamily implements ModelFamily {
             putMetrics(report, "validation", result.bestMetrics());
             putMetrics(report, "test", test.asMap());
             ObjectNode provenance = report.deepCopy();
-            run.writeTo(provenance, kdsr);
+            run.writeTo(provenance, kdsr, encoder.numItems());
             result.writeTo(provenance.putObject("run"));
             KdsrArtifacts.writeSequenceModel(run.output(), model, version, block.backbone(), data.items(), provenance);
             teachers.forEach(ModalityTeacher::close);

@@ -2,6 +2,7 @@ package dev.streamrec.model.kdsr;
 
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamrec.model.backbone.LossSettings;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.data.Interaction;
@@ -72,9 +73,10 @@ final class KdsrFineTuner {
                 KdsrArtifacts.LoadedSequenceModel model = newItems == 0 ? null
                         : CatalogueGrowth.grow(loaded, items.size(), seed)) {
             KdsrArtifacts.LoadedSequenceModel tuned = model == null ? loaded : model;
-            KdsrTrainingBlock block = new KdsrTrainingBlock(tuned.block(), List.of(), KdsrConfig.defaults());
+            LossSettings loss = LossSettings.parse(options, items.size());
+            KdsrTrainingBlock block = new KdsrTrainingBlock(tuned.block(), List.of(), KdsrConfig.defaults(), loss.loss());
             FullRankingEvaluator evaluator = new FullRankingEvaluator(KdsrFamily.EVAL_BATCH, false);
-            TrainingResult result = SequenceTrainer.fit(tuned.model(), block, split, settings, 0,
+            TrainingResult result = SequenceTrainer.fit(tuned.model(), block, split, settings, loss,
                     KdsrConfig.defaults(), Map.of(), evaluator);
             SequenceTrainer.materialise(block, tuned.model().getNDManager());
             if (result.diverged() || tuned.block().items().weight().getArray().isNaN().any().getBoolean()) {

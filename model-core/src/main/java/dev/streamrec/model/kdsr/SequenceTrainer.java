@@ -14,6 +14,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
+import dev.streamrec.model.backbone.LossSettings;
+import dev.streamrec.model.backbone.NegativeSampler;
+import dev.streamrec.model.backbone.NextItemLoss;
 import dev.streamrec.model.backbone.SequenceScorer;
 import dev.streamrec.model.backbone.TrainingWindows;
 import dev.streamrec.model.data.LeaveOneOutSplit;
@@ -51,10 +54,11 @@ public final class SequenceTrainer {
 
     /**
      * Trains in place and returns the engine's result; the block ends with the best validation's
-     * weights. {@code sampledNegatives} 0 trains on the full softmax.
+     * weights. {@code loss} must be the block's loss kind; its negatives are drawn from its sampler
+     * over the training sequences.
      */
     public static TrainingResult fit(Model model, KdsrTrainingBlock block, LeaveOneOutSplit split, TrainingOptions options,
-            int sampledNegatives, KdsrConfig kdsr, Map<String, ModalityCorrelationProbe> probes,
+            LossSettings loss, KdsrConfig kdsr, Map<String, ModalityCorrelationProbe> probes,
             FullRankingEvaluator evaluator) {
         Engine.getInstance().setRandomSeed((int) options.seed());
         model.setBlock(block);
@@ -64,7 +68,10 @@ public final class SequenceTrainer {
         try (Trainer trainer = model.newTrainer(cfg)) {
             trainer.initialize(new Shape(options.batchSize(), maxLen), new Shape(options.batchSize(), maxLen));
             block.initialiseModalityTables();
-            Task task = new Task(trainer, block, new TrainingWindows(split.train(), maxLen), split, sampledNegatives, kdsr,
+            NegativeSampler sampler = loss.sampled()
+                    ? NegativeSampler.of(loss, split.train(), block.backbone().config().numItems(), options.seed())
+                    : null;
+            Task task = new Task(trainer, block, new TrainingWindows(split.train(), maxLen), split, loss, sampler, kdsr,
                     probes, evaluator);
             String name = block.students().isEmpty() ? block.backbone().config().kind().name().toLowerCase(Locale.ROOT)
                     : "kdsr-" + block.backbone().config().kind().name().toLowerCase(Locale.ROOT);
@@ -78,20 +85,23 @@ public final class SequenceTrainer {
         private final KdsrTrainingBlock block;
         private final TrainingWindows windows;
         private final LeaveOneOutSplit split;
-        private final int sampledNegatives;
+        private final LossSettings loss;
+        private final NegativeSampler sampler;
         private final Map<String, ModalityCorrelationProbe> probes;
         private final FullRankingEvaluator evaluator;
         private final List<AdamW.Trainable> parameters = new ArrayList<>();
         private final double[] partSums = new double[3];
         private int partCount;
 
-        Task(Trainer trainer, KdsrTrainingBlock block, TrainingWindows windows, LeaveOneOutSplit split, int sampledNegatives,
-                KdsrConfig kdsr, Map<String, ModalityCorrelationProbe> probes, FullRankingEvaluator evaluator) {
+        Task(Trainer trainer, KdsrTrainingBlock block, TrainingWindows windows, LeaveOneOutSplit split, LossSettings loss,
+                NegativeSampler sampler, KdsrConfig kdsr, Map<String, ModalityCorrelationProbe> probes,
+                FullRankingEvaluator evaluator) {
             this.trainer = trainer;
             this.block = block;
             this.windows = windows;
             this.split = split;
-            this.sampledNegatives = sampledNegatives;
+            this.loss = loss;
+            this.sampler = sampler;
             this.probes = probes;
             this.evaluator = evaluator;
             Set<String> slow = new HashSet<>();
@@ -127,13 +137,14 @@ public final class SequenceTrainer {
                 NDList inputs = new NDList(
                         manager.create(b.inputs(), new Shape(b.size(), maxLen)),
                         manager.create(b.targets(), new Shape(b.size(), maxLen)));
-                if (sampledNegatives > 0) {
-                    int numItems = block.backbone().config().numItems();
-                    long[] neg = new long[sampledNegatives];
-                    for (int i = 0; i < neg.length; i++) {
-                        neg[i] = 1 + random.nextInt(numItems);
-                    }
-                    inputs.add(manager.create(neg));
+                if (loss.loss() == NextItemLoss.Kind.SAMPLED_SOFTMAX) {
+                    NegativeSampler.Negatives n = sampler.draw(loss.negatives());
+                    inputs.add(manager.create(n.ids()));
+                    inputs.add(manager.create(n.logQ()));
+                } else if (loss.loss() == NextItemLoss.Kind.BCE) {
+                    // the SASRec paper's recipe: its own negatives for every position
+                    long[] ids = sampler.draw(b.size() * maxLen * loss.negatives()).ids();
+                    inputs.add(manager.create(ids, new Shape(b.size(), maxLen, loss.negatives())));
                 }
                 try (GradientCollector gc = trainer.newGradientCollector()) {
                     NDList out = trainer.forward(inputs);

@@ -2,6 +2,7 @@ package dev.streamrec.model.kdsr;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamrec.model.backbone.EncoderConfig;
+import dev.streamrec.model.backbone.LossSettings;
 import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.train.TrainingOptions;
 
@@ -12,7 +13,7 @@ import java.nio.file.Path;
  * optimisation settings, KDSR config, output directory and evaluation protocol. Defaults are the
  * project's chosen MovieLens settings (docs/results-kdsr.md).
  */
-record TrainingRun(EncoderConfig encoder, TrainingOptions settings, int sampledNegatives, KdsrConfig kdsr, Path output,
+record TrainingRun(EncoderConfig encoder, TrainingOptions settings, CliArgs lossOptions, KdsrConfig kdsr, Path output,
         boolean excludeHistory) {
 
     /** The KDSR encoders' optimisation defaults (docs/results-kdsr.md). */
@@ -26,10 +27,7 @@ record TrainingRun(EncoderConfig encoder, TrainingOptions settings, int sampledN
                 a.getInt("dim", 64), a.getInt("max-len", 50), a.getInt("layers", 2), a.getInt("heads", 1),
                 (float) a.getDouble("dropout", 0.2));
         TrainingOptions settings = TrainingOptions.from(a, DEFAULTS);
-        int sampledNegatives = a.getInt("sampled-negatives", 0);
-        if (sampledNegatives < 0) {
-            throw new IllegalArgumentException("--sampled-negatives must be >= 0");
-        }
+        LossSettings.parse(a, encoder.numItems()); // refuses invalid loss options before any work
         KdsrConfig d = KdsrConfig.defaults();
         KdsrConfig kdsr = new KdsrConfig(
                 a.getDouble("lambda1", d.lambda1()), a.getDouble("lambda2", d.lambda2()), a.getDouble("tau", d.tau()),
@@ -38,14 +36,19 @@ record TrainingRun(EncoderConfig encoder, TrainingOptions settings, int sampledN
                 a.getBoolean("async", d.async()), a.getDouble("async-factor", d.asyncFactor()),
                 a.getDouble("ae-noise", d.aeNoise()), a.getInt("ae-epochs", d.aeEpochs()));
         Path output = a.getPath("output", Path.of(System.getProperty("java.io.tmpdir"), "streamrec-" + model));
-        return new TrainingRun(encoder, settings, sampledNegatives, kdsr, output, a.getBoolean("exclude-history", false));
+        return new TrainingRun(encoder, settings, a, kdsr, output, a.getBoolean("exclude-history", false));
+    }
+
+    /** The loss and its negatives for a catalogue of {@code numItems} (the default depends on its size). */
+    LossSettings loss(int numItems) {
+        return LossSettings.parse(lossOptions, numItems);
     }
 
     /** Provenance for the artifact's {@code training} node. */
-    void writeTo(ObjectNode node, boolean withKdsr) {
+    void writeTo(ObjectNode node, boolean withKdsr, int numItems) {
         ObjectNode s = node.putObject("settings");
         settings.writeTo(s);
-        s.put("sampledNegatives", sampledNegatives);
+        loss(numItems).writeTo(s);
         if (withKdsr) {
             kdsr.writeTo(node.putObject("kdsr"));
         }

@@ -63,7 +63,8 @@ public record TrainingOptions(
     public static final Map<String, String> RENAMED = Map.of(
             "batch", "batch-size",
             "clip", "clip-norm",
-            "rows-per-epoch", "examples-per-epoch");
+            "rows-per-epoch", "examples-per-epoch",
+            "sampled-negatives", "negatives");
 
     public TrainingOptions {
         require(epochs >= 1, "--epochs must be >= 1");
