@@ -3,7 +3,7 @@ package dev.streamrec.jobs.bench;
 import java.io.PrintStream;
 import java.util.List;
 
-/** {@code streamrec.jar bench model|e2e|parts|zipf-data [options]}: the benchmarks, each printing a table. */
+/** {@code streamrec.jar bench model|e2e|parts|train|zipf-data [options]}: the benchmarks, each printing a table. */
 public final class BenchCommand {
 
     private BenchCommand() {}
@@ -18,6 +18,8 @@ public final class BenchCommand {
             out.println("                  --paired S (model-only rates of the same models and batch, S-second windows, just before and after)");
             out.println("                  -Dkey=value]");
             out.println("       bench parts [--rounds R --warmup-rounds W --top-k K]: the pipeline's per-event Java, piece by piece");
+            out.println("       bench train [--models a,b --steps S --data CSV --features F,G + any training option]:");
+            out.println("                  optimiser steps/s and examples/s of each family's training step");
             out.println("       bench zipf-data --output zipf.csv [--events N --users U --items I --zipf S --seed X]");
             out.println("                  [--features DIR: synthetic text (32-d) and image (16-d) features of the catalogue]");
             return 2;
@@ -30,10 +32,12 @@ public final class BenchCommand {
                 return EndToEndBenchmark.run(rest, out);
             case "parts":
                 return PipelinePartsBenchmark.run(rest, out);
+            case "train":
+                return dev.streamrec.model.cli.TrainingBenchmark.run(rest, out);
             case "zipf-data":
                 return writeZipfData(dev.streamrec.model.cli.CliArgs.parse(rest), out);
             default:
-                throw new IllegalArgumentException("unknown benchmark " + args.get(0) + " (model|e2e|parts|zipf-data)");
+                throw new IllegalArgumentException("unknown benchmark " + args.get(0) + " (model|e2e|parts|train|zipf-data)");
         }
     }
 

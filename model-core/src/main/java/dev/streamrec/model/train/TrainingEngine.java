@@ -72,6 +72,7 @@ public final class TrainingEngine {
                     int[] batch = Arrays.copyOfRange(order, b * o.batchSize(), Math.min(perEpoch, (b + 1) * o.batchSize()));
                     float lr = schedule.at(run.steps);
                     run.lr = lr;
+                    long stepStart = System.nanoTime();
                     float loss = task.forwardBackward(batch, random);
                     boolean applied;
                     if (Float.isFinite(loss)) {
@@ -80,6 +81,8 @@ public final class TrainingEngine {
                         optimiser.clearGradients();
                         applied = false;
                     }
+                    run.stepNanos += System.nanoTime() - stepStart;
+                    run.examplesSeen += batch.length;
                     if (applied) {
                         run.steps++;
                         run.consecutiveSkips = 0;
@@ -128,7 +131,8 @@ public final class TrainingEngine {
         }
         Validation best = run.best;
         return new TrainingResult(o, run.steps, run.epoch, run.skipped, run.stop,
-                best == null ? null : best.entry(), List.copyOf(run.history), List.copyOf(run.epochLosses), run.elapsed());
+                best == null ? null : best.entry(), List.copyOf(run.history), List.copyOf(run.epochLosses), run.elapsed(),
+                run.stepNanos / 1e9, run.examplesSeen);
     }
 
     /** A validation with the weights it was made on. */
@@ -147,6 +151,8 @@ public final class TrainingEngine {
         int epoch;
         long steps;
         long skipped;
+        long examplesSeen;
+        long stepNanos;
         int consecutiveSkips;
         long lastValidatedStep = -1;
         double lossSum;

@@ -9,7 +9,9 @@ import java.util.Map;
 /**
  * What a {@link TrainingEngine} run did: the options it ran with, the steps and epochs done, why
  * it stopped, the selected (best) validation and every validation's log line, the steps skipped
- * for a non-finite loss or gradient, and the wall-clock time to the end and to the best validation.
+ * for a non-finite loss or gradient, the wall-clock time to the end and to the best validation, and
+ * the time and examples of the training steps alone (forward, backward and update; no validation),
+ * which give the training throughput.
  */
 public record TrainingResult(
         TrainingOptions options,
@@ -20,7 +22,9 @@ public record TrainingResult(
         Validation best,
         List<Validation> history,
         List<Double> epochLosses,
-        double seconds) {
+        double seconds,
+        double stepSeconds,
+        long examplesSeen) {
 
     /** One validation: when it ran, the mean training loss since the previous one, the rate, the metrics. */
     public record Validation(int index, long step, int epoch, double loss, float learningRate, double score,
@@ -46,6 +50,16 @@ public record TrainingResult(
         return TrainingEngine.DIVERGED.equals(stopReason);
     }
 
+    /** Training steps (applied or refused) per second of step time. */
+    public double stepsPerSecond() {
+        return stepSeconds > 0 ? (steps + skippedSteps) / stepSeconds : Double.NaN;
+    }
+
+    /** Training examples (sequences, windows or pairs) per second of step time. */
+    public double examplesPerSecond() {
+        return stepSeconds > 0 ? examplesSeen / stepSeconds : Double.NaN;
+    }
+
     /** The mean loss of the last epoch with an applied step (NaN when none). */
     public double lastLoss() {
         for (int i = epochLosses.size() - 1; i >= 0; i--) {
@@ -67,6 +81,10 @@ public record TrainingResult(
         node.put("bestStep", best == null ? steps : best.step());
         node.put("seconds", seconds);
         node.put("secondsToBest", secondsToBest());
+        node.put("stepSeconds", stepSeconds);
+        node.put("examplesSeen", examplesSeen);
+        node.put("stepsPerSecond", stepsPerSecond());
+        node.put("examplesPerSecond", examplesPerSecond());
         ArrayNode losses = node.putArray("epochLosses");
         epochLosses.forEach(losses::add);
         ArrayNode log = node.putArray("validations");

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +86,7 @@ class TrainingVocabularyTest {
         Path out = dir.resolve("out-" + model);
         CliArgs args = CliArgs.parse(common(model, out));
         assertEquals(0, ModelFamilies.forModel(model).train(model, args));
-        JsonNode run = findRun(ModelArtifact.load(out).config());
+        JsonNode run = TrainingBenchmark.findRun(ModelArtifact.load(out).config());
         assertNotNull(run, model + " records no engine run");
         assertEquals(5, run.path("steps").asInt(), model + ": --max-steps");
         assertEquals("max-steps", run.path("stopReason").asText(), model);
@@ -107,6 +106,7 @@ class TrainingVocabularyTest {
         // the rate of the last validation: linear decay from 0.003 to 0.0006 over the 5 planned steps
         JsonNode last = run.path("validations").get(2);
         assertEquals(0.003 * (0.2 + 0.8 * (1 - 3.0 / 4)), last.path("learningRate").asDouble(), 1e-7, model);
+        assertEquals(5, run.path("examplesSeen").asLong() / 8, 1, model + ": five batches of 8 (the last may be short)");
     }
 
     @ParameterizedTest
@@ -117,19 +117,5 @@ class TrainingVocabularyTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ModelFamilies.forModel(model).train(model, CliArgs.parse(a)));
         assertEquals("--batch is now --batch-size", e.getMessage());
-    }
-
-    /** The object an engine run wrote (it has a stop reason), wherever the family put it. */
-    private static JsonNode findRun(JsonNode node) {
-        if (node.has("stopReason") && node.has("validations")) {
-            return node;
-        }
-        for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
-            JsonNode found = findRun(it.next());
-            if (found != null) {
-                return found;
-            }
-        }
-        return null;
     }
 }

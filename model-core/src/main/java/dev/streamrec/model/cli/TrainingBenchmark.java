@@ -1,0 +1,154 @@
+package dev.streamrec.model.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamrec.model.artifact.ModelArtifact;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code bench train}: the training throughput of each model family at its default shapes. Each
+ * model trains through its real {@code train} command for {@code --steps} optimiser steps (one
+ * validation at the end) on {@code --data} (default: the bundled MovieLens) and the table gives its
+ * loss, batch size, optimiser steps/s and training examples/s over the step time alone (forward,
+ * backward and update, as the engine measures it; no data preparation, teacher fitting or
+ * validation), and for each KDSR variant its step time against its backbone's. Other options
+ * (e.g. {@code --loss}, {@code --batch-size}) are passed to every model; models that need modality
+ * features read {@code --features}, or the MovieLens MiniLM features made once by {@code featurize}.
+ */
+public final class TrainingBenchmark {
+
+    static final List<String> DEFAULT_MODELS =
+            List.of("sasrec", "kdsr-sasrec", "gru4rec", "kdsr-gru4rec", "missrec", "bm3", "lightgcn", "mf-bpr");
+    private static final Set<String> NEED_FEATURES = Set.of("kdsr-sasrec", "kdsr-gru4rec", "missrec", "bm3");
+    private static final Set<String> OWN = Set.of("models", "steps", "output", "max-steps", "eval-every", "quiet");
+
+    private TrainingBenchmark() {}
+
+    /** One model's measurement. */
+    record Row(String model, String loss, int batch, long steps, double stepsPerSecond, double examplesPerSecond) {}
+
+    public static int run(List<String> argv, PrintStream out) throws Exception {
+        CliArgs a = CliArgs.parse(argv);
+        List<String> models = a.has("models") ? a.getList("models") : DEFAULT_MODELS;
+        int steps = a.getInt("steps", 30);
+        Path work = Files.createTempDirectory("bench-train");
+        String features = a.has("features") ? a.get("features", "") : null;
+        List<Row> rows = new ArrayList<>();
+        for (String model : models) {
+            List<String> args = new ArrayList<>();
+            a.options().forEach((k, v) -> {
+                if (!OWN.contains(k) && !(k.equals("features") && !NEED_FEATURES.contains(model))) {
+                    args.add("--" + k);
+                    args.add(v);
+                }
+            });
+            if (NEED_FEATURES.contains(model) && features == null) {
+                features = featurize(work.resolve("features"), out);
+            }
+            if (NEED_FEATURES.contains(model) && !a.has("features")) {
+                args.addAll(List.of("--features", features));
+            }
+            Path dir = work.resolve(model);
+            args.addAll(List.of("--max-steps", Integer.toString(steps), "--eval-every", Integer.toString(steps),
+                    "--quiet", "true", "--output", dir.toString()));
+            out.printf(Locale.ROOT, "training %s for %d steps ...%n", model, steps);
+            int code = quietly(() -> ModelCli.run("train", prefixed(model, args)));
+            if (code != 0) {
+                throw new IllegalStateException("train --model " + model + " failed with exit code " + code);
+            }
+            JsonNode config = ModelArtifact.load(dir).config();
+            JsonNode run = findRun(config);
+            JsonNode loss = findField(config, "loss");
+            rows.add(new Row(model, loss == null || !loss.isTextual() ? "-" : loss.asText(),
+                    run.path("options").path("batchSize").asInt(), run.path("steps").asLong(),
+                    run.path("stepsPerSecond").asDouble(), run.path("examplesPerSecond").asDouble()));
+        }
+        print(rows, out);
+        return 0;
+    }
+
+    static void print(List<Row> rows, PrintStream out) {
+        Map<String, Row> byModel = new LinkedHashMap<>();
+        rows.forEach(r -> byModel.put(r.model(), r));
+        out.printf(Locale.ROOT, "%-14s %-8s %6s %6s %10s %12s %16s%n", "model", "loss", "batch", "steps", "steps/s",
+                "examples/s", "step time / bb");
+        for (Row r : rows) {
+            Row backbone = r.model().startsWith("kdsr-") ? byModel.get(r.model().substring(5)) : null;
+            out.printf(Locale.ROOT, "%-14s %-8s %6d %6d %10.2f %12.1f %16s%n", r.model(), r.loss(), r.batch(), r.steps(),
+                    r.stepsPerSecond(), r.examplesPerSecond(),
+                    backbone == null ? "" : String.format(Locale.ROOT, "%.2fx", backbone.stepsPerSecond() / r.stepsPerSecond()));
+        }
+    }
+
+    private static List<String> prefixed(String model, List<String> args) {
+        List<String> all = new ArrayList<>(List.of("--model", model));
+        all.addAll(args);
+        return all;
+    }
+
+    private static String featurize(Path dir, PrintStream out) throws Exception {
+        out.println("featurizing MovieLens titles and tags (MiniLM, offline) into " + dir);
+        int code = quietly(() -> ModelCli.run("featurize", List.of("--output", dir.toString())));
+        if (code != 0) {
+            throw new IllegalStateException("featurize failed with exit code " + code);
+        }
+        try (var files = Files.list(dir)) {
+            return String.join(",", files.filter(p -> p.getFileName().toString().contains(".tsv"))
+                    .map(Path::toString).sorted().toList());
+        }
+    }
+
+    /** Runs a command with its report on standard output discarded (the table is the output). */
+    private static int quietly(Command c) throws Exception {
+        PrintStream saved = System.out;
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            return c.run();
+        } finally {
+            System.setOut(saved);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Command {
+        int run() throws Exception;
+    }
+
+    /** The object an engine run wrote (it has a stop reason), wherever the family put it. */
+    static JsonNode findRun(JsonNode node) {
+        if (node.has("stopReason") && node.has("stepsPerSecond")) {
+            return node;
+        }
+        for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
+            JsonNode found = findRun(it.next());
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode findField(JsonNode node, String name) {
+        if (node.has(name)) {
+            return node.get(name);
+        }
+        for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
+            JsonNode found = findField(it.next(), name);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+}
