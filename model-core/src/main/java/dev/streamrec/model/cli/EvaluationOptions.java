@@ -13,20 +13,21 @@ import java.util.Map;
 
 /**
  * The offline-evaluation options of {@code train} and {@code evaluate}, with their defaults in one
- * place: {@code --protocol full|sampled} (default full ranking), {@code --sampled-negatives N}
- * (default 100) and {@code --sampled-seed S} (default 42) for the sampled protocol, and
+ * place: {@code --protocol full|sampled} (default full ranking), {@code --eval-negatives N}
+ * (default 100) and {@code --eval-seed S} (default 42) for the sampled protocol, and
  * {@code --validation-targets V} (default 5: the last V items before each user's test item are
  * validation targets, ~3,050 cases on MovieLens's 610 users; see {@link LeaveOneOutSplit}).
- * docs/evaluation.md describes the protocols.
+ * docs/evaluation.md describes the protocols. Not {@code --sampled-negatives}: that option is the
+ * KDSR family's sampled-softmax training loss.
  */
-public record EvaluationOptions(Protocol protocol, int sampledNegatives, long sampledSeed, int validationTargets) {
+public record EvaluationOptions(Protocol protocol, int evalNegatives, long evalSeed, int validationTargets) {
 
     /** How a target is ranked: against the whole catalogue or against sampled negatives. */
     public enum Protocol { FULL, SAMPLED }
 
     public static final String PROTOCOL = "protocol";
-    public static final String SAMPLED_NEGATIVES = "sampled-negatives";
-    public static final String SAMPLED_SEED = "sampled-seed";
+    public static final String EVAL_NEGATIVES = "eval-negatives";
+    public static final String EVAL_SEED = "eval-seed";
     public static final String VALIDATION_TARGETS = "validation-targets";
 
     public static final EvaluationOptions DEFAULTS = new EvaluationOptions(Protocol.FULL,
@@ -46,13 +47,13 @@ public record EvaluationOptions(Protocol protocol, int sampledNegatives, long sa
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + PROTOCOL + " must be full or sampled, not " + args.get(PROTOCOL, ""));
         }
-        return new EvaluationOptions(protocol, args.getInt(SAMPLED_NEGATIVES, defaults.sampledNegatives),
-                args.getLong(SAMPLED_SEED, defaults.sampledSeed),
+        return new EvaluationOptions(protocol, args.getInt(EVAL_NEGATIVES, defaults.evalNegatives),
+                args.getLong(EVAL_SEED, defaults.evalSeed),
                 args.getInt(VALIDATION_TARGETS, defaults.validationTargets));
     }
 
     public EvaluationOptions withValidationTargets(int targets) {
-        return new EvaluationOptions(protocol, sampledNegatives, sampledSeed, targets);
+        return new EvaluationOptions(protocol, evalNegatives, evalSeed, targets);
     }
 
     /** The leave-one-out split of {@code data} with this many validation targets per user. */
@@ -66,7 +67,7 @@ public record EvaluationOptions(Protocol protocol, int sampledNegatives, long sa
      */
     public RankingProtocol rankingProtocol(boolean excludeHistory, SequenceDataset data) {
         return protocol == Protocol.FULL ? new FullRanking(excludeHistory)
-                : new SampledNegatives(data.items().size(), sampledNegatives, sampledSeed, data::sequence);
+                : new SampledNegatives(data.items().size(), evalNegatives, evalSeed, data::sequence);
     }
 
     /** An evaluator under these options (see {@link #rankingProtocol}). */
@@ -79,8 +80,8 @@ public record EvaluationOptions(Protocol protocol, int sampledNegatives, long sa
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("protocol", protocol.name().toLowerCase(Locale.ROOT));
         if (protocol == Protocol.SAMPLED) {
-            m.put("sampledNegatives", sampledNegatives);
-            m.put("sampledSeed", sampledSeed);
+            m.put("evalNegatives", evalNegatives);
+            m.put("evalSeed", evalSeed);
         }
         m.put("validationTargets", validationTargets);
         return m;

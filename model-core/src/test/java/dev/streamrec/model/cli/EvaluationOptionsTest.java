@@ -44,7 +44,7 @@ class EvaluationOptionsTest {
 
     @Test
     void shouldParseTheSampledProtocolAndValidationTargets() {
-        CliArgs args = CliArgs.parse(List.of("--protocol", "sampled", "--sampled-negatives", "4", "--sampled-seed", "9",
+        CliArgs args = CliArgs.parse(List.of("--protocol", "sampled", "--eval-negatives", "4", "--eval-seed", "9",
                 "--validation-targets", "2"));
         EvaluationOptions o = EvaluationOptions.from(args);
         SampledNegatives p = assertInstanceOf(SampledNegatives.class, o.rankingProtocol(false, data()));

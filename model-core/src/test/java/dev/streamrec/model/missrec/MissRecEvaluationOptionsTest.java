@@ -51,7 +51,7 @@ class MissRecEvaluationOptionsTest {
         JsonNode trained = run("train", "--model", "missrec", "--data", tmp.resolve("d.csv").toString(), "--features",
                 String.join(",", files), "--epochs", "1", "--hidden", "16", "--heads", "2", "--ffn", "32", "--max-len", "10",
                 "--batch", "32", "--quiet", "--json", "--output", artifact,
-                "--validation-targets", "3", "--protocol", "sampled", "--sampled-negatives", "5");
+                "--validation-targets", "3", "--protocol", "sampled", "--eval-negatives", "5");
         assertEquals(3, trained.path("validationTargets").asInt());
         assertEquals("sampled", trained.path("protocol").asText());
         assertEquals(USERS, trained.path("validVsPopularity").path("NDCG@10").path("n").asInt(), "paired over users");
@@ -61,7 +61,7 @@ class MissRecEvaluationOptionsTest {
         // 5 negatives + the target: every rank is at most 6, so HR@10 is 1
         assertEquals(1.0, trained.path("test").path("HR@10").asDouble(), 0.0);
         JsonNode evaluated = run("evaluate", "--artifact", artifact, "--data", tmp.resolve("d.csv").toString(), "--json",
-                "--protocol", "sampled", "--sampled-negatives", "5");
+                "--protocol", "sampled", "--eval-negatives", "5");
         assertEquals(3, evaluated.path("validationTargets").asInt(), "the artifact's recorded targets");
         assertEquals(trained.path("valid").path("MRR").asDouble(), evaluated.path("valid").path("MRR").asDouble(), 1e-6);
         assertEquals(trained.path("test").path("NDCG@10").asDouble(), evaluated.path("test").path("NDCG@10").asDouble(), 1e-6);
