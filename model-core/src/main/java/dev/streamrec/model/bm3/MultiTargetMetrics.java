@@ -1,5 +1,7 @@
 package dev.streamrec.model.bm3;
 
+import dev.streamrec.model.metrics.MeanInterval;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -7,7 +9,8 @@ import java.util.Map;
  * Multi-target top-K metrics of the BM3/MMRec protocol (MMRec common/topk evaluator): for a user
  * with held-out set T and a top-K list, Recall@K = |hits| / |T| and NDCG@K = DCG / IDCG with binary
  * relevance, DCG = Σ_{hit at rank r} 1/log2(r + 1) and IDCG over min(|T|, K) ideal hits; both are
- * averaged over users with a non-empty T. Differs from the single-target metrics in
+ * averaged over users with a non-empty T, each mean with its 95% confidence interval over users
+ * ({@link MeanInterval}: mean ± 1.96 · SE). Differs from the single-target metrics in
  * {@code metrics/}, where one target per case makes recall a hit rate.
  */
 public final class MultiTargetMetrics {
@@ -15,12 +18,17 @@ public final class MultiTargetMetrics {
     private final int[] cutoffs;
     private final double[] recallSum;
     private final double[] ndcgSum;
+    // per-user squares of the same metrics, for the standard errors
+    private final double[] recallSquares;
+    private final double[] ndcgSquares;
     private int users;
 
     public MultiTargetMetrics(int... cutoffs) {
         this.cutoffs = cutoffs.clone();
         this.recallSum = new double[cutoffs.length];
         this.ndcgSum = new double[cutoffs.length];
+        this.recallSquares = new double[cutoffs.length];
+        this.ndcgSquares = new double[cutoffs.length];
     }
 
     /**
@@ -52,8 +60,12 @@ public final class MultiTargetMetrics {
             for (int r = 0; r < Math.min(k, t.size()); r++) {
                 idcg += 1.0 / log2(r + 2);
             }
-            recallSum[c] += (double) hits / t.size();
-            ndcgSum[c] += dcg / idcg;
+            double recall = (double) hits / t.size();
+            double ndcg = dcg / idcg;
+            recallSum[c] += recall;
+            ndcgSum[c] += ndcg;
+            recallSquares[c] += recall * recall;
+            ndcgSquares[c] += ndcg * ndcg;
         }
     }
 
@@ -71,6 +83,18 @@ public final class MultiTargetMetrics {
 
     public double ndcg(int k) {
         return users == 0 ? 0 : ndcgSum[indexOf(k)] / users;
+    }
+
+    /** {@code Recall@K}, {@code NDCG@K} as in {@link #asMap()}, each with its 95% confidence interval. */
+    public Map<String, MeanInterval> intervals() {
+        Map<String, MeanInterval> m = new LinkedHashMap<>();
+        for (int c = 0; c < cutoffs.length; c++) {
+            m.put("Recall@" + cutoffs[c], MeanInterval.of(recallSum[c], recallSquares[c], users));
+        }
+        for (int c = 0; c < cutoffs.length; c++) {
+            m.put("NDCG@" + cutoffs[c], MeanInterval.of(ndcgSum[c], ndcgSquares[c], users));
+        }
+        return m;
     }
 
     private int indexOf(int k) {

@@ -28,4 +28,16 @@ class MultiTargetMetricsTest {
         assertEquals(0.5, m.recall(2), TOL);
         assertEquals(0.5, m.ndcg(2), TOL);
     }
+
+    @Test
+    void shouldGiveEachMeanItsIntervalOverUsers() {
+        MultiTargetMetrics m = new MultiTargetMetrics(2);
+        m.add(new int[] {1, 2}, new int[] {1});       // Recall@2 1
+        m.add(new int[] {1, 2}, new int[] {3});       // 0
+        m.add(new int[] {1, 2}, new int[] {2, 3});    // 0.5
+        // mean .5, s = .5, 1.96 · .5 / √3
+        assertEquals(0.5, m.intervals().get("Recall@2").mean(), TOL);
+        assertEquals(0.5658032638, m.intervals().get("Recall@2").halfWidth(), TOL);
+        assertEquals(m.ndcg(2), m.intervals().get("NDCG@2").mean(), TOL);
+    }
 }
