@@ -49,6 +49,7 @@ public final class Bm3Family implements ModelFamily {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BUNDLED = "movielens-bundled";
+    private static final String POPULARITY = "popularity";
 
     @Override
     public Set<String> models() {
@@ -130,8 +131,8 @@ public final class Bm3Family implements ModelFamily {
             info.set("modalities", modalityInfo);
             info.put("bestEpoch", result.bestEpoch()).put("epochsRun", result.epochsRun())
                     .put("secondsPerEpoch", result.secondsPerEpoch()).put("peakRssMiB", peakRssMiB());
-            putSplit(info, "validation", result.validation());
-            putSplit(info, "test", result.test());
+            putSplit(info, "validation", result.validation(), popularity(split, split.valid()));
+            putSplit(info, "test", result.test(), popularity(split, split.test()));
             String version = model + "-" + Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14);
             Bm3ArtifactIO.write(output, state, version, info);
             print(model, info, args.has("json"));
@@ -164,8 +165,8 @@ public final class Bm3Family implements ModelFamily {
         MultiTargetMetrics test = evaluate(state, split.test());
         ObjectNode out = JSON.createObjectNode();
         out.put("bestEpoch", info.path("bestEpoch").asInt());
-        putSplit(out, "validation", valid);
-        putSplit(out, "test", test);
+        putSplit(out, "validation", valid, popularity(split, split.valid()));
+        putSplit(out, "test", test, popularity(split, split.test()));
         print(artifact.model(), out, args.has("json"));
         return 0;
     }
@@ -213,14 +214,39 @@ public final class Bm3Family implements ModelFamily {
         return n;
     }
 
-    /** {@code split} = the means, {@code <split>Ci95} = their 95% half-widths (as {@link SplitReport} lays them out). */
-    private static void putSplit(ObjectNode out, String split, MultiTargetMetrics metrics) {
+    /**
+     * {@code split} = the means, {@code <split>Ci95} = their 95% half-widths and
+     * {@code <split>VsPopularity} = the paired tests over users against {@code popularity}, as
+     * {@link SplitReport} lays them out.
+     */
+    private static void putSplit(ObjectNode out, String split, MultiTargetMetrics metrics, MultiTargetMetrics popularity) {
         ObjectNode means = out.putObject(split);
         ObjectNode halfWidths = out.putObject(split + SplitReport.CI_SUFFIX);
         metrics.intervals().forEach((name, ci) -> {
             means.put(name, ci.mean());
             halfWidths.put(name, ci.halfWidth());
         });
+        out.set(SplitReport.comparisonKey(split, POPULARITY), JSON.valueToTree(SplitReport.tests(metrics.against(popularity))));
+    }
+
+    /**
+     * Training popularity under the BM3 protocol, the paired tests' baseline: every user scores an
+     * item by its number of training interactions, training items masked, same targets.
+     */
+    static MultiTargetMetrics popularity(UserItemSplit split, int[][] targets) {
+        float[] counts = new float[split.items().size() + 1];
+        for (int[] items : split.train()) {
+            for (int i : items) {
+                counts[i]++;
+            }
+        }
+        return new Bm3Evaluator(Bm3Evaluator.chunkFor(counts.length, 512)).evaluate((from, to) -> {
+            float[][] rows = new float[to - from][];
+            for (int r = 0; r < rows.length; r++) {
+                rows[r] = counts.clone();
+            }
+            return rows;
+        }, split.train(), targets);
     }
 
     /** Peak resident memory of this process (VmHWM), or -1 where /proc is unavailable. */
@@ -238,7 +264,7 @@ public final class Bm3Family implements ModelFamily {
             return;
         }
         System.out.println(model);
-        MetricsTable.print(System.out, out, List.of("validation", "test"), "popularity");
+        MetricsTable.print(System.out, out, List.of("validation", "test"), POPULARITY);
         if (out.has("secondsPerEpoch")) {
             System.out.printf(Locale.ROOT, "best epoch %d of %d, %.2f s/epoch, peak RSS %d MiB%n", out.path("bestEpoch").asInt(),
                     out.path("epochsRun").asInt(), out.path("secondsPerEpoch").asDouble(), out.path("peakRssMiB").asLong());

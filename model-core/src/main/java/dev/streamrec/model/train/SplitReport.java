@@ -32,19 +32,23 @@ public final class SplitReport {
         out.put(split, means);
         out.put(split + CI_SUFFIX, halfWidths);
         if (baseline != null) {
-            Map<String, Object> tests = new LinkedHashMap<>();
-            for (Map.Entry<String, PairedTTest.Result> e : model.against(baseline).entrySet()) {
-                PairedTTest.Result r = e.getValue();
-                Map<String, Object> t = new LinkedHashMap<>();
-                t.put("n", r.n());
-                t.put("difference", r.meanDifference());
-                t.put("t", r.t());
-                t.put("p", r.p());
-                tests.put(e.getKey(), t);
-            }
-            out.put(comparisonKey(split, baselineName), tests);
+            out.put(comparisonKey(split, baselineName), tests(model.against(baseline)));
         }
         return out;
+    }
+
+    /** Paired tests by metric as a report stores them: {@code {n, difference, t, p}} each. */
+    public static Map<String, Object> tests(Map<String, PairedTTest.Result> byMetric) {
+        Map<String, Object> tests = new LinkedHashMap<>();
+        byMetric.forEach((metric, r) -> {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("n", r.n());
+            t.put("difference", r.meanDifference());
+            t.put("t", r.t());
+            t.put("p", r.p());
+            tests.put(metric, t);
+        });
+        return tests;
     }
 
     /** {@code testVsPopularity} for split {@code test} and baseline {@code popularity}. */
