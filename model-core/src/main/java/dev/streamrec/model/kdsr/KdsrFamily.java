@@ -44,6 +44,8 @@ import java.util.TreeSet;
  * full-ranking protocol. Serving always uses the ID backbone alone. {@code train} reads its data
  * through {@link TrainingData}, so {@code --train-until MILLIS} / {@code --train-fraction F} train on
  * the log before a time cut only (streaming experiments: the model never sees the replay's future).
+ * The split, the reported protocol and the paired popularity rows follow {@link EvaluationOptions}
+ * (docs/evaluation.md).
  */
 public final class KdsrFamily implements ModelFamily {
 

@@ -34,7 +34,8 @@ import java.util.Set;
  * training part of the split), {@code train} (fine-tuning, parameter-efficient when started from
  * {@code --pretrained}), {@code evaluate}, serving and the streaming fine-tuning round. Data:
  * {@code --data ratings.csv} or the bundled MovieLens; features: {@code --features a.tsv.gz,b.tsv.gz}
- * (modality = file name before the first dot).
+ * (modality = file name before the first dot). Evaluation (validation targets of {@code --split loo},
+ * protocol, intervals, paired popularity rows) follows {@link EvaluationOptions} (docs/evaluation.md).
  */
 public final class MissRecFamily implements ModelFamily {
 
