@@ -52,6 +52,20 @@ public record EvaluationOptions(Protocol protocol, int evalNegatives, long evalS
                 args.getInt(VALIDATION_TARGETS, defaults.validationTargets));
     }
 
+    /**
+     * The options for evaluating an artifact trained with {@code trainedTargets} validation targets
+     * per user (1 for artifacts that record none): that many unless {@code --validation-targets}
+     * asks for fewer. More would turn some of the model's training items into validation targets.
+     */
+    public static EvaluationOptions forArtifact(CliArgs args, int trainedTargets) {
+        EvaluationOptions o = from(args, DEFAULTS.withValidationTargets(trainedTargets));
+        if (o.validationTargets > trainedTargets) {
+            throw new IllegalArgumentException("--" + VALIDATION_TARGETS + " " + o.validationTargets + ": the artifact was trained with "
+                    + trainedTargets + " validation targets per user; the items before those were training items");
+        }
+        return o;
+    }
+
     public EvaluationOptions withValidationTargets(int targets) {
         return new EvaluationOptions(protocol, evalNegatives, evalSeed, targets);
     }

@@ -155,8 +155,7 @@ public final class KdsrFamily implements ModelFamily {
         }
         // the split the artifact was trained on (artifacts before issue 22: one validation target)
         JsonNode training = artifact.config().path("training");
-        EvaluationOptions eval = EvaluationOptions.from(args,
-                EvaluationOptions.DEFAULTS.withValidationTargets(training.path("validationTargets").asInt(1)));
+        EvaluationOptions eval = EvaluationOptions.forArtifact(args, training.path("validationTargets").asInt(1));
         LeaveOneOutSplit split = eval.split(data);
         boolean exclude = args.getBoolean("exclude-history", training.path("excludeHistory").asBoolean(false));
         KdsrArtifacts.LoadedScorer loaded = KdsrArtifacts.load(artifact, Device.cpu());

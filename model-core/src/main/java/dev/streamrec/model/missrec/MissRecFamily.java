@@ -132,8 +132,8 @@ public final class MissRecFamily implements ModelFamily {
         List<Interaction> log = until >= 0 ? new TimeCut(until).before(TrainingData.readAll(args)) : TrainingData.read(args);
         SequenceDataset data = SequenceDataset.of(log, artifact.items());
         // the validation targets the artifact was trained with (artifacts before issue 22: one)
-        EvaluationOptions eval = EvaluationOptions.from(args, EvaluationOptions.DEFAULTS.withValidationTargets(
-                artifact.config().path("run").path(VALIDATION_TARGETS_KEY).asInt(1)));
+        EvaluationOptions eval = EvaluationOptions.forArtifact(args,
+                artifact.config().path("run").path(VALIDATION_TARGETS_KEY).asInt(1));
         Split sp = Split.of(data, withSplit, eval);
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("model", MissRecArtifacts.MODEL);

@@ -58,6 +58,10 @@ class EvaluationOptionsTest {
         assertEquals(2, EvaluationOptions.from(args, EvaluationOptions.DEFAULTS.withValidationTargets(1)).validationTargets());
         assertThrows(IllegalArgumentException.class,
                 () -> EvaluationOptions.from(CliArgs.parse(List.of("--protocol", "popular"))));
+        assertEquals(2, EvaluationOptions.forArtifact(args, 5).validationTargets());
+        assertEquals(5, EvaluationOptions.forArtifact(CliArgs.parse(List.of()), 5).validationTargets());
+        assertThrows(IllegalArgumentException.class, () -> EvaluationOptions.forArtifact(args, 1),
+                "more targets than the artifact was trained with would validate on training items");
     }
 
     @Test
