@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamrec.model.artifact.ArtifactException;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.MetricsTable;
 import dev.streamrec.model.cli.ModelFamily;
 import dev.streamrec.model.cli.TrainingData;
 import dev.streamrec.model.data.Interaction;
@@ -22,6 +23,7 @@ import dev.streamrec.model.data.TimeCut;
 import dev.streamrec.model.serving.Devices;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.train.TrainingOptions;
+import dev.streamrec.model.train.SplitReport;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -48,6 +50,7 @@ public final class Bm3Family implements ModelFamily {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BUNDLED = "movielens-bundled";
+    private static final String POPULARITY = "popularity";
 
     @Override
     public Set<String> models() {
@@ -130,8 +133,8 @@ public final class Bm3Family implements ModelFamily {
             info.set("modalities", modalityInfo);
             info.put("bestEpoch", result.bestEpoch()).put("epochsRun", result.epochsRun())
                     .put("secondsPerEpoch", result.secondsPerEpoch()).put("peakRssMiB", peakRssMiB());
-            info.set("validation", toJson(result.validation().asMap()));
-            info.set("test", toJson(result.test().asMap()));
+            putSplit(info, "validation", result.validation(), popularity(split, split.valid()));
+            putSplit(info, "test", result.test(), popularity(split, split.test()));
             result.run().writeTo(info.putObject("run"));
             String version = model + "-" + Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14);
             Bm3ArtifactIO.write(output, state, version, info);
@@ -165,8 +168,8 @@ public final class Bm3Family implements ModelFamily {
         MultiTargetMetrics test = evaluate(state, split.test());
         ObjectNode out = JSON.createObjectNode();
         out.put("bestEpoch", info.path("bestEpoch").asInt());
-        out.set("validation", toJson(valid.asMap()));
-        out.set("test", toJson(test.asMap()));
+        putSplit(out, "validation", valid, popularity(split, split.valid()));
+        putSplit(out, "test", test, popularity(split, split.test()));
         print(artifact.model(), out, args.has("json"));
         return 0;
     }
@@ -214,10 +217,39 @@ public final class Bm3Family implements ModelFamily {
         return n;
     }
 
-    private static ObjectNode toJson(Map<String, Double> m) {
-        ObjectNode o = JSON.createObjectNode();
-        m.forEach(o::put);
-        return o;
+    /**
+     * {@code split} = the means, {@code <split>Ci95} = their 95% half-widths and
+     * {@code <split>VsPopularity} = the paired tests over users against {@code popularity}, as
+     * {@link SplitReport} lays them out.
+     */
+    private static void putSplit(ObjectNode out, String split, MultiTargetMetrics metrics, MultiTargetMetrics popularity) {
+        ObjectNode means = out.putObject(split);
+        ObjectNode halfWidths = out.putObject(split + SplitReport.CI_SUFFIX);
+        metrics.intervals().forEach((name, ci) -> {
+            means.put(name, ci.mean());
+            halfWidths.put(name, ci.halfWidth());
+        });
+        out.set(SplitReport.comparisonKey(split, POPULARITY), JSON.valueToTree(SplitReport.tests(metrics.against(popularity))));
+    }
+
+    /**
+     * Training popularity under the BM3 protocol, the paired tests' baseline: every user scores an
+     * item by its number of training interactions, training items masked, same targets.
+     */
+    static MultiTargetMetrics popularity(UserItemSplit split, int[][] targets) {
+        float[] counts = new float[split.items().size() + 1];
+        for (int[] items : split.train()) {
+            for (int i : items) {
+                counts[i]++;
+            }
+        }
+        return new Bm3Evaluator(Bm3Evaluator.chunkFor(counts.length, 512)).evaluate((from, to) -> {
+            float[][] rows = new float[to - from][];
+            for (int r = 0; r < rows.length; r++) {
+                rows[r] = counts.clone();
+            }
+            return rows;
+        }, split.train(), targets);
     }
 
     /** Peak resident memory of this process (VmHWM), or -1 where /proc is unavailable. */
@@ -234,13 +266,8 @@ public final class Bm3Family implements ModelFamily {
             System.out.println(JSON.writeValueAsString(o));
             return;
         }
-        System.out.printf(Locale.ROOT, "%-8s %10s %10s %10s %10s%n", model, "Recall@10", "Recall@20", "NDCG@10", "NDCG@20");
-        for (String split : List.of("validation", "test")) {
-            JsonNode m = out.path(split);
-            System.out.printf(Locale.ROOT, "%-8s %10.4f %10.4f %10.4f %10.4f%n", split.substring(0, Math.min(8, split.length())),
-                    m.path("Recall@10").asDouble(), m.path("Recall@20").asDouble(),
-                    m.path("NDCG@10").asDouble(), m.path("NDCG@20").asDouble());
-        }
+        System.out.println(model);
+        MetricsTable.print(System.out, out, List.of("validation", "test"), POPULARITY);
         if (out.has("secondsPerEpoch")) {
             System.out.printf(Locale.ROOT, "best epoch %d of %d, %.2f s/epoch, peak RSS %d MiB%n", out.path("bestEpoch").asInt(),
                     out.path("epochsRun").asInt(), out.path("secondsPerEpoch").asDouble(), out.path("peakRssMiB").asLong());

@@ -2,6 +2,7 @@ package dev.streamrec.model.kdsr;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.backbone.EncoderConfig;
@@ -9,6 +10,7 @@ import dev.streamrec.model.backbone.LossSettings;
 import dev.streamrec.model.backbone.SequenceModelBlock;
 import dev.streamrec.model.backbone.SequenceScorer;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.EvaluationOptions;
 import dev.streamrec.model.cli.ModelFamily;
 import dev.streamrec.model.cli.TrainingData;
 import dev.streamrec.model.data.Interaction;
@@ -16,11 +18,13 @@ import dev.streamrec.model.data.LeaveOneOutSplit;
 import dev.streamrec.model.data.ModalityFeatures;
 import dev.streamrec.model.data.SequenceDataset;
 import dev.streamrec.model.data.TimeCut;
-import dev.streamrec.model.metrics.MetricAccumulator;
 import dev.streamrec.model.serving.Devices;
 import dev.streamrec.model.serving.Recommender;
+import dev.streamrec.model.train.BatchScorer;
 import dev.streamrec.model.train.FullRankingEvaluator;
 import dev.streamrec.model.train.TrainingResult;
+import dev.streamrec.model.train.RankedCases;
+import dev.streamrec.model.train.SplitReport;
 
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -41,6 +45,8 @@ import java.util.TreeSet;
  * full-ranking protocol. Serving always uses the ID backbone alone. {@code train} reads its data
  * through {@link TrainingData}, so {@code --train-until MILLIS} / {@code --train-fraction F} train on
  * the log before a time cut only (streaming experiments: the model never sees the replay's future).
+ * The split, the reported protocol and the paired popularity rows follow {@link EvaluationOptions}
+ * (docs/evaluation.md).
  */
 public final class KdsrFamily implements ModelFamily {
 
@@ -66,8 +72,11 @@ public final class KdsrFamily implements ModelFamily {
             throw new IllegalArgumentException("no interaction before the training cut " + cut.orElseThrow().untilMillis());
         }
         SequenceDataset data = SequenceDataset.of(log);
-        LeaveOneOutSplit split = new LeaveOneOutSplit(data);
+        EvaluationOptions eval = EvaluationOptions.from(args);
+        LeaveOneOutSplit split = eval.split(data);
+        // early stopping selects on full ranking whatever the reported protocol
         FullRankingEvaluator evaluator = new FullRankingEvaluator(EVAL_BATCH, run.excludeHistory());
+        FullRankingEvaluator reporting = eval.evaluator(EVAL_BATCH, run.excludeHistory(), data);
         String version = model + "-" + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
         ObjectNode report = KdsrArtifacts.newObject();
         report.put("model", model);
@@ -77,15 +86,15 @@ public final class KdsrFamily implements ModelFamily {
         report.put("trainInteractions", log.size());
         report.put("excludeHistory", run.excludeHistory());
         report.put("seed", run.settings().seed());
+        putAll(report, eval.describe());
+        report.put("validationCases", split.validation().size());
+        report.put("testCases", split.test().size());
+        PopularityScorer pop = PopularityScorer.fromTraining(split.train(), data.items().size());
         if (model.equals(KdsrArtifacts.POPULARITY_MODEL)) {
             long start = System.nanoTime();
-            PopularityScorer pop = PopularityScorer.fromTraining(split.train(), data.items().size());
-            MetricAccumulator val = evaluator.evaluate(pop, split.validation());
-            MetricAccumulator test = evaluator.evaluate(pop, split.test());
             report.put("bestEpoch", 0);
+            putSplits(report, reporting, pop, null, split);
             report.put("trainSeconds", (System.nanoTime() - start) / 1e9);
-            putMetrics(report, "validation", val.asMap());
-            putMetrics(report, "test", test.asMap());
             KdsrArtifacts.writePopularity(run.output(), version, pop.counts(), data.items(), report.deepCopy());
             MetricsReport.print(report, args.getBoolean("json", false));
             return 0;
@@ -124,14 +133,13 @@ public final class KdsrFamily implements ModelFamily {
             TrainingResult result = SequenceTrainer.fit(djl, block, split, run.settings(), loss, run.kdsr(), probes, evaluator);
             SequenceTrainer.materialise(block, djl.getNDManager());
             SequenceScorer served = SequenceScorer.idOnly(block.backbone(), djl.getNDManager());
-            MetricAccumulator test = evaluator.evaluate(served, split.test());
             report.put("bestEpoch", result.bestEpoch());
             report.put("trainSeconds", result.secondsToBest());
             report.put("steps", result.steps());
             report.put("skippedSteps", result.skippedSteps());
             report.put("stopReason", result.stopReason());
-            putMetrics(report, "validation", result.bestMetrics());
-            putMetrics(report, "test", test.asMap());
+            // the best validation's weights, re-ranked under the reported protocol next to popularity
+            putSplits(report, reporting, served, pop, split);
             ObjectNode provenance = report.deepCopy();
             run.writeTo(provenance, kdsr, encoder.numItems());
             result.writeTo(provenance.putObject("run"));
@@ -150,24 +158,47 @@ public final class KdsrFamily implements ModelFamily {
             throw new IllegalArgumentException("the data has " + (data.items().size() - artifact.items().size())
                     + " items the artifact does not know; evaluate on the data it was trained on (--data)");
         }
-        LeaveOneOutSplit split = new LeaveOneOutSplit(data);
-        boolean exclude = args.getBoolean("exclude-history",
-                artifact.config().path("training").path("excludeHistory").asBoolean(false));
-        FullRankingEvaluator evaluator = new FullRankingEvaluator(EVAL_BATCH, exclude);
+        // the split the artifact was trained on (artifacts before issue 22: one validation target)
+        JsonNode training = artifact.config().path("training");
+        EvaluationOptions eval = EvaluationOptions.forArtifact(args, training.path("validationTargets").asInt(1));
+        LeaveOneOutSplit split = eval.split(data);
+        boolean exclude = args.getBoolean("exclude-history", training.path("excludeHistory").asBoolean(false));
         KdsrArtifacts.LoadedScorer loaded = KdsrArtifacts.load(artifact, Device.cpu());
         ObjectNode report = KdsrArtifacts.newObject();
         report.put("model", artifact.model());
         report.put("artifact", artifact.dir().toString());
         report.put("version", artifact.version());
         report.put("excludeHistory", exclude);
-        report.put("bestEpoch", artifact.config().path("training").path("bestEpoch").asInt(0));
-        report.put("trainSeconds", artifact.config().path("training").path("trainSeconds").asDouble(0));
+        putAll(report, eval.describe());
+        report.put("validationCases", split.validation().size());
+        report.put("testCases", split.test().size());
+        report.put("bestEpoch", training.path("bestEpoch").asInt(0));
+        report.put("trainSeconds", training.path("trainSeconds").asDouble(0));
+        PopularityScorer pop = artifact.model().equals(KdsrArtifacts.POPULARITY_MODEL) ? null
+                : PopularityScorer.fromTraining(split.train(), data.items().size());
         try (AutoCloseable r = loaded.resources()) {
-            putMetrics(report, "validation", evaluator.evaluate(loaded.scorer(), split.validation()).asMap());
-            putMetrics(report, "test", evaluator.evaluate(loaded.scorer(), split.test()).asMap());
+            putSplits(report, eval.evaluator(EVAL_BATCH, exclude, data), loaded.scorer(), pop, split);
         }
         MetricsReport.print(report, args.getBoolean("json", false));
         return 0;
+    }
+
+    /**
+     * Ranks the validation and test cases with {@code scorer} and, when given, {@code popularity} on
+     * the same cases, and puts the {@link SplitReport} entries of both splits into {@code report}.
+     */
+    private static void putSplits(ObjectNode report, FullRankingEvaluator evaluator, BatchScorer scorer,
+            PopularityScorer popularity, LeaveOneOutSplit split) {
+        for (String name : List.of("validation", "test")) {
+            List<LeaveOneOutSplit.Case> cases = name.equals("test") ? split.test() : split.validation();
+            RankedCases ranked = evaluator.rank(scorer, cases);
+            RankedCases baseline = popularity == null ? null : evaluator.rank(popularity, cases);
+            putAll(report, SplitReport.of(name, ranked, KdsrArtifacts.POPULARITY_MODEL, baseline));
+        }
+    }
+
+    private static void putAll(ObjectNode report, Map<String, Object> entries) {
+        report.setAll((ObjectNode) KdsrArtifacts.json().valueToTree(entries));
     }
 
     @Override
@@ -203,10 +234,5 @@ public final class KdsrFamily implements ModelFamily {
             }
         }
         return new ArrayList<>(seen);
-    }
-
-    private static void putMetrics(ObjectNode report, String name, Map<String, Double> metrics) {
-        ObjectNode node = report.putObject(name);
-        metrics.forEach(node::put);
     }
 }

@@ -1,10 +1,11 @@
 package dev.streamrec.model.metrics;
 
 /**
- * The paired t-test over per-window differences (challenger minus champion): is the mean
- * difference zero? Returns the mean difference, the t statistic and the two-sided p-value from
- * Student's t distribution with n-1 degrees of freedom (via the regularised incomplete beta
- * function). Windows are the pairing unit, so within-window correlation does not inflate n.
+ * The paired t-test over differences of two models on the same units (challenger minus champion):
+ * is the mean difference zero? Returns the mean difference, the t statistic and the two-sided
+ * p-value from Student's t distribution with n-1 degrees of freedom (via the regularised incomplete
+ * beta function). The stream's champion comparison pairs per window; offline evaluation pairs per
+ * user ({@link PairedComparison}), so correlation within a unit does not inflate n.
  */
 public final class PairedTTest {
 

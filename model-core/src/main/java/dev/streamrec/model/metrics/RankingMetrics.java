@@ -51,6 +51,26 @@ public final class RankingMetrics {
         return m;
     }
 
+    /**
+     * One case's value of the metric named as in {@link #means} ({@code HR@10}, {@code NDCG@20},
+     * {@code MRR}) for a target at {@code rank}.
+     */
+    public static double value(String metric, int rank) {
+        if (metric.equals("MRR")) {
+            return reciprocalRank(rank);
+        }
+        int at = metric.indexOf('@');
+        int k = at < 0 ? -1 : Integer.parseInt(metric.substring(at + 1));
+        switch (at < 0 ? metric : metric.substring(0, at)) {
+            case "HR":
+                return hitRate(rank, k);
+            case "NDCG":
+                return ndcg(rank, k);
+            default:
+                throw new IllegalArgumentException("unknown metric " + metric + "; HR@k, NDCG@k or MRR");
+        }
+    }
+
     static double mean(double sum, long count) {
         return count == 0 ? 0.0 : sum / count;
     }

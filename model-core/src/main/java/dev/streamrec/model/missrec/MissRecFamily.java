@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.EvaluationOptions;
+import dev.streamrec.model.cli.MetricsTable;
 import dev.streamrec.model.cli.ModelFamily;
 import dev.streamrec.model.cli.TrainingData;
 import dev.streamrec.model.data.Interaction;
@@ -13,13 +15,13 @@ import dev.streamrec.model.data.LeaveOneOutSplit;
 import dev.streamrec.model.data.ModalityFeatures;
 import dev.streamrec.model.data.SequenceDataset;
 import dev.streamrec.model.data.TimeCut;
-import dev.streamrec.model.metrics.MetricAccumulator;
 import dev.streamrec.model.serving.Devices;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.train.BatchScorer;
 import dev.streamrec.model.train.FullRankingEvaluator;
 import dev.streamrec.model.train.TrainingOptions;
 import dev.streamrec.model.train.TrainingResult;
+import dev.streamrec.model.train.SplitReport;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -36,11 +38,14 @@ import java.util.Set;
  * training part of the split), {@code train} (fine-tuning, parameter-efficient when started from
  * {@code --pretrained}), {@code evaluate}, serving and the streaming fine-tuning round. Data:
  * {@code --data ratings.csv} or the bundled MovieLens; features: {@code --features a.tsv.gz,b.tsv.gz}
- * (modality = file name before the first dot).
+ * (modality = file name before the first dot). Evaluation (validation targets of {@code --split loo},
+ * protocol, intervals, paired popularity rows) follows {@link EvaluationOptions} (docs/evaluation.md).
  */
 public final class MissRecFamily implements ModelFamily {
 
     static final int[] CUTOFFS = {10, 20};
+    private static final String POPULARITY = "popularity";
+    private static final String VALIDATION_TARGETS_KEY = "validationTargets";
     /** Pre-training's defaults (the released code: Adam, lr 1e-3, no weight decay); gradients clipped at norm 5. */
     private static final TrainingOptions PRETRAIN = clipped(TrainingOptions.of(5, 512, 1e-3f, 5, 42), 0);
     /** Fine-tuning's defaults. */
@@ -72,10 +77,10 @@ public final class MissRecFamily implements ModelFamily {
         try (MissRecModel m = MissRecModel.create(p.config, p.features, device(args))) {
             TrainingResult r = MissRecTrainer.pretrain(m, p.split.train, s);
             m.freezeCatalogue();
-            MetricAccumulator valid = evaluate(m::scoreAll, p.split.validation, evalBatch);
             run.put("losses", r.epochLosses());
             run.put("training", trainingNode(r));
-            run.put("zeroShotValid", valid.asMap());
+            run.putAll(SplitReport.of("zeroShotValid", p.evaluator(false, evalBatch).rank(m::scoreAll, p.split.validation),
+                    POPULARITY, null));
             run.put("seconds", (System.nanoTime() - t0) / 1e9);
             ModelArtifact a = MissRecArtifacts.write(Path.of(args.require("output")), m, p.data.items(), run);
             run.put("artifact", a.dir().toString());
@@ -107,13 +112,13 @@ public final class MissRecFamily implements ModelFamily {
             run.put("epochs", r.epochs());
             run.put("training", trainingNode(r));
             run.put("seconds", r.seconds());
-            run.put("valid", evaluate(m::scoreAll, p.split.validation, evalBatch).asMap());
-            run.put("test", evaluate(m::scoreAll, p.split.test, evalBatch).asMap());
-            run.put("testExcludingHistory", evaluateExcluding(m::scoreAll, p.split.test, evalBatch).asMap());
+            putSplits(run, p, m::scoreAll, evalBatch);
             if (p.split.coldStart) {
                 int n = p.data.items().size();
-                run.put("testPopularity", evaluate(Baselines.popularity(p.split.train, n), p.split.test, evalBatch).asMap());
-                run.put("testRandom", evaluate(Baselines.random(n, s.seed()), p.split.test, evalBatch).asMap());
+                FullRankingEvaluator full = p.evaluator(false, evalBatch);
+                run.putAll(SplitReport.of("testPopularity", full.rank(Baselines.popularity(p.split.train, n), p.split.test),
+                        POPULARITY, null));
+                run.putAll(SplitReport.of("testRandom", full.rank(Baselines.random(n, s.seed()), p.split.test), POPULARITY, null));
                 run.put("heldOutItems", p.split.heldOut);
             }
             run.put("testCases", p.split.test.size());
@@ -134,16 +139,18 @@ public final class MissRecFamily implements ModelFamily {
         long until = artifact.config().path("run").path("trainUntil").asLong(-1);
         List<Interaction> log = until >= 0 ? new TimeCut(until).before(TrainingData.readAll(args)) : TrainingData.read(args);
         SequenceDataset data = SequenceDataset.of(log, artifact.items());
-        Split sp = Split.of(data, withSplit);
+        // the validation targets the artifact was trained with (artifacts before issue 22: one)
+        EvaluationOptions eval = EvaluationOptions.forArtifact(args,
+                artifact.config().path("run").path(VALIDATION_TARGETS_KEY).asInt(1));
+        Split sp = Split.of(data, withSplit, eval);
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("model", MissRecArtifacts.MODEL);
         run.put("artifact", artifact.dir().toString());
         run.put("mode", c.mode().name().toLowerCase(Locale.ROOT));
         run.put("split", split);
+        run.putAll(eval.describe());
         try (MissRecModel m = MissRecArtifacts.read(artifact, device(args))) {
-            run.put("valid", evaluate(m::scoreAll, sp.validation, 256).asMap());
-            run.put("test", evaluate(m::scoreAll, sp.test, 256).asMap());
-            run.put("testExcludingHistory", evaluateExcluding(m::scoreAll, sp.test, 256).asMap());
+            putSplits(run, new Prepared(data, sp, List.of(), c, Optional.empty(), eval), m::scoreAll, 256);
         }
         report(args, run);
         return 0;
@@ -168,15 +175,21 @@ public final class MissRecFamily implements ModelFamily {
 
     /** The data, split, features and config of a run. */
     private record Prepared(SequenceDataset data, Split split, List<float[][]> features, MissRecConfig config,
-            Optional<TimeCut> cut) {}
+            Optional<TimeCut> cut, EvaluationOptions evaluation) {
+
+        /** An evaluator under the run's protocol (full ranking unless {@code --protocol sampled}). */
+        FullRankingEvaluator evaluator(boolean excludeHistory, int batch) {
+            return evaluation.evaluator(batch, excludeHistory, data, CUTOFFS);
+        }
+    }
 
     /** Train/validation/test of either protocol. */
     private record Split(List<int[]> train, List<LeaveOneOutSplit.Case> validation, List<LeaveOneOutSplit.Case> test,
             boolean coldStart, List<Integer> heldOut) {
-        static Split of(SequenceDataset data, CliArgs args) {
+        static Split of(SequenceDataset data, CliArgs args, EvaluationOptions evaluation) {
             String kind = args.get("split", "loo");
             if (kind.equals("loo")) {
-                LeaveOneOutSplit s = new LeaveOneOutSplit(data);
+                LeaveOneOutSplit s = evaluation.split(data);
                 return new Split(s.train(), s.validation(), s.test(), false, List.of());
             }
             if (kind.equals("cold-start")) {
@@ -191,7 +204,8 @@ public final class MissRecFamily implements ModelFamily {
         List<Interaction> all = TrainingData.readAll(args);
         Optional<TimeCut> cut = TrainingData.cut(args, all);
         SequenceDataset data = SequenceDataset.of(cut.map(c -> c.before(all)).orElse(all));
-        Split split = Split.of(data, args);
+        EvaluationOptions evaluation = EvaluationOptions.from(args);
+        Split split = Split.of(data, args, evaluation);
         List<String> files = args.getList("features");
         if (files.isEmpty()) {
             throw new IllegalArgumentException("--features a.tsv.gz,b.tsv.gz is required");
@@ -218,7 +232,7 @@ public final class MissRecFamily implements ModelFamily {
                 (float) args.getDouble("interest-ratio", base.interestRatio()),
                 (float) args.getDouble("knn-ratio", base.knnRatio()),
                 (float) args.getDouble("kmeans-ratio", base.kmeansRatio()), base.itemDropProb(), base.featureDropProb());
-        return new Prepared(data, split, tables, c, cut);
+        return new Prepared(data, split, tables, c, cut, evaluation);
     }
 
     private static String name(Enum<?> e) {
@@ -249,18 +263,26 @@ public final class MissRecFamily implements ModelFamily {
         run.put("stage", stage);
         cut.ifPresent(c -> run.put("trainUntil", c.untilMillis()));
         run.put("split", args.get("split", "loo"));
+        run.putAll(EvaluationOptions.from(args).describe());
         run.put("seed", args.getLong("seed", 42));
         run.put("options", new LinkedHashMap<>(args.options()));
         return run;
     }
 
-    private static MetricAccumulator evaluate(BatchScorer scorer, List<LeaveOneOutSplit.Case> cases, int batch) {
-        return new FullRankingEvaluator(batch, false, CUTOFFS).evaluate(scorer, cases);
-    }
-
-    /** The same metrics with the user's history items removed from the ranking (a second protocol). */
-    private static MetricAccumulator evaluateExcluding(BatchScorer scorer, List<LeaveOneOutSplit.Case> cases, int batch) {
-        return new FullRankingEvaluator(batch, true, CUTOFFS).evaluate(scorer, cases);
+    /**
+     * Ranks validation ({@code valid}), test and test with the history items removed from the ranking
+     * ({@code testExcludingHistory}, a second protocol) with {@code scorer} and with training
+     * popularity on the same cases, and puts their {@link SplitReport} entries into {@code run}.
+     */
+    private static void putSplits(Map<String, Object> run, Prepared p, BatchScorer scorer, int batch) {
+        BatchScorer popularity = Baselines.popularity(p.split.train, p.data.items().size());
+        FullRankingEvaluator full = p.evaluator(false, batch);
+        FullRankingEvaluator excluding = p.evaluator(true, batch);
+        run.putAll(SplitReport.of("valid", full.rank(scorer, p.split.validation), POPULARITY,
+                full.rank(popularity, p.split.validation)));
+        run.putAll(SplitReport.of("test", full.rank(scorer, p.split.test), POPULARITY, full.rank(popularity, p.split.test)));
+        run.putAll(SplitReport.of("testExcludingHistory", excluding.rank(scorer, p.split.test), POPULARITY,
+                excluding.rank(popularity, p.split.test)));
     }
 
     /** One JSON object with --json, else a metrics table. */
@@ -271,14 +293,16 @@ public final class MissRecFamily implements ModelFamily {
             System.out.println(JSON.writeValueAsString(printable));
             return;
         }
-        System.out.printf(Locale.ROOT, "%-16s %-10s %s%n", "split", "metric", "value");
+        List<String> splits = new ArrayList<>();
         for (Map.Entry<String, Object> e : run.entrySet()) {
-            if (e.getValue() instanceof Map<?, ?> metrics && !e.getKey().equals("options")) {
-                for (Map.Entry<?, ?> m : metrics.entrySet()) {
-                    System.out.printf(Locale.ROOT, "%-16s %-10s %.4f%n", e.getKey(), m.getKey(), (Double) m.getValue());
-                }
+            String key = e.getKey();
+            if (e.getValue() instanceof Map<?, ?> && !key.equals("options") && !key.endsWith(SplitReport.CI_SUFFIX)
+                    && !key.contains(SplitReport.VS)) {
+                splits.add(key);
             }
         }
+        System.out.printf(Locale.ROOT, "protocol %s  validation targets %s%n", run.get("protocol"), run.get("validationTargets"));
+        MetricsTable.print(System.out, JSON.valueToTree(run), splits, POPULARITY);
         for (String key : List.of("bestEpoch", "epochs", "seconds", "trainableParameters", "parameters", "testCases", "artifact")) {
             if (run.containsKey(key)) {
                 System.out.printf(Locale.ROOT, "%-27s %s%n", key, run.get(key));
