@@ -126,7 +126,7 @@ public final class EvalAggregationFunction extends KeyedProcessFunction<String, 
     private void emitTotals(String model, String version, EvalTotals total, Collector<EvalMetrics> out)
             throws Exception {
         out.collect(toMetrics(model, version, "running", total.firstTimestamp, total.lastTimestamp, total));
-        EvalTotals after = afterCut.value();
+        EvalTotals after = cutMillis == EvalSegments.NO_CUT ? null : afterCut.value();
         if (after != null && after.count > 0) {
             out.collect(toMetrics(model, version, "after-cut", cutMillis, after.lastTimestamp, after));
         }

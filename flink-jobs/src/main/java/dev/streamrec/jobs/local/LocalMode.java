@@ -36,6 +36,8 @@ import java.util.concurrent.CountDownLatch;
  * JVM, creates the topics, runs the recommender job on a Flink MiniCluster (RocksDB, checkpoints),
  * then either replays a dataset (MovieLens by default) in time order with a progress bar and ends
  * with a summary table, or ({@code --no-replay}) serves outside clients until Ctrl-C / SIGTERM.
+ * A replay is cut in event time (by default 80% into it): the trained models it lacks are trained
+ * on the events before the cut only, and the summary scores every model on the events after it too.
  */
 public final class LocalMode {
 
