@@ -147,6 +147,7 @@ public final class RecommenderJob {
                                 .publishingSharedCountsEvery(conf.get(JobOptions.SHARED_COUNTS_INTERVAL))
                                 .overlappingInference(conf.get(JobOptions.OVERLAP))
                                 .slicingBatches(conf.get(JobOptions.INFERENCE_THREADS), conf.get(JobOptions.DEVICE))
+                                .writingProcessingLatency(conf.get(JobOptions.PROCESSING_LATENCY))
                                 .withChaosLoadDelay(conf.get(JobOptions.CHAOS_MODEL_LOAD_DELAY).toMillis()))
                 .uid("scoring");
 
@@ -173,6 +174,7 @@ public final class RecommenderJob {
 
         int topK = conf.get(JobOptions.TOP_K);
         int[] cutoffs = topK >= 20 ? new int[] {10, 20} : new int[] {Math.min(10, topK), topK};
+        long evalCut = conf.getOptional(JobOptions.EVAL_CUT).orElse(Long.MAX_VALUE); // none: every test before it
         // Scoring is forward-connected to the keyed user-sequence operator, so its output is still
         // partitioned by user: reinterpret it as keyed instead of shuffling every prediction again.
         SingleOutputStreamOperator<EvalMetrics> metrics = DataStreamUtils
@@ -182,11 +184,11 @@ public final class RecommenderJob {
                 .name("prequential-evaluation")
                 .transform("combine-evaluations", TypeInformation.of(EvalSegment.class),
                         new EvalCombiner(cutoffs, conf.get(JobOptions.EVAL_WINDOW).toMillis(),
-                                conf.get(JobOptions.EVAL_COMBINE_INTERVAL).toMillis(), EvalCombiner.MAX_TESTS))
+                                conf.get(JobOptions.EVAL_COMBINE_INTERVAL).toMillis(), EvalCombiner.MAX_TESTS, evalCut))
                 .uid("combine-evaluations")
                 .keyBy(EvalSegment::modelKey)
                 .process(new EvalAggregationFunction(cutoffs, conf.get(JobOptions.EVAL_WINDOW).toMillis(),
-                        conf.get(JobOptions.EVAL_EMIT_EVERY)))
+                        conf.get(JobOptions.EVAL_EMIT_EVERY), evalCut))
                 .uid("eval-aggregation")
                 .name("eval-aggregation");
         DataStream<EvalMetrics> comparisons = metrics

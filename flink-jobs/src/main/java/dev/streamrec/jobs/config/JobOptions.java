@@ -213,6 +213,14 @@ public final class JobOptions {
             ConfigOptions.key("scoring.batch-timeout").durationType().defaultValue(Duration.ofMillis(5))
                     .withDescription("Micro-batch: flush after this long even when not full.");
 
+    public static final ConfigOption<Boolean> PROCESSING_LATENCY =
+            ConfigOptions.key("predictions.processing-latency").booleanType().defaultValue(false)
+                    .withDescription("Also write processingMs into every prediction: the time from the job's source "
+                            + "reading the event to the prediction's emit, i.e. latencyMs without the time the event "
+                            + "waited in Kafka (a backlog). An optional field of the v1 prediction schema; off by "
+                            + "default because readers holding an older copy of that schema (additionalProperties: "
+                            + "false) would reject it. Local mode turns it on.");
+
     public static final ConfigOption<Duration> POPULARITY_HALF_LIFE =
             ConfigOptions.key("baseline.half-life").durationType().defaultValue(Duration.ofDays(30))
                     .withDescription("Event-time half-life of the popularity and co-occurrence counts.");
@@ -240,6 +248,13 @@ public final class JobOptions {
                     .withDescription("How long a scoring subtask combines its prequential tests per model version and "
                             + "window before sending them to the aggregation (at most 1,000 tests; always before a "
                             + "checkpoint barrier). 0 sends every test on its own.");
+
+    public static final ConfigOption<Long> EVAL_CUT =
+            ConfigOptions.key("eval.cut").longType().noDefaultValue()
+                    .withDescription("Event time (epoch ms) of a training cut: besides the running totals, the "
+                            + "evaluation totals the tests of the events at or after it and emits them as scope "
+                            + "after-cut, the events a model trained before the cut has never seen. Local mode sets "
+                            + "it to its training cut.");
 
     public static final ConfigOption<Integer> EVAL_COMPARE_WINDOWS =
             ConfigOptions.key("eval.compare-windows").intType().defaultValue(100)

@@ -19,7 +19,9 @@ import java.util.Map;
  * window is emitted when the first test of a later window arrives (tests of an already closed
  * window count in the running total only); the running total is emitted once {@code emitEvery}
  * tests have come in since it last was, and at least once a second while it changes. The latest
- * running values are also Flink gauges under {@code model=<name>, version=<version>}.
+ * running values are also Flink gauges under {@code model=<name>, version=<version>}. With an
+ * evaluation cut, the tests of segments after it are also totalled on their own and emitted with
+ * the running total as scope {@code after-cut} (no gauges).
  */
 public final class EvalAggregationFunction extends KeyedProcessFunction<String, EvalSegment, EvalMetrics> {
 
@@ -28,8 +30,10 @@ public final class EvalAggregationFunction extends KeyedProcessFunction<String, 
     private final int[] cutoffs;
     private final long windowMs;
     private final int emitEvery;
+    private final long cutMillis;
 
     private transient ValueState<EvalTotals> running;
+    private transient ValueState<EvalTotals> afterCut;
     private transient ValueState<EvalTotals> window;
     private transient ValueState<Long> windowStart;
     private transient ValueState<Long> unreported;
@@ -37,15 +41,23 @@ public final class EvalAggregationFunction extends KeyedProcessFunction<String, 
     private transient Map<String, EvalTotals> latest;
 
     public EvalAggregationFunction(int[] cutoffs, long windowMs, int emitEvery) {
+        this(cutoffs, windowMs, emitEvery, EvalSegments.NO_CUT);
+    }
+
+    /** With an evaluation cut at {@code cutMillis} ({@code eval.cut}): also the after-cut totals. */
+    public EvalAggregationFunction(int[] cutoffs, long windowMs, int emitEvery, long cutMillis) {
         this.cutoffs = cutoffs.clone();
         this.windowMs = windowMs;
         this.emitEvery = emitEvery;
+        this.cutMillis = cutMillis;
     }
 
     @Override
     public void open(OpenContext ctx) {
         running = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("eval-running", TypeInformation.of(EvalTotals.class)));
+        afterCut = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("eval-after-cut", TypeInformation.of(EvalTotals.class)));
         window = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("eval-window", TypeInformation.of(EvalTotals.class)));
         windowStart = getRuntimeContext().getState(new ValueStateDescriptor<>("eval-window-start", Types.LONG));
@@ -77,6 +89,14 @@ public final class EvalAggregationFunction extends KeyedProcessFunction<String, 
         }
         total.merge(s.totals);
         running.update(total);
+        if (s.afterCut) {
+            EvalTotals after = afterCut.value();
+            if (after == null) {
+                after = new EvalTotals(cutoffs);
+            }
+            after.merge(s.totals);
+            afterCut.update(after);
+        }
         updateGauges(s.model, s.modelVersion, total);
 
         long pending = unreported.value() == null ? 0 : unreported.value();
@@ -85,7 +105,7 @@ public final class EvalAggregationFunction extends KeyedProcessFunction<String, 
         }
         pending += s.totals.count;
         if (pending >= emitEvery) {
-            out.collect(toMetrics(s.model, s.modelVersion, "running", total.firstTimestamp, total.lastTimestamp, total));
+            emitTotals(s.model, s.modelVersion, total, out);
             pending = 0;
         }
         unreported.update(pending);
@@ -97,8 +117,18 @@ public final class EvalAggregationFunction extends KeyedProcessFunction<String, 
         EvalTotals total = running.value();
         if (pending != null && pending > 0 && total != null) {
             String[] key = ctx.getCurrentKey().split("\u0000", 2);
-            out.collect(toMetrics(key[0], key[1], "running", total.firstTimestamp, total.lastTimestamp, total));
+            emitTotals(key[0], key[1], total, out);
             unreported.update(0L);
+        }
+    }
+
+    /** The running totals, and the after-cut totals when there are any (their span starts at the cut). */
+    private void emitTotals(String model, String version, EvalTotals total, Collector<EvalMetrics> out)
+            throws Exception {
+        out.collect(toMetrics(model, version, "running", total.firstTimestamp, total.lastTimestamp, total));
+        EvalTotals after = cutMillis == EvalSegments.NO_CUT ? null : afterCut.value();
+        if (after != null && after.count > 0) {
+            out.collect(toMetrics(model, version, "after-cut", cutMillis, after.lastTimestamp, after));
         }
     }
 

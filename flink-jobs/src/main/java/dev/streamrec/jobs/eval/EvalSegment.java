@@ -1,16 +1,18 @@
 package dev.streamrec.jobs.eval;
 
 /**
- * Consecutive prequential tests of one model version that fall in the same event-time window,
- * combined: what a scoring subtask sends to the aggregation instead of one record per test. The
- * aggregation treats a segment as its tests one after another, which is exact because they share
- * the window. POJO.
+ * Consecutive prequential tests of one model version that fall in the same event-time window and on
+ * the same side of the evaluation cut, combined: what a scoring subtask sends to the aggregation
+ * instead of one record per test. The aggregation treats a segment as its tests one after another,
+ * which is exact because they share the window and the side. POJO.
  */
 public class EvalSegment {
     public String model;
     public String modelVersion;
     public long windowStart;
     public EvalTotals totals;
+    /** Whether its tests are of events at or after the evaluation cut ({@code eval.cut}); false without one. */
+    public boolean afterCut;
 
     public EvalSegment() {}
 

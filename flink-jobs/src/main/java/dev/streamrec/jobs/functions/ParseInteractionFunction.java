@@ -45,6 +45,7 @@ public final class ParseInteractionFunction extends ProcessFunction<RawRecord, I
             if (d.isOk()) {
                 InteractionEvent e = d.value();
                 e.ingestTimeMillis = r.timestamp;
+                e.readAtMillis = r.readAtMillis;
                 accepted.inc();
                 out.collect(e);
                 return;

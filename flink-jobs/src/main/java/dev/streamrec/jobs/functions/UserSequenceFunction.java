@@ -89,6 +89,7 @@ public final class UserSequenceFunction extends KeyedProcessFunction<String, Int
         r.itemId = e.itemId;
         r.timestamp = e.timestamp;
         r.ingestTimeMillis = e.ingestTimeMillis;
+        r.readAtMillis = e.readAtMillis;
         r.historyBytes = u.history();
         out.collect(r);
     }

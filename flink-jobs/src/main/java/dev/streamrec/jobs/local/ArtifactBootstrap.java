@@ -5,22 +5,29 @@ import dev.streamrec.model.cli.ModelCli;
 import dev.streamrec.model.cli.TrainingData;
 import dev.streamrec.model.data.TimeCut;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Gives the local mode a trained artifact for every trained model it is asked to serve without one:
  * reuses a cached artifact, or trains a small one on the bundled MovieLens (with the progress bar
  * of {@code train}), featurizing the item texts first for models that need modality features. The
- * cache lives under {@code ~/.cache/streamrec} (or {@code STREAMREC_CACHE}). With a training cut
- * ({@code local --train-fraction F} or {@code --train-until MILLIS}) the artifact is trained only on
- * the replay's events before the cut and cached under its own name ({@code MODEL-local-until-MILLIS}),
- * so the default artifact is left alone.
+ * cache lives under {@code ~/.cache/streamrec} (or {@code STREAMREC_CACHE}), one directory per
+ * model, dataset and training cut ({@link #cacheName}): with a cut (local mode's default, or
+ * {@code --train-fraction F} / {@code --train-until MILLIS}) the artifact is trained only on the
+ * events before it, so an artifact trained on everything (or before another cut, or on other data)
+ * is never taken for it.
  */
 final class ArtifactBootstrap {
 
@@ -53,8 +60,7 @@ final class ArtifactBootstrap {
         if (cut != null && !TIME_CUT.contains(model)) {
             throw new IllegalArgumentException("model " + model + " cannot be trained before a time cut yet (only " + TIME_CUT + ")");
         }
-        String name = model + "-local" + (cut == null ? "" : "-until-" + cut.untilMillis());
-        Path dir = cache.resolve("artifacts").resolve(name);
+        Path dir = cache.resolve("artifacts").resolve(cacheName(model, cut, data));
         if (Files.exists(dir)) {
             try {
                 ModelArtifact.load(dir);
@@ -82,6 +88,39 @@ final class ArtifactBootstrap {
             throw new IllegalStateException("training " + model + " failed with exit code " + code);
         }
         return dir;
+    }
+
+    /**
+     * The cache directory's name: {@code MODEL-local}, plus {@code -data-HASH} for a dataset other
+     * than the bundled MovieLens (its absolute path, size and modification time) and
+     * {@code -until-MILLIS} for a training cut.
+     */
+    static String cacheName(String model, TimeCut cut, Path data) throws IOException {
+        return model + "-local" + (data == null ? "" : "-data-" + dataKey(data))
+                + (cut == null ? "" : "-until-" + cut.untilMillis());
+    }
+
+    /** A short hash of where the dataset is and its size and time of change (a directory: of its files). */
+    private static String dataKey(Path data) throws IOException {
+        StringBuilder id = new StringBuilder(data.toAbsolutePath().normalize().toString());
+        List<Path> files = new ArrayList<>();
+        if (Files.isDirectory(data)) {
+            try (Stream<Path> s = Files.list(data)) {
+                s.filter(Files::isRegularFile).sorted().forEach(files::add);
+            }
+        } else {
+            files.add(data);
+        }
+        for (Path f : files) {
+            id.append('|').append(f.getFileName()).append(':').append(Files.size(f)).append(':')
+                    .append(Files.getLastModifiedTime(f).toMillis());
+        }
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(id.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Few epochs: enough to show a real model in the demo, cheap on two cores. */

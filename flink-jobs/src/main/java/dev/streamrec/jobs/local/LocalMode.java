@@ -24,6 +24,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,14 +36,26 @@ import java.util.concurrent.CountDownLatch;
  * JVM, creates the topics, runs the recommender job on a Flink MiniCluster (RocksDB, checkpoints),
  * then either replays a dataset (MovieLens by default) in time order with a progress bar and ends
  * with a summary table, or ({@code --no-replay}) serves outside clients until Ctrl-C / SIGTERM.
+ * A replay is cut in event time (by default 80% into it): the trained models it lacks are trained
+ * on the events before the cut only, and the summary scores every model on the events after it too.
  */
 public final class LocalMode {
 
-    /** Local-mode defaults that differ from a cluster's: short checkpoints for fast visibility. */
+    /**
+     * Local-mode defaults that differ from a cluster's: short checkpoints for fast visibility, and
+     * predictions that carry the job's processing latency for the summary.
+     */
     static final Map<String, String> LOCAL_DEFAULTS = Map.of(
             JobOptions.MODELS.key(), "cooccurrence,sasrec,popularity",
             JobOptions.CHECKPOINT_INTERVAL.key(), "500 ms",
-            JobOptions.EVAL_EMIT_EVERY.key(), "5000");
+            JobOptions.EVAL_EMIT_EVERY.key(), "5000",
+            JobOptions.PROCESSING_LATENCY.key(), "true");
+
+    /**
+     * The part of a replay (by time) that missing artifacts are trained on unless {@code
+     * --train-fraction} or {@code --train-until} says otherwise: the rest is unseen by them.
+     */
+    static final double DEFAULT_TRAIN_FRACTION = 0.8;
 
     private final PrintStream out;
 
@@ -69,9 +82,11 @@ public final class LocalMode {
             "                        filesystem, e.g. s3://bucket/models, and announce that copy)",
             "                        (--fine-tune-epochs E, --fine-tune-lr X, --fine-tune-batch-size B,",
             "                        --fine-tune-patience P, --fine-tune-grow-catalogue true|false)",
-            "  --train-fraction F    train the missing artifacts only on about the first F of the replay's",
-            "                        events (cut at a timestamp; cached separately); the whole stream is",
-            "                        still replayed, so everything from the cut on is unseen by them",
+            "  --train-fraction F    train the missing artifacts only on about the first F of the replayed",
+            "                        events by time (default 0.8; 1 = on everything, no cut); the cut is a",
+            "                        timestamp, artifacts are cached per cut, the whole stream is still",
+            "                        replayed, and the summary scores every model on the events from the",
+            "                        cut on (unseen by the trained ones) beside the whole replay",
             "  --train-until MILLIS  same, with the cut given as epoch milliseconds",
             "  --report-dir DIR      also write NDCG@10 over event time per model (CSV and PNG chart)",
             "  --dashboard-port P    serve the live dashboard on http://127.0.0.1:P/ (0 = a free port)",
@@ -86,13 +101,24 @@ public final class LocalMode {
         }
         Configuration conf = configuration(args);
         checkDevice(conf);
-        TimeCut cut = trainingCut(args);
-        trainMissingArtifacts(conf, cut, cut == null ? null : args.getPath("data", null));
-        checkArtifacts(conf);
+        Path data = args.getPath("data", null);
+        boolean replaying = !args.has("no-replay");
+        List<Interaction> all = replaying || args.has(TrainingData.FRACTION) ? ReplayEvents.load(data) : null;
+        List<Interaction> replayed = replaying ? all.subList(0, replayedCount(all, args)) : all;
+        TimeCut cut = trainingCut(args, replayed, replaying);
+        checkArtifacts(conf); // the given ones, before anything is printed or trained
+        if (cut != null) {
+            conf.set(JobOptions.EVAL_CUT, cut.untilMillis());
+            out.println("Training cut: " + (replaying ? ReplayCut.of(cut, replayed).describe()
+                    : Instant.ofEpochMilli(cut.untilMillis()) + " (" + cut.untilMillis() + ")")
+                    + "; models trained here see only the events before it");
+        }
+        trainMissingArtifacts(conf, cut, data);
+        checkArtifacts(conf); // and the ones trained now
         try (LocalStack stack = LocalStack.start(conf, args.getInt("kafka-port", 0), out);
                 FineTuneLoop fineTune = startFineTuning(args, conf);
                 DashboardServer dashboard = startDashboard(args, conf)) {
-            int code = args.has("no-replay") ? serve(stack, conf) : replay(stack.job(), args, conf, cut);
+            int code = replaying ? replay(stack.job(), args, conf, replayed, cut) : serve(stack, conf);
             if (fineTune != null) {
                 FineTuneReport.print(out, fineTune.rounds());
             }
@@ -166,18 +192,24 @@ public final class LocalMode {
         return CliArgs.parse(options);
     }
 
+    /** How many of the loaded events a replay sends: {@code --max-events N}, else all. */
+    private static int replayedCount(List<Interaction> all, CliArgs args) {
+        int max = args.getInt("max-events", 0);
+        return max > 0 ? Math.min(max, all.size()) : all.size();
+    }
+
     /**
-     * {@code --train-fraction F} / {@code --train-until MILLIS}: the time before which missing
-     * artifacts are trained (the fraction is taken of the replay's events); null for no cut.
+     * The time before which missing artifacts are trained and from which the evaluation also counts
+     * apart: {@code --train-until MILLIS}, else {@code --train-fraction F} of {@code events} (the
+     * replayed ones, in replay order), by default {@link #DEFAULT_TRAIN_FRACTION} when replaying.
+     * Null for no cut: a fraction of 1 (or a cut after every event), or serving without either option.
      */
-    private TimeCut trainingCut(CliArgs args) throws Exception {
-        if (!args.has(TrainingData.UNTIL) && !args.has(TrainingData.FRACTION)) {
-            return null;
+    static TimeCut trainingCut(CliArgs args, List<Interaction> events, boolean replaying) {
+        TimeCut cut = TrainingData.cut(args, events).orElse(null);
+        if (cut == null && replaying && !events.isEmpty()) {
+            cut = TimeCut.atFraction(events, DEFAULT_TRAIN_FRACTION);
         }
-        TimeCut cut = TrainingData.cut(args, ReplayEvents.load(args.getPath("data", null))).orElseThrow();
-        out.println("Training cut: models trained here see only events before "
-                + java.time.Instant.ofEpochMilli(cut.untilMillis()) + " (" + cut.untilMillis() + ")");
-        return cut;
+        return cut == null || cut.untilMillis() == Long.MAX_VALUE ? null : cut;
     }
 
     /**
@@ -281,20 +313,21 @@ public final class LocalMode {
         return 0;
     }
 
-    private int replay(JobClient job, CliArgs args, Configuration conf, TimeCut cut) throws Exception {
+    private int replay(JobClient job, CliArgs args, Configuration conf, List<Interaction> replayed, TimeCut cut)
+            throws Exception {
         Path data = args.getPath("data", null);
-        List<Interaction> interactions = ReplayEvents.load(data);
-        List<byte[]> events = ReplayEvents.encode(interactions, args.getInt("max-events", 0));
+        List<byte[]> events = ReplayEvents.encode(replayed, 0);
         String speed = args.get("speed", "max");
         double rate = speed.equals("max") ? 0 : Double.parseDouble(speed);
         out.println("Replaying " + events.size() + " events from " + (data == null ? "MovieLens latest-small (bundled)" : data)
                 + " in time order at " + (rate == 0 ? "full speed" : rate + " events/s"));
-        ReplayRun.Result r = ReplayRun.run(job, conf, interactions, events, rate, out);
+        ReplayRun.Result r = ReplayRun.run(job, conf, replayed, events, rate, out);
         boolean exactlyOnce = conf.get(JobOptions.DELIVERY) == JobOptions.DeliveryGuarantee.EXACTLY_ONCE;
-        SummaryTable.print(out, "streamrec local replay", r, exactlyOnce
-                ? "exactly-once: visible when a checkpoint commits, every "
-                        + conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis() + " ms"
-                : "at-least-once");
+        SummaryTable.print(out, "streamrec local replay", r, (rate == 0
+                ? "at full speed mostly the wait behind the replay's backlog in Kafka; " : "")
+                + (exactlyOnce ? "exactly-once: visible when a checkpoint commits, every "
+                        + conf.get(JobOptions.CHECKPOINT_INTERVAL).toMillis() + " ms" : "at-least-once"),
+                cut == null ? null : ReplayCut.of(cut, replayed));
         if (r.failed()) {
             out.println("\nThe replay stopped early: " + r.jobFailure());
             return 1;

@@ -2,7 +2,6 @@ package dev.streamrec.jobs.local;
 
 import dev.streamrec.jobs.kafka.CommittedTopicsTail;
 import dev.streamrec.schema.event.EvalMetrics;
-import dev.streamrec.schema.event.Prediction;
 import dev.streamrec.schema.serde.EventCodec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -15,8 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Watches the job's outputs as an outside read_committed consumer would: counts predictions and
- * dead letters, measures event-to-prediction latency (ingest into Kafka to visible to this
- * consumer) and keeps the latest running evaluation per model version.
+ * dead letters, measures event-to-prediction latency end to end (ingest into Kafka to visible to
+ * this consumer) and the job's processing latency (its source reading the event to the prediction's
+ * emit, when predictions carry it), and keeps the latest running and after-cut evaluation per model
+ * version.
  */
 public final class OutputMonitor implements AutoCloseable {
 
@@ -29,6 +30,7 @@ public final class OutputMonitor implements AutoCloseable {
     private final AtomicLong measuredFrom = new AtomicLong();
     private volatile long warmupPredictions;
     private final Map<String, EvalMetrics> latestEval = new TreeMap<>();
+    private final Map<String, EvalMetrics> latestAfterCut = new TreeMap<>();
     private final List<EvalMetrics> windows = new ArrayList<>();
     private final EventCodec codec = new EventCodec();
     private final CommittedTopicsTail tail;
@@ -37,6 +39,9 @@ public final class OutputMonitor implements AutoCloseable {
     /** The part of each latency spent before the job emitted the prediction (ingest to emit). */
     private long[] inJob = new long[1 << 16];
     private int latencyCount;
+    /** Source read to emit, of the predictions that carry it (processingMs). */
+    private long[] processing = new long[1 << 16];
+    private int processingCount;
 
     public OutputMonitor(String bootstrap, String predictionsTopic, String deadLettersTopic, String evalTopic) {
         this.predictionsTopic = predictionsTopic;
@@ -59,6 +64,10 @@ public final class OutputMonitor implements AutoCloseable {
                 // ingest = prediction write time - ingest-to-emit latency
                 long emitted = latencyMs(r.value(), codec);
                 recordLatency(now, Math.max(0, now - (r.timestamp() - emitted)), emitted);
+                long processed = longField(r.value(), PROCESSING_FIELD);
+                if (processed >= 0) {
+                    recordProcessing(processed);
+                }
             }
             if (n == Math.max(1, warmupPredictions)) {
                 measuredFrom.set(now);
@@ -71,6 +80,8 @@ public final class OutputMonitor implements AutoCloseable {
             synchronized (latestEval) {
                 if ("running".equals(m.scope)) {
                     latestEval.put(m.model + " " + m.modelVersion, m);
+                } else if ("after-cut".equals(m.scope)) {
+                    latestAfterCut.put(m.model + " " + m.modelVersion, m);
                 } else if ("window".equals(m.scope)) {
                     windows.add(m);
                 }
@@ -79,27 +90,40 @@ public final class OutputMonitor implements AutoCloseable {
     }
 
     private static final byte[] LATENCY_FIELD = "\"latencyMs\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] PROCESSING_FIELD = "\"processingMs\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     /**
      * The prediction's latencyMs without decoding the whole prediction (the monitor shares the
-     * machine with the job it measures): the codec writes it as the last field.
+     * machine with the job it measures): the codec writes it last, or just before processingMs.
      */
     static long latencyMs(byte[] json, EventCodec codec) {
+        long v = longField(json, LATENCY_FIELD);
+        return v >= 0 ? v : codec.decodePrediction(json).latencyMs;
+    }
+
+    /** The non-negative integer after the last occurrence of {@code field} (a quoted name and colon), -1 when absent. */
+    static long longField(byte[] json, byte[] field) {
         outer:
-        for (int i = json.length - LATENCY_FIELD.length; i >= 0; i--) {
-            for (int j = 0; j < LATENCY_FIELD.length; j++) {
-                if (json[i + j] != LATENCY_FIELD[j]) {
+        for (int i = json.length - field.length; i >= 0; i--) {
+            for (int j = 0; j < field.length; j++) {
+                if (json[i + j] != field[j]) {
                     continue outer;
                 }
             }
             long v = 0;
-            for (int k = i + LATENCY_FIELD.length; k < json.length && json[k] >= '0' && json[k] <= '9'; k++) {
+            for (int k = i + field.length; k < json.length && json[k] >= '0' && json[k] <= '9'; k++) {
                 v = v * 10 + (json[k] - '0');
             }
             return v;
         }
-        Prediction p = codec.decodePrediction(json);
-        return p.latencyMs;
+        return -1;
+    }
+
+    private synchronized void recordProcessing(long ms) {
+        if (processingCount == processing.length) {
+            processing = Arrays.copyOf(processing, processing.length * 2);
+        }
+        processing[processingCount++] = ms;
     }
 
     private synchronized void recordLatency(long seenAt, long ms, long inJobMs) {
@@ -148,12 +172,24 @@ public final class OutputMonitor implements AutoCloseable {
         return recordedQuantile(inJob, q);
     }
 
+    /**
+     * The q-quantile of the job's processing latency (its source reading the event to the
+     * prediction's emit), -1 when no measured prediction carried it.
+     */
+    public synchronized long processingLatencyQuantile(double q) {
+        return recordedQuantile(processing, processingCount, q);
+    }
+
     /** The q-quantile of the first {@link #latencyCount} values of {@code recorded}, -1 when there are none. */
     private long recordedQuantile(long[] recorded, double q) {
-        if (latencyCount == 0) {
+        return recordedQuantile(recorded, latencyCount, q);
+    }
+
+    private static long recordedQuantile(long[] recorded, int count, double q) {
+        if (count == 0) {
             return -1;
         }
-        long[] sorted = Arrays.copyOf(recorded, latencyCount);
+        long[] sorted = Arrays.copyOf(recorded, count);
         Arrays.sort(sorted);
         return quantile(sorted, q);
     }
@@ -200,6 +236,13 @@ public final class OutputMonitor implements AutoCloseable {
     public Map<String, EvalMetrics> latestEval() {
         synchronized (latestEval) {
             return new TreeMap<>(latestEval);
+        }
+    }
+
+    /** Latest evaluation over the events at or after the job's cut ({@code eval.cut}) per "model version". */
+    public Map<String, EvalMetrics> latestAfterCut() {
+        synchronized (latestEval) {
+            return new TreeMap<>(latestAfterCut);
         }
     }
 

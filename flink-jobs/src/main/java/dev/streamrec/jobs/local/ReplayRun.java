@@ -19,11 +19,16 @@ import java.util.Map;
  */
 public final class ReplayRun {
 
-    /** What one replay measured; the rate and latencies cover the events after the warm-up. */
+    /**
+     * What one replay measured; the rate and latencies cover the events after the warm-up. p50/p99
+     * are end to end (ingest into Kafka to visible to a read_committed consumer), processing p50/p99
+     * the job's own part (its source reading the event to the prediction's emit; -1 when predictions
+     * do not carry it); afterCut the evaluation over the events at or after the job's cut (empty without one).
+     */
     public record Result(long events, long predictions, long deadLetters, double seconds, long p50, long p99,
             Map<String, EvalMetrics> eval, List<EvalMetrics> windows, long warmupEvents, long measuredFromMillis,
             long measuredToMillis, List<OutputMonitor.SecondLatency> latencyBySecond, long p99InJob,
-            String jobFailure) {
+            String jobFailure, Map<String, EvalMetrics> afterCut, long processingP50, long processingP99) {
 
         public double eventsPerSecond() {
             return seconds > 0 ? (events - warmupEvents - deadLetters) / seconds : 0.0;
@@ -102,7 +107,8 @@ public final class ReplayRun {
             return new Result(events.size(), monitor.predictions(), monitor.deadLetters(), seconds,
                     monitor.latencyQuantile(0.5), monitor.latencyQuantile(0.99), monitor.latestEval(), monitor.windows(),
                     options.warmupEvents(), start, monitor.lastPredictionAt(), monitor.latencyBySecond(),
-                    monitor.inJobLatencyQuantile(0.99), failure);
+                    monitor.inJobLatencyQuantile(0.99), failure, monitor.latestAfterCut(),
+                    monitor.processingLatencyQuantile(0.5), monitor.processingLatencyQuantile(0.99));
         }
     }
 

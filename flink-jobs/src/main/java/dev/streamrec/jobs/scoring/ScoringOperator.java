@@ -111,6 +111,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private boolean overlap = true;
     private int inferenceThreads = 1;
     private String device = "cpu";
+    private boolean writeProcessingLatency;
 
     private transient ServingModels serving;
     private transient ModelUpdates updates;
@@ -214,6 +215,15 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             return 1;
         }
         return Math.max(1, cores / Math.max(1, slotsPerTaskManager));
+    }
+
+    /**
+     * Whether predictions carry {@code processingMs}, the time from the job's source reading the
+     * event to the prediction's emit (default: not written; {@code predictions.processing-latency}).
+     */
+    public ScoringOperator writingProcessingLatency(boolean write) {
+        this.writeProcessingLatency = write;
+        return this;
     }
 
     /**
@@ -600,6 +610,9 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             }
             long latency = Math.max(0, now - r.ingestTimeMillis);
             Prediction p = new Prediction(r.eventId, r.userId, r.timestamp, model.name(), model.version(), out, latency);
+            if (writeProcessingLatency && r.readAtMillis > 0) {
+                p.processingMs = Math.max(0, now - r.readAtMillis);
+            }
             output.collect(new StreamRecord<>(new ScoredEvent(p, r.itemId, r.inOrder)));
             m.predicted(latency);
         }

@@ -18,6 +18,8 @@ public class ScoringRequest {
     public String itemId;
     public long timestamp;
     public long ingestTimeMillis;
+    /** When the job's source read the event (ms; 0 unknown): where the job's processing latency starts. */
+    public long readAtMillis;
     /** False when the event arrived after a newer one of the same user (not a "next" item). */
     public boolean inOrder;
     /**

@@ -10,6 +10,8 @@ public class RawRecord {
     public long offset;
     /** Kafka record timestamp (ms): the ingest time for latency. */
     public long timestamp;
+    /** When the job's source read it (ms, processing time): the start of the job's own latency. */
+    public long readAtMillis;
     public byte[] key;
     public byte[] value;
 

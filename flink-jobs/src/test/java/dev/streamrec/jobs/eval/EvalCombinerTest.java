@@ -77,6 +77,40 @@ class EvalCombinerTest {
         }
     }
 
+    /**
+     * With a cut, the after-cut totals are exactly those of the tests at or after it (random tests,
+     * some late across the cut, combined and flushed by count), and the running totals still count
+     * every test.
+     */
+    @Test
+    void shouldTotalTheTestsAfterTheCutOnTheirOwn() throws Exception {
+        Random random = new Random(7);
+        long cut = 2_050; // inside a window: the cut, not a window boundary, splits the tests
+        List<EvalRecord> tests = new ArrayList<>();
+        EvalTotals expectedAfter = new EvalTotals(CUTOFFS);
+        long time = 0;
+        for (int i = 0; i < 3000; i++) {
+            time += random.nextInt(3);
+            long t = random.nextInt(10) == 0 ? Math.max(0, time - random.nextInt(300)) : time;
+            EvalRecord r = new EvalRecord("m", "v1", t, random.nextInt(25), "e" + i);
+            tests.add(r);
+            if (t >= cut) {
+                expectedAfter.add(r.rank, r.timestamp);
+            }
+        }
+        assertTrue(expectedAfter.count > 500 && expectedAfter.count < 2500, "tests on both sides: " + expectedAfter.count);
+        List<EvalMetrics> out = aggregate(tests, 37, cut);
+        EvalMetrics after = out.stream().filter(m -> m.scope.equals("after-cut")).reduce((a, b) -> b).orElseThrow();
+        EvalMetrics running = out.stream().filter(m -> m.scope.equals("running")).reduce((a, b) -> b).orElseThrow();
+        assertEquals(expectedAfter.count, after.count);
+        assertEquals(tests.size(), running.count);
+        assertEquals(cut, after.windowStart);
+        assertEquals(expectedAfter.lastTimestamp, after.windowEnd);
+        expectedAfter.means().forEach((name, v) -> assertEquals(v, after.metrics.get(name), 1e-12, name));
+        assertTrue(aggregate(tests, 37, EvalSegments.NO_CUT).stream().noneMatch(m -> m.scope.equals("after-cut")),
+                "no after-cut totals without a cut");
+    }
+
     private static void assertSameMetrics(List<EvalMetrics> single, List<EvalMetrics> combined) {
         assertEquals(single.size(), combined.size());
         assertTrue(single.stream().filter(m -> m.scope.equals("window")).count() >= 10, "windows: " + single.size());
@@ -95,8 +129,14 @@ class EvalCombinerTest {
 
     /** The window metrics and the final running totals of each version. */
     private static List<EvalMetrics> aggregate(List<EvalRecord> tests, int maxTests) throws Exception {
+        return aggregate(tests, maxTests, EvalSegments.NO_CUT);
+    }
+
+    /** The window metrics and the final running (and after-cut) totals of each version. */
+    private static List<EvalMetrics> aggregate(List<EvalRecord> tests, int maxTests, long cut) throws Exception {
         List<EvalSegment> segments;
-        try (var combiner = new OneInputStreamOperatorTestHarness<>(new EvalCombiner(CUTOFFS, WINDOW, 60_000, maxTests))) {
+        try (var combiner = new OneInputStreamOperatorTestHarness<>(
+                new EvalCombiner(CUTOFFS, WINDOW, 60_000, maxTests, cut))) {
             combiner.open();
             for (EvalRecord r : tests) {
                 combiner.processElement(new StreamRecord<>(r));
@@ -106,7 +146,7 @@ class EvalCombinerTest {
         }
         assertEquals(tests.size(), segments.stream().mapToLong(s -> s.totals.count).sum());
         try (var aggregation = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new EvalAggregationFunction(CUTOFFS, WINDOW, 1_000_000)),
+                new KeyedProcessOperator<>(new EvalAggregationFunction(CUTOFFS, WINDOW, 1_000_000, cut)),
                 EvalSegment::modelKey, Types.STRING)) {
             aggregation.open();
             aggregation.setProcessingTime(0);

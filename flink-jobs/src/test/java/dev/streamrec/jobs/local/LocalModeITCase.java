@@ -25,5 +25,16 @@ class LocalModeITCase {
         assertTrue(text.contains("dead letters             0"), text);
         assertTrue(text.matches("(?s).*\\npopularity +decay-\\S+ +[0-9,]+ +0\\.\\d{4}.*"), text);
         assertTrue(text.matches("(?s).*\\ncooccurrence +w3-\\S+ +[0-9,]+ +0\\.\\d{4}.*"), text);
+        // by default the run is cut at 80% of the replayed events, and every model is also scored on the rest
+        assertTrue(text.contains("after the training cut: "), text);
+        // (at most 80%: the events of the cut's own second all fall after it)
+        assertTrue(text.matches("(?s).*after the training cut: \\S+Z \\(\\d+\\), [0-9.]+% of the replayed events"
+                + " \\([0-9,]+ of 3,000\\) before it.*"), text);
+        String afterCut = text.substring(text.indexOf("after the training cut: "));
+        for (String model : List.of("popularity +decay-\\S+", "cooccurrence +w3-\\S+")) {
+            assertTrue(afterCut.matches("(?s).*\\n" + model + " +[1-9][0-9,]* +0\\.\\d{4} +0\\.\\d{4} \\| +0\\.\\d{4}.*"),
+                    model + " after the cut:\n" + text);
+        }
+        assertTrue(text.matches("(?s).*\\nprocessing p50 / p99 +[0-9,]+ ms / [0-9,]+ ms.*"), text);
     }
 }

@@ -16,6 +16,8 @@ public class InteractionEvent {
     public Double value;
     /** Kafka record timestamp of the source record (ingest time, ms); not part of the wire format. */
     public long ingestTimeMillis;
+    /** When the job's source read the record (ms, processing time; 0 unknown); not part of the wire format. */
+    public long readAtMillis;
 
     public InteractionEvent() {}
 

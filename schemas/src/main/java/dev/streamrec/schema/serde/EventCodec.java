@@ -371,6 +371,9 @@ public final class EventCodec {
                 g.writeEndArray();
             }
             g.writeNumberField("latencyMs", p.latencyMs);
+            if (p.processingMs != null) {
+                g.writeNumberField("processingMs", p.processingMs);
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

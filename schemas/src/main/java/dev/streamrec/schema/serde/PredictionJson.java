@@ -27,6 +27,7 @@ final class PredictionJson {
     private static final byte[] ITEM_ID = name("\"itemId\":");
     private static final byte[] SCORE = name("\"score\":");
     private static final byte[] LATENCY = name("\"latencyMs\":");
+    private static final byte[] PROCESSING = name("\"processingMs\":");
 
     private PredictionJson() {}
 
@@ -59,6 +60,10 @@ final class PredictionJson {
         }
         out.field(false, LATENCY);
         out.ascii(Long.toString(p.latencyMs));
+        if (p.processingMs != null) {
+            out.field(false, PROCESSING);
+            out.ascii(Long.toString(p.processingMs));
+        }
         out.raw('}');
         return out.toByteArray();
     }

@@ -137,7 +137,9 @@ class EventCodecTest {
                         new RecommendedItem("i4", 1e-7f)), 12L);
         Prediction sparse = new Prediction(null, "u1", 0L, "m", null, List.of(), 0L);
         Prediction noItems = new Prediction("e", "u", 1L, "m", "v", null, 0L);
-        for (Prediction p : List.of(full, sparse, noItems)) {
+        Prediction withProcessing = new Prediction("e", "u", 1L, "m", "v", List.of(new RecommendedItem("i", 1f)), 90L);
+        withProcessing.processingMs = 4L;
+        for (Prediction p : List.of(full, sparse, noItems, withProcessing)) {
             assertEquals(new String(beans.writeValueAsBytes(p), StandardCharsets.UTF_8),
                     new String(codec.encodePrediction(p), StandardCharsets.UTF_8));
         }
@@ -170,6 +172,9 @@ class EventCodecTest {
                     random.nextInt(5) == 0 ? null : "v" + random.nextInt(9),
                     random.nextInt(20) == 0 ? null : items,
                     random.nextInt(1000));
+            if (random.nextBoolean()) {
+                p.processingMs = (long) random.nextInt(1000);
+            }
             if (PredictionJson.encode(p) != null) {
                 plain++;
             }
@@ -208,6 +213,11 @@ class EventCodecTest {
         byte[] pb = codec.encodePrediction(p);
         assertEquals(Set.of(), validate("prediction", pb));
         assertEquals("i3", codec.decodePrediction(pb).items.get(1).itemId);
+        assertNull(codec.decodePrediction(pb).processingMs, "predictions without the optional field still read");
+        p.processingMs = 2L;
+        byte[] withProcessing = codec.encodePrediction(p);
+        assertEquals(Set.of(), validate("prediction", withProcessing));
+        assertEquals(2L, codec.decodePrediction(withProcessing).processingMs);
 
         DeadLetter d = EventCodec.deadLetter("bad", new byte[] {(byte) 0xff, 1}, "interactions", 0, 42L, NOW);
         assertEquals("base64", d.rawEncoding);
@@ -219,6 +229,8 @@ class EventCodecTest {
         m.scope = "running";
         m.count = 3;
         m.metrics = Map.of("HR@10", 0.5, "NDCG@10", 0.25);
+        assertEquals(Set.of(), validate("eval-metrics", codec.encodeEvalMetrics(m)));
+        m.scope = "after-cut";
         assertEquals(Set.of(), validate("eval-metrics", codec.encodeEvalMetrics(m)));
 
         ModelUpdate u = new ModelUpdate("sasrec", "v2", "file:///tmp/a", "a".repeat(64), "deploy", NOW);
