@@ -123,17 +123,24 @@ final class ArtifactBootstrap {
         }
     }
 
-    /** Few epochs: enough to show a real model in the demo, cheap on two cores. */
-    private static List<String> smallTraining(String model) {
+    /**
+     * A wall-clock training budget per model, so that a first run shows its first prediction within
+     * about three minutes on two cores (and several trained models within ten): the engine validates
+     * every {@code --eval-every} steps and keeps the best weights it saw when the budget ends.
+     */
+    static List<String> smallTraining(String model) {
         switch (model) {
             case "missrec":
-                return List.of("--epochs", "3", "--examples-per-epoch", "10000", "--patience", "2");
+                return List.of("--epochs", "20", "--examples-per-epoch", "10000", "--patience", "3", "--time-budget", "120s");
             case "bm3":
             case "lightgcn":
             case "mf-bpr":
-                return List.of("--epochs", "20", "--patience", "5");
+                return List.of("--epochs", "200", "--patience", "5", "--time-budget", "60s");
+            case "kdsr-sasrec":
+            case "kdsr-gru4rec":
+                return List.of("--epochs", "200", "--eval-every", "50", "--patience", "5", "--time-budget", "120s");
             default:
-                return List.of("--epochs", "5", "--patience", "2");
+                return List.of("--epochs", "200", "--eval-every", "50", "--patience", "5", "--time-budget", "90s");
         }
     }
 
