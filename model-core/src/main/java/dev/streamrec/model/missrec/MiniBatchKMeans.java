@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
+import dev.streamrec.model.train.Shuffle;
+
 import java.util.Random;
 
 /**
@@ -41,14 +43,14 @@ public final class MiniBatchKMeans {
         int c = Math.min(clusters, n);
         float[] x = tokens.toFloatArray();
         Random random = new Random(seed);
-        int[] order = permutation(n, random);
+        int[] order = Shuffle.permutation(n, random);
         float[] centroids = new float[c * d];
         for (int j = 0; j < c; j++) {
             System.arraycopy(x, order[j] * d, centroids, j * d, d);
         }
         long[] seen = new long[c];
         for (int pass = 0; pass < passes; pass++) {
-            order = permutation(n, random);
+            order = Shuffle.permutation(n, random);
             float shift = 0f;
             for (int from = 0; from < n; from += batchSize) {
                 int b = Math.min(batchSize, n - from);
@@ -103,19 +105,5 @@ public final class MiniBatchKMeans {
             maxShift = Math.max(maxShift, (float) Math.sqrt(shift));
         }
         return maxShift;
-    }
-
-    private static int[] permutation(int n, Random random) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 }

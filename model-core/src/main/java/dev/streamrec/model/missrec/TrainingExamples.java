@@ -43,21 +43,6 @@ final class TrainingExamples {
         return sequences.get(sequence[row])[end[row]];
     }
 
-    /** A shuffled order of at most {@code limit} rows (all rows when limit ≤ 0). */
-    int[] epochOrder(Random random, int limit) {
-        int[] order = new int[size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return limit > 0 && limit < order.length ? Arrays.copyOf(order, limit) : order;
-    }
-
     /**
      * MISSRec's item-drop augmentation: every item but the first is dropped with probability p and
      * the sequence is compacted (the released code's second view; features stay aligned here, see

@@ -62,7 +62,7 @@ public final class TrainingEngine {
             for (int epoch = 1; epoch <= o.epochs() && run.stop == null; epoch++) {
                 run.epoch = epoch;
                 task.beginEpoch(epoch);
-                int[] order = Arrays.copyOf(permutation(examples, random), perEpoch);
+                int[] order = Arrays.copyOf(Shuffle.permutation(examples, random), perEpoch);
                 ProgressBar bar = o.progress()
                         ? new ProgressBar(String.format(Locale.ROOT, "%s epoch %d/%d", name, epoch, o.epochs()), batchesPerEpoch)
                         : null;
@@ -215,19 +215,5 @@ public final class TrainingEngine {
         metrics.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append(' ')
                 .append(String.format(Locale.ROOT, "%.4f", v)));
         return sb.toString();
-    }
-
-    static int[] permutation(int n, Random random) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 }
