@@ -7,7 +7,9 @@ import ai.djl.ndarray.types.DataType;
  * KDSR's dissected correlation distillation L_CKD (models.md §1.5, §7): the teacher code c_ij of a
  * pair is the nearest codebook centroid to its D chunk cosines, assigned on the fly for the pairs of
  * each sequence; the student predicts it from |e_i − e_j| with cross-entropy,
- * −(1/|P|) Σ_ij log p_ij[c_ij].
+ * −(1/|P|) Σ_ij log p_ij[c_ij]. Two layouts: every position pair of the batch as (B, T, T) tensors
+ * (the paper's exact mean), or a list of P weighted pairs ({@link CorrelationPairs}: all pairs, or
+ * a sample whose weighted sum is an unbiased estimate of that mean) as (P, ·) tensors.
  */
 public final class DissectedCorrelationLoss {
 
@@ -35,5 +37,22 @@ public final class DissectedCorrelationLoss {
         NDArray logp = logits.logSoftmax(-1);
         NDArray picked = logp.gather(codes.toType(DataType.INT64, false).expandDims(-1), 3).squeeze(-1); // (B, T, T)
         return picked.mul(pairs).sum().neg().div(pairs.sum().maximum(1f));
+    }
+
+    /**
+     * Teacher codes (P) int64 of listed pairs from the chunk-normalised teacher features of their two
+     * sides (P, D, c) and the centroids (K, D).
+     */
+    public static NDArray pairCodes(NDArray left, NDArray right, NDArray centroids) {
+        NDArray s = left.mul(right).sum(new int[] {2}); // (P, D) chunk cosines
+        NDArray dist = centroids.square().sum(new int[] {1}).reshape(1, -1).sub(s.matMul(centroids.transpose()).mul(2f));
+        return dist.argMin(1);
+    }
+
+    /** Weighted cross-entropy Σ_p w_p·(−log p_p[c_p]) of logits (P, K) against codes (P) with weights (P). */
+    public static NDArray pairLoss(NDArray logits, NDArray codes, NDArray weights) {
+        NDArray logp = logits.logSoftmax(-1);
+        NDArray picked = logp.gather(codes.toType(DataType.INT64, false).expandDims(-1), 1).squeeze(-1); // (P)
+        return picked.mul(weights).sum().neg();
     }
 }

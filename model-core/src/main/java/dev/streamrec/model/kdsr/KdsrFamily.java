@@ -129,7 +129,8 @@ public final class KdsrFamily implements ModelFamily {
                 }
             }
             LossSettings loss = run.loss(encoder.numItems());
-            KdsrTrainingBlock block = new KdsrTrainingBlock(new SequenceModelBlock(encoder), teachers, run.kdsr(), loss.loss());
+            KdsrTrainingBlock block = new KdsrTrainingBlock(new SequenceModelBlock(encoder), teachers, run.kdsr(), loss.loss(),
+                    run.settings().seed());
             TrainingResult result = SequenceTrainer.fit(djl, block, split, run.settings(), loss, run.kdsr(), probes, evaluator);
             SequenceTrainer.materialise(block, djl.getNDManager());
             SequenceScorer served = SequenceScorer.idOnly(block.backbone(), djl.getNDManager());

@@ -16,6 +16,7 @@ import dev.streamrec.model.train.TensorWrites;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 /**
  * The training graph of a KDSR-trained (or, with no modality, a plain) sequence encoder:
@@ -30,6 +31,11 @@ import java.util.List;
  * sampled softmax; negatives (S) or (B, L, K) int64 for BCE. Built without a kind, the block keeps
  * its behaviour from before the loss option: full softmax, or the uncorrected sampled softmax when
  * negatives are passed. Output: [total, recommendation, holistic, dissected] scalars.
+ *
+ * <p>The holistic loss is exact over all pairs ((B, T, T) cosines are cheap). The dissected loss is
+ * exact over all pairs when {@link KdsrConfig#dissectedPairs()} is 0 ((B, T, T, d) pair gaps through
+ * the classifier), otherwise the unbiased estimate of {@link CorrelationPairs#sample} over
+ * (P, d) gathers, its partners drawn from a generator seeded at construction.
  */
 public final class KdsrTrainingBlock extends AbstractBlock {
 
@@ -39,15 +45,25 @@ public final class KdsrTrainingBlock extends AbstractBlock {
     private final KdsrConfig kdsr;
     /** The L_RS to compute; null: chosen by the inputs as before the loss option. */
     private final NextItemLoss.Kind loss;
+    /** Draws the dissected loss's partners (used only when it samples them). */
+    private final Random pairRandom;
 
     /** L_RS chosen by the inputs: full softmax, or uncorrected sampled softmax given negatives. */
     public KdsrTrainingBlock(SequenceModelBlock backbone, List<ModalityTeacher> teachers, KdsrConfig kdsr) {
         this(backbone, teachers, kdsr, null);
     }
 
+    /** Dissected-loss partners drawn with seed 0; see the constructor with a seed. */
     public KdsrTrainingBlock(SequenceModelBlock backbone, List<ModalityTeacher> teachers, KdsrConfig kdsr,
             NextItemLoss.Kind loss) {
+        this(backbone, teachers, kdsr, loss, 0L);
+    }
+
+    /** {@code seed}: the run's seed, for the dissected loss's sampled partners. */
+    public KdsrTrainingBlock(SequenceModelBlock backbone, List<ModalityTeacher> teachers, KdsrConfig kdsr,
+            NextItemLoss.Kind loss, long seed) {
         this.loss = loss;
+        this.pairRandom = new Random(seed);
         this.backbone = addChildBlock("backbone", backbone);
         this.teachers = teachers;
         this.kdsr = kdsr;
@@ -99,10 +115,12 @@ public final class KdsrTrainingBlock extends AbstractBlock {
         NDArray dissected = ids.getManager().zeros(new Shape());
         if (!students.isEmpty() && (kdsr.lambda1() > 0 || kdsr.lambda2() > 0)) {
             NDArray pairs = HolisticCorrelationLoss.pairMask(ids.neq(0).toType(DataType.FLOAT32, false)); // (B, L, L)
+            CorrelationPairs sampled = kdsr.lambda2() > 0 && kdsr.dissectedPairs() > 0 ? samplePairs(ids) : null;
             for (int m = 0; m < students.size(); m++) {
                 ModalityStudentBlock s = students.get(m);
                 ModalityTeacher t = teachers.get(m);
-                NDArray rows = ItemEmbeddingBlock.lookup(s.table(ps, device, training), ids); // (B, L, d)
+                NDArray studentTable = s.table(ps, device, training);
+                NDArray rows = ItemEmbeddingBlock.lookup(studentTable, ids); // (B, L, d)
                 if (kdsr.lambda1() > 0) {
                     NDArray teacherCos = HolisticCorrelationLoss.cosineMatrix(ItemEmbeddingBlock.lookup(t.features(), ids));
                     NDArray studentCos = HolisticCorrelationLoss.cosineMatrix(s.correlationView(ps, rows, training));
@@ -110,15 +128,49 @@ public final class KdsrTrainingBlock extends AbstractBlock {
                             kdsr.holistic(), studentCos, teacherCos, pairs, (float) kdsr.tau()));
                 }
                 if (kdsr.lambda2() > 0) {
-                    NDArray chunks = ItemEmbeddingBlock.lookup(t.chunks(), ids) // (B, L, d)
-                            .reshape(ids.getShape().get(0), ids.getShape().get(1), t.chunkCount(), -1); // (B, L, D, d/D)
-                    NDArray codes = DissectedCorrelationLoss.codes(chunks, t.centroids()); // (B, L, L)
-                    dissected = dissected.add(DissectedCorrelationLoss.loss(s.codeLogits(ps, rows, training), codes, pairs));
+                    dissected = dissected.add(sampled == null
+                            ? allPairsDissected(ps, s, t, rows, ids, pairs, training)
+                            : sampledDissected(ps, s, t, studentTable, sampled, ids.getManager(), training));
                 }
             }
         }
         NDArray total = rec.add(holistic.mul((float) kdsr.lambda1())).add(dissected.mul((float) kdsr.lambda2()));
         return new NDList(total, rec, holistic, dissected);
+    }
+
+    /** L_CKD over every pair of the batch: (B, L, L, d) pair gaps (the paper's exact mean). */
+    private static NDArray allPairsDissected(ParameterStore ps, ModalityStudentBlock s, ModalityTeacher t, NDArray rows,
+            NDArray ids, NDArray pairs, boolean training) {
+        NDArray chunks = ItemEmbeddingBlock.lookup(t.chunks(), ids) // (B, L, d)
+                .reshape(ids.getShape().get(0), ids.getShape().get(1), t.chunkCount(), -1); // (B, L, D, d/D)
+        NDArray codes = DissectedCorrelationLoss.codes(chunks, t.centroids()); // (B, L, L)
+        return DissectedCorrelationLoss.loss(s.codeLogits(ps, rows, training), codes, pairs);
+    }
+
+    /** L_CKD estimated over sampled pairs: (P, d) gathers, teacher codes for those pairs only. */
+    private static NDArray sampledDissected(ParameterStore ps, ModalityStudentBlock s, ModalityTeacher t,
+            NDArray studentTable, CorrelationPairs sampled, NDManager manager, boolean training) {
+        if (sampled.size() == 0) {
+            return manager.zeros(new Shape());
+        }
+        Device device = studentTable.getDevice();
+        NDArray left = manager.create(sampled.left()).toDevice(device, false); // (P)
+        NDArray right = manager.create(sampled.right()).toDevice(device, false);
+        NDArray weights = manager.create(sampled.weights()).toDevice(device, false);
+        NDArray codes = DissectedCorrelationLoss.pairCodes(
+                ItemEmbeddingBlock.lookup(t.chunks(), left).reshape(sampled.size(), t.chunkCount(), -1), // (P, D, d/D)
+                ItemEmbeddingBlock.lookup(t.chunks(), right).reshape(sampled.size(), t.chunkCount(), -1),
+                t.centroids()); // (P)
+        NDArray logits = s.pairCodeLogits(ps, ItemEmbeddingBlock.lookup(studentTable, left),
+                ItemEmbeddingBlock.lookup(studentTable, right), training); // (P, K)
+        return DissectedCorrelationLoss.pairLoss(logits, codes, weights);
+    }
+
+    /** This step's sampled pairs, the same for every modality (one draw per step keeps runs reproducible). */
+    private CorrelationPairs samplePairs(NDArray ids) {
+        int b = Math.toIntExact(ids.getShape().get(0));
+        int l = Math.toIntExact(ids.getShape().get(1));
+        return CorrelationPairs.sample(ids.toLongArray(), b, l, kdsr.dissectedPairs(), pairRandom);
     }
 
     private NDArray recommendationLoss(NDArray hidden, NDArray table, NDArray targets, NDList inputs) {

@@ -71,6 +71,11 @@ public final class ModalityStudentBlock extends AbstractBlock {
         return codeClassifier.forward(ps, new NDList(gap), training).head();
     }
 
+    /** Code logits of listed pairs from |e_i − e_j|: rows of their two sides (P, d) to (P, K). */
+    public NDArray pairCodeLogits(ParameterStore ps, NDArray left, NDArray right, boolean training) {
+        return codeClassifier.forward(ps, new NDList(left.sub(right).abs()), training).head();
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         throw new UnsupportedOperationException("use fused / correlationView / codeLogits");

@@ -34,7 +34,8 @@ record TrainingRun(EncoderConfig encoder, TrainingOptions settings, CliArgs loss
                 a.getInt("codebook-d", d.codebookD()), a.getInt("codebook-k", d.codebookK()),
                 KdsrConfig.Holistic.of(a.get("holistic", d.holistic().id())),
                 a.getBoolean("async", d.async()), a.getDouble("async-factor", d.asyncFactor()),
-                a.getDouble("ae-noise", d.aeNoise()), a.getInt("ae-epochs", d.aeEpochs()));
+                a.getDouble("ae-noise", d.aeNoise()), a.getInt("ae-epochs", d.aeEpochs()),
+                a.getInt("dissected-pairs", d.dissectedPairs()));
         Path output = a.getPath("output", Path.of(System.getProperty("java.io.tmpdir"), "streamrec-" + model));
         return new TrainingRun(encoder, settings, a, kdsr, output, a.getBoolean("exclude-history", false));
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class CorrelationLossesTest {
@@ -71,6 +72,45 @@ class CorrelationLossesTest {
             NDArray pairs = m.create(new float[] {0, 1, 0, 0}, new Shape(1, 2, 2));
             NDArray target = m.create(codes, new Shape(1, 2, 2));
             assertEquals(-Math.log(3.0 / 5), DissectedCorrelationLoss.loss(logits, target, pairs).getFloat(), TOLERANCE);
+        }
+    }
+
+    @Test
+    void shouldMatchTheAllPairsLossWhenEveryPairIsListed() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // items 1..5 (row 0 = padding) with D = 2 chunks of 2 dims, chunk-normalised
+            float[][] features = {{0, 0, 0, 0}, {1, 0, 0, 1}, {1, 0, 1, 0}, {0, 1, 0, 1}, {0.6f, 0.8f, 1, 0},
+                {0.8f, 0.6f, 0.6f, 0.8f}};
+            NDArray table = m.create(features);
+            NDArray centroids = m.create(new float[][] {{1, 1}, {1, 0}, {0, 1}, {0, 0}});
+            // the logits of a pair depend on its items only: a fixed table (6, 6, K = 4)
+            Random r = new Random(7);
+            float[] pairLogits = new float[6 * 6 * 4];
+            for (int i = 0; i < pairLogits.length; i++) {
+                pairLogits[i] = (float) r.nextGaussian();
+            }
+            NDArray logitTable = m.create(pairLogits, new Shape(36, 4));
+            long[] ids = {0, 1, 2, 3, 4, 5, 0, 0}; // (2, 4): 3 + 2 real items, 6 + 2 pairs
+            NDArray idArray = m.create(ids, new Shape(2, 4));
+
+            NDArray chunks = table.get(idArray.flatten()).reshape(2, 4, 2, 2);
+            NDArray denseCodes = DissectedCorrelationLoss.codes(chunks, centroids); // (2, 4, 4)
+            NDArray pairIndex = idArray.expandDims(2).mul(6).add(idArray.expandDims(1)); // (2, 4, 4): i * 6 + j
+            NDArray denseLogits = logitTable.get(pairIndex.flatten()).reshape(2, 4, 4, 4);
+            NDArray mask = HolisticCorrelationLoss.pairMask(idArray.neq(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
+            float dense = DissectedCorrelationLoss.loss(denseLogits, denseCodes, mask).getFloat();
+
+            CorrelationPairs all = CorrelationPairs.all(ids, 2, 4);
+            NDArray left = m.create(all.left());
+            NDArray right = m.create(all.right());
+            NDArray codes = DissectedCorrelationLoss.pairCodes(table.get(left).reshape(-1, 2, 2),
+                    table.get(right).reshape(-1, 2, 2), centroids);
+            NDArray logits = logitTable.get(left.mul(6).add(right));
+            float listed = DissectedCorrelationLoss.pairLoss(logits, codes, m.create(all.weights())).getFloat();
+            assertEquals(dense, listed, TOLERANCE);
+
+            // by hand for the codes: items 1 and 2 agree on chunk 0 only (s = (1, 0)): code 1
+            assertEquals(1L, codes.getLong(0));
         }
     }
 }
