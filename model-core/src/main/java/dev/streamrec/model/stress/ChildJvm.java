@@ -58,9 +58,21 @@ final class ChildJvm {
         pb.environment().putIfAbsent("OMP_NUM_THREADS", "1");
         long start = System.nanoTime();
         Process p = pb.start();
-        boolean done = p.waitFor(options.timeoutSeconds(), TimeUnit.SECONDS);
-        if (!done) {
-            p.destroyForcibly().waitFor();
+        // a stress command stopped by Ctrl-C or kill takes its running child with it
+        Thread reaper = new Thread(p::destroyForcibly, "stress-child-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
+        boolean done;
+        try {
+            done = p.waitFor(options.timeoutSeconds(), TimeUnit.SECONDS);
+            if (!done) {
+                p.destroyForcibly().waitFor();
+            }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(reaper);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or about to: nothing left to undo
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         // lenient decoding: a crashing child may leave a torn line
