@@ -25,6 +25,7 @@ public final class StreamRecCli {
             System.out.println("  train       train a model (--model sasrec|gru4rec|kdsr-sasrec|kdsr-gru4rec|missrec|bm3|...)");
             System.out.println("  pretrain    contrastive pre-training (MISSRec)");
             System.out.println("  evaluate    evaluate an artifact (--artifact DIR [--json])");
+            System.out.println("  stress      repeated short trainings in child JVMs: crashes, skipped steps (stress --help)");
             System.out.println("  bench       benchmarks: bench model|e2e|parts|zipf-data [options] (prints a table)");
             System.exit(argv.length == 0 ? 2 : 0);
         }

@@ -10,6 +10,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.streamrec.model.train.Scalars;
 
 /**
  * Multi-head scaled dot-product self-attention with a causal mask and a key-padding mask (SASRec,
@@ -64,7 +65,7 @@ public final class CausalSelfAttentionBlock extends AbstractBlock {
         NDArray q = splitHeads(query.forward(ps, new NDList(x), training).head(), b, t, dh); // (B, h, T, dh)
         NDArray k = splitHeads(key.forward(ps, new NDList(x), training).head(), b, t, dh);
         NDArray v = splitHeads(value.forward(ps, new NDList(x), training).head(), b, t, dh);
-        NDArray logits = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(dh)) // (B, h, T, T)
+        NDArray logits = Scalars.div(q.matMul(k.transpose(0, 1, 3, 2)), (float) Math.sqrt(dh)) // (B, h, T, T)
                 .add(attentionMask(mask));
         NDArray weights = attentionDropout.forward(ps, new NDList(logits.softmax(-1)), training).head();
         NDArray context = weights.matMul(v) // (B, h, T, dh)

@@ -12,6 +12,8 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import dev.streamrec.model.train.Scalars;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,7 +56,7 @@ public final class SasRecEncoderBlock extends AbstractBlock {
             throw new IllegalArgumentException("sequence length " + t + " exceeds maxLen " + maxLen);
         }
         NDArray keep = mask.expandDims(2); // (B, T, 1)
-        NDArray x = items.mul((float) Math.sqrt(dim))
+        NDArray x = Scalars.mul(items, (float) Math.sqrt(dim))
                 .add(pos.get(maxLen - t + ":")) // newest item always gets position L-1
                 .mul(keep);
         x = dropout.forward(ps, new NDList(x), training).head();

@@ -2,6 +2,7 @@ package dev.streamrec.model.bm3;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import dev.streamrec.model.train.Scalars;
 
 /**
  * The loss terms of BM3 (Zhou et al., WWW'23, arXiv 2207.05969; src/models/bm3.py) and BPR, as
@@ -21,7 +22,7 @@ public final class Bm3Loss {
     public static NDArray negativeCosine(NDArray online, NDArray target) {
         NDArray t = target.stopGradient();
         NDArray dot = online.mul(t).sum(new int[] {1}); // (B)
-        NDArray norms = online.norm(new int[] {1}).maximum(COSINE_EPS).mul(t.norm(new int[] {1}).maximum(COSINE_EPS));
+        NDArray norms = Scalars.maximum(online.norm(new int[] {1}), COSINE_EPS).mul(Scalars.maximum(t.norm(new int[] {1}), COSINE_EPS));
         return dot.div(norms).mean().neg().add(1f);
     }
 
@@ -42,7 +43,7 @@ public final class Bm3Loss {
 
     /** (‖h_U‖_F + ‖h_I‖_F) / numItems over the full propagated matrices (U, d) and (N, d). */
     public static NDArray regulariser(NDArray users, NDArray items, int numItems) {
-        return frobenius(users).add(frobenius(items)).div((float) numItems);
+        return Scalars.div(frobenius(users).add(frobenius(items)), (float) numItems);
     }
 
     /** Un-squared Frobenius norm, sqrt(Σ x²). */

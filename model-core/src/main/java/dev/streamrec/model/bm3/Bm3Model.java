@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import dev.streamrec.model.train.TensorWrites;
+import dev.streamrec.model.train.Scalars;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -185,7 +186,7 @@ public final class Bm3Model implements AutoCloseable {
             return x;
         }
         NDArray keep = manager.randomUniform(0f, 1f, x.getShape()).gte(p).toType(DataType.FLOAT32, false);
-        return x.mul(keep).div(1f - p);
+        return Scalars.div(x.mul(keep), 1f - p);
     }
 
     /**
@@ -202,13 +203,13 @@ public final class Bm3Model implements AutoCloseable {
         NDArray iTarget = dropout(hi.stopGradient());
         NDArray loss = Bm3Loss.reconstruction(predict(hu), predict(hi), uTarget, iTarget);
         NDArray realItems = h.items().get(new NDIndex("1:"));
-        loss = loss.add(Bm3Loss.regulariser(h.users(), realItems, graph.numItemRows() - 1).mul((float) config.regWeight()));
+        loss = loss.add(Scalars.mul(Bm3Loss.regulariser(h.users(), realItems, graph.numItemRows() - 1), (float) config.regWeight()));
         for (String m : modalities) {
             NDArray z = projectModality(m, items); // (B, d)
             NDArray zOnline = predict(z);
             NDArray zTarget = dropout(z.stopGradient());
             NDArray align = Bm3Loss.alignment(zOnline, iTarget).add(Bm3Loss.masking(zOnline, zTarget));
-            loss = loss.add(align.mul((float) config.clWeight()));
+            loss = loss.add(Scalars.mul(align, (float) config.clWeight()));
         }
         return loss;
     }
@@ -227,7 +228,7 @@ public final class Bm3Model implements AutoCloseable {
         NDArray en = params.get("itemEmb").get(negatives);
         NDArray reg = Bm3Loss.frobenius(eu).add(Bm3Loss.frobenius(ep)).add(Bm3Loss.frobenius(en))
                 .div((float) users.getShape().get(0));
-        return Bm3Loss.bpr(pos, neg).add(reg.mul((float) config.regWeight()));
+        return Bm3Loss.bpr(pos, neg).add(Scalars.mul(reg, (float) config.regWeight()));
     }
 
     /** The scoring vectors (P h_u, P h_i) for full ranking: users (U, d), items (N+1, d). */

@@ -2,6 +2,7 @@ package dev.streamrec.model.cli;
 
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.features.FeaturizeCommand;
+import dev.streamrec.model.stress.StressCommand;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -9,13 +10,13 @@ import java.util.List;
 
 /**
  * The offline commands of {@code streamrec.jar}: {@code featurize}, {@code train}, {@code pretrain},
- * {@code evaluate}, and {@code finetune} (one streaming fine-tuning round, see {@link FineTuneCommand}).
- * Each dispatches on {@code --model} (or the artifact's model) to its
- * {@link ModelFamily}.
+ * {@code evaluate}, {@code finetune} (one streaming fine-tuning round, see {@link FineTuneCommand}) and
+ * {@code stress} (repeated short trainings in child JVMs, see {@link StressCommand}). The training
+ * commands dispatch on {@code --model} (or the artifact's model) to its {@link ModelFamily}.
  */
 public final class ModelCli {
 
-    public static final List<String> COMMANDS = List.of("featurize", "train", "pretrain", "evaluate", "finetune");
+    public static final List<String> COMMANDS = List.of("featurize", "train", "pretrain", "evaluate", "finetune", "stress");
 
     private ModelCli() {}
 
@@ -39,6 +40,8 @@ public final class ModelCli {
                 return ModelFamilies.forModel(args.require("model")).pretrain(args.require("model"), args);
             case "finetune":
                 return FineTuneCommand.run(args);
+            case "stress":
+                return StressCommand.run(args);
             case "evaluate":
                 ModelArtifact artifact = ModelArtifact.load(Path.of(args.require("artifact")));
                 return ModelFamilies.forModel(artifact.model()).evaluate(artifact, args);

@@ -2,6 +2,7 @@ package dev.streamrec.model.kdsr;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.streamrec.model.train.Scalars;
 
 /**
  * KDSR's dissected correlation distillation L_CKD (models.md §1.5, §7): the teacher code c_ij of a
@@ -28,7 +29,7 @@ public final class DissectedCorrelationLoss {
                 .transpose(0, 2, 3, 1)
                 .reshape(-1, d); // (B*T*T, D)
         // ||s − μ||² = ||s||² − 2 s·μ + ||μ||²; the ||s||² term does not change the argmin.
-        NDArray dist = centroids.square().sum(new int[] {1}).reshape(1, -1).sub(s.matMul(centroids.transpose()).mul(2f));
+        NDArray dist = centroids.square().sum(new int[] {1}).reshape(1, -1).sub(Scalars.mul(s.matMul(centroids.transpose()), 2f));
         return dist.argMin(1).reshape(b, t, t);
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import dev.streamrec.model.train.Scalars;
 
 /**
  * KDSR's holistic correlation distillation L_SKD over the item pairs of each sequence in a batch
@@ -28,19 +29,19 @@ public final class HolisticCorrelationLoss {
 
     /** Cosine similarities of all position pairs: (B, T, d) to (B, T, T); zero rows give 0. */
     public static NDArray cosineMatrix(NDArray x) {
-        NDArray n = x.div(x.norm(new int[] {2}, true).maximum(EPS)); // (B, T, d)
+        NDArray n = x.div(Scalars.maximum(x.norm(new int[] {2}, true), EPS)); // (B, T, d)
         return n.matMul(n.transpose(0, 2, 1));
     }
 
     /** The paper's sigmoid MSE: mean over pairs of (σ(T/τ) − σ(P/τ))². */
     public static NDArray sigmoidMse(NDArray student, NDArray teacher, NDArray pairs, float tau) {
-        NDArray diff = Activation.sigmoid(teacher.div(tau)).sub(Activation.sigmoid(student.div(tau)));
+        NDArray diff = Activation.sigmoid(teacher.div(tau)).sub(Activation.sigmoid(Scalars.div(student, tau)));
         return diff.square().mul(pairs).sum().div(pairs.sum().maximum(1f));
     }
 
     /** The released code's masked L2: mean over sequences of sqrt(Σ_ij M (P/τ − T/τ)² + eps). */
     public static NDArray maskedL2(NDArray student, NDArray teacher, NDArray pairs, float tau) {
-        NDArray sq = student.sub(teacher).div(tau).square().mul(pairs); // (B, T, T)
+        NDArray sq = Scalars.div(student.sub(teacher), tau).square().mul(pairs); // (B, T, T)
         return sq.sum(new int[] {1, 2}).add(EPS).sqrt().mean();
     }
 

@@ -13,6 +13,7 @@ import dev.streamrec.model.backbone.ItemEmbeddingBlock;
 import dev.streamrec.model.backbone.NextItemLoss;
 import dev.streamrec.model.backbone.SequenceModelBlock;
 import dev.streamrec.model.train.TensorWrites;
+import dev.streamrec.model.train.Scalars;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -134,7 +135,7 @@ public final class KdsrTrainingBlock extends AbstractBlock {
                 }
             }
         }
-        NDArray total = rec.add(holistic.mul((float) kdsr.lambda1())).add(dissected.mul((float) kdsr.lambda2()));
+        NDArray total = rec.add(Scalars.mul(holistic, (float) kdsr.lambda1())).add(Scalars.mul(dissected, (float) kdsr.lambda2()));
         return new NDList(total, rec, holistic, dissected);
     }
 

@@ -3,6 +3,7 @@ package dev.streamrec.model.missrec;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import dev.streamrec.model.train.Scalars;
 
 import java.util.List;
 
@@ -59,6 +60,6 @@ public final class DynamicFusion {
         if (idVectors == null) {
             return fused;
         }
-        return q.matMul(idVectors.transpose()).add(fused.mul(2f)).div(3f);
+        return Scalars.div(q.matMul(idVectors.transpose()).add(Scalars.mul(fused, 2f)), 3f);
     }
 }

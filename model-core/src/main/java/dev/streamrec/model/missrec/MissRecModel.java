@@ -10,6 +10,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.streamrec.model.serving.BlockedTopK;
+import dev.streamrec.model.train.Scalars;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -218,7 +219,7 @@ public final class MissRecModel implements AutoCloseable {
                     block.add(v.getShape().get(0) == rows ? v.get(range) : v);
                 }
             }
-            scores = fuse(user, block).div(config.tau());
+            scores = Scalars.div(fuse(user, block), config.tau());
         }
         if (from > 0) {
             return scores;
@@ -236,7 +237,7 @@ public final class MissRecModel implements AutoCloseable {
         for (NDArray v : all) {
             picked.add(v.getShape().dimension() == 1 && v.getShape().get(0) == 1 ? v : v.get(idx));
         }
-        return fuseList(user, picked).div(config.tau());
+        return Scalars.div(fuseList(user, picked), config.tau());
     }
 
     /**
@@ -297,7 +298,7 @@ public final class MissRecModel implements AutoCloseable {
         long k = xi.getShape().get(1);
         NDArray fraction = mask.sum(new int[] {1, 2}).div(k).expandDims(1); // (B, 1)
         NDArray pooled = xi.sum(new int[] {1}).mul(fraction); // (B, D)
-        return pooled.square().sum().div(xi.getShape().get(2));
+        return Scalars.div(pooled.square().sum(), xi.getShape().get(2));
     }
 
     /** Caches the catalogue's scoring vectors (call after training and after catalogue changes). */

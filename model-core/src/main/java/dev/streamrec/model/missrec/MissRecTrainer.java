@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import dev.streamrec.model.data.LeaveOneOutSplit;
 import dev.streamrec.model.train.AdamW;
 import dev.streamrec.model.train.FullRankingEvaluator;
+import dev.streamrec.model.train.Scalars;
 import dev.streamrec.model.train.TrainingEngine;
 import dev.streamrec.model.train.TrainingOptions;
 import dev.streamrec.model.train.TrainingResult;
@@ -136,9 +137,9 @@ public final class MissRecTrainer {
             MissRecModel.Output v = model.forward(SequenceBatch.of(views, c.maxLen()), true, featureDrop);
             NDArray seqItem = diagonalCrossEntropy(
                     model.inBatchLogits(o.user(), targets).add(duplicateMask(m, targets)));
-            NDArray seqSeq = diagonalCrossEntropy(o.user().matMul(v.user().transpose()).div(c.tau()));
-            NDArray loss = seqItem.add(seqSeq.mul(c.lambda()))
-                    .add(model.regularizer(o).add(model.regularizer(v)).mul(c.gamma()));
+            NDArray seqSeq = diagonalCrossEntropy(Scalars.div(o.user().matMul(v.user().transpose()), c.tau()));
+            NDArray loss = seqItem.add(Scalars.mul(seqSeq, c.lambda()))
+                    .add(Scalars.mul(model.regularizer(o).add(model.regularizer(v)), c.gamma()));
             return backward(gc, loss);
         }
     }
@@ -153,7 +154,7 @@ public final class MissRecTrainer {
             NDArray picked = model.manager().create(targets).toType(DataType.INT64, false)
                     .oneHot((int) logits.getShape().get(1), DataType.FLOAT32);
             NDArray ce = logits.logSoftmax(1).mul(picked).sum(new int[] {1}).neg().mean();
-            NDArray loss = ce.add(model.regularizer(o).mul(c.gamma()));
+            NDArray loss = ce.add(Scalars.mul(model.regularizer(o), c.gamma()));
             return backward(gc, loss);
         }
     }

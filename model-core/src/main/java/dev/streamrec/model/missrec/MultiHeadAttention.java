@@ -2,6 +2,7 @@ package dev.streamrec.model.missrec;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.norm.Dropout;
+import dev.streamrec.model.train.Scalars;
 
 /**
  * Scaled dot-product multi-head attention (Vaswani et al. 2017) with a key-padding mask: used as
@@ -44,7 +45,7 @@ final class MultiHeadAttention {
         NDArray qh = split(query.forward(q), b, tq); // (B, H, Tq, Dh)
         NDArray kh = split(key.forward(kv), b, tk); // (B, H, Tk, Dh)
         NDArray vh = split(value.forward(kv), b, tk); // (B, H, Tk, Dh)
-        NDArray logits = qh.matMul(kh.transpose(0, 1, 3, 2)).div(Math.sqrt(headDim)); // (B, H, Tq, Tk)
+        NDArray logits = Scalars.div(qh.matMul(kh.transpose(0, 1, 3, 2)), (float) Math.sqrt(headDim)); // (B, H, Tq, Tk)
         NDArray bias = keyMask.sub(1f).mul(-MASK_VALUE).reshape(b, 1, 1, tk); // 0 keep, -1e9 masked
         NDArray attn = logits.add(bias).softmax(-1);
         attn = Dropout.dropout(attn, dropout, training).singletonOrThrow();
