@@ -1,14 +1,16 @@
 package dev.streamrec.model.stress;
 
+import dev.streamrec.model.train.TrainingEngine;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a stress child's output says, read from its lines: the training steps the trainers skipped
- * (MISSRec's per-epoch {@code "N steps skipped (non-finite loss or gradient)"}, KDSR's
- * {@code "non-finite loss at batch"}, which skips one step and stops), and the {@link #RESULT} line
+ * What a stress child's output says, read from its lines: the training steps skipped for a
+ * non-finite loss or gradient (the line {@link TrainingEngine#skippedLine} ends every run with
+ * skips; every family trains through the engine), and the {@link #RESULT} line
  * {@link StressChild} prints after checking the trained weights. A crashed child has no result line.
  *
  * @param skippedSteps training steps not applied because the loss or a gradient was not finite
@@ -20,8 +22,7 @@ public record ChildLog(int skippedSteps, long nonFiniteWeights, long checkedWeig
     /** The line prefix of {@link StressChild}'s report. */
     public static final String RESULT = "stress-result";
 
-    private static final Pattern MISSREC_SKIPS = Pattern.compile("epoch \\d+: (\\d+) steps skipped \\(non-finite");
-    private static final Pattern KDSR_SKIP = Pattern.compile("epoch \\d+: non-finite loss at batch \\d+");
+    private static final Pattern SKIPS = Pattern.compile(": (\\d+) steps skipped \\(non-finite");
     private static final Pattern RESULT_LINE =
             Pattern.compile(RESULT + " nonFiniteWeights=(\\d+) checkedWeights=(\\d+)");
     private static final Pattern PROBLEMATIC = Pattern.compile("^#\\s+[CJjVv]\\s+\\[?(.*)$");
@@ -32,13 +33,9 @@ public record ChildLog(int skippedSteps, long nonFiniteWeights, long checkedWeig
         long nonFinite = -1;
         long checked = 0;
         for (String line : lines) {
-            Matcher m = MISSREC_SKIPS.matcher(line);
+            Matcher m = SKIPS.matcher(line);
             if (m.find()) {
                 skipped += Integer.parseInt(m.group(1));
-                continue;
-            }
-            if (KDSR_SKIP.matcher(line).find()) {
-                skipped++;
                 continue;
             }
             Matcher r = RESULT_LINE.matcher(line);

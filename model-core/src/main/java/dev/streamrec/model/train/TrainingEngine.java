@@ -125,7 +125,7 @@ public final class TrainingEngine {
                 run.validate(); // the budget ended between validations: its last weights compete too
             }
             if (run.skipped > 0) {
-                log.printf(Locale.ROOT, "%s: %d steps skipped (non-finite loss or gradient)%n", name, run.skipped);
+                log.println(skippedLine(name, run.skipped));
             }
             run.restoreBest();
         }
@@ -133,6 +133,11 @@ public final class TrainingEngine {
         return new TrainingResult(o, run.steps, run.epoch, run.skipped, run.stop,
                 best == null ? null : best.entry(), List.copyOf(run.history), List.copyOf(run.epochLosses), run.elapsed(),
                 run.stepNanos / 1e9, run.examplesSeen);
+    }
+
+    /** The line a run with skipped steps ends with (the stress command counts them from it). */
+    public static String skippedLine(String name, long skipped) {
+        return String.format(Locale.ROOT, "%s: %d steps skipped (non-finite loss or gradient)", name, skipped);
     }
 
     /** A validation with the weights it was made on. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streamrec.model.train.TrainingEngine;
+
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -14,10 +16,10 @@ public class ChildLogTest {
     @Test
     void shouldCountSkippedStepsOfEveryTrainerAndReadTheResult() {
         ChildLog log = ChildLog.parse(List.of(
-                "epoch 1: 3 steps skipped (non-finite loss or gradient)",
-                "epoch 1: loss 9.1, valid NDCG@10 0.01",
-                "epoch 2: 12 steps skipped (non-finite loss or gradient)",
-                "epoch 3: non-finite loss at batch 5; update skipped, training stopped",
+                "missrec pretrain step 40 (epoch 1): loss 9.1000 lr 1.00e-03 valid NDCG@10 0.0100",
+                TrainingEngine.skippedLine("missrec pretrain", 4),
+                "missrec step 90 (epoch 3): loss 8.2000 lr 1.00e-03 valid NDCG@10 0.0200",
+                TrainingEngine.skippedLine("missrec", 12),
                 ChildLog.resultLine(7, 1000)));
         assertEquals(16, log.skippedSteps());
         assertEquals(7, log.nonFiniteWeights());
