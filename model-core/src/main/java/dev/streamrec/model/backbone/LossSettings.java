@@ -1,5 +1,6 @@
 package dev.streamrec.model.backbone;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamrec.model.cli.CliArgs;
 
 /**
@@ -70,7 +71,7 @@ public record LossSettings(NextItemLoss.Kind loss, int negatives, NegativeSample
     }
 
     /** Writes the choice (the artifact's provenance). */
-    public void writeTo(com.fasterxml.jackson.databind.node.ObjectNode node) {
+    public void writeTo(ObjectNode node) {
         node.put("loss", loss.id());
         node.put("negatives", negatives);
         node.put("negativeSampler", sampler.id());

@@ -46,10 +46,12 @@ public final class MissRecFamily implements ModelFamily {
     static final int[] CUTOFFS = {10, 20};
     private static final String POPULARITY = "popularity";
     private static final String VALIDATION_TARGETS_KEY = "validationTargets";
+    /** The global gradient norm MISSRec's training is clipped at by default. */
+    static final float CLIP_NORM = 5f;
     /** Pre-training's defaults (the released code: Adam, lr 1e-3, no weight decay); gradients clipped at norm 5. */
-    private static final TrainingOptions PRETRAIN = clipped(TrainingOptions.of(5, 512, 1e-3f, 5, 42), 0);
+    private static final TrainingOptions PRETRAIN = TrainingOptions.of(5, 512, 1e-3f, 5, 42).withClipNorm(CLIP_NORM);
     /** Fine-tuning's defaults. */
-    private static final TrainingOptions TRAIN = clipped(TrainingOptions.of(30, 256, 1e-3f, 5, 42), 0);
+    private static final TrainingOptions TRAIN = TrainingOptions.of(30, 256, 1e-3f, 5, 42).withClipNorm(CLIP_NORM);
     /** Cases per evaluation batch ({@code --eval-batch}). */
     static final int EVAL_BATCH = 256;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -237,13 +239,6 @@ public final class MissRecFamily implements ModelFamily {
 
     private static String name(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
-    /** {@code options} with gradients clipped at norm 5 and {@code examplesPerEpoch} (0 = all). */
-    static TrainingOptions clipped(TrainingOptions o, int examplesPerEpoch) {
-        return new TrainingOptions(o.epochs(), o.maxSteps(), o.timeBudgetSeconds(), o.batchSize(), examplesPerEpoch,
-                o.learningRate(), o.weightDecay(), 5f, o.warmupSteps(), o.schedule(), o.minLrFactor(), o.evalEvery(),
-                o.patience(), o.seed(), o.progress());
     }
 
     /** The engine's account of a run, as the artifact's JSON keeps it. */

@@ -47,7 +47,8 @@ final class MissRecFineTuner {
 
     /** The round's loop defaults; every one can be overridden by its option. */
     static final TrainingOptions DEFAULTS =
-            MissRecFamily.clipped(TrainingOptions.of(3, 256, 1e-3f, 1, 42), 4096).withProgress(false);
+            TrainingOptions.of(3, 256, 1e-3f, 1, 42).withClipNorm(MissRecFamily.CLIP_NORM).withExamplesPerEpoch(4096)
+                    .withProgress(false);
 
     private MissRecFineTuner() {}
 

@@ -133,6 +133,16 @@ public record TrainingOptions(
                 clipNorm, warmupSteps, schedule, minLrFactor, evalEvery, patience, seed, progress);
     }
 
+    public TrainingOptions withClipNorm(float c) {
+        return new TrainingOptions(epochs, maxSteps, timeBudgetSeconds, batchSize, examplesPerEpoch, learningRate,
+                weightDecay, c, warmupSteps, schedule, minLrFactor, evalEvery, patience, seed, progress);
+    }
+
+    public TrainingOptions withExamplesPerEpoch(int n) {
+        return new TrainingOptions(epochs, maxSteps, timeBudgetSeconds, batchSize, n, learningRate, weightDecay,
+                clipNorm, warmupSteps, schedule, minLrFactor, evalEvery, patience, seed, progress);
+    }
+
     public TrainingOptions withProgress(boolean p) {
         return new TrainingOptions(epochs, maxSteps, timeBudgetSeconds, batchSize, examplesPerEpoch, learningRate,
                 weightDecay, clipNorm, warmupSteps, schedule, minLrFactor, evalEvery, patience, seed, p);

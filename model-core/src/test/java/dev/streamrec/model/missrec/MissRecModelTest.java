@@ -142,7 +142,7 @@ class MissRecModelTest {
                 valid.add(new LeaveOneOutSplit.Case(u, Arrays.copyOf(s, s.length - 1), s[s.length - 1]));
             }
             TrainingResult r = MissRecTrainer.fineTune(m, train, valid,
-                    MissRecFamily.clipped(TrainingOptions.of(4, 32, 5e-3f, 10, 11L), 0).withProgress(false), 64);
+                    TrainingOptions.of(4, 32, 5e-3f, 10, 11L).withClipNorm(MissRecFamily.CLIP_NORM).withProgress(false), 64);
             List<Double> epochs = r.epochLosses();
             assertEquals(4, epochs.size());
             assertTrue(epochs.get(epochs.size() - 1) < epochs.get(0), "loss falls: " + epochs);
@@ -159,7 +159,7 @@ class MissRecModelTest {
         try (MissRecModel m = model(SyntheticData.config(MissRecConfig.Mode.INDUCTIVE,
                 MissRecConfig.InterestMethod.DPC_KNN), data)) {
             List<Double> losses = MissRecTrainer.pretrain(m, data.sequences,
-                    MissRecFamily.clipped(TrainingOptions.of(4, 64, 5e-3f, 10, 13L), 0).withProgress(false)).epochLosses();
+                    TrainingOptions.of(4, 64, 5e-3f, 10, 13L).withClipNorm(MissRecFamily.CLIP_NORM).withProgress(false)).epochLosses();
             assertTrue(losses.get(losses.size() - 1) < losses.get(0), "loss falls: " + losses);
         }
     }
