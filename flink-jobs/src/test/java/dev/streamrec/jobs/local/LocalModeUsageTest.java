@@ -8,13 +8,13 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The README shows local mode's options as the command prints them, so the two cannot drift apart. */
+/** docs/local-mode.md shows local mode's options as the command prints them, so the two cannot drift apart. */
 class LocalModeUsageTest {
 
     @Test
-    void shouldShowTheCommandsOwnUsageInTheReadme() throws IOException {
-        String readme = Files.readString(Path.of("..", "README.md"));
-        assertTrue(readme.contains("```\n" + LocalMode.USAGE + "\n```\n"),
-                "README.md's local mode section must repeat LocalMode.USAGE verbatim");
+    void shouldShowTheCommandsOwnUsageInTheLocalModePage() throws IOException {
+        String page = Files.readString(Path.of("..", "docs", "local-mode.md"));
+        assertTrue(page.contains("```\n" + LocalMode.USAGE + "\n```\n"),
+                "docs/local-mode.md must repeat LocalMode.USAGE verbatim");
     }
 }
