@@ -47,7 +47,7 @@ public final class EndToEndBenchmark {
         double rate = speed.equals("max") ? 0 : Double.parseDouble(speed);
 
         // --paired S: model-only rates of the same models and batch size (median of 3 windows of S
-        // seconds) right before and after the run: the VM's speed drifts by 10-20% within the hour,
+        // seconds) right before and after the run: a shared machine's speed drifts within the hour,
         // so the end-to-end/model-only ratio is only meaningful between runs minutes apart.
         // Model-only over the sequences the measured events carry (up to 20,000 of them).
         double pairedSeconds = args.getDouble("paired", 0);

@@ -36,7 +36,7 @@ import java.util.function.Function;
  * {@code --workload zipf}, on the sequences the generated Zipf workload's events carry, next to the
  * machine's measured float32 matmul rate, so forward efficiency can be judged. Each batch size is
  * warmed up for one window, then measured over {@code --repeats} windows of {@code --seconds}: the
- * table shows the median and the range (single short windows vary by ±20% on a shared 2-core box).
+ * table shows the median and the range (single short windows vary a lot on a shared machine).
  * With {@code scoring.inference-threads} above 1, models that allow it score each batch in that many
  * single-threaded slices at once, as the scoring operator does. This table measures the forward
  * without per-user state; the runs paired with {@code bench e2e} ({@link #medianRates}) make the

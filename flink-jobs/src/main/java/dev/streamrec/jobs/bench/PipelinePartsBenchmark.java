@@ -19,8 +19,8 @@ import java.util.function.IntToLongFunction;
 /**
  * {@code bench parts}: the Java the pipeline runs per event, each piece alone in one thread on
  * generated data shaped like the job's (20-item predictions with derived event ids; 50-entry
- * user sequences of MovieLens-like item ids): what end-to-end runs on a shared 2-core VM cannot
- * resolve (a microsecond of ~45 per event). Prints the median and range over the rounds after a
+ * user sequences of MovieLens-like item ids): what end-to-end runs on a shared machine cannot
+ * resolve (a microsecond among the tens an event costs). Prints the median and range over the rounds after a
  * warm-up, with the Jackson generator's prediction encoding beside the direct one it is held equal to.
  */
 final class PipelinePartsBenchmark {

@@ -72,9 +72,9 @@ public final class JobOptions {
             ConfigOptions.key("kafka.sink.linger").durationType().defaultValue(Duration.ofMillis(20))
                     .withDescription("linger.ms of the sinks' producers: how long a batch waits for more "
                             + "records. Larger batches mean fewer produce requests for the broker to handle; "
-                            + "the wait adds at most this much latency in at-least-once mode. 20 ms: SASRec at "
-                            + "micro-batches of 64 reaches 66-74% (mean 71%) of its model-only rate end to end "
-                            + "(65-69%, mean 67%, at 5 ms) while p99 at 5,000 events/s stays at 124 ms (72-117 at 5 ms).");
+                            + "the wait adds at most this much latency in at-least-once mode. The 20-ms default "
+                            + "favours throughput at small micro-batches, which send many small prediction batches; "
+                            + "5 ms trades some of it for a lower p99 (measured in docs/performance-history.md).");
 
     public static final ConfigOption<MemorySize> SINK_BATCH_SIZE =
             ConfigOptions.key("kafka.sink.batch-size").memoryType().defaultValue(MemorySize.parse("256kb"))
@@ -144,9 +144,9 @@ public final class JobOptions {
                             + "which RocksDB takes for its block cache and write buffers; Flink's own "
                             + "taskmanager.memory.managed.size wins when set. Flink's local default of 128 MB "
                             + "is outgrown by ~60 MB of state (about 8,000 MovieLens users): each event's "
-                            + "reads then decompress blocks, and the sequence operator's cost per event grew "
-                            + "4x. A limit, not an allocation: small state uses little. A real cluster sizes "
-                            + "it in its own configuration.");
+                            + "reads then decompress blocks, which multiplies the sequence operator's cost "
+                            + "per event (docs/performance-history.md). A limit, not an allocation: small state "
+                            + "uses little. A real cluster sizes it in its own configuration.");
 
     // ---------------------------------------------------------------- scoring
 
@@ -177,7 +177,8 @@ public final class JobOptions {
             ConfigOptions.key("scoring.user-state-recount").durationType().defaultValue(Duration.ofDays(1))
                     .withDescription("How often a model whose shared state sums its users' stored states (BM3's "
                             + "item degrees) counts them again from the keyed state, so that users whose state "
-                            + "expired (sequence.state-ttl) stop counting; the task pauses ~8 µs per stored user. "
+                            + "expired (sequence.state-ttl) stop counting; the task pauses while it reads every "
+                            + "stored user (the cost per user is in docs/performance-history.md). "
                             + "0 = only after a restore.");
 
     public static final ConfigOption<Duration> SHARED_COUNTS_INTERVAL =

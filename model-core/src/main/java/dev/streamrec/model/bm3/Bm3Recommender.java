@@ -57,10 +57,9 @@ public final class Bm3Recommender implements Recommender {
     private static final int[] NONE = new int[0];
     /**
      * Catalogues up to this size are scored in one product and ranked in Java, beyond it block by
-     * block on the device, so that a batch's scores never take more than a block's memory. Measured
-     * (2 cores, sequences/s at batch 1 / 32 / 256): on MovieLens's 9,724 items Java 37,161 / 111,065
-     * / 115,711 against the device's 20,465 / 83,001 / 98,840; on 100,000 items (batch 64 / 256) Java
-     * 3,607–3,869 / 3,920–4,193, the device 4,119–4,209 / 3,917–4,101.
+     * block on the device, so that a batch's scores never take more than a block's memory. On a
+     * small catalogue the device path's extra calls cost more than the Java selection; on a large one
+     * the device path is as fast or faster (measured in docs/performance-history.md).
      */
     static final int JAVA_SELECTION_MAX_ITEMS = 1 << 16;
 
@@ -323,8 +322,8 @@ public final class Bm3Recommender implements Recommender {
 
     /**
      * The padding row, the user's neighbours and every scored item of its history (new items
-     * included); unsorted, an item may come twice (what reads it does not mind, and sorting cost
-     * BM3 10–15% of its rate at batch 32 and 256 on MovieLens).
+     * included); unsorted, an item may come twice (what reads it does not mind, and sorting
+     * measurably slowed BM3 on MovieLens: docs/performance-history.md).
      */
     private static int[] excludedItems(int[] neighbours, int[] history, int cols) {
         int[] ex = new int[neighbours.length + history.length + 1];

@@ -73,9 +73,8 @@ public final class BlockedTopK {
      * Catalogue rows per block for a batch of {@code batchSize}: about {@link #BLOCK_SCORES} scores,
      * so that no [batch x catalogue] array is built, and a block's arrays are reused from the
      * allocator rather than mapped afresh; at least {@link #MIN_BLOCK_ROWS}, so that the calls per
-     * block stay few against the work in them. Measured with MISSRec on 100,000 items (batch 64 /
-     * 256, 2 cores, sequences/s): 2^18 scores 790 / 856, 2^20 920 / 1,247, 2^21 1,096 / 1,237,
-     * 2^22 944 / 560; the whole catalogue in one block (and the softmax fusion) 718 / 306.
+     * block stay few against the work in them. The block size was chosen by a sweep with MISSRec on
+     * 100,000 items, against the whole catalogue in one block (docs/performance-history.md).
      */
     public static int rowsPerBlock(int batchSize) {
         return Math.max(MIN_BLOCK_ROWS, BLOCK_SCORES / Math.max(1, batchSize));

@@ -19,9 +19,9 @@ import java.util.function.Function;
  *
  * <p>Why: a multi-threaded forward waits at a barrier after every parallel operator for its
  * slowest thread. When the cores are shared with the stream (Kafka, RocksDB, encoding), whichever
- * libtorch thread is descheduled holds up the others: on a 2-core box a SASRec forward lost 35% of
- * its throughput to a load of 0.44 cores, whereas single-threaded slices lose only what the load
- * takes. The answers are the same rankings in the same order, scores equal up to float rounding.
+ * libtorch thread is descheduled holds up the others, so a competing load costs a multi-threaded
+ * forward far more than the CPU it takes, whereas single-threaded slices lose only what the load
+ * takes (measured in docs/performance-history.md). The answers are the same rankings in the same order, scores equal up to float rounding.
  *
  * <p>The caller runs the first slice itself; the others run on {@code slices - 1} daemon threads.
  * Only models that {@link Recommender#recommendsConcurrently() recommend concurrently} may be
@@ -70,9 +70,8 @@ public final class SlicedBatches implements AutoCloseable {
 
     /**
      * Below this many requests a batch's operators are too small to gain from libtorch's threads and
-     * lose to their fork and join: MISSRec (not sliced) answered batches of 1 / 8 / 16 at 147 / 528 /
-     * 794 sequences/s on two threads and 295 / 916 / 980 on one; at 32 the two were even, at 64 and
-     * 256 two threads won (1,375 / 1,904 against 1,094 / 1,154).
+     * lose to their fork and join; from here on two threads win. Measured with MISSRec, which is not
+     * sliced, at batch sizes from 1 to 256 on one and on two threads: docs/performance-history.md.
      */
     public static final int SMALL_BATCH = 32;
 
@@ -98,7 +97,7 @@ public final class SlicedBatches implements AutoCloseable {
         }
         if (n <= 1) {
             // A batch of one is a slice too: one sequence's operators are too small to gain from
-            // forking across threads and lose to the join (SASRec: 2.9 ms on two threads, 1.4 on one).
+            // forking across threads and lose to the join (docs/performance-history.md).
             return singleThreaded(batch, answer);
         }
         List<Future<List<T>>> rest = new ArrayList<>(n - 1);

@@ -11,9 +11,9 @@ import java.util.Arrays;
  * Writes a prediction's v1 JSON, byte for byte what {@link EventCodec}'s Jackson generator wrote
  * (the same fields in the same order, absent ones left out, scores in Jackson's shortest
  * round-tripping form), straight into one array. Why: every event gets a prediction per model, the
- * encoding was ~40% of the scoring task thread in a profile, and a generator per prediction (its
- * context, buffer recycler and growing stream) made it 1.5–1.8 times what this costs; what is left
- * is mostly the scores' float formatting. A string that needs escaping or is not ASCII, or a score
+ * encoding was a large share of the scoring task thread in a profile, and a generator per
+ * prediction (its context, buffer recycler and growing stream) costs markedly more than this
+ * (measured in docs/performance-history.md); what is left is mostly the scores' float formatting. A string that needs escaping or is not ASCII, or a score
  * that is not finite, is left to the generator, so the rare cases keep Jackson's rules.
  */
 final class PredictionJson {
