@@ -60,9 +60,9 @@ public enum StressFamily {
             }
             case MISSREC_TRANSDUCTIVE, MISSREC_INDUCTIVE ->
                 a.addAll(List.of("train", "--model", "missrec", "--mode", this == MISSREC_INDUCTIVE ? "inductive" : "transductive",
-                        "--rows-per-epoch", Integer.toString(o.rowsPerEpoch()), "--quiet"));
+                        "--examples-per-epoch", Integer.toString(o.examplesPerEpoch()), "--quiet"));
             case MISSREC_PRETRAIN -> a.addAll(List.of("pretrain", "--model", "missrec",
-                    "--rows-per-epoch", Integer.toString(o.rowsPerEpoch()), "--quiet"));
+                    "--examples-per-epoch", Integer.toString(o.examplesPerEpoch()), "--quiet"));
             case BM3 -> a.addAll(List.of("train", "--model", "bm3"));
             default -> throw new IllegalStateException(id);
         }

@@ -15,7 +15,7 @@ import java.util.List;
  * @param seeds seeds the runs of a family cycle through (run i uses seed i mod |seeds|)
  * @param epochs training epochs per run (early stopping never cuts a run shorter)
  * @param trainFraction the part of the log (in time order) each run trains on
- * @param rowsPerEpoch MISSRec training rows sampled per epoch
+ * @param examplesPerEpoch MISSRec training examples sampled per epoch (its {@code --examples-per-epoch})
  * @param syntheticModalities CLIP-like modalities added to the MiniLM ones (0 = MiniLM only)
  * @param syntheticDim their dimension
  * @param featuresDir where the MiniLM {@code title.tsv.gz} and {@code tags.tsv.gz} are (made there when missing)
@@ -27,7 +27,7 @@ import java.util.List;
  * @param timeoutSeconds a run still alive after this is killed and counted as a timeout
  */
 public record StressOptions(List<StressFamily> families, int runs, List<Long> seeds, int epochs, double trainFraction,
-        int rowsPerEpoch, int syntheticModalities, int syntheticDim, Path featuresDir, Path workDir, boolean xcheckJni,
+        int examplesPerEpoch, int syntheticModalities, int syntheticDim, Path featuresDir, Path workDir, boolean xcheckJni,
         long gcEveryMillis, String heap, long timeoutSeconds) {
 
     public static final String USAGE = String.join("\n",
@@ -37,7 +37,7 @@ public record StressOptions(List<StressFamily> families, int runs, List<Long> se
             "  --seeds a,b,c       seeds the runs cycle through (default 1,2,3)",
             "  --epochs E          epochs per run (default 2)",
             "  --train-fraction F  train on the first F of the log in time order (default 0.5)",
-            "  --rows R            MISSRec training rows per epoch (default 3000)",
+            "  --examples-per-epoch N  MISSRec training examples per epoch (default 3000)",
             "  --synthetic K       CLIP-like modalities added to title and tags (default 2; 0 = none)",
             "  --synthetic-dim D   their dimension (default 512)",
             "  --features-dir DIR  MiniLM title/tags feature files (default ~/.cache/streamrec/features;",
@@ -49,6 +49,9 @@ public record StressOptions(List<StressFamily> families, int runs, List<Long> se
             "  --timeout S         kill a run after S seconds (default 900)");
 
     public static StressOptions parse(CliArgs a) {
+        if (a.has("rows")) {
+            throw new IllegalArgumentException("--rows is now --examples-per-epoch, the name train uses");
+        }
         List<StressFamily> families = a.has("families")
                 ? a.getList("families").stream().map(String::trim).map(StressFamily::of).toList()
                 : Arrays.asList(StressFamily.values());
@@ -57,7 +60,7 @@ public record StressOptions(List<StressFamily> families, int runs, List<Long> se
                 : List.of(1L, 2L, 3L);
         Path cache = Path.of(System.getProperty("user.home"), ".cache", "streamrec", "features");
         StressOptions o = new StressOptions(families, a.getInt("runs", 3), seeds, a.getInt("epochs", 2),
-                a.getDouble("train-fraction", 0.5), a.getInt("rows", 3000), a.getInt("synthetic", 2),
+                a.getDouble("train-fraction", 0.5), a.getInt("examples-per-epoch", 3000), a.getInt("synthetic", 2),
                 a.getInt("synthetic-dim", 512), a.getPath("features-dir", cache), a.getPath("work-dir", null),
                 a.getBoolean("xcheck-jni", false), a.getLong("gc-every", 200), a.get("heap", "3g"),
                 a.getLong("timeout", 900));
