@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import dev.streamrec.model.train.OwnedTensors;
 
 /**
  * The stream form of per-sequence DPC-KNN: a user's cached item tokens (n, D) and their scaled
@@ -43,7 +44,9 @@ public final class IncrementalDpcKnn implements AutoCloseable {
 
     /** Appends one item's tokens (M, D), evicts the oldest item beyond the window, and re-assigns. */
     public Interests append(NDArray itemTokens) {
-        NDArray fresh = itemTokens.toDevice(manager.getDevice(), true);
+        // a copy in libtorch's memory: toDevice(same device, true) would alias the caller's tensor,
+        // whose storage may be a Java buffer freed once the caller's wrapper closes
+        NDArray fresh = OwnedTensors.copy(itemTokens, manager.getDevice());
         fresh.attach(manager);
         if (tokens == null) {
             tokens = fresh;

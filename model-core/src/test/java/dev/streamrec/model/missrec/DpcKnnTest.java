@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.streamrec.model.train.TensorWritesTest;
 
 import org.junit.jupiter.api.Test;
 
@@ -110,6 +112,26 @@ class DpcKnnTest {
             assertArrayEquals(full.assignment().toLongArray(), last.assignment().toLongArray());
             assertArrayEquals(full.centroids().toFloatArray(), last.centroids().toFloatArray(), TOL);
             inc.close();
+        }
+    }
+
+    @Test
+    void shouldKeepItsOwnCopyOfAppendedTokens() throws InterruptedException {
+        int dim = 512; // 2 x 512 floats = 4 KiB, a size the allocator hands out again once freed
+        float[] t = new float[2 * dim];
+        for (int k = 0; k < t.length; k++) {
+            t[k] = k * 0.5f;
+        }
+        try (NDManager m = NDManager.newBaseManager();
+                IncrementalDpcKnn inc = new IncrementalDpcKnn(m, 5, 2, 0.5f, 0.5f)) {
+            try (NDManager caller = m.newSubManager()) {
+                NDArray tokens = caller.create(t, new Shape(2, dim)); // storage: a Java buffer of the caller's wrapper
+                inc.append(tokens);
+                tokens.set(new NDIndex("..."), -5f);
+                assertArrayEquals(t, inc.tokens().toFloatArray(), 0f, "the cache shares the caller's tokens");
+            }
+            TensorWritesTest.churnFreedDirectMemory(t.length * 4);
+            assertArrayEquals(t, inc.tokens().toFloatArray(), 0f);
         }
     }
 
