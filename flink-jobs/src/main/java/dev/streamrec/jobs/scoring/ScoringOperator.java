@@ -1,15 +1,10 @@
 package dev.streamrec.jobs.scoring;
 
-import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.Devices;
-import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
-import dev.streamrec.model.serving.ScoredItem;
 import dev.streamrec.model.serving.SlicedBatches;
 import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.ItemFeatures;
-import dev.streamrec.schema.event.Prediction;
-import dev.streamrec.schema.event.RecommendedItem;
 import dev.streamrec.schema.event.SharedCounts;
 import dev.streamrec.schema.serde.EventCodec;
 import org.apache.flink.api.common.operators.MailboxExecutor;
@@ -18,9 +13,7 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.ThreadSafeSimpleCounter;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -34,8 +27,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -74,8 +65,9 @@ import java.util.concurrent.TimeUnit;
  *       input 2 ({@link SharedCountExchange}), so every subtask counts every user.
  * </ul>
  *
- * <p>What this class itself does is the batching, the overlap with the inference thread and the
- * order of the answers; the rest it delegates to the classes named above.
+ * <p>The batching, the overlap with the inference thread and the order of the answers are
+ * {@link MicroBatcher}'s; what a batch goes through (user states, inference, predictions) is
+ * {@link BatchScoring}'s; the rest is delegated to the classes named above.
  *
  * <p>Runs on the request stream keyed by user (forward-connected to the keyed sequence operator).
  */
@@ -115,10 +107,6 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
 
     private transient ServingModels serving;
     private transient ModelUpdates updates;
-    private transient List<ScoringRequest> buffer;
-    private transient boolean flushTimerPending;
-    /** The batch timeout passed while the models were busy: send the buffer as soon as they are free. */
-    private transient boolean flushDue;
     private transient ListState<SubtaskModelState> modelState;
     private transient ListState<ModelStateBlob> splitModelState;
     private transient ListState<ModelDescriptor> descriptorState;
@@ -128,16 +116,11 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private transient boolean restored;
     private transient List<ModelDescriptor> restoredDescriptors;
     private transient ServedItemFeatures items;
-    private transient ServingMetrics metrics;
-    private transient Histogram batchSizes;
     private transient Counter modelErrors;
-    private transient Counter batchesWhileLoading;
-    private transient BatchInference inference;
     private transient ExecutorService inferenceThread;
     private transient SlicedBatches slices;
-    private transient MailboxExecutor mailbox;
-    /** The batch being scored on the inference thread, or null. */
-    private transient InFlight inFlight;
+    /** The buffer, the batch in flight and the order of the answers. */
+    private transient MicroBatcher<ScoringRequest, BatchScoring.Batch> batcher;
     /** With several subtasks and per-user state: shared counts to and from the other subtasks, else null. */
     private transient SharedCountExchange sharedCounts;
 
@@ -291,23 +274,30 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         }
         restoredModelState = null;
         restoredDescriptors = null;
-        buffer = new ArrayList<>(batchSize);
-        metrics = new ServingMetrics(getMetricGroup(), serving);
-        batchSizes = getMetricGroup().histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
-        mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
+        MailboxExecutor mailbox =
+                getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
         int slots = getContainingTask().getEnvironment().getTaskManagerInfo().getConfiguration()
                 .get(TaskManagerOptions.NUM_TASK_SLOTS);
         int threads = inferenceThreads(inferenceThreads, device, Runtime.getRuntime().availableProcessors(), slots);
         LOG.info("scoring subtask {}: each batch in {} slice(s), one inference thread per slice", subtask, threads);
         slices = new SlicedBatches(threads, "model-inference-" + subtask + "-slice");
-        inference = new BatchInference(modelErrors, slices);
         inferenceThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "model-inference-" + subtask);
             t.setDaemon(true);
             return t;
         });
-        // Evidence that a load never stalls serving: batches answered while a new version loads.
-        batchesWhileLoading = getMetricGroup().counter("batchesWhileLoading");
+        BatchScoring scoring = new BatchScoring(topK, excludeSeen, keepUserState, writeProcessingLatency, serving,
+                userStates, new BatchInference(modelErrors, slices), updates::loading, getMetricGroup(),
+                scored -> output.collect(new StreamRecord<>(scored)));
+        batcher = new MicroBatcher<>(batchSize, batchTimeoutMs, scoring, this::applyFinishedLoads,
+                overlap ? inferenceThread : null,
+                this::runLater, step -> {
+                    try {
+                        mailbox.execute(step::run, "emit scored batch");
+                    } catch (RejectedExecutionException closing) {
+                        // the task is shutting down; the batch is answered again after the restore
+                    }
+                });
         scheduleSwapPoll();
         scheduleRecount();
         schedulePublishSharedCounts();
@@ -347,7 +337,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         }
         long now = getProcessingTimeService().getCurrentProcessingTime();
         getProcessingTimeService().registerTimer(now + recountEvery.toMillis(), t -> {
-            emitInFlight(); // models change only while none of them is scoring
+            batcher.emitInFlight(); // models change only while none of them is scoring
             for (Recommender r : serving.all()) {
                 if (r.sumsUserStates()) {
                     r.forgetUserStates();
@@ -391,20 +381,14 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        flushAndEmitAll();
+        batcher.flushAll();
         publishSharedCounts();
     }
 
     @Override
     public void finish() throws Exception {
-        flushAndEmitAll();
+        batcher.flushAll();
         super.finish();
-    }
-
-    /** Scores the buffer and emits every prediction still owed: nothing stays buffered or in flight. */
-    private void flushAndEmitAll() throws Exception {
-        flush();
-        emitInFlight();
     }
 
     @Override
@@ -441,196 +425,14 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
 
     @Override
     public void processElement1(StreamRecord<ScoringRequest> element) throws Exception {
-        buffer.add(element.getValue());
-        if (buffer.size() >= batchSize) {
-            flush();
-        } else if (batchTimeoutMs == 0) {
-            flushWhenIdle();
-        } else if (!flushTimerPending && !flushDue) {
-            flushTimerPending = true;
-            long now = getProcessingTimeService().getCurrentProcessingTime();
-            getProcessingTimeService().registerTimer(now + batchTimeoutMs, t -> {
-                flushTimerPending = false;
-                flushWhenIdle();
-            });
-        }
+        batcher.add(element.getValue());
     }
-
-    /**
-     * The batch timeout passed: flush now if the models are free; while a batch is still being
-     * scored, let the buffer keep filling and flush when that batch is out (under load, batches
-     * grow towards {@code batchSize} by themselves; an idle model never waits longer than the timeout).
-     */
-    private void flushWhenIdle() throws Exception {
-        if (busy()) {
-            flushDue = true;
-        } else {
-            flush();
-        }
-    }
-
-    /** Whether a batch is still being scored on the inference thread. */
-    private boolean busy() {
-        return inFlight != null && !inFlight.answers.isDone();
-    }
-
-    /**
-     * Sends the buffered requests to the models: turns them into model requests (decoding each
-     * history) while the batch in flight is still being scored, then waits for that batch and writes
-     * its users' model states back, applies finished model loads, hands the new batch to the
-     * inference thread (or scores it right here without overlap), and only then emits the previous
-     * batch's predictions, so that the models are not idle while the task thread prepares the next
-     * batch or encodes, sinks and evaluates the last one. Predictions still leave in batch order.
-     */
-    private void flush() throws Exception {
-        flushDue = false;
-        Batch next = buffer.isEmpty() ? null : takeBuffer();
-        Scored previous = awaitInFlight();
-        applyFinishedLoads();
-        if (next != null) {
-            score(next);
-        }
-        emit(previous);
-        if (!overlap) {
-            emitInFlight();
-        }
-    }
-
-    /** The buffered requests, as the models take them (without per-user model state); the buffer starts again. */
-    private Batch takeBuffer() {
-        List<ScoringRequest> batch = buffer;
-        buffer = new ArrayList<>(batchSize);
-        List<RecommendRequest> plain = new ArrayList<>(batch.size());
-        for (ScoringRequest r : batch) {
-            plain.add(new RecommendRequest(r.userId, r.history(), topK, excludeSeen));
-        }
-        return new Batch(batch, plain);
-    }
-
-    /** Buffered requests taken for scoring, and the same as model requests. */
-    private record Batch(List<ScoringRequest> requests, List<RecommendRequest> plain) {}
-
-    /**
-     * Scores a batch: on the inference thread with overlap (it becomes the batch in flight), else at
-     * once. Per-user model states are read here, after the previous batch wrote its own back.
-     */
-    private void score(Batch next) throws Exception {
-        List<ScoringRequest> batch = next.requests();
-        List<RecommendRequest> plain = next.plain();
-        batchSizes.update(batch.size());
-        if (updates.loading()) {
-            batchesWhileLoading.inc();
-        }
-        List<Recommender> models = new ArrayList<>(serving.all());
-        boolean[] stateful = new boolean[models.size()];
-        List<List<RecommendRequest>> requests = new ArrayList<>(models.size());
-        for (int m = 0; m < models.size(); m++) {
-            stateful[m] = keepUserState && models.get(m).keepsUserState();
-            // Read after the previous batch wrote its users' states back: a user in both sees the newest.
-            requests.add(stateful[m] ? userStates.attach(models.get(m), plain) : plain);
-        }
-        if (!overlap) {
-            inFlight = new InFlight(batch, models, requests, stateful,
-                    CompletableFuture.completedFuture(inference.run(batch, models, requests, stateful)));
-            return;
-        }
-        CompletableFuture<List<List<Answer>>> answers = CompletableFuture.supplyAsync(
-                () -> inference.run(batch, models, requests, stateful), inferenceThread);
-        inFlight = new InFlight(batch, models, requests, stateful, answers);
-        answers.whenComplete((a, failure) -> {
-            try {
-                mailbox.execute(this::emitIfDone, "emit scored batch");
-            } catch (RejectedExecutionException closing) {
-                // the task is shutting down; the batch is answered again after the restore
-            }
-        });
-    }
-
-    /** Mail from the inference thread: the batch in flight is done, emit it (if not emitted yet) and send a due buffer. */
-    private void emitIfDone() throws Exception {
-        if (busy()) {
-            return; // a newer batch: its own mail comes when it is done
-        }
-        if (flushDue) {
-            flush(); // emits the batch in flight first
-        } else {
-            emitInFlight();
-        }
-    }
-
-    /** Waits for the batch in flight, if any, and emits its predictions and per-user model states. */
-    private void emitInFlight() throws Exception {
-        emit(awaitInFlight());
-    }
-
-    /**
-     * Waits for the batch in flight and writes its users' model states back (before any later batch
-     * reads them); returns it with its answers, or null when no batch is in flight.
-     */
-    private Scored awaitInFlight() throws Exception {
-        InFlight done = inFlight;
-        if (done == null) {
-            return null;
-        }
-        inFlight = null;
-        List<List<Answer>> answers;
-        try {
-            answers = done.answers.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
-        }
-        for (int m = 0; m < done.models.size(); m++) {
-            if (done.stateful[m]) {
-                userStates.store(done.models.get(m), done.requests.get(m), answers.get(m));
-            }
-        }
-        return new Scored(done, answers);
-    }
-
-    /** Emits a scored batch's predictions, model by model; nothing for null. */
-    private void emit(Scored scored) {
-        if (scored == null) {
-            return;
-        }
-        InFlight done = scored.scored();
-        for (int m = 0; m < done.models.size(); m++) {
-            emitPredictions(done.models.get(m), done.batch, scored.answers().get(m));
-        }
-    }
-
-    private void emitPredictions(Recommender model, List<ScoringRequest> batch, List<Answer> answers) {
-        long now = System.currentTimeMillis();
-        ServingMetrics.PerVersion m = metrics.of(model);
-        for (int i = 0; i < batch.size(); i++) {
-            ScoringRequest r = batch.get(i);
-            List<ScoredItem> top = answers.get(i).items();
-            List<RecommendedItem> out = new ArrayList<>(top.size());
-            for (ScoredItem s : top) {
-                out.add(new RecommendedItem(s.itemId(), s.score()));
-            }
-            long latency = Math.max(0, now - r.ingestTimeMillis);
-            Prediction p = new Prediction(r.eventId, r.userId, r.timestamp, model.name(), model.version(), out, latency);
-            if (writeProcessingLatency && r.readAtMillis > 0) {
-                p.processingMs = Math.max(0, now - r.readAtMillis);
-            }
-            output.collect(new StreamRecord<>(new ScoredEvent(p, r.itemId, r.inOrder)));
-            m.predicted(latency);
-        }
-    }
-
-    /** A batch handed to the inference thread, with what its answers are emitted with. */
-    private record InFlight(List<ScoringRequest> batch, List<Recommender> models,
-            List<List<RecommendRequest>> requests, boolean[] stateful,
-            CompletableFuture<List<List<Answer>>> answers) {}
-
-    /** A batch whose answers are in and whose user states are written back, not yet emitted. */
-    private record Scored(InFlight scored, List<List<Answer>> answers) {}
 
     // ------------------------------------------------------------------ input 2: control
 
     @Override
     public void processElement2(StreamRecord<ControlMessage> element) throws Exception {
-        emitInFlight(); // models change only while none of them is scoring
+        batcher.emitInFlight(); // models change only while none of them is scoring
         ControlMessage c = element.getValue();
         if (c.itemFeatures != null) {
             ItemFeatures f = c.itemFeatures;
@@ -649,10 +451,16 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         }
     }
 
+    /** Runs a step once on the task thread, {@code delayMs} of processing time from now. */
+    private void runLater(long delayMs, MicroBatcher.Step step) {
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        getProcessingTimeService().registerTimer(now + delayMs, t -> step.run());
+    }
+
     private void scheduleSwapPoll() {
         long now = getProcessingTimeService().getCurrentProcessingTime();
         getProcessingTimeService().registerTimer(now + SWAP_POLL_MS, t -> {
-            if (inFlight == null) {
+            if (!batcher.hasBatchInFlight()) {
                 applyFinishedLoads(); // else at the next flush, once the batch in flight is out
             }
             scheduleSwapPoll();
