@@ -8,9 +8,6 @@ import dev.streamrec.schema.event.ItemFeatures;
 import dev.streamrec.schema.event.SharedCounts;
 import dev.streamrec.schema.serde.EventCodec;
 import org.apache.flink.api.common.operators.MailboxExecutor;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.ThreadSafeSimpleCounter;
@@ -56,7 +53,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>State: the wanted model versions and the received item features (union list state, so
  *       a restart serves the versions and items it had), each model's incremental state (union
  *       too: after a rescale every subtask takes an even share of all, {@link RestoredModelStates}),
- *       and, keyed by user (RocksDB), the per-user state of models that keep one
+ *       all kept and restored by {@link ServingState}; and, keyed by user (RocksDB), the per-user state of models that keep one
  *       ({@link UserModelStates}: read before a batch, written back after it, recounted for a
  *       model whose shared state sums its users' states after a restore, after a rollback and
  *       every {@code scoring.user-state-recount}).
@@ -79,17 +76,6 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private static final Logger LOG = LoggerFactory.getLogger(ScoringOperator.class);
     private static final long SWAP_POLL_MS = 100;
 
-    /** Each subtask's model states, with where they came from: union, so a rescaled job shares them out. */
-    private static final ListStateDescriptor<SubtaskModelState> MODEL_STATE =
-            new ListStateDescriptor<>("recommender-state-by-subtask", TypeInformation.of(SubtaskModelState.class));
-    /** Before the union state: split among the subtasks on a rescale. Read on restore, then left empty. */
-    private static final ListStateDescriptor<ModelStateBlob> SPLIT_MODEL_STATE =
-            new ListStateDescriptor<>("recommender-state", TypeInformation.of(ModelStateBlob.class));
-    private static final ListStateDescriptor<ModelDescriptor> DESCRIPTORS =
-            new ListStateDescriptor<>("model-descriptors", TypeInformation.of(ModelDescriptor.class));
-    private static final ListStateDescriptor<ItemFeatures> ITEMS =
-            new ListStateDescriptor<>("item-features", TypeInformation.of(ItemFeatures.class));
-
     private final RecommenderFactory factory;
     private final int topK;
     private final boolean excludeSeen;
@@ -107,15 +93,9 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
 
     private transient ServingModels serving;
     private transient ModelUpdates updates;
-    private transient ListState<SubtaskModelState> modelState;
-    private transient ListState<ModelStateBlob> splitModelState;
-    private transient ListState<ModelDescriptor> descriptorState;
-    private transient ListState<ItemFeatures> itemState;
+    /** The list states, their restore, and the item features received. */
+    private transient ServingState state;
     private transient UserModelStates userStates;
-    private transient RestoredModelStates restoredModelState;
-    private transient boolean restored;
-    private transient List<ModelDescriptor> restoredDescriptors;
-    private transient ServedItemFeatures items;
     private transient Counter modelErrors;
     private transient ExecutorService inferenceThread;
     private transient SlicedBatches slices;
@@ -223,25 +203,9 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        modelState = context.getOperatorStateStore().getUnionListState(MODEL_STATE);
-        splitModelState = context.getOperatorStateStore().getListState(SPLIT_MODEL_STATE);
-        descriptorState = context.getOperatorStateStore().getUnionListState(DESCRIPTORS);
-        itemState = context.getOperatorStateStore().getUnionListState(ITEMS);
-        restoredModelState = new RestoredModelStates(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+        state = new ServingState(context.getOperatorStateStore(), context.isRestored(),
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
                 getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
-        restoredDescriptors = new ArrayList<>();
-        items = new ServedItemFeatures();
-        restored = context.isRestored();
-        if (restored) {
-            for (SubtaskModelState s : modelState.get()) {
-                restoredModelState.add(s);
-            }
-            for (ModelStateBlob b : splitModelState.get()) {
-                restoredModelState.addSplit(b);
-            }
-            descriptorState.get().forEach(restoredDescriptors::add);
-            items.restore(itemState.get());
-        }
     }
 
     @Override
@@ -261,19 +225,15 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         serving = factory.create(now);
         // After a restart, serve the versions the job had (or was switching to).
         long loadDelay = getRuntimeContext().getTaskInfo().getAttemptNumber() == 0 ? chaosLoadDelayMs : 0;
-        updates = new ModelUpdates(factory, serving, restoredDescriptors, subtask, loadDelay, now);
+        updates = new ModelUpdates(factory, serving, state.restoredVersions(), subtask, loadDelay, now);
         for (Recommender r : serving.all()) {
             servedNow(r);
-            if (restored) {
+            if (state.restored()) {
                 countStoredStates(r);
             }
-            for (RestoredModelStates.Share s : restoredModelState.of(r.name())) {
-                r.restoreState(s.state(), s.share());
-            }
-            items.replayTo(r);
+            state.restoreInto(r);
         }
-        restoredModelState = null;
-        restoredDescriptors = null;
+        state.restoreDone();
         MailboxExecutor mailbox =
                 getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
         int slots = getContainingTask().getEnvironment().getTaskManagerInfo().getConfiguration()
@@ -361,21 +321,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-        List<SubtaskModelState> states = new ArrayList<>();
-        for (Recommender r : serving.all()) {
-            byte[] s = r.snapshotState();
-            if (s != null) {
-                states.add(new SubtaskModelState(r.name(), s, subtask, parallelism));
-            }
-        }
-        modelState.update(states);
-        splitModelState.clear();
-        // Broadcast inputs: every subtask holds the same; subtask 0 writes, union state restores all.
-        boolean writer = subtask == 0;
-        descriptorState.update(writer ? updates.checkpoint() : List.of());
-        itemState.update(writer ? items.all() : List.of());
+        state.snapshot(serving.all(), updates.checkpoint());
     }
 
     @Override
@@ -436,7 +382,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         ControlMessage c = element.getValue();
         if (c.itemFeatures != null) {
             ItemFeatures f = c.itemFeatures;
-            List<String> refusals = items.upsert(f, serving.all());
+            List<String> refusals = state.items().upsert(f, serving.all());
             if (!refusals.isEmpty()) {
                 // The features do not fit a served model (e.g. a wrong dimension): a dead letter, not a crash.
                 output.collect(DEAD_LETTERS, new StreamRecord<>(EventCodec.deadLetter(
@@ -476,7 +422,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             return;
         }
         updates.applyFinished((next, servedBefore) -> {
-            items.replayTo(next);
+            state.items().replayTo(next);
             servedNow(next);
             if (servedBefore) {
                 countStoredStates(next);
