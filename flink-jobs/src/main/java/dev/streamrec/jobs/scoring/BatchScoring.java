@@ -19,10 +19,11 @@ import java.util.function.Consumer;
 /**
  * What a micro-batch of scoring requests goes through in the scoring operator, stage by stage as
  * the {@link MicroBatcher} calls them: the requests become model requests (each history decoded)
- * while the batch before is still being scored; then every served model gets each user's stored
- * state where it keeps one ({@link UserModelStates}); the batch is scored and the incremental
- * models learn from it ({@link BatchInference}, on the inference thread); the users' new states are
- * written back; and every model's predictions are emitted, in request order, with the
+ * while the batch before is still being scored; then the served models are lent to the batch
+ * ({@link ConfinedModels}) and each gets its users' stored states where it keeps one
+ * ({@link UserModelStates}); the batch is scored and the incremental models learn from it
+ * ({@link BatchInference}, on the inference thread); the task thread takes the models back and
+ * writes the users' new states back; and every model's predictions are emitted, in request order, with the
  * per-version metrics ({@link ServingMetrics}). Registers and updates the {@code batchSize}
  * histogram and the {@code batchesWhileLoading} counter (batches served while a new model version
  * loads).
@@ -53,7 +54,7 @@ final class BatchScoring implements MicroBatcher.Stages<ScoringRequest, BatchSco
     private final boolean excludeSeen;
     private final boolean keepUserState;
     private final boolean writeProcessingLatency;
-    private final ServingModels serving;
+    private final ConfinedModels models;
     private final UserModelStates userStates;
     private final BatchInference inference;
     private final BooleanSupplier loading;
@@ -69,17 +70,17 @@ final class BatchScoring implements MicroBatcher.Stages<ScoringRequest, BatchSco
      * @param out where predictions go (the operator's output)
      */
     BatchScoring(int topK, boolean excludeSeen, boolean keepUserState, boolean writeProcessingLatency,
-            ServingModels serving, UserModelStates userStates, BatchInference inference, BooleanSupplier loading,
+            ConfinedModels models, UserModelStates userStates, BatchInference inference, BooleanSupplier loading,
             MetricGroup metrics, Consumer<ScoredEvent> out) {
         this.topK = topK;
         this.excludeSeen = excludeSeen;
         this.keepUserState = keepUserState;
         this.writeProcessingLatency = writeProcessingLatency;
-        this.serving = serving;
+        this.models = models;
         this.userStates = userStates;
         this.inference = inference;
         this.loading = loading;
-        this.metrics = new ServingMetrics(metrics, serving);
+        this.metrics = new ServingMetrics(metrics, models.forMetrics());
         this.batchSizes = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
         // Evidence that a load never stalls serving: batches answered while a new version loads.
         this.batchesWhileLoading = metrics.counter("batchesWhileLoading");
@@ -97,7 +98,7 @@ final class BatchScoring implements MicroBatcher.Stages<ScoringRequest, BatchSco
     }
 
     /**
-     * Takes the served models for the batch and reads the per-user model states, after the previous
+     * Lends the served models to the batch and reads the per-user model states, after the previous
      * batch wrote its own back: a user in both sees the newest.
      */
     @Override
@@ -106,7 +107,7 @@ final class BatchScoring implements MicroBatcher.Stages<ScoringRequest, BatchSco
         if (loading.getAsBoolean()) {
             batchesWhileLoading.inc();
         }
-        List<Recommender> served = new ArrayList<>(serving.all());
+        List<Recommender> served = models.lend();
         boolean[] stateful = new boolean[served.size()];
         List<List<RecommendRequest>> requests = new ArrayList<>(served.size());
         for (int m = 0; m < served.size(); m++) {
@@ -118,15 +119,16 @@ final class BatchScoring implements MicroBatcher.Stages<ScoringRequest, BatchSco
         batch.requestsByModel = requests;
     }
 
-    /** Scores the batch with every model it took, then lets them learn from it. */
+    /** Scores the batch with every model it was lent, then lets them learn from it. */
     @Override
     public void score(Batch batch) {
         batch.answers = inference.run(batch.requests, batch.models, batch.requestsByModel, batch.stateful);
     }
 
-    /** Writes the users' new model states back, before any later batch reads them. */
+    /** Takes the models back and writes the users' new model states back, before any later batch reads them. */
     @Override
     public void scored(Batch batch) throws Exception {
+        models.returned();
         for (int m = 0; m < batch.models.size(); m++) {
             if (batch.stateful[m]) {
                 userStates.store(batch.models.get(m), batch.requestsByModel.get(m), batch.answers.get(m));

@@ -43,7 +43,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>Overlap: a full batch is scored on the operator's inference thread ({@link BatchInference})
  *       while the task thread keeps the sequences up to date, fills the next batch and emits the
  *       previous one (one batch in flight; answers are emitted on the task thread, in order).
- *       Models are swapped and given item features only while no batch is in flight.
+ *       Models are swapped and given item features only while no batch is in flight, which
+ *       {@link ConfinedModels} enforces: a change out of turn fails instead of racing a forward pass.
  *   <li>Hot swap ({@link ModelUpdates}): a model update is fetched, verified (sha256) and loaded on
  *       a background thread, then swapped in between two batches; serving never waits for a load.
  *       A corrupt or unreadable artifact is rejected with a log line and the old version keeps
@@ -91,7 +92,8 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private String device = "cpu";
     private boolean writeProcessingLatency;
 
-    private transient ServingModels serving;
+    /** The served models: changed only on the task thread between batches, lent to each batch for its scoring. */
+    private transient ConfinedModels models;
     private transient ModelUpdates updates;
     /** The list states, their restore, and the item features received. */
     private transient ServingState state;
@@ -222,11 +224,11 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
                     KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(keyGroups, parallelism, subtask));
             userStates.sharingCountsThrough(sharedCounts);
         }
-        serving = factory.create(now);
+        models = new ConfinedModels(factory.create(now));
         // After a restart, serve the versions the job had (or was switching to).
         long loadDelay = getRuntimeContext().getTaskInfo().getAttemptNumber() == 0 ? chaosLoadDelayMs : 0;
-        updates = new ModelUpdates(factory, serving, state.restoredVersions(), subtask, loadDelay, now);
-        for (Recommender r : serving.all()) {
+        updates = new ModelUpdates(factory, models, state.restoredVersions(), subtask, loadDelay, now);
+        for (Recommender r : models.betweenBatches().all()) {
             servedNow(r);
             if (state.restored()) {
                 countStoredStates(r);
@@ -246,7 +248,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             t.setDaemon(true);
             return t;
         });
-        BatchScoring scoring = new BatchScoring(topK, excludeSeen, keepUserState, writeProcessingLatency, serving,
+        BatchScoring scoring = new BatchScoring(topK, excludeSeen, keepUserState, writeProcessingLatency, models,
                 userStates, new BatchInference(modelErrors, slices), updates::loading, getMetricGroup(),
                 scored -> output.collect(new StreamRecord<>(scored)));
         batcher = new MicroBatcher<>(batchSize, batchTimeoutMs, scoring, this::applyFinishedLoads,
@@ -298,7 +300,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         long now = getProcessingTimeService().getCurrentProcessingTime();
         getProcessingTimeService().registerTimer(now + recountEvery.toMillis(), t -> {
             batcher.emitInFlight(); // models change only while none of them is scoring
-            for (Recommender r : serving.all()) {
+            for (Recommender r : models.betweenBatches().all()) {
                 if (r.sumsUserStates()) {
                     r.forgetUserStates();
                     countStoredStates(r);
@@ -321,7 +323,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        state.snapshot(serving.all(), updates.checkpoint());
+        state.snapshot(models.betweenBatches().all(), updates.checkpoint());
     }
 
     @Override
@@ -356,9 +358,9 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         if (slices != null) {
             slices.close(); // idle once the inference thread is: it waits for every slice
         }
-        if (serving != null) {
+        if (models != null) {
             if (inferenceIdle) {
-                serving.close();
+                models.close();
             } else {
                 // Freeing tensors under a running forward pass could crash the process: leave them.
                 LOG.warn("inference thread still busy at close; the models' native memory is not released");
@@ -382,7 +384,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         ControlMessage c = element.getValue();
         if (c.itemFeatures != null) {
             ItemFeatures f = c.itemFeatures;
-            List<String> refusals = state.items().upsert(f, serving.all());
+            List<String> refusals = state.items().upsert(f, models.betweenBatches().all());
             if (!refusals.isEmpty()) {
                 // The features do not fit a served model (e.g. a wrong dimension): a dead letter, not a crash.
                 output.collect(DEAD_LETTERS, new StreamRecord<>(EventCodec.deadLetter(
@@ -393,7 +395,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         } else if (c.modelUpdate != null) {
             updates.request(c.modelUpdate);
         } else if (c.sharedCounts != null && sharedCounts != null) {
-            sharedCounts.received(c.sharedCounts, serving.all());
+            sharedCounts.received(c.sharedCounts, models.betweenBatches().all());
         }
     }
 
