@@ -11,7 +11,6 @@ import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.ThreadSafeSimpleCounter;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -22,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,18 +52,21 @@ import java.util.concurrent.TimeUnit;
  *   <li>State: the wanted model versions and the received item features (union list state, so
  *       a restart serves the versions and items it had), each model's incremental state (union
  *       too: after a rescale every subtask takes an even share of all, {@link RestoredModelStates}),
- *       all kept and restored by {@link ServingState}; and, keyed by user (RocksDB), the per-user state of models that keep one
- *       ({@link UserModelStates}: read before a batch, written back after it, recounted for a
+ *       all kept and restored by {@link ServingState}; and, keyed by user (RocksDB), the per-user
+ *       state of models that keep one ({@link UserModelStates}: read before a batch, written back after it, recounted for a
  *       model whose shared state sums its users' states after a restore, after a rollback and
  *       every {@code scoring.user-state-recount}).
  *   <li>Shared counts: with several subtasks, what this subtask's users add to a model's shared
  *       state (BM3's item degrees) goes to the others as a side output and theirs comes back on
- *       input 2 ({@link SharedCountExchange}), so every subtask counts every user.
+ *       input 2 ({@link SharedCountExchange}), so every subtask counts every user; switched on
+ *       only when a served model sums its users' states ({@link SharedCounting}).
  * </ul>
  *
- * <p>The batching, the overlap with the inference thread and the order of the answers are
+ * <p>This class only wires the parts together and moves data between Flink and them: the
+ * batching, the overlap with the inference thread and the order of the answers are
  * {@link MicroBatcher}'s; what a batch goes through (user states, inference, predictions) is
- * {@link BatchScoring}'s; the rest is delegated to the classes named above.
+ * {@link BatchScoring}'s; the served models are reached through {@link ConfinedModels}; the rest
+ * belongs to the classes named above.
  *
  * <p>Runs on the request stream keyed by user (forward-connected to the keyed sequence operator).
  */
@@ -103,8 +104,8 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private transient SlicedBatches slices;
     /** The buffer, the batch in flight and the order of the answers. */
     private transient MicroBatcher<ScoringRequest, BatchScoring.Batch> batcher;
-    /** With several subtasks and per-user state: shared counts to and from the other subtasks, else null. */
-    private transient SharedCountExchange sharedCounts;
+    /** Shared counts to and from the other subtasks: switched on only for models that sum their users' states. */
+    private transient SharedCounting sharedCounts;
 
     /** Item features no served model accepts. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("scoring-dead-letters") {};
@@ -217,19 +218,16 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         long now = System.currentTimeMillis();
         modelErrors = getMetricGroup().counter("modelErrors", new ThreadSafeSimpleCounter());
         userStates = new UserModelStates(getKeyedStateStore(), userStateTtl, this::setCurrentKey, modelErrors);
-        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-        if (keepUserState && parallelism > 1) {
-            int keyGroups = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
-            sharedCounts = new SharedCountExchange(keyGroups,
-                    KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(keyGroups, parallelism, subtask));
-            userStates.sharingCountsThrough(sharedCounts);
-        }
         models = new ConfinedModels(factory.create(now));
         // After a restart, serve the versions the job had (or was switching to).
         long loadDelay = getRuntimeContext().getTaskInfo().getAttemptNumber() == 0 ? chaosLoadDelayMs : 0;
         updates = new ModelUpdates(factory, models, state.restoredVersions(), subtask, loadDelay, now);
+        sharedCounts = SharedCounting.forModels(models.betweenBatches().all(), keepUserState, subtask,
+                getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
+                getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks(), sharedCountsEvery);
+        sharedCounts.countStatesWrittenBy(userStates);
         for (Recommender r : models.betweenBatches().all()) {
-            servedNow(r);
+            sharedCounts.servedNow(r);
             if (state.restored()) {
                 countStoredStates(r);
             }
@@ -262,44 +260,20 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
                 });
         scheduleSwapPoll();
         scheduleRecount();
-        schedulePublishSharedCounts();
+        sharedCounts.publishPeriodically(this::runLater, this::emitSharedCounts);
     }
 
-    private void schedulePublishSharedCounts() {
-        if (sharedCounts == null || sharedCountsEvery.isZero()) {
-            return;
-        }
-        long now = getProcessingTimeService().getCurrentProcessingTime();
-        getProcessingTimeService().registerTimer(now + sharedCountsEvery.toMillis(), t -> {
-            publishSharedCounts();
-            schedulePublishSharedCounts();
-        });
-    }
-
-    /** Sends what this subtask's users changed in models' shared counts to the other subtasks. */
-    private void publishSharedCounts() {
-        if (sharedCounts == null) {
-            return;
-        }
-        for (SharedCounts c : sharedCounts.drain(System.currentTimeMillis())) {
-            output.collect(SHARED_COUNTS, new StreamRecord<>(c));
-        }
-    }
-
-    /** A model instance starts serving here: with several subtasks it counts the others' users too. */
-    private void servedNow(Recommender model) {
-        if (sharedCounts != null && model.sumsUserStates()) {
-            sharedCounts.servedNow(model);
-        }
+    /** Shared counts for the other subtasks leave on their side output. */
+    private void emitSharedCounts(SharedCounts counts) {
+        output.collect(SHARED_COUNTS, new StreamRecord<>(counts));
     }
 
     private void scheduleRecount() {
         if (!keepUserState || recountEvery.isZero()) {
             return;
         }
-        long now = getProcessingTimeService().getCurrentProcessingTime();
-        getProcessingTimeService().registerTimer(now + recountEvery.toMillis(), t -> {
-            batcher.emitInFlight(); // models change only while none of them is scoring
+        runLater(recountEvery.toMillis(), () -> {
+            batcher.emitInFlight(); // models change only between batches (ConfinedModels)
             for (Recommender r : models.betweenBatches().all()) {
                 if (r.sumsUserStates()) {
                     r.forgetUserStates();
@@ -330,7 +304,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
         batcher.flushAll();
-        publishSharedCounts();
+        sharedCounts.publish(this::emitSharedCounts);
     }
 
     @Override
@@ -380,7 +354,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
 
     @Override
     public void processElement2(StreamRecord<ControlMessage> element) throws Exception {
-        batcher.emitInFlight(); // models change only while none of them is scoring
+        batcher.emitInFlight(); // models change only between batches (ConfinedModels)
         ControlMessage c = element.getValue();
         if (c.itemFeatures != null) {
             ItemFeatures f = c.itemFeatures;
@@ -394,7 +368,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             }
         } else if (c.modelUpdate != null) {
             updates.request(c.modelUpdate);
-        } else if (c.sharedCounts != null && sharedCounts != null) {
+        } else if (c.sharedCounts != null) {
             sharedCounts.received(c.sharedCounts, models.betweenBatches().all());
         }
     }
@@ -406,8 +380,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     }
 
     private void scheduleSwapPoll() {
-        long now = getProcessingTimeService().getCurrentProcessingTime();
-        getProcessingTimeService().registerTimer(now + SWAP_POLL_MS, t -> {
+        runLater(SWAP_POLL_MS, () -> {
             if (!batcher.hasBatchInFlight()) {
                 applyFinishedLoads(); // else at the next flush, once the batch in flight is out
             }
@@ -425,7 +398,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         }
         updates.applyFinished((next, servedBefore) -> {
             state.items().replayTo(next);
-            servedNow(next);
+            sharedCounts.servedNow(next);
             if (servedBefore) {
                 countStoredStates(next);
             }
