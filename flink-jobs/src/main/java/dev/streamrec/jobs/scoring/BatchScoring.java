@@ -23,10 +23,10 @@ import java.util.function.Consumer;
  * ({@link ConfinedModels}) and each gets its users' stored states where it keeps one
  * ({@link UserModelStates}); the batch is scored and the incremental models learn from it
  * ({@link BatchInference}, on the inference thread); the task thread takes the models back and
- * writes the users' new states back; and every model's predictions are emitted, in request order, with the
- * per-version metrics ({@link ServingMetrics}). Registers and updates the {@code batchSize}
- * histogram and the {@code batchesWhileLoading} counter (batches served while a new model version
- * loads).
+ * writes the users' new states back; and every model's predictions are emitted, in request order,
+ * with the per-version metrics ({@link ServingMetrics}). Registers and updates the
+ * {@code batchSize} histogram and the {@code batchesWhileLoading} counter (batches served while a
+ * new model version loads).
  */
 final class BatchScoring implements MicroBatcher.Stages<ScoringRequest, BatchScoring.Batch> {
 

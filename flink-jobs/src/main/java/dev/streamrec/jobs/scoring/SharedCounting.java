@@ -14,10 +14,10 @@ import java.util.function.Consumer;
  * ({@link SharedCountExchange}): switched on only where a model needs it, that is with several
  * subtasks, per-user state kept, and a served model whose shared state sums its users' states
  * (BM3's item degrees); switched off, every method does nothing. When on, it counts every user
- * state that {@link UserModelStates} writes or recounts ({@link #countStatesWrittenBy}), publishes what this subtask's users
- * changed every {@code publishEvery} (zero: never on a timer) and before every checkpoint barrier, takes
- * what the other subtasks publish, and lets a model that starts serving count the other subtasks'
- * users.
+ * state that {@link UserModelStates} writes or recounts ({@link #countStatesWrittenBy}); publishes
+ * what this subtask's users changed, every {@code publishEvery} (zero: never on a timer) and
+ * whenever the operator asks (before every checkpoint barrier); takes what the other subtasks
+ * publish; and lets a model that starts serving count the other subtasks' users.
  */
 final class SharedCounting {
 
