@@ -1,27 +1,16 @@
 package dev.streamrec.jobs.scoring;
 
-import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.Devices;
-import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
-import dev.streamrec.model.serving.ScoredItem;
 import dev.streamrec.model.serving.SlicedBatches;
 import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.ItemFeatures;
-import dev.streamrec.schema.event.Prediction;
-import dev.streamrec.schema.event.RecommendedItem;
 import dev.streamrec.schema.event.SharedCounts;
 import dev.streamrec.schema.serde.EventCodec;
 import org.apache.flink.api.common.operators.MailboxExecutor;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.ThreadSafeSimpleCounter;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -32,10 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -55,7 +41,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>Overlap: a full batch is scored on the operator's inference thread ({@link BatchInference})
  *       while the task thread keeps the sequences up to date, fills the next batch and emits the
  *       previous one (one batch in flight; answers are emitted on the task thread, in order).
- *       Models are swapped and given item features only while no batch is in flight.
+ *       Models are swapped and given item features only while no batch is in flight, which
+ *       {@link ConfinedModels} enforces: a change out of turn fails instead of racing a forward pass.
  *   <li>Hot swap ({@link ModelUpdates}): a model update is fetched, verified (sha256) and loaded on
  *       a background thread, then swapped in between two batches; serving never waits for a load.
  *       A corrupt or unreadable artifact is rejected with a log line and the old version keeps
@@ -65,17 +52,21 @@ import java.util.concurrent.TimeUnit;
  *   <li>State: the wanted model versions and the received item features (union list state, so
  *       a restart serves the versions and items it had), each model's incremental state (union
  *       too: after a rescale every subtask takes an even share of all, {@link RestoredModelStates}),
- *       and, keyed by user (RocksDB), the per-user state of models that keep one
- *       ({@link UserModelStates}: read before a batch, written back after it, recounted for a
+ *       all kept and restored by {@link ServingState}; and, keyed by user (RocksDB), the per-user
+ *       state of models that keep one ({@link UserModelStates}: read before a batch, written back after it, recounted for a
  *       model whose shared state sums its users' states after a restore, after a rollback and
  *       every {@code scoring.user-state-recount}).
  *   <li>Shared counts: with several subtasks, what this subtask's users add to a model's shared
  *       state (BM3's item degrees) goes to the others as a side output and theirs comes back on
- *       input 2 ({@link SharedCountExchange}), so every subtask counts every user.
+ *       input 2 ({@link SharedCountExchange}), so every subtask counts every user; switched on
+ *       only when a served model sums its users' states ({@link SharedCounting}).
  * </ul>
  *
- * <p>What this class itself does is the batching, the overlap with the inference thread and the
- * order of the answers; the rest it delegates to the classes named above.
+ * <p>This class only wires the parts together and moves data between Flink and them: the
+ * batching, the overlap with the inference thread and the order of the answers are
+ * {@link MicroBatcher}'s; what a batch goes through (user states, inference, predictions) is
+ * {@link BatchScoring}'s; the served models are reached through {@link ConfinedModels}; the rest
+ * belongs to the classes named above.
  *
  * <p>Runs on the request stream keyed by user (forward-connected to the keyed sequence operator).
  */
@@ -86,17 +77,6 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     /** Its own logger (the inherited one is Flink's, which deployments keep at ERROR): warnings and restore counts stay visible. */
     private static final Logger LOG = LoggerFactory.getLogger(ScoringOperator.class);
     private static final long SWAP_POLL_MS = 100;
-
-    /** Each subtask's model states, with where they came from: union, so a rescaled job shares them out. */
-    private static final ListStateDescriptor<SubtaskModelState> MODEL_STATE =
-            new ListStateDescriptor<>("recommender-state-by-subtask", TypeInformation.of(SubtaskModelState.class));
-    /** Before the union state: split among the subtasks on a rescale. Read on restore, then left empty. */
-    private static final ListStateDescriptor<ModelStateBlob> SPLIT_MODEL_STATE =
-            new ListStateDescriptor<>("recommender-state", TypeInformation.of(ModelStateBlob.class));
-    private static final ListStateDescriptor<ModelDescriptor> DESCRIPTORS =
-            new ListStateDescriptor<>("model-descriptors", TypeInformation.of(ModelDescriptor.class));
-    private static final ListStateDescriptor<ItemFeatures> ITEMS =
-            new ListStateDescriptor<>("item-features", TypeInformation.of(ItemFeatures.class));
 
     private final RecommenderFactory factory;
     private final int topK;
@@ -113,33 +93,19 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     private String device = "cpu";
     private boolean writeProcessingLatency;
 
-    private transient ServingModels serving;
+    /** The served models: changed only on the task thread between batches, lent to each batch for its scoring. */
+    private transient ConfinedModels models;
     private transient ModelUpdates updates;
-    private transient List<ScoringRequest> buffer;
-    private transient boolean flushTimerPending;
-    /** The batch timeout passed while the models were busy: send the buffer as soon as they are free. */
-    private transient boolean flushDue;
-    private transient ListState<SubtaskModelState> modelState;
-    private transient ListState<ModelStateBlob> splitModelState;
-    private transient ListState<ModelDescriptor> descriptorState;
-    private transient ListState<ItemFeatures> itemState;
+    /** The list states, their restore, and the item features received. */
+    private transient ServingState state;
     private transient UserModelStates userStates;
-    private transient RestoredModelStates restoredModelState;
-    private transient boolean restored;
-    private transient List<ModelDescriptor> restoredDescriptors;
-    private transient ServedItemFeatures items;
-    private transient ServingMetrics metrics;
-    private transient Histogram batchSizes;
     private transient Counter modelErrors;
-    private transient Counter batchesWhileLoading;
-    private transient BatchInference inference;
     private transient ExecutorService inferenceThread;
     private transient SlicedBatches slices;
-    private transient MailboxExecutor mailbox;
-    /** The batch being scored on the inference thread, or null. */
-    private transient InFlight inFlight;
-    /** With several subtasks and per-user state: shared counts to and from the other subtasks, else null. */
-    private transient SharedCountExchange sharedCounts;
+    /** The buffer, the batch in flight and the order of the answers. */
+    private transient MicroBatcher<ScoringRequest, BatchScoring.Batch> batcher;
+    /** Shared counts to and from the other subtasks: switched on only for models that sum their users' states. */
+    private transient SharedCounting sharedCounts;
 
     /** Item features no served model accepts. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("scoring-dead-letters") {};
@@ -240,25 +206,9 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        modelState = context.getOperatorStateStore().getUnionListState(MODEL_STATE);
-        splitModelState = context.getOperatorStateStore().getListState(SPLIT_MODEL_STATE);
-        descriptorState = context.getOperatorStateStore().getUnionListState(DESCRIPTORS);
-        itemState = context.getOperatorStateStore().getUnionListState(ITEMS);
-        restoredModelState = new RestoredModelStates(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+        state = new ServingState(context.getOperatorStateStore(), context.isRestored(),
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
                 getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
-        restoredDescriptors = new ArrayList<>();
-        items = new ServedItemFeatures();
-        restored = context.isRestored();
-        if (restored) {
-            for (SubtaskModelState s : modelState.get()) {
-                restoredModelState.add(s);
-            }
-            for (ModelStateBlob b : splitModelState.get()) {
-                restoredModelState.addSplit(b);
-            }
-            descriptorState.get().forEach(restoredDescriptors::add);
-            items.restore(itemState.get());
-        }
     }
 
     @Override
@@ -268,87 +218,63 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         long now = System.currentTimeMillis();
         modelErrors = getMetricGroup().counter("modelErrors", new ThreadSafeSimpleCounter());
         userStates = new UserModelStates(getKeyedStateStore(), userStateTtl, this::setCurrentKey, modelErrors);
-        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-        if (keepUserState && parallelism > 1) {
-            int keyGroups = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
-            sharedCounts = new SharedCountExchange(keyGroups,
-                    KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(keyGroups, parallelism, subtask));
-            userStates.sharingCountsThrough(sharedCounts);
-        }
-        serving = factory.create(now);
+        models = new ConfinedModels(factory.create(now));
         // After a restart, serve the versions the job had (or was switching to).
         long loadDelay = getRuntimeContext().getTaskInfo().getAttemptNumber() == 0 ? chaosLoadDelayMs : 0;
-        updates = new ModelUpdates(factory, serving, restoredDescriptors, subtask, loadDelay, now);
-        for (Recommender r : serving.all()) {
-            servedNow(r);
-            if (restored) {
+        updates = new ModelUpdates(factory, models, state.restoredVersions(), subtask, loadDelay, now);
+        sharedCounts = SharedCounting.forModels(models.betweenBatches().all(), keepUserState, subtask,
+                getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
+                getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks(), sharedCountsEvery);
+        sharedCounts.countStatesWrittenBy(userStates);
+        for (Recommender r : models.betweenBatches().all()) {
+            sharedCounts.servedNow(r);
+            if (state.restored()) {
                 countStoredStates(r);
             }
-            for (RestoredModelStates.Share s : restoredModelState.of(r.name())) {
-                r.restoreState(s.state(), s.share());
-            }
-            items.replayTo(r);
+            state.restoreInto(r);
         }
-        restoredModelState = null;
-        restoredDescriptors = null;
-        buffer = new ArrayList<>(batchSize);
-        metrics = new ServingMetrics(getMetricGroup(), serving);
-        batchSizes = getMetricGroup().histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
-        mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
+        state.restoreDone();
+        MailboxExecutor mailbox =
+                getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
         int slots = getContainingTask().getEnvironment().getTaskManagerInfo().getConfiguration()
                 .get(TaskManagerOptions.NUM_TASK_SLOTS);
         int threads = inferenceThreads(inferenceThreads, device, Runtime.getRuntime().availableProcessors(), slots);
         LOG.info("scoring subtask {}: each batch in {} slice(s), one inference thread per slice", subtask, threads);
         slices = new SlicedBatches(threads, "model-inference-" + subtask + "-slice");
-        inference = new BatchInference(modelErrors, slices);
         inferenceThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "model-inference-" + subtask);
             t.setDaemon(true);
             return t;
         });
-        // Evidence that a load never stalls serving: batches answered while a new version loads.
-        batchesWhileLoading = getMetricGroup().counter("batchesWhileLoading");
+        BatchScoring scoring = new BatchScoring(topK, excludeSeen, keepUserState, writeProcessingLatency, models,
+                userStates, new BatchInference(modelErrors, slices), updates::loading, getMetricGroup(),
+                scored -> output.collect(new StreamRecord<>(scored)));
+        batcher = new MicroBatcher<>(batchSize, batchTimeoutMs, scoring, this::applyFinishedLoads,
+                overlap ? inferenceThread : null,
+                this::runLater, step -> {
+                    try {
+                        mailbox.execute(step::run, "emit scored batch");
+                    } catch (RejectedExecutionException closing) {
+                        // the task is shutting down; the batch is answered again after the restore
+                    }
+                });
         scheduleSwapPoll();
         scheduleRecount();
-        schedulePublishSharedCounts();
+        sharedCounts.publishPeriodically(this::runLater, this::emitSharedCounts);
     }
 
-    private void schedulePublishSharedCounts() {
-        if (sharedCounts == null || sharedCountsEvery.isZero()) {
-            return;
-        }
-        long now = getProcessingTimeService().getCurrentProcessingTime();
-        getProcessingTimeService().registerTimer(now + sharedCountsEvery.toMillis(), t -> {
-            publishSharedCounts();
-            schedulePublishSharedCounts();
-        });
-    }
-
-    /** Sends what this subtask's users changed in models' shared counts to the other subtasks. */
-    private void publishSharedCounts() {
-        if (sharedCounts == null) {
-            return;
-        }
-        for (SharedCounts c : sharedCounts.drain(System.currentTimeMillis())) {
-            output.collect(SHARED_COUNTS, new StreamRecord<>(c));
-        }
-    }
-
-    /** A model instance starts serving here: with several subtasks it counts the others' users too. */
-    private void servedNow(Recommender model) {
-        if (sharedCounts != null && model.sumsUserStates()) {
-            sharedCounts.servedNow(model);
-        }
+    /** Shared counts for the other subtasks leave on their side output. */
+    private void emitSharedCounts(SharedCounts counts) {
+        output.collect(SHARED_COUNTS, new StreamRecord<>(counts));
     }
 
     private void scheduleRecount() {
         if (!keepUserState || recountEvery.isZero()) {
             return;
         }
-        long now = getProcessingTimeService().getCurrentProcessingTime();
-        getProcessingTimeService().registerTimer(now + recountEvery.toMillis(), t -> {
-            emitInFlight(); // models change only while none of them is scoring
-            for (Recommender r : serving.all()) {
+        runLater(recountEvery.toMillis(), () -> {
+            batcher.emitInFlight(); // models change only between batches (ConfinedModels)
+            for (Recommender r : models.betweenBatches().all()) {
                 if (r.sumsUserStates()) {
                     r.forgetUserStates();
                     countStoredStates(r);
@@ -371,40 +297,20 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-        List<SubtaskModelState> states = new ArrayList<>();
-        for (Recommender r : serving.all()) {
-            byte[] s = r.snapshotState();
-            if (s != null) {
-                states.add(new SubtaskModelState(r.name(), s, subtask, parallelism));
-            }
-        }
-        modelState.update(states);
-        splitModelState.clear();
-        // Broadcast inputs: every subtask holds the same; subtask 0 writes, union state restores all.
-        boolean writer = subtask == 0;
-        descriptorState.update(writer ? updates.checkpoint() : List.of());
-        itemState.update(writer ? items.all() : List.of());
+        state.snapshot(models.betweenBatches().all(), updates.checkpoint());
     }
 
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        flushAndEmitAll();
-        publishSharedCounts();
+        batcher.flushAll();
+        sharedCounts.publish(this::emitSharedCounts);
     }
 
     @Override
     public void finish() throws Exception {
-        flushAndEmitAll();
+        batcher.flushAll();
         super.finish();
-    }
-
-    /** Scores the buffer and emits every prediction still owed: nothing stays buffered or in flight. */
-    private void flushAndEmitAll() throws Exception {
-        flush();
-        emitInFlight();
     }
 
     @Override
@@ -426,9 +332,9 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         if (slices != null) {
             slices.close(); // idle once the inference thread is: it waits for every slice
         }
-        if (serving != null) {
+        if (models != null) {
             if (inferenceIdle) {
-                serving.close();
+                models.close();
             } else {
                 // Freeing tensors under a running forward pass could crash the process: leave them.
                 LOG.warn("inference thread still busy at close; the models' native memory is not released");
@@ -441,200 +347,18 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
 
     @Override
     public void processElement1(StreamRecord<ScoringRequest> element) throws Exception {
-        buffer.add(element.getValue());
-        if (buffer.size() >= batchSize) {
-            flush();
-        } else if (batchTimeoutMs == 0) {
-            flushWhenIdle();
-        } else if (!flushTimerPending && !flushDue) {
-            flushTimerPending = true;
-            long now = getProcessingTimeService().getCurrentProcessingTime();
-            getProcessingTimeService().registerTimer(now + batchTimeoutMs, t -> {
-                flushTimerPending = false;
-                flushWhenIdle();
-            });
-        }
+        batcher.add(element.getValue());
     }
-
-    /**
-     * The batch timeout passed: flush now if the models are free; while a batch is still being
-     * scored, let the buffer keep filling and flush when that batch is out (under load, batches
-     * grow towards {@code batchSize} by themselves; an idle model never waits longer than the timeout).
-     */
-    private void flushWhenIdle() throws Exception {
-        if (busy()) {
-            flushDue = true;
-        } else {
-            flush();
-        }
-    }
-
-    /** Whether a batch is still being scored on the inference thread. */
-    private boolean busy() {
-        return inFlight != null && !inFlight.answers.isDone();
-    }
-
-    /**
-     * Sends the buffered requests to the models: turns them into model requests (decoding each
-     * history) while the batch in flight is still being scored, then waits for that batch and writes
-     * its users' model states back, applies finished model loads, hands the new batch to the
-     * inference thread (or scores it right here without overlap), and only then emits the previous
-     * batch's predictions, so that the models are not idle while the task thread prepares the next
-     * batch or encodes, sinks and evaluates the last one. Predictions still leave in batch order.
-     */
-    private void flush() throws Exception {
-        flushDue = false;
-        Batch next = buffer.isEmpty() ? null : takeBuffer();
-        Scored previous = awaitInFlight();
-        applyFinishedLoads();
-        if (next != null) {
-            score(next);
-        }
-        emit(previous);
-        if (!overlap) {
-            emitInFlight();
-        }
-    }
-
-    /** The buffered requests, as the models take them (without per-user model state); the buffer starts again. */
-    private Batch takeBuffer() {
-        List<ScoringRequest> batch = buffer;
-        buffer = new ArrayList<>(batchSize);
-        List<RecommendRequest> plain = new ArrayList<>(batch.size());
-        for (ScoringRequest r : batch) {
-            plain.add(new RecommendRequest(r.userId, r.history(), topK, excludeSeen));
-        }
-        return new Batch(batch, plain);
-    }
-
-    /** Buffered requests taken for scoring, and the same as model requests. */
-    private record Batch(List<ScoringRequest> requests, List<RecommendRequest> plain) {}
-
-    /**
-     * Scores a batch: on the inference thread with overlap (it becomes the batch in flight), else at
-     * once. Per-user model states are read here, after the previous batch wrote its own back.
-     */
-    private void score(Batch next) throws Exception {
-        List<ScoringRequest> batch = next.requests();
-        List<RecommendRequest> plain = next.plain();
-        batchSizes.update(batch.size());
-        if (updates.loading()) {
-            batchesWhileLoading.inc();
-        }
-        List<Recommender> models = new ArrayList<>(serving.all());
-        boolean[] stateful = new boolean[models.size()];
-        List<List<RecommendRequest>> requests = new ArrayList<>(models.size());
-        for (int m = 0; m < models.size(); m++) {
-            stateful[m] = keepUserState && models.get(m).keepsUserState();
-            // Read after the previous batch wrote its users' states back: a user in both sees the newest.
-            requests.add(stateful[m] ? userStates.attach(models.get(m), plain) : plain);
-        }
-        if (!overlap) {
-            inFlight = new InFlight(batch, models, requests, stateful,
-                    CompletableFuture.completedFuture(inference.run(batch, models, requests, stateful)));
-            return;
-        }
-        CompletableFuture<List<List<Answer>>> answers = CompletableFuture.supplyAsync(
-                () -> inference.run(batch, models, requests, stateful), inferenceThread);
-        inFlight = new InFlight(batch, models, requests, stateful, answers);
-        answers.whenComplete((a, failure) -> {
-            try {
-                mailbox.execute(this::emitIfDone, "emit scored batch");
-            } catch (RejectedExecutionException closing) {
-                // the task is shutting down; the batch is answered again after the restore
-            }
-        });
-    }
-
-    /** Mail from the inference thread: the batch in flight is done, emit it (if not emitted yet) and send a due buffer. */
-    private void emitIfDone() throws Exception {
-        if (busy()) {
-            return; // a newer batch: its own mail comes when it is done
-        }
-        if (flushDue) {
-            flush(); // emits the batch in flight first
-        } else {
-            emitInFlight();
-        }
-    }
-
-    /** Waits for the batch in flight, if any, and emits its predictions and per-user model states. */
-    private void emitInFlight() throws Exception {
-        emit(awaitInFlight());
-    }
-
-    /**
-     * Waits for the batch in flight and writes its users' model states back (before any later batch
-     * reads them); returns it with its answers, or null when no batch is in flight.
-     */
-    private Scored awaitInFlight() throws Exception {
-        InFlight done = inFlight;
-        if (done == null) {
-            return null;
-        }
-        inFlight = null;
-        List<List<Answer>> answers;
-        try {
-            answers = done.answers.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
-        }
-        for (int m = 0; m < done.models.size(); m++) {
-            if (done.stateful[m]) {
-                userStates.store(done.models.get(m), done.requests.get(m), answers.get(m));
-            }
-        }
-        return new Scored(done, answers);
-    }
-
-    /** Emits a scored batch's predictions, model by model; nothing for null. */
-    private void emit(Scored scored) {
-        if (scored == null) {
-            return;
-        }
-        InFlight done = scored.scored();
-        for (int m = 0; m < done.models.size(); m++) {
-            emitPredictions(done.models.get(m), done.batch, scored.answers().get(m));
-        }
-    }
-
-    private void emitPredictions(Recommender model, List<ScoringRequest> batch, List<Answer> answers) {
-        long now = System.currentTimeMillis();
-        ServingMetrics.PerVersion m = metrics.of(model);
-        for (int i = 0; i < batch.size(); i++) {
-            ScoringRequest r = batch.get(i);
-            List<ScoredItem> top = answers.get(i).items();
-            List<RecommendedItem> out = new ArrayList<>(top.size());
-            for (ScoredItem s : top) {
-                out.add(new RecommendedItem(s.itemId(), s.score()));
-            }
-            long latency = Math.max(0, now - r.ingestTimeMillis);
-            Prediction p = new Prediction(r.eventId, r.userId, r.timestamp, model.name(), model.version(), out, latency);
-            if (writeProcessingLatency && r.readAtMillis > 0) {
-                p.processingMs = Math.max(0, now - r.readAtMillis);
-            }
-            output.collect(new StreamRecord<>(new ScoredEvent(p, r.itemId, r.inOrder)));
-            m.predicted(latency);
-        }
-    }
-
-    /** A batch handed to the inference thread, with what its answers are emitted with. */
-    private record InFlight(List<ScoringRequest> batch, List<Recommender> models,
-            List<List<RecommendRequest>> requests, boolean[] stateful,
-            CompletableFuture<List<List<Answer>>> answers) {}
-
-    /** A batch whose answers are in and whose user states are written back, not yet emitted. */
-    private record Scored(InFlight scored, List<List<Answer>> answers) {}
 
     // ------------------------------------------------------------------ input 2: control
 
     @Override
     public void processElement2(StreamRecord<ControlMessage> element) throws Exception {
-        emitInFlight(); // models change only while none of them is scoring
+        batcher.emitInFlight(); // models change only between batches (ConfinedModels)
         ControlMessage c = element.getValue();
         if (c.itemFeatures != null) {
             ItemFeatures f = c.itemFeatures;
-            List<String> refusals = items.upsert(f, serving.all());
+            List<String> refusals = state.items().upsert(f, models.betweenBatches().all());
             if (!refusals.isEmpty()) {
                 // The features do not fit a served model (e.g. a wrong dimension): a dead letter, not a crash.
                 output.collect(DEAD_LETTERS, new StreamRecord<>(EventCodec.deadLetter(
@@ -644,15 +368,20 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             }
         } else if (c.modelUpdate != null) {
             updates.request(c.modelUpdate);
-        } else if (c.sharedCounts != null && sharedCounts != null) {
-            sharedCounts.received(c.sharedCounts, serving.all());
+        } else if (c.sharedCounts != null) {
+            sharedCounts.received(c.sharedCounts, models.betweenBatches().all());
         }
     }
 
-    private void scheduleSwapPoll() {
+    /** Runs a step once on the task thread, {@code delayMs} of processing time from now. */
+    private void runLater(long delayMs, MicroBatcher.Step step) {
         long now = getProcessingTimeService().getCurrentProcessingTime();
-        getProcessingTimeService().registerTimer(now + SWAP_POLL_MS, t -> {
-            if (inFlight == null) {
+        getProcessingTimeService().registerTimer(now + delayMs, t -> step.run());
+    }
+
+    private void scheduleSwapPoll() {
+        runLater(SWAP_POLL_MS, () -> {
+            if (!batcher.hasBatchInFlight()) {
                 applyFinishedLoads(); // else at the next flush, once the batch in flight is out
             }
             scheduleSwapPoll();
@@ -668,8 +397,8 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
             return;
         }
         updates.applyFinished((next, servedBefore) -> {
-            items.replayTo(next);
-            servedNow(next);
+            state.items().replayTo(next);
+            sharedCounts.servedNow(next);
             if (servedBefore) {
                 countStoredStates(next);
             }
