@@ -21,8 +21,10 @@ import java.util.stream.Stream;
 
 /**
  * Gives the local mode a trained artifact for every trained model it is asked to serve without one:
- * reuses a cached artifact, or trains a small one on the bundled MovieLens (with the progress bar
- * of {@code train}), featurizing the item texts first for models that need modality features. The
+ * reuses a cached artifact, else unpacks one shipped in the jar for the same model, data and cut
+ * ({@link ShippedArtifacts}: the default run's SASRec), else trains a small one on the bundled
+ * MovieLens (with the progress bar of {@code train}), featurizing the item texts first for models
+ * that need modality features. The
  * cache lives under {@code ~/.cache/streamrec} (or {@code STREAMREC_CACHE}), one directory per
  * model, dataset and training cut ({@link #cacheName}): with a cut (local mode's default, or
  * {@code --train-fraction F} / {@code --train-until MILLIS}) the artifact is trained only on the
@@ -60,7 +62,8 @@ final class ArtifactBootstrap {
         if (cut != null && !TIME_CUT.contains(model)) {
             throw new IllegalArgumentException("model " + model + " cannot be trained before a time cut yet (only " + TIME_CUT + ")");
         }
-        Path dir = cache.resolve("artifacts").resolve(cacheName(model, cut, data));
+        String name = cacheName(model, cut, data);
+        Path dir = cache.resolve("artifacts").resolve(name);
         if (Files.exists(dir)) {
             try {
                 ModelArtifact.load(dir);
@@ -69,6 +72,14 @@ final class ArtifactBootstrap {
             } catch (Exception unusable) {
                 out.println("Cached " + model + " artifact unusable (" + unusable.getMessage() + "): training again");
             }
+        }
+        if (!Files.exists(dir) && ShippedArtifacts.has(name)) {
+            String how = ShippedArtifacts.copy(name, dir).orElseThrow();
+            ModelArtifact.load(dir);
+            out.println("Using the " + model + " artifact shipped in the jar, trained on the bundled MovieLens"
+                    + (cut == null ? "" : " before " + Instant.ofEpochMilli(cut.untilMillis())) + " (copied to " + dir
+                    + "); it was trained with: " + how);
+            return dir;
         }
         List<String> args = new ArrayList<>(List.of("--model", model, "--output", dir.toString()));
         args.addAll(smallTraining(model));

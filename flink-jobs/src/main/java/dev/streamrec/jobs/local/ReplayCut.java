@@ -22,7 +22,7 @@ record ReplayCut(long untilMillis, long eventsBefore, long events) {
         return events == 0 ? 0 : (double) eventsBefore / events;
     }
 
-    /** E.g. {@code 2017-02-07T19:31:16Z (1486495876000), 80.0% of the replayed events (80,668 of 100,836) before it}. */
+    /** E.g. {@code 2016-03-22T08:26:11Z (1458635171000), 80.0% of the replayed events (80,668 of 100,836) before it}. */
     String describe() {
         return String.format(Locale.ROOT, "%s (%d), %.1f%% of the replayed events (%,d of %,d) before it",
                 Instant.ofEpochMilli(untilMillis), untilMillis, 100 * fractionBefore(), eventsBefore, events);
