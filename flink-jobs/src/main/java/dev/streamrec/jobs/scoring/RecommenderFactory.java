@@ -54,8 +54,8 @@ public final class RecommenderFactory implements Serializable {
         return eq < 0 ? entry : entry.substring(0, eq);
     }
 
-    private static Recommender named(String entry, Recommender r) {
-        return nameOf(entry).equals(r.name()) ? r : new RenamedRecommender(nameOf(entry), r);
+    private static ServedModel named(String entry, Recommender r) {
+        return new ServedModel(nameOf(entry), r);
     }
 
     private String entryFor(String name) {
@@ -76,7 +76,7 @@ public final class RecommenderFactory implements Serializable {
      * records the artifact descriptor of each trained one.
      */
     public ServingModels create(long now) throws Exception {
-        List<Recommender> out = new ArrayList<>();
+        List<ServedModel> out = new ArrayList<>();
         List<ModelDescriptor> descriptors = new ArrayList<>();
         int nextArtifact = 0;
         try {
@@ -101,7 +101,7 @@ public final class RecommenderFactory implements Serializable {
                 }
             }
         } catch (Exception e) {
-            out.forEach(Recommender::close);
+            out.forEach(ServedModel::close);
             throw e;
         }
         ServingModels serving = new ServingModels(out, now);
@@ -109,12 +109,12 @@ public final class RecommenderFactory implements Serializable {
         return serving;
     }
 
-    /** Fetches, verifies and loads the model a descriptor names (for hot swaps and restores). */
-    public Recommender load(ModelDescriptor d) throws Exception {
+    /** Fetches, verifies and loads the model a descriptor names, served under its name (for hot swaps and restores). */
+    public ServedModel load(ModelDescriptor d) throws Exception {
         return load(ArtifactFetcher.fetch(d.uri, d.sha256), d);
     }
 
-    private Recommender load(ModelArtifact a, ModelDescriptor d) throws Exception {
+    private ServedModel load(ModelArtifact a, ModelDescriptor d) throws Exception {
         String expected = modelOf(entryFor(d.model));
         if (!a.model().equals(expected)) {
             throw new IllegalArgumentException(
@@ -129,6 +129,6 @@ public final class RecommenderFactory implements Serializable {
             r.close();
             throw new IllegalStateException("model family returned '" + r.name() + "' for '" + a.model() + "'");
         }
-        return d.model.equals(a.model()) ? r : new RenamedRecommender(d.model, r);
+        return new ServedModel(d.model, r);
     }
 }

@@ -8,12 +8,15 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.streamrec.model.data.ItemIndex;
 import dev.streamrec.model.metrics.TopK;
-import dev.streamrec.model.serving.BlockedTopK;
+import dev.streamrec.model.serving.AcceptsItemFeatures;
 import dev.streamrec.model.serving.Answer;
+import dev.streamrec.model.serving.BlockedTopK;
 import dev.streamrec.model.serving.RecommendRequest;
-import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
+import dev.streamrec.model.serving.Snapshotting;
 import dev.streamrec.model.serving.StateBytes;
+import dev.streamrec.model.serving.SumsUserStates;
+import dev.streamrec.model.serving.UserStateful;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,12 +36,12 @@ import java.util.TreeMap;
  * <p>Incremental update: a user's edges that the artifact did not train on (the items of its
  * requests' histories since the artifact) are its per-user state ({@link Bm3UserEdges}), which the
  * stream keeps in the user's keyed state and hands back with the next request
- * ({@link #keepsUserState}); u's vector is recomputed with the user side of LightGCN over the
+ * ({@link UserStateful}); u's vector is recomputed with the user side of LightGCN over the
  * trained neighbour set grown by those edges ({@link Bm3ServingState#userVector}), so a user's
  * scores move toward a new item's neighbourhood at once, and for an unchanged graph the trained
  * vector is reproduced exactly. The stored edges also raise their items' degrees d_i; those counts
  * are the model's only shared incremental state (bounded by the catalogue): the sum of the stored
- * edges of the users this model serves ({@link #sumsUserStates}), kept up to date as the stream
+ * edges of the users this model serves ({@link SumsUserStates}), kept up to date as the stream
  * stores each user's new edges ({@link #userStateStored}) and recounted from the users' states after
  * a restore, so they follow the users however the job is rescaled and need no checkpoint of their
  * own. With several scoring subtasks, each one's users' edges reach the others as counts
@@ -50,7 +53,7 @@ import java.util.TreeMap;
  * their modality projections mean_m P(W_m x_m + b_m), the vector BM3's alignment loss trains to
  * match P h_i (a cold-start surrogate; BM3 only).
  */
-public final class Bm3Recommender implements Recommender {
+public final class Bm3Recommender implements SumsUserStates, AcceptsItemFeatures, Snapshotting {
 
     /** Started the item-degree snapshot of earlier releases (an older one started with its user count, never negative). */
     private static final int SNAPSHOT_DEGREES = -0x424d3302;
@@ -114,12 +117,6 @@ public final class Bm3Recommender implements Recommender {
         return true;
     }
 
-    /** Yes: the user's observed edges since the artifact ({@link Bm3UserEdges}). */
-    @Override
-    public boolean keepsUserState() {
-        return true;
-    }
-
     /** P h_u of a user given the items of a request, without stored edges. */
     public float[] userVector(String userId, List<String> history) {
         Integer u = userIndex.get(userId);
@@ -179,11 +176,12 @@ public final class Bm3Recommender implements Recommender {
     /** Top-K over the requests' histories alone (no stored edges); learns nothing. */
     @Override
     public List<List<ScoredItem>> recommend(List<RecommendRequest> batch) {
-        return Recommender.itemsOf(score(batch, false));
+        return Answer.itemsOf(score(batch, false));
     }
 
     /**
-     * Top-K with each request's stored edges; answers each user's edges grown by its history's new
+     * Top-K with each request's stored edges (the user's state: its observed edges since the
+     * artifact, {@link Bm3UserEdges}); answers each user's edges grown by its history's new
      * items, which enter the item degrees when the stream stores them ({@link #userStateStored}).
      */
     @Override
@@ -360,12 +358,6 @@ public final class Bm3Recommender implements Recommender {
         return itemMatrixT;
     }
 
-    /** Yes: the item degrees count the users' stored edges. */
-    @Override
-    public boolean sumsUserStates() {
-        return true;
-    }
-
     /**
      * Moves the item degrees from the user's previous edges to its stored ones: the edges an
      * answer added count once however many of the user's events the batch held, and the oldest
@@ -492,7 +484,7 @@ public final class Bm3Recommender implements Recommender {
      * listed every user's observed items adds their degrees (those users had no stored edges yet;
      * a share below 1, after a rescale, keeps that part of each count, rounded);
      * the later one of item degrees alone is read and left aside, since its users' stored edges,
-     * recounted after the restore ({@link #sumsUserStates}), give the same degrees. This release
+     * recounted after the restore ({@link SumsUserStates}), give the same degrees. This release
      * checkpoints nothing of its own.
      */
     @Override
@@ -518,6 +510,12 @@ public final class Bm3Recommender implements Recommender {
             }
             counts.forEach((i, n) -> addDegree(i, (int) Math.round(n * share)));
         });
+    }
+
+    /** Nothing: the item degrees follow the users' stored edges, recounted after a restore. */
+    @Override
+    public byte[] snapshotState() {
+        return null;
     }
 
     /** Users the artifact knows (trained E_u rows). */
