@@ -2,8 +2,7 @@ package dev.streamrec.jobs.scoring;
 
 import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.model.artifact.ModelArtifact;
-import dev.streamrec.model.baseline.DecayedPopularity;
-import dev.streamrec.model.baseline.ItemCooccurrence;
+import dev.streamrec.model.baseline.BaselineSettings;
 import dev.streamrec.model.cli.ModelFamilies;
 import dev.streamrec.model.serving.Recommender;
 import org.apache.flink.configuration.Configuration;
@@ -13,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds the configured recommenders inside a task (models are created in {@code open()}, never
- * shipped): the incremental baselines by name, trained models from their verified artifacts.
+ * Builds the configured models inside a task (models are created in {@code open()}, never
+ * shipped), each as a {@link ServedModel} under its served name: the online baselines by name,
+ * trained models from their verified artifacts, both through the registry ({@link ModelFamilies}).
  */
 public final class RecommenderFactory implements Serializable {
 
@@ -36,10 +36,9 @@ public final class RecommenderFactory implements Serializable {
         this.cooccurrenceNeighbours = conf.get(JobOptions.COOCCURRENCE_NEIGHBOURS);
     }
 
-    /** True for the incremental baselines, which need no artifact. */
+    /** True for the online baselines, which need no artifact. */
     public static boolean isBaseline(String entry) {
-        String model = modelOf(entry);
-        return model.equals(DecayedPopularity.NAME) || model.equals(ItemCooccurrence.NAME);
+        return ModelFamilies.isBaseline(modelOf(entry));
     }
 
     /** A models entry is {@code model} or {@code name=model} (a model served under another name). */
@@ -78,27 +77,23 @@ public final class RecommenderFactory implements Serializable {
     public ServingModels create(long now) throws Exception {
         List<ServedModel> out = new ArrayList<>();
         List<ModelDescriptor> descriptors = new ArrayList<>();
+        BaselineSettings baselines = new BaselineSettings(halfLifeMillis, cooccurrenceWindow, cooccurrenceNeighbours);
         int nextArtifact = 0;
         try {
             for (String entry : models) {
                 String m = modelOf(entry);
-                switch (m) {
-                    case DecayedPopularity.NAME:
-                        out.add(named(entry, new DecayedPopularity(halfLifeMillis)));
-                        break;
-                    case ItemCooccurrence.NAME:
-                        out.add(named(entry, new ItemCooccurrence(halfLifeMillis, cooccurrenceWindow, cooccurrenceNeighbours)));
-                        break;
-                    default:
-                        if (nextArtifact >= artifacts.size()) {
-                            throw new IllegalArgumentException(
-                                    "model '" + m + "' needs an artifact: set models.artifacts (--artifact DIR)");
-                        }
-                        ModelArtifact a = ArtifactFetcher.fetch(artifacts.get(nextArtifact++), null);
-                        ModelDescriptor d = new ModelDescriptor(nameOf(entry), a.version(), a.dir().toString(), a.sha256());
-                        out.add(load(a, d));
-                        descriptors.add(d);
+                if (ModelFamilies.isBaseline(m)) {
+                    out.add(named(entry, ModelFamilies.baseline(m, baselines)));
+                    continue;
                 }
+                if (nextArtifact >= artifacts.size()) {
+                    throw new IllegalArgumentException(
+                            "model '" + m + "' needs an artifact: set models.artifacts (--artifact DIR)");
+                }
+                ModelArtifact a = ArtifactFetcher.fetch(artifacts.get(nextArtifact++), null);
+                ModelDescriptor d = new ModelDescriptor(nameOf(entry), a.version(), a.dir().toString(), a.sha256());
+                out.add(load(a, d));
+                descriptors.add(d);
             }
         } catch (Exception e) {
             out.forEach(ServedModel::close);
