@@ -27,8 +27,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Serves every configured model ({@link ServedModel}) on the stream (input 1: scoring requests) and takes
- * item features and model updates broadcast to every subtask (input 2).
+ * Serves every configured model ({@link ServedModel}) on the stream (input 1: scoring requests)
+ * and takes item features and model updates broadcast to every subtask (input 2).
  *
  * <ul>
  *   <li>Micro-batching across users: up to {@code batchSize} requests or {@code batchTimeoutMs} per

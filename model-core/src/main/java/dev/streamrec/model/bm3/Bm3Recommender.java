@@ -42,10 +42,10 @@ import java.util.Set;
  * kept up to date as the stream stores each user's new edges ({@link #userStateStored}) and
  * recounted from the users' states after a restore, so they follow the users however the job is
  * rescaled and need no checkpoint of their own (earlier releases' checkpoints still restore:
- * {@link Bm3LegacySnapshots}). With several scoring subtasks, each one's users' edges reach the others as counts
- * ({@link #countsChanged}, {@link #addCountsOfOtherUsers}), so every subtask's degrees count every user.
- * Item-side states
- * (H^l_i, P h_i) stay as trained until the next retraining. Unknown users are folded in from their
+ * {@link Bm3LegacySnapshots}). With several scoring subtasks, each one's users' edges reach the
+ * others as counts ({@link #countsChanged}, {@link #addCountsOfOtherUsers}), so every subtask's
+ * degrees count every user. Item-side states (H^l_i, P h_i) stay as trained until the next
+ * retraining. Unknown users are folded in from their
  * history (E_u := their normalised item aggregate). Without per-user state ({@link #recommend}) a
  * request counts its history's items only. New items ({@link #upsertItem}) are scored through
  * their modality projections mean_m P(W_m x_m + b_m), the vector BM3's alignment loss trains to
