@@ -8,6 +8,7 @@ import dev.streamrec.jobs.local.LocalMode;
 import dev.streamrec.jobs.scoring.BatchInference;
 import dev.streamrec.jobs.scoring.RecommenderFactory;
 import dev.streamrec.jobs.scoring.ScoringOperator;
+import dev.streamrec.jobs.scoring.ServedModel;
 import dev.streamrec.jobs.scoring.ServingModels;
 import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.data.Interaction;
@@ -15,7 +16,7 @@ import dev.streamrec.model.data.MovieLens;
 import dev.streamrec.model.data.SequenceDataset;
 import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
-import dev.streamrec.model.serving.Recommender;
+import dev.streamrec.model.serving.LearnsOnline;
 import dev.streamrec.model.serving.SlicedBatches;
 import org.apache.flink.configuration.Configuration;
 
@@ -114,9 +115,9 @@ public final class ModelBenchmark {
     }
 
     /** What is measured of one served model, given how the scoring operator would score its batches. */
-    private interface ServedModel {
+    private interface Measurement {
         /** @param stateful whether {@code score} passes per-user state as the job would */
-        void measure(Recommender model, Function<List<RecommendRequest>, List<Answer>> score, boolean stateful);
+        void measure(ServedModel model, Function<List<RecommendRequest>, List<Answer>> score, boolean stateful);
     }
 
     /**
@@ -125,19 +126,19 @@ public final class ModelBenchmark {
      * keep per-user state get it, as in the job.
      */
     private static void forEachServed(Configuration conf, List<List<String>> histories, boolean userState,
-            ServedModel run) throws Exception {
+            Measurement run) throws Exception {
         try (ServingModels serving = new RecommenderFactory(conf).create(System.currentTimeMillis());
                 SlicedBatches slices = new SlicedBatches(sliceThreads(conf), "bench-slice")) {
-            for (Recommender model : serving.all()) {
-                warm(model, histories);
-                boolean stateful = userState && model.keepsUserState();
+            for (ServedModel model : serving.all()) {
+                model.learner().ifPresent(learner -> warm(learner, histories));
+                boolean stateful = userState && model.userState().isPresent();
                 run.measure(model, BatchInference.scorer(model, stateful, slices), stateful);
             }
         }
     }
 
     /** Warms the incremental baselines with the data so they have something to rank. */
-    private static void warm(Recommender model, List<List<String>> histories) {
+    private static void warm(LearnsOnline model, List<List<String>> histories) {
         for (List<String> h : histories) {
             for (int i = 0; i < h.size(); i++) {
                 model.observe("u", h.subList(0, i), h.get(i), i);

@@ -2,7 +2,6 @@ package dev.streamrec.jobs.scoring;
 
 import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
-import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.SlicedBatches;
 import org.apache.flink.metrics.Counter;
 import org.slf4j.Logger;
@@ -42,7 +41,7 @@ public final class BatchInference {
      * @param requests one list per model (the same events; with the user's state where the model keeps one)
      * @return one answer list per model, in request order
      */
-    List<List<Answer>> run(List<ScoringRequest> batch, List<Recommender> models,
+    List<List<Answer>> run(List<ScoringRequest> batch, List<ServedModel> models,
             List<List<RecommendRequest>> requests, boolean[] stateful) {
         // Models that are not sliced run here with libtorch's usual thread count, whatever the
         // slices of another operator in this JVM did to the process-wide setting.
@@ -51,11 +50,12 @@ public final class BatchInference {
         for (int m = 0; m < models.size(); m++) {
             answers.add(recommendGuarded(models.get(m), requests.get(m), stateful[m]));
         }
+        List<ServedModel> learning = models.stream().filter(m -> m.learner().isPresent()).toList();
         for (ScoringRequest r : batch) {
             List<String> before = r.historyBefore();
-            for (Recommender model : models) {
+            for (ServedModel model : learning) {
                 try {
-                    model.observe(r.userId, before, r.itemId, r.timestamp);
+                    model.learner().get().observe(r.userId, before, r.itemId, r.timestamp);
                 } catch (RuntimeException e) {
                     modelErrors.inc();
                     LOG.warn("model {} could not learn from event {}: {}", model.name(), r.eventId, e.toString());
@@ -65,7 +65,7 @@ public final class BatchInference {
         return answers;
     }
 
-    private List<Answer> recommendGuarded(Recommender model, List<RecommendRequest> requests, boolean stateful) {
+    private List<Answer> recommendGuarded(ServedModel model, List<RecommendRequest> requests, boolean stateful) {
         try {
             return answer(model, requests, stateful);
         } catch (RuntimeException batchFailure) {
@@ -83,7 +83,7 @@ public final class BatchInference {
         }
     }
 
-    private List<Answer> answer(Recommender model, List<RecommendRequest> requests, boolean stateful) {
+    private List<Answer> answer(ServedModel model, List<RecommendRequest> requests, boolean stateful) {
         return scorer(model, stateful, slices).apply(requests);
     }
 
@@ -93,11 +93,12 @@ public final class BatchInference {
      * threads when the model allows it, else in one call (a small batch on one libtorch thread).
      * Shared with the model-only benchmark, so that it measures the calls the job makes.
      */
-    public static Function<List<RecommendRequest>, List<Answer>> scorer(Recommender model, boolean stateful,
+    public static Function<List<RecommendRequest>, List<Answer>> scorer(ServedModel model, boolean stateful,
             SlicedBatches slices) {
-        Function<List<RecommendRequest>, List<Answer>> call =
-                stateful ? model::answer : batch -> Recommender.withoutState(model.recommend(batch));
-        return model.recommendsConcurrently()
+        Function<List<RecommendRequest>, List<Answer>> call = stateful
+                ? model.userState().orElseThrow()::answer
+                : batch -> Answer.withoutState(model.model().recommend(batch));
+        return model.model().recommendsConcurrently()
                 ? batch -> slices.map(batch, call)
                 : batch -> slices.unsliced(batch, call);
     }

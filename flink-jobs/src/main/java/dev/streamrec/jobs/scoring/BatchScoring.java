@@ -2,7 +2,6 @@ package dev.streamrec.jobs.scoring;
 
 import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
-import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
 import dev.streamrec.schema.event.Prediction;
 import dev.streamrec.schema.event.RecommendedItem;
@@ -36,7 +35,7 @@ final class BatchScoring implements MicroBatcher.Stages<ScoringRequest, BatchSco
         /** The requests as the models take them, without per-user state. */
         final List<RecommendRequest> plain;
         /** The models that score it, champion first. */
-        List<Recommender> models;
+        List<ServedModel> models;
         /** Per model: whether it gets and answers per-user state. */
         boolean[] stateful;
         /** Per model: its requests (with the users' states where stateful). */
@@ -107,11 +106,11 @@ final class BatchScoring implements MicroBatcher.Stages<ScoringRequest, BatchSco
         if (loading.getAsBoolean()) {
             batchesWhileLoading.inc();
         }
-        List<Recommender> served = models.lend();
+        List<ServedModel> served = models.lend();
         boolean[] stateful = new boolean[served.size()];
         List<List<RecommendRequest>> requests = new ArrayList<>(served.size());
         for (int m = 0; m < served.size(); m++) {
-            stateful[m] = keepUserState && served.get(m).keepsUserState();
+            stateful[m] = keepUserState && served.get(m).userState().isPresent();
             requests.add(stateful[m] ? userStates.attach(served.get(m), batch.plain) : batch.plain);
         }
         batch.models = served;
@@ -144,7 +143,7 @@ final class BatchScoring implements MicroBatcher.Stages<ScoringRequest, BatchSco
         }
     }
 
-    private void emitPredictions(Recommender model, List<ScoringRequest> batch, List<Answer> answers) {
+    private void emitPredictions(ServedModel model, List<ScoringRequest> batch, List<Answer> answers) {
         long now = System.currentTimeMillis();
         ServingMetrics.PerVersion m = metrics.of(model);
         for (int i = 0; i < batch.size(); i++) {

@@ -1,7 +1,5 @@
 package dev.streamrec.jobs.scoring;
 
-import dev.streamrec.model.serving.Recommender;
-
 import java.util.List;
 
 /**
@@ -37,8 +35,8 @@ final class ConfinedModels implements AutoCloseable {
     }
 
     /** Hands the models to a batch, for the inference thread; they stay lent until {@link #returned()}. */
-    List<Recommender> lend() {
-        List<Recommender> models = List.copyOf(betweenBatches().all());
+    List<ServedModel> lend() {
+        List<ServedModel> models = List.copyOf(betweenBatches().all());
         lent = true;
         return models;
     }

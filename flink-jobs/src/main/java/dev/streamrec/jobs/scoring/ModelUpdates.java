@@ -1,6 +1,5 @@
 package dev.streamrec.jobs.scoring;
 
-import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.schema.event.ModelUpdate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +31,7 @@ final class ModelUpdates implements AutoCloseable {
     private final long loadDelayMs;
     /** Per model, the version the job wants served (checkpointed). */
     private final Map<String, ModelDescriptor> desired = new LinkedHashMap<>();
-    private final Map<ModelDescriptor, CompletableFuture<Recommender>> loading = new LinkedHashMap<>();
+    private final Map<ModelDescriptor, CompletableFuture<ServedModel>> loading = new LinkedHashMap<>();
     private final ExecutorService loader;
 
     /**
@@ -140,7 +139,7 @@ final class ModelUpdates implements AutoCloseable {
             }
             it.remove();
             ModelDescriptor d = e.getKey();
-            Recommender next;
+            ServedModel next;
             try {
                 next = e.getValue().join();
             } catch (RuntimeException failed) {
@@ -168,7 +167,7 @@ final class ModelUpdates implements AutoCloseable {
          * @param servedBefore whether this version served here before (a rollback): a fresh instance
          *     of it knows nothing of what the stream taught the one that served then
          */
-        void prepare(Recommender next, boolean servedBefore) throws Exception;
+        void prepare(ServedModel next, boolean servedBefore) throws Exception;
     }
 
     /** The job goes on wanting {@code version} of a model (nothing in particular when null). */

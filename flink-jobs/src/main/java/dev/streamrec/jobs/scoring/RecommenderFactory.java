@@ -2,8 +2,7 @@ package dev.streamrec.jobs.scoring;
 
 import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.model.artifact.ModelArtifact;
-import dev.streamrec.model.baseline.DecayedPopularity;
-import dev.streamrec.model.baseline.ItemCooccurrence;
+import dev.streamrec.model.baseline.BaselineSettings;
 import dev.streamrec.model.cli.ModelFamilies;
 import dev.streamrec.model.serving.Recommender;
 import org.apache.flink.configuration.Configuration;
@@ -13,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds the configured recommenders inside a task (models are created in {@code open()}, never
- * shipped): the incremental baselines by name, trained models from their verified artifacts.
+ * Builds the configured models inside a task (models are created in {@code open()}, never
+ * shipped), each as a {@link ServedModel} under its served name: the online baselines by name,
+ * trained models from their verified artifacts, both through the registry ({@link ModelFamilies}).
  */
 public final class RecommenderFactory implements Serializable {
 
@@ -36,10 +36,9 @@ public final class RecommenderFactory implements Serializable {
         this.cooccurrenceNeighbours = conf.get(JobOptions.COOCCURRENCE_NEIGHBOURS);
     }
 
-    /** True for the incremental baselines, which need no artifact. */
+    /** True for the online baselines, which need no artifact. */
     public static boolean isBaseline(String entry) {
-        String model = modelOf(entry);
-        return model.equals(DecayedPopularity.NAME) || model.equals(ItemCooccurrence.NAME);
+        return ModelFamilies.isBaseline(modelOf(entry));
     }
 
     /** A models entry is {@code model} or {@code name=model} (a model served under another name). */
@@ -54,8 +53,8 @@ public final class RecommenderFactory implements Serializable {
         return eq < 0 ? entry : entry.substring(0, eq);
     }
 
-    private static Recommender named(String entry, Recommender r) {
-        return nameOf(entry).equals(r.name()) ? r : new RenamedRecommender(nameOf(entry), r);
+    private static ServedModel named(String entry, Recommender r) {
+        return new ServedModel(nameOf(entry), r);
     }
 
     private String entryFor(String name) {
@@ -76,32 +75,28 @@ public final class RecommenderFactory implements Serializable {
      * records the artifact descriptor of each trained one.
      */
     public ServingModels create(long now) throws Exception {
-        List<Recommender> out = new ArrayList<>();
+        List<ServedModel> out = new ArrayList<>();
         List<ModelDescriptor> descriptors = new ArrayList<>();
+        BaselineSettings baselines = new BaselineSettings(halfLifeMillis, cooccurrenceWindow, cooccurrenceNeighbours);
         int nextArtifact = 0;
         try {
             for (String entry : models) {
                 String m = modelOf(entry);
-                switch (m) {
-                    case DecayedPopularity.NAME:
-                        out.add(named(entry, new DecayedPopularity(halfLifeMillis)));
-                        break;
-                    case ItemCooccurrence.NAME:
-                        out.add(named(entry, new ItemCooccurrence(halfLifeMillis, cooccurrenceWindow, cooccurrenceNeighbours)));
-                        break;
-                    default:
-                        if (nextArtifact >= artifacts.size()) {
-                            throw new IllegalArgumentException(
-                                    "model '" + m + "' needs an artifact: set models.artifacts (--artifact DIR)");
-                        }
-                        ModelArtifact a = ArtifactFetcher.fetch(artifacts.get(nextArtifact++), null);
-                        ModelDescriptor d = new ModelDescriptor(nameOf(entry), a.version(), a.dir().toString(), a.sha256());
-                        out.add(load(a, d));
-                        descriptors.add(d);
+                if (ModelFamilies.isBaseline(m)) {
+                    out.add(named(entry, ModelFamilies.baseline(m, baselines)));
+                    continue;
                 }
+                if (nextArtifact >= artifacts.size()) {
+                    throw new IllegalArgumentException(
+                            "model '" + m + "' needs an artifact: set models.artifacts (--artifact DIR)");
+                }
+                ModelArtifact a = ArtifactFetcher.fetch(artifacts.get(nextArtifact++), null);
+                ModelDescriptor d = new ModelDescriptor(nameOf(entry), a.version(), a.dir().toString(), a.sha256());
+                out.add(load(a, d));
+                descriptors.add(d);
             }
         } catch (Exception e) {
-            out.forEach(Recommender::close);
+            out.forEach(ServedModel::close);
             throw e;
         }
         ServingModels serving = new ServingModels(out, now);
@@ -109,12 +104,12 @@ public final class RecommenderFactory implements Serializable {
         return serving;
     }
 
-    /** Fetches, verifies and loads the model a descriptor names (for hot swaps and restores). */
-    public Recommender load(ModelDescriptor d) throws Exception {
+    /** Fetches, verifies and loads the model a descriptor names, served under its name (for hot swaps and restores). */
+    public ServedModel load(ModelDescriptor d) throws Exception {
         return load(ArtifactFetcher.fetch(d.uri, d.sha256), d);
     }
 
-    private Recommender load(ModelArtifact a, ModelDescriptor d) throws Exception {
+    private ServedModel load(ModelArtifact a, ModelDescriptor d) throws Exception {
         String expected = modelOf(entryFor(d.model));
         if (!a.model().equals(expected)) {
             throw new IllegalArgumentException(
@@ -129,6 +124,6 @@ public final class RecommenderFactory implements Serializable {
             r.close();
             throw new IllegalStateException("model family returned '" + r.name() + "' for '" + a.model() + "'");
         }
-        return d.model.equals(a.model()) ? r : new RenamedRecommender(d.model, r);
+        return new ServedModel(d.model, r);
     }
 }

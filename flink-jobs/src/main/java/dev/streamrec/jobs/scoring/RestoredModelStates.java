@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Which checkpointed model states one scoring subtask restores, and what share of each
- * ({@link dev.streamrec.model.serving.Recommender#restoreState}). Every subtask sees every former
+ * ({@link dev.streamrec.model.serving.Snapshotting#restoreState}). Every subtask sees every former
  * subtask's states (union list state). At the parallelism they were taken at, a subtask takes its
  * own, whole: a restart changes nothing. After a rescale to M subtasks each takes 1/M of every
  * one, so that what the models had learned (counts of the users each served) is spread evenly and

@@ -1,7 +1,6 @@
 package dev.streamrec.jobs.scoring;
 
 import dev.streamrec.model.serving.Devices;
-import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.SlicedBatches;
 import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.ItemFeatures;
@@ -28,8 +27,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Serves every configured {@link Recommender} on the stream (input 1: scoring requests) and takes
- * item features and model updates broadcast to every subtask (input 2).
+ * Serves every configured model ({@link ServedModel}) on the stream (input 1: scoring requests)
+ * and takes item features and model updates broadcast to every subtask (input 2).
  *
  * <ul>
  *   <li>Micro-batching across users: up to {@code batchSize} requests or {@code batchTimeoutMs} per
@@ -226,7 +225,7 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
                 getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
                 getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks(), sharedCountsEvery);
         sharedCounts.countStatesWrittenBy(userStates);
-        for (Recommender r : models.betweenBatches().all()) {
+        for (ServedModel r : models.betweenBatches().all()) {
             sharedCounts.servedNow(r);
             if (state.restored()) {
                 countStoredStates(r);
@@ -274,9 +273,9 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
         }
         runLater(recountEvery.toMillis(), () -> {
             batcher.emitInFlight(); // models change only between batches (ConfinedModels)
-            for (Recommender r : models.betweenBatches().all()) {
-                if (r.sumsUserStates()) {
-                    r.forgetUserStates();
+            for (ServedModel r : models.betweenBatches().all()) {
+                if (r.sharedCounts().isPresent()) {
+                    r.sharedCounts().get().forgetUserStates();
                     countStoredStates(r);
                 }
             }
@@ -288,8 +287,8 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
      * Hands a model whose shared state sums its users' states (BM3's degrees) every state stored
      * for it, when the job keeps per-user state: after a restore, a rollback, and each recount.
      */
-    private void countStoredStates(Recommender model) throws Exception {
-        if (keepUserState && model.sumsUserStates()) {
+    private void countStoredStates(ServedModel model) throws Exception {
+        if (keepUserState && model.sharedCounts().isPresent()) {
             userStates.recount(model, getKeyedStateBackend());
         }
     }

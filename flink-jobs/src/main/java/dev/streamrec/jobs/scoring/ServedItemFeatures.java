@@ -1,6 +1,6 @@
 package dev.streamrec.jobs.scoring;
 
-import dev.streamrec.model.serving.Recommender;
+import dev.streamrec.model.serving.AcceptsItemFeatures;
 import dev.streamrec.schema.event.ItemFeatures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * The item features a scoring subtask received on the {@code item-features} topic and every served
- * model accepted: kept (and checkpointed) so that a model loaded later, by a hot swap or a restart,
+ * model that takes them ({@link AcceptsItemFeatures}) accepted: kept (and checkpointed) so that a model loaded later, by a hot swap or a restart,
  * knows the same new items as the one it replaces. The newest features of an item win.
  */
 final class ServedItemFeatures {
@@ -29,15 +29,19 @@ final class ServedItemFeatures {
     }
 
     /**
-     * Gives an item's features to every model; kept only when all accept them.
+     * Gives an item's features to every model that takes them; kept only when all accept them.
      *
      * @return each refusal as "model: reason" (empty when all accepted)
      */
-    List<String> upsert(ItemFeatures f, List<Recommender> models) {
+    List<String> upsert(ItemFeatures f, List<ServedModel> models) {
         List<String> refusals = new ArrayList<>();
-        for (Recommender r : models) {
+        for (ServedModel r : models) {
+            AcceptsItemFeatures m = r.itemFeatures().orElse(null);
+            if (m == null) {
+                continue;
+            }
             try {
-                r.upsertItem(f.itemId, f.text, f.modalities);
+                m.upsertItem(f.itemId, f.text, f.modalities);
             } catch (RuntimeException e) {
                 refusals.add(r.name() + ": " + e.getMessage());
             }
@@ -49,10 +53,14 @@ final class ServedItemFeatures {
     }
 
     /** Gives a (new) model every kept item's features; features it refuses are skipped with a warning. */
-    void replayTo(Recommender r) {
+    void replayTo(ServedModel r) {
+        AcceptsItemFeatures m = r.itemFeatures().orElse(null);
+        if (m == null) {
+            return;
+        }
         for (ItemFeatures f : items.values()) {
             try {
-                r.upsertItem(f.itemId, f.text, f.modalities);
+                m.upsertItem(f.itemId, f.text, f.modalities);
             } catch (RuntimeException e) {
                 LOG.warn("model {} refuses stored features of item {}: {}", r.name(), f.itemId, e.getMessage());
             }

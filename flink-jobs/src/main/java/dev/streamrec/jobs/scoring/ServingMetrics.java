@@ -1,6 +1,5 @@
 package dev.streamrec.jobs.scoring;
 
-import dev.streamrec.model.serving.Recommender;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
@@ -43,7 +42,7 @@ final class ServingMetrics {
     }
 
     /** The metrics of the model's version, registered on first use. */
-    PerVersion of(Recommender model) {
+    PerVersion of(ServedModel model) {
         String key = model.name() + "\u0000" + model.version();
         PerVersion m = byVersion.get(key);
         if (m == null) {
@@ -55,7 +54,7 @@ final class ServingMetrics {
             String version = model.version();
             // Info-style gauge: 1 while this version serves, 0 after it was swapped out.
             g.gauge("modelVersion", () -> {
-                Recommender now = serving.get(name);
+                ServedModel now = serving.get(name);
                 return now != null && now.version().equals(version) ? 1 : 0;
             });
             byVersion.put(key, m);

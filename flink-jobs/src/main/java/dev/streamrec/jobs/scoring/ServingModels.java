@@ -1,7 +1,5 @@
 package dev.streamrec.jobs.scoring;
 
-import dev.streamrec.model.serving.Recommender;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -9,29 +7,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The recommenders one scoring subtask serves, in champion-first order, with the artifact
+ * The models one scoring subtask serves ({@link ServedModel}: each under its served name), in champion-first order, with the artifact
  * descriptor of each trained one and every version deployed so far (for rollback by name). A swap
  * replaces one model between batches and closes the old one; the order never changes.
  */
 public final class ServingModels implements AutoCloseable {
 
-    private final List<Recommender> models = new ArrayList<>();
+    private final List<ServedModel> models = new ArrayList<>();
     private final Map<String, ModelDescriptor> current = new LinkedHashMap<>();
     private final Map<String, ModelDescriptor> history = new LinkedHashMap<>();
     private final Map<String, Long> loadedAt = new LinkedHashMap<>();
 
-    public ServingModels(List<Recommender> initial, long now) {
+    public ServingModels(List<ServedModel> initial, long now) {
         models.addAll(initial);
         initial.forEach(m -> loadedAt.put(m.name(), now));
     }
 
-    public List<Recommender> all() {
+    public List<ServedModel> all() {
         return Collections.unmodifiableList(models);
     }
 
-    /** The served recommender of a model name, or null. */
-    public Recommender get(String name) {
-        for (Recommender r : models) {
+    /** The model served under a name, or null. */
+    public ServedModel get(String name) {
+        for (ServedModel r : models) {
             if (r.name().equals(name)) {
                 return r;
             }
@@ -40,11 +38,11 @@ public final class ServingModels implements AutoCloseable {
     }
 
     /** Replaces the model of the same name (closing the old one) and records its descriptor. */
-    public void swap(Recommender next, ModelDescriptor descriptor, long now) {
+    public void swap(ServedModel next, ModelDescriptor descriptor, long now) {
         for (int i = 0; i < models.size(); i++) {
             if (models.get(i).name().equals(next.name())) {
-                Recommender old = models.set(i, next);
-                if (old != next) {
+                ServedModel old = models.set(i, next);
+                if (old.model() != next.model()) {
                     old.close();
                 }
                 record(descriptor, now);
@@ -93,6 +91,6 @@ public final class ServingModels implements AutoCloseable {
 
     @Override
     public void close() {
-        models.forEach(Recommender::close);
+        models.forEach(ServedModel::close);
     }
 }

@@ -1,6 +1,6 @@
 package dev.streamrec.jobs.scoring;
 
-import dev.streamrec.model.serving.Recommender;
+import dev.streamrec.model.serving.Snapshotting;
 import dev.streamrec.schema.event.ItemFeatures;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -99,10 +99,12 @@ final class ServingState {
      * Gives a model that serves from the start what the checkpoint kept for it: its share of the
      * checkpointed model states, then every kept item's features.
      */
-    void restoreInto(Recommender model) {
-        for (RestoredModelStates.Share s : restoredModelStates.of(model.name())) {
-            model.restoreState(s.state(), s.share());
-        }
+    void restoreInto(ServedModel model) {
+        model.snapshots().ifPresent(m -> {
+            for (RestoredModelStates.Share s : restoredModelStates.of(model.name())) {
+                m.restoreState(s.state(), s.share());
+            }
+        });
         items.replayTo(model);
     }
 
@@ -118,10 +120,10 @@ final class ServingState {
      *
      * @param wanted every deployed version, each model's wanted one last ({@link ModelUpdates#checkpoint})
      */
-    void snapshot(List<Recommender> served, List<ModelDescriptor> wanted) throws Exception {
+    void snapshot(List<ServedModel> served, List<ModelDescriptor> wanted) throws Exception {
         List<SubtaskModelState> states = new ArrayList<>();
-        for (Recommender r : served) {
-            byte[] s = r.snapshotState();
+        for (ServedModel r : served) {
+            byte[] s = r.snapshots().map(Snapshotting::snapshotState).orElse(null);
             if (s != null) {
                 states.add(new SubtaskModelState(r.name(), s, subtask, parallelism));
             }

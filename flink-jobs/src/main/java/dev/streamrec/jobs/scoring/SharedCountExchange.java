@@ -1,6 +1,6 @@
 package dev.streamrec.jobs.scoring;
 
-import dev.streamrec.model.serving.Recommender;
+import dev.streamrec.model.serving.SumsUserStates;
 import dev.streamrec.schema.event.SharedCounts;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -18,7 +18,7 @@ import java.util.Set;
  * Lets every scoring subtask count every user in a model's shared state when that state sums the
  * users' stored states (BM3's item degrees): each subtask holds only its own users' states, so it
  * publishes what they add per key group ({@link SharedCounts}, absolute counts) and adds what the
- * other subtasks publish for theirs ({@link Recommender#addCountsOfOtherUsers}).
+ * other subtasks publish for theirs ({@link SumsUserStates#addCountsOfOtherUsers}).
  *
  * <p>Why key groups: they are what a rescale moves between subtasks, so a key group's counts have
  * one publisher at a time, and absolute values per key group make a message read twice, or read
@@ -56,8 +56,8 @@ final class SharedCountExchange {
     }
 
     /** A user's stored state for {@code model} went from {@code previous} (null: none) to {@code stored}. */
-    void stored(Recommender model, String userId, byte[] previous, byte[] stored) {
-        ownOf(model).add(keyGroupOf(userId), model.countsChanged(previous, stored));
+    void stored(ServedModel model, String userId, byte[] previous, byte[] stored) {
+        ownOf(model).add(keyGroupOf(userId), model.sharedCounts().orElseThrow().countsChanged(previous, stored));
     }
 
     /**
@@ -65,7 +65,7 @@ final class SharedCountExchange {
      * recount, a rollback), or it is a version none of them has a state for yet (a deploy): forget
      * what they added, and publish every key group whole next time.
      */
-    void recounting(Recommender model) {
+    void recounting(ServedModel model) {
         own.put(model.name(), new OwnCounts(model.version()));
     }
 
@@ -74,7 +74,7 @@ final class SharedCountExchange {
      * its version, as published so far, and other versions' published counts are dropped (a
      * rollback to one makes its subtasks publish it whole again).
      */
-    void servedNow(Recommender model) {
+    void servedNow(ServedModel model) {
         recounting(model);
         Map<String, Map<Integer, Map<String, Integer>>> versions = others.get(model.name());
         if (versions == null) {
@@ -89,7 +89,7 @@ final class SharedCountExchange {
         for (Map<String, Integer> counts : byGroup.values()) {
             counts.forEach((item, n) -> sum.merge(item, n, Integer::sum));
         }
-        model.addCountsOfOtherUsers(sum);
+        model.sharedCounts().orElseThrow().addCountsOfOtherUsers(sum);
     }
 
     /**
@@ -100,7 +100,7 @@ final class SharedCountExchange {
      *
      * @return whether the counts were taken
      */
-    boolean received(SharedCounts c, Collection<Recommender> served) {
+    boolean received(SharedCounts c, Collection<ServedModel> served) {
         if (c.keyGroups != keyGroups || ownKeyGroups.contains(c.keyGroup) || !own.containsKey(c.model)) {
             return false;
         }
@@ -122,9 +122,9 @@ final class SharedCountExchange {
         });
         delta.values().removeIf(n -> n == 0);
         if (!delta.isEmpty()) {
-            for (Recommender r : served) {
+            for (ServedModel r : served) {
                 if (r.name().equals(c.model) && r.version().equals(c.version)) {
-                    r.addCountsOfOtherUsers(delta);
+                    r.sharedCounts().ifPresent(s -> s.addCountsOfOtherUsers(delta));
                 }
             }
         }
@@ -202,7 +202,7 @@ final class SharedCountExchange {
         }
     }
 
-    private OwnCounts ownOf(Recommender model) {
+    private OwnCounts ownOf(ServedModel model) {
         OwnCounts counts = own.get(model.name());
         if (counts == null || !counts.version.equals(model.version())) {
             counts = new OwnCounts(model.version());

@@ -1,6 +1,5 @@
 package dev.streamrec.jobs.scoring;
 
-import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.schema.event.SharedCounts;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 
@@ -36,9 +35,9 @@ final class SharedCounting {
      * @param keyGroups the job's number of key groups (its max parallelism)
      * @param publishEvery how often to publish besides before every checkpoint barrier (zero: only then)
      */
-    static SharedCounting forModels(Collection<Recommender> served, boolean keepUserState, int subtask,
+    static SharedCounting forModels(Collection<ServedModel> served, boolean keepUserState, int subtask,
             int parallelism, int keyGroups, Duration publishEvery) {
-        boolean needed = keepUserState && parallelism > 1 && served.stream().anyMatch(Recommender::sumsUserStates);
+        boolean needed = keepUserState && parallelism > 1 && served.stream().anyMatch(m -> m.sharedCounts().isPresent());
         if (!needed) {
             return new SharedCounting(null, publishEvery);
         }
@@ -59,14 +58,14 @@ final class SharedCounting {
     }
 
     /** A model instance starts serving here (at the start, after a swap): it counts the others' users too. */
-    void servedNow(Recommender model) {
-        if (exchange != null && model.sumsUserStates()) {
+    void servedNow(ServedModel model) {
+        if (exchange != null && model.sharedCounts().isPresent()) {
             exchange.servedNow(model);
         }
     }
 
     /** Counts another subtask published, added to the served model of that name and version. */
-    void received(SharedCounts counts, List<Recommender> served) {
+    void received(SharedCounts counts, List<ServedModel> served) {
         if (exchange != null) {
             exchange.received(counts, served);
         }

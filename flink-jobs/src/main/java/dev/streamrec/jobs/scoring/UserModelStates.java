@@ -3,7 +3,7 @@ package dev.streamrec.jobs.scoring;
 import dev.streamrec.jobs.state.UserStateTtl;
 import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
-import dev.streamrec.model.serving.Recommender;
+import dev.streamrec.model.serving.SumsUserStates;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -62,7 +62,7 @@ final class UserModelStates {
     }
 
     /** The requests with each user's stored state for this model. */
-    List<RecommendRequest> attach(Recommender model, List<RecommendRequest> requests) throws Exception {
+    List<RecommendRequest> attach(ServedModel model, List<RecommendRequest> requests) throws Exception {
         List<RecommendRequest> out = new ArrayList<>(requests.size());
         for (RecommendRequest r : requests) {
             selectUser.accept(r.userId());
@@ -76,14 +76,14 @@ final class UserModelStates {
      * request of a user carried the state stored before the batch). A model that sums its users'
      * states learns of each change.
      */
-    void store(Recommender model, List<RecommendRequest> requests, List<Answer> answers) throws Exception {
+    void store(ServedModel model, List<RecommendRequest> requests, List<Answer> answers) throws Exception {
         Map<String, Integer> last = new LinkedHashMap<>();
         for (int i = 0; i < requests.size(); i++) {
             if (answers.get(i).userState() != null) {
                 last.put(requests.get(i).userId(), i);
             }
         }
-        boolean sums = model.sumsUserStates();
+        SumsUserStates sums = model.sharedCounts().orElse(null);
         for (int i : last.values()) {
             RecommendRequest r = requests.get(i);
             byte[] state = answers.get(i).userState();
@@ -92,9 +92,9 @@ final class UserModelStates {
             }
             selectUser.accept(r.userId());
             states.put(model.name(), state);
-            if (sums) {
+            if (sums != null) {
                 try {
-                    model.userStateStored(r.userState(), state);
+                    sums.userStateStored(r.userState(), state);
                     if (exchange != null) {
                         exchange.stored(model, r.userId(), r.userState(), state);
                     }
@@ -111,7 +111,8 @@ final class UserModelStates {
      * the restore, its users' states are now these. A state the model cannot read is left out with
      * a warning (the user's next answer starts over), never a failed start.
      */
-    void recount(Recommender model, KeyedStateBackend<?> backend) throws Exception {
+    void recount(ServedModel model, KeyedStateBackend<?> backend) throws Exception {
+        SumsUserStates sums = model.sharedCounts().orElseThrow();
         long start = System.nanoTime();
         long[] counted = {0, 0}; // users, unreadable states
         if (exchange != null) {
@@ -123,7 +124,7 @@ final class UserModelStates {
                 return;
             }
             try {
-                model.userStateStored(null, stored);
+                sums.userStateStored(null, stored);
                 if (exchange != null) {
                     exchange.stored(model, user.toString(), null, stored);
                 }

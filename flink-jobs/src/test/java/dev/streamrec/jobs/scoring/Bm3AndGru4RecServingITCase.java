@@ -11,6 +11,7 @@ import dev.streamrec.model.cli.ModelCli;
 import dev.streamrec.model.cli.ModelFamilies;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.ModalityFeatures;
+import dev.streamrec.model.bm3.Bm3Recommender;
 import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
@@ -111,7 +112,7 @@ class Bm3AndGru4RecServingITCase {
         KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers());
         EventCodec codec = new EventCodec();
 
-        try (Recommender bm3Ref = ModelFamilies.forModel("bm3").loadRecommender(bm3Artifact, "cpu");
+        try (Bm3Recommender bm3Ref = (Bm3Recommender) ModelFamilies.forModel("bm3").loadRecommender(bm3Artifact, "cpu");
                 Recommender gruRef = ModelFamilies.forModel("gru4rec").loadRecommender(gruArtifact, "cpu")) {
             // Four users the BM3 artifact knows (trained vectors, updated) and two it does not (folded in).
             List<String> users = new ArrayList<>();
@@ -541,7 +542,7 @@ class Bm3AndGru4RecServingITCase {
      */
     private static void assertBm3OneEventAtATime(ModelArtifact artifact, Configuration conf, List<String[]> sent,
             Map<String, Prediction> served) throws Exception {
-        try (Recommender reference = ModelFamilies.forModel("bm3").loadRecommender(artifact, "cpu")) {
+        try (Bm3Recommender reference = (Bm3Recommender) ModelFamilies.forModel("bm3").loadRecommender(artifact, "cpu")) {
             Map<String, List<String>> histories = new HashMap<>();
             Map<String, byte[]> edges = new HashMap<>();
             for (String[] e : sent) {
@@ -564,14 +565,14 @@ class Bm3AndGru4RecServingITCase {
         private final Configuration conf;
         private final KafkaTestClient kafka;
         private final EventCodec codec;
-        private final Recommender bm3Ref;
+        private final Bm3Recommender bm3Ref;
         private final Recommender gruRef;
         private final Map<String, List<String>> histories = new HashMap<>();
         /** BM3's per-user state, as the job keeps it in keyed state. */
         private final Map<String, byte[]> bm3Edges = new HashMap<>();
         private int sent;
 
-        Stream(Configuration conf, KafkaTestClient kafka, EventCodec codec, Recommender bm3Ref, Recommender gruRef) {
+        Stream(Configuration conf, KafkaTestClient kafka, EventCodec codec, Bm3Recommender bm3Ref, Recommender gruRef) {
             this.conf = conf;
             this.kafka = kafka;
             this.codec = codec;

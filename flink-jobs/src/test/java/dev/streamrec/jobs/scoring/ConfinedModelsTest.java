@@ -1,7 +1,6 @@
 package dev.streamrec.jobs.scoring;
 
 import dev.streamrec.model.baseline.DecayedPopularity;
-import dev.streamrec.model.serving.Recommender;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -16,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /** The served models change only on their owning thread, and never while a batch has borrowed them. */
 class ConfinedModelsTest {
 
-    private final Recommender popularity = new DecayedPopularity(60_000);
+    private final ServedModel popularity = new ServedModel(DecayedPopularity.NAME, new DecayedPopularity(60_000));
     private final ConfinedModels models = new ConfinedModels(new ServingModels(List.of(popularity), 0));
 
     @Test

@@ -12,6 +12,7 @@ import dev.streamrec.model.data.ModalityFeatures;
 import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
+import dev.streamrec.model.serving.UserStateful;
 import dev.streamrec.schema.Topics;
 import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.ItemFeatures;
@@ -37,6 +38,7 @@ import java.util.Random;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -177,8 +179,8 @@ class MissRecServingITCase {
         // are computed in Java, the stateless path's by libtorch, and a last-bit difference can flip
         // a near-tie in DPC-KNN's density peaks, so comparing the stream with the stateless path
         // failed about one run in four, before and after the serving changes alike.)
-        try (Recommender reference = ModelFamilies.forModel("missrec").loadRecommender(a, "cpu")) {
-            assertTrue(reference.keepsUserState(), "DPC-KNN MISSRec keeps per-user state");
+        try (Recommender loaded = ModelFamilies.forModel("missrec").loadRecommender(a, "cpu")) {
+            UserStateful reference = assertInstanceOf(UserStateful.class, loaded, "DPC-KNN MISSRec keeps per-user state");
             Map<String, byte[]> states = new LinkedHashMap<>();
             for (int i = 0; i < EVENTS; i++) {
                 String user = "s" + (i % 4);

@@ -1,7 +1,7 @@
 package dev.streamrec.jobs.scoring;
 
 import dev.streamrec.model.serving.RecommendRequest;
-import dev.streamrec.model.serving.Recommender;
+import dev.streamrec.model.serving.AcceptsItemFeatures;
 import dev.streamrec.model.serving.ScoredItem;
 import dev.streamrec.schema.event.ItemFeatures;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ServedItemFeaturesTest {
 
     /** Takes features of the given dimension only, and lists the items it was given. */
-    private static final class Model implements Recommender {
+    private static final class Model implements AcceptsItemFeatures {
         final String name;
         final int dim;
         final List<String> items = new ArrayList<>();
@@ -50,6 +50,11 @@ class ServedItemFeaturesTest {
         }
     }
 
+    /** A model as the scoring operator serves it, under its own name. */
+    private static ServedModel served(Model model) {
+        return new ServedModel(model.name(), model);
+    }
+
     private static ItemFeatures item(String id, int dim) {
         return new ItemFeatures(id, "t", Map.of("image", new float[dim]));
     }
@@ -59,16 +64,16 @@ class ServedItemFeaturesTest {
         ServedItemFeatures served = new ServedItemFeatures();
         Model a = new Model("a", 4);
         Model b = new Model("b", 4);
-        assertEquals(List.of(), served.upsert(item("i1", 4), List.of(a, b)));
+        assertEquals(List.of(), served.upsert(item("i1", 4), List.of(served(a), served(b))));
         assertEquals(List.of("a: image has 3 dims, not 4"),
-                served.upsert(item("i2", 3), List.of(new Model("c", 3), a)));
+                served.upsert(item("i2", 3), List.of(served(new Model("c", 3)), served(a))));
         assertEquals(List.of("i1"), served.all().stream().map(f -> f.itemId).toList());
 
         Model later = new Model("a", 4);
-        served.replayTo(later);
+        served.replayTo(served(later));
         assertEquals(List.of("i1"), later.items);
         Model refusing = new Model("d", 5);
-        served.replayTo(refusing); // refused features are skipped, not thrown
+        served.replayTo(served(refusing)); // refused features are skipped, not thrown
         assertEquals(List.of(), refusing.items);
     }
 

@@ -1,7 +1,8 @@
 package dev.streamrec.jobs.scoring;
 
 import dev.streamrec.model.serving.RecommendRequest;
-import dev.streamrec.model.serving.Recommender;
+import dev.streamrec.model.serving.Answer;
+import dev.streamrec.model.serving.SumsUserStates;
 import dev.streamrec.model.serving.ScoredItem;
 import dev.streamrec.schema.event.SharedCounts;
 import org.apache.flink.runtime.state.KeyGroupRange;
@@ -30,7 +31,7 @@ class SharedCountExchangeTest {
     private static final int KEY_GROUPS = 128;
 
     /** A model whose shared state is item -> users: a stored state is its comma-separated items. */
-    private static final class Summing implements Recommender {
+    private static final class Summing implements SumsUserStates {
         final String version;
         final Map<String, Integer> others = new TreeMap<>();
 
@@ -54,9 +55,15 @@ class SharedCountExchangeTest {
         }
 
         @Override
-        public boolean sumsUserStates() {
-            return true;
+        public List<Answer> answer(List<RecommendRequest> batch) {
+            return List.of();
         }
+
+        @Override
+        public void userStateStored(byte[] previous, byte[] stored) {}
+
+        @Override
+        public void forgetUserStates() {}
 
         @Override
         public Map<String, Integer> countsChanged(byte[] previous, byte[] stored) {
@@ -107,14 +114,19 @@ class SharedCountExchangeTest {
         final Summing onB = new Summing("v1");
 
         TwoSubtasks() {
-            a.servedNow(onA);
-            b.servedNow(onB);
+            a.servedNow(served(onA));
+            b.servedNow(served(onB));
         }
     }
 
-    private static void deliver(List<SharedCounts> published, SharedCountExchange to, Recommender served) {
+    /** The model as the scoring operator serves it, under its own name. */
+    private static ServedModel served(Summing model) {
+        return new ServedModel(model.name(), model);
+    }
+
+    private static void deliver(List<SharedCounts> published, SharedCountExchange to, Summing served) {
         for (SharedCounts c : published) {
-            to.received(c, List.of(served));
+            to.received(c, List.of(served(served)));
         }
     }
 
@@ -122,9 +134,9 @@ class SharedCountExchangeTest {
     void shouldPublishEveryOwnKeyGroupWholeFirstThenOnlyWhatChanged() {
         SharedCountExchange a = subtask(0);
         Summing model = new Summing("v1");
-        a.servedNow(model);
+        a.servedNow(served(model));
         String u = userOf(0, 0);
-        a.stored(model, u, null, state("v1", "i1,i2"));
+        a.stored(served(model), u, null, state("v1", "i1,i2"));
         List<SharedCounts> first = a.drain(1L);
         assertEquals(KEY_GROUPS / 2, first.size(), "one message per own key group");
         assertTrue(first.stream().allMatch(c -> c.full && c.keyGroups == KEY_GROUPS && c.keyGroup < KEY_GROUPS / 2));
@@ -133,7 +145,7 @@ class SharedCountExchangeTest {
         assertEquals(List.of(), a.drain(2L), "nothing changed");
 
         // the user drops i1 and takes i3: absolute counts of the changed items only
-        a.stored(model, u, state("v1", "i1,i2"), state("v1", "i2,i3"));
+        a.stored(served(model), u, state("v1", "i1,i2"), state("v1", "i2,i3"));
         List<SharedCounts> next = a.drain(3L);
         assertEquals(1, next.size());
         assertFalse(next.get(0).full);
@@ -143,9 +155,9 @@ class SharedCountExchangeTest {
     @Test
     void shouldCountTheOtherSubtasksUsersWhateverIsReadTwiceOrRepublished() {
         TwoSubtasks two = new TwoSubtasks();
-        two.a.stored(two.onA, userOf(0, 0), null, state("v1", "i1,i2"));
-        two.a.stored(two.onA, userOf(0, 1), null, state("v1", "i2"));
-        two.b.stored(two.onB, userOf(1, 0), null, state("v1", "i9"));
+        two.a.stored(served(two.onA), userOf(0, 0), null, state("v1", "i1,i2"));
+        two.a.stored(served(two.onA), userOf(0, 1), null, state("v1", "i2"));
+        two.b.stored(served(two.onB), userOf(1, 0), null, state("v1", "i9"));
         List<SharedCounts> fromA = two.a.drain(1L);
         List<SharedCounts> fromB = two.b.drain(1L);
         deliver(fromA, two.b, two.onB);
@@ -155,7 +167,7 @@ class SharedCountExchangeTest {
         deliver(fromA, two.a, two.onA); // its own key groups: already counted locally
         assertEquals(Map.of("i9", 1), two.onA.others);
 
-        two.a.stored(two.onA, userOf(0, 1), state("v1", "i2"), state("v1", "i3"));
+        two.a.stored(served(two.onA), userOf(0, 1), state("v1", "i2"), state("v1", "i3"));
         List<SharedCounts> change = two.a.drain(2L);
         deliver(change, two.b, two.onB);
         deliver(change, two.b, two.onB); // read twice (at-least-once, or a restored source)
@@ -163,15 +175,15 @@ class SharedCountExchangeTest {
 
         // a restore: subtask 0 recounts from its keyed state (one user's state expired meanwhile)
         // and publishes its key groups whole, replacing all that was published before
-        two.a.recounting(two.onA);
-        two.a.stored(two.onA, userOf(0, 1), null, state("v1", "i3"));
+        two.a.recounting(served(two.onA));
+        two.a.stored(served(two.onA), userOf(0, 1), null, state("v1", "i3"));
         deliver(two.a.drain(3L), two.b, two.onB);
         assertEquals(Map.of("i3", 1), two.onB.others);
 
         // another number of key groups (an earlier job's leftovers) is not taken
-        assertFalse(two.b.received(new SharedCounts("bm3", "v1", 3, 256, true, Map.of("i7", 5), 4L), List.of(two.onB)));
+        assertFalse(two.b.received(new SharedCounts("bm3", "v1", 3, 256, true, Map.of("i7", 5), 4L), List.of(served(two.onB))));
         // nor a model this subtask does not serve
-        assertFalse(two.b.received(new SharedCounts("other", "v1", 3, KEY_GROUPS, true, Map.of("i7", 5), 4L), List.of(two.onB)));
+        assertFalse(two.b.received(new SharedCounts("other", "v1", 3, KEY_GROUPS, true, Map.of("i7", 5), 4L), List.of(served(two.onB))));
         assertEquals(Map.of("i3", 1), two.onB.others);
     }
 
@@ -180,15 +192,15 @@ class SharedCountExchangeTest {
         SharedCountExchange a = subtask(0);
         SharedCountExchange b = subtask(1);
         Summing v1OnB = new Summing("v1");
-        b.servedNow(v1OnB);
+        b.servedNow(served(v1OnB));
         Summing v2OnA = new Summing("v2");
-        a.servedNow(v2OnA);
-        a.stored(v2OnA, userOf(0, 0), state("v1", "i1"), state("v2", "i4,i5"));
+        a.servedNow(served(v2OnA));
+        a.stored(served(v2OnA), userOf(0, 0), state("v1", "i1"), state("v2", "i4,i5"));
         deliver(a.drain(1L), b, v1OnB);
         assertEquals(Map.of(), v1OnB.others, "v2's counts do not reach the v1 that serves here");
 
         Summing v2OnB = new Summing("v2");
-        b.servedNow(v2OnB);
+        b.servedNow(served(v2OnB));
         assertEquals(Map.of("i4", 1, "i5", 1), v2OnB.others, "what was published for v2 counts at the swap");
     }
 
@@ -198,7 +210,7 @@ class SharedCountExchangeTest {
         String items = IntStream.range(0, SharedCountExchange.MAX_COUNTS_PER_MESSAGE + 5)
                 .mapToObj(i -> "i" + i).collect(Collectors.joining(","));
         String u = userOf(0, 0);
-        two.a.stored(two.onA, u, null, state("v1", items));
+        two.a.stored(served(two.onA), u, null, state("v1", items));
         List<SharedCounts> out = two.a.drain(1L);
         List<SharedCounts> group = out.stream().filter(c -> c.keyGroup == two.a.keyGroupOf(u)).toList();
         assertEquals(2, group.size());

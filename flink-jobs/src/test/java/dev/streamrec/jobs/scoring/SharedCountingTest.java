@@ -3,6 +3,8 @@ package dev.streamrec.jobs.scoring;
 import dev.streamrec.model.baseline.DecayedPopularity;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
+import dev.streamrec.model.serving.Answer;
+import dev.streamrec.model.serving.SumsUserStates;
 import dev.streamrec.model.serving.ScoredItem;
 import dev.streamrec.schema.event.SharedCounts;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,7 @@ class SharedCountingTest {
     private static final int KEY_GROUPS = 8;
 
     /** A model whose shared state sums its users' states (as BM3's item degrees do). */
-    private static final class Summing implements Recommender {
+    private static final class Summing implements SumsUserStates {
         final List<Map<String, Integer>> added = new ArrayList<>();
 
         @Override
@@ -44,14 +46,30 @@ class SharedCountingTest {
         }
 
         @Override
-        public boolean sumsUserStates() {
-            return true;
+        public List<Answer> answer(List<RecommendRequest> batch) {
+            return List.of();
+        }
+
+        @Override
+        public void userStateStored(byte[] previous, byte[] stored) {}
+
+        @Override
+        public void forgetUserStates() {}
+
+        @Override
+        public Map<String, Integer> countsChanged(byte[] previous, byte[] stored) {
+            return Map.of();
         }
 
         @Override
         public void addCountsOfOtherUsers(Map<String, Integer> delta) {
             added.add(delta);
         }
+    }
+
+    /** A model as the scoring operator serves it, under its own name. */
+    private static ServedModel served(Recommender model) {
+        return new ServedModel(model.name(), model);
     }
 
     private static List<SharedCounts> published(SharedCounting counting) {
@@ -62,8 +80,9 @@ class SharedCountingTest {
 
     @Test
     void shouldStayOffUnlessAServedModelSumsItsUsersStatesAcrossSeveralSubtasks() {
-        Recommender popularity = new DecayedPopularity(60_000);
-        Summing bm3 = new Summing();
+        ServedModel popularity = served(new DecayedPopularity(60_000));
+        Summing summing = new Summing();
+        ServedModel bm3 = served(summing);
         List<SharedCounting> off = List.of(
                 SharedCounting.forModels(List.of(popularity), true, 0, 2, KEY_GROUPS, Duration.ZERO),
                 SharedCounting.forModels(List.of(popularity, bm3), true, 0, 1, KEY_GROUPS, Duration.ZERO),
@@ -77,13 +96,14 @@ class SharedCountingTest {
             counting.publishPeriodically((delay, step) -> timers.add(delay), c -> {});
             assertEquals(List.of(), timers);
         }
-        assertEquals(List.of(), bm3.added, "nothing taken while off");
+        assertEquals(List.of(), summing.added, "nothing taken while off");
     }
 
     @Test
     void shouldPublishItsKeyGroupsAndTakeTheOthersWhenOn() throws Exception {
-        Summing bm3 = new Summing();
-        SharedCounting counting = SharedCounting.forModels(List.of(new DecayedPopularity(60_000), bm3), true, 0, 2,
+        Summing summing = new Summing();
+        ServedModel bm3 = served(summing);
+        SharedCounting counting = SharedCounting.forModels(List.of(served(new DecayedPopularity(60_000)), bm3), true, 0, 2,
                 KEY_GROUPS, Duration.ofSeconds(5));
         assertTrue(counting.on());
         counting.servedNow(bm3);
@@ -92,7 +112,7 @@ class SharedCountingTest {
         assertTrue(first.stream().allMatch(c -> c.full));
 
         counting.received(new SharedCounts("bm3", "v1", 6, KEY_GROUPS, true, Map.of("i1", 3), 0L), List.of(bm3));
-        assertEquals(List.of(Map.of("i1", 3)), bm3.added, "another subtask's users counted here");
+        assertEquals(List.of(Map.of("i1", 3)), summing.added, "another subtask's users counted here");
 
         List<Long> delays = new ArrayList<>();
         List<MicroBatcher.Step> steps = new ArrayList<>();

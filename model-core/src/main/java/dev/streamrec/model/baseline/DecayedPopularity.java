@@ -1,8 +1,9 @@
 package dev.streamrec.model.baseline;
 
+import dev.streamrec.model.serving.LearnsOnline;
 import dev.streamrec.model.serving.RecommendRequest;
-import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
+import dev.streamrec.model.serving.Snapshotting;
 import dev.streamrec.model.serving.StateBytes;
 
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import java.util.TreeSet;
  * A score-ordered index keeps both the update and top-K at O(log n + K), whatever the catalogue
  * size.
  */
-public final class DecayedPopularity implements Recommender {
+public final class DecayedPopularity implements LearnsOnline, Snapshotting {
 
     public static final String NAME = "popularity";
 

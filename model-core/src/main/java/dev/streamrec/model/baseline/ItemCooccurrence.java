@@ -1,9 +1,10 @@
 package dev.streamrec.model.baseline;
 
 import dev.streamrec.model.metrics.TopK;
+import dev.streamrec.model.serving.LearnsOnline;
 import dev.streamrec.model.serving.RecommendRequest;
-import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
+import dev.streamrec.model.serving.Snapshotting;
 import dev.streamrec.model.serving.StateBytes;
 
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.Set;
  * weights; when fewer than K candidates remain, decayed popularity fills the rest. Each item keeps
  * at most {@code maxNeighbours} neighbours (the weakest are evicted), so memory stays bounded.
  */
-public final class ItemCooccurrence implements Recommender {
+public final class ItemCooccurrence implements LearnsOnline, Snapshotting {
 
     public static final String NAME = "cooccurrence";
 

@@ -8,21 +8,21 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.streamrec.model.data.ItemIndex;
 import dev.streamrec.model.metrics.TopK;
-import dev.streamrec.model.serving.BlockedTopK;
+import dev.streamrec.model.serving.AcceptsItemFeatures;
 import dev.streamrec.model.serving.Answer;
+import dev.streamrec.model.serving.BlockedTopK;
 import dev.streamrec.model.serving.RecommendRequest;
-import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
-import dev.streamrec.model.serving.StateBytes;
+import dev.streamrec.model.serving.Snapshotting;
+import dev.streamrec.model.serving.SumsUserStates;
+import dev.streamrec.model.serving.UserStateful;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The stream's scorer for a BM3-family artifact. Score(u, i) = ⟨P h_u, P h_i⟩ (BM3 §2.4; BPR
@@ -33,27 +33,26 @@ import java.util.TreeMap;
  * <p>Incremental update: a user's edges that the artifact did not train on (the items of its
  * requests' histories since the artifact) are its per-user state ({@link Bm3UserEdges}), which the
  * stream keeps in the user's keyed state and hands back with the next request
- * ({@link #keepsUserState}); u's vector is recomputed with the user side of LightGCN over the
+ * ({@link UserStateful}); u's vector is recomputed with the user side of LightGCN over the
  * trained neighbour set grown by those edges ({@link Bm3ServingState#userVector}), so a user's
  * scores move toward a new item's neighbourhood at once, and for an unchanged graph the trained
  * vector is reproduced exactly. The stored edges also raise their items' degrees d_i; those counts
  * are the model's only shared incremental state (bounded by the catalogue): the sum of the stored
- * edges of the users this model serves ({@link #sumsUserStates}), kept up to date as the stream
- * stores each user's new edges ({@link #userStateStored}) and recounted from the users' states after
- * a restore, so they follow the users however the job is rescaled and need no checkpoint of their
- * own. With several scoring subtasks, each one's users' edges reach the others as counts
- * ({@link #countsChanged}, {@link #addCountsOfOtherUsers}), so every subtask's degrees count every user.
- * Item-side states
- * (H^l_i, P h_i) stay as trained until the next retraining. Unknown users are folded in from their
+ * edges of the users this model serves ({@link SumsUserStates}, kept in a {@link Bm3DegreeLedger}),
+ * kept up to date as the stream stores each user's new edges ({@link #userStateStored}) and
+ * recounted from the users' states after a restore, so they follow the users however the job is
+ * rescaled and need no checkpoint of their own (earlier releases' checkpoints still restore:
+ * {@link Bm3LegacySnapshots}). With several scoring subtasks, each one's users' edges reach the
+ * others as counts ({@link #countsChanged}, {@link #addCountsOfOtherUsers}), so every subtask's
+ * degrees count every user. Item-side states (H^l_i, P h_i) stay as trained until the next
+ * retraining. Unknown users are folded in from their
  * history (E_u := their normalised item aggregate). Without per-user state ({@link #recommend}) a
  * request counts its history's items only. New items ({@link #upsertItem}) are scored through
  * their modality projections mean_m P(W_m x_m + b_m), the vector BM3's alignment loss trains to
  * match P h_i (a cold-start surrogate; BM3 only).
  */
-public final class Bm3Recommender implements Recommender {
+public final class Bm3Recommender implements SumsUserStates, AcceptsItemFeatures, Snapshotting {
 
-    /** Started the item-degree snapshot of earlier releases (an older one started with its user count, never negative). */
-    private static final int SNAPSHOT_DEGREES = -0x424d3302;
     private static final int[] NONE = new int[0];
     /**
      * Catalogues up to this size are scored in one product and ranked in Java, beyond it block by
@@ -69,13 +68,8 @@ public final class Bm3Recommender implements Recommender {
     private final ItemIndex items;
     private final List<float[]> newItemVectors = new ArrayList<>();
     private final Map<String, Integer> userIndex = new HashMap<>();
-    /**
-     * Stored edges per trained item (d_i grows by these), by item index: this subtask's users' and
-     * other subtasks' users' together; written only between batches.
-     */
-    private final int[] degreeBonus;
-    /** The part of {@link #degreeBonus} that this subtask's users' stored edges make ({@link #userStateStored}). */
-    private final int[] ownDegreeBonus;
+    /** The observed item degrees: the users' stored edges that reach each trained item. */
+    private final Bm3DegreeLedger degrees;
     private NDArray itemMatrixT;
     /** Catalogue rows per scoring block; 0: {@link BlockedTopK#rowsPerBlock} of the batch. */
     private int blockRows;
@@ -85,8 +79,7 @@ public final class Bm3Recommender implements Recommender {
         this.version = version;
         this.manager = NDManager.newBaseManager(device);
         this.items = ItemIndex.of(state.items().ids());
-        this.degreeBonus = new int[state.items().size() + 1];
-        this.ownDegreeBonus = new int[state.items().size() + 1];
+        this.degrees = new Bm3DegreeLedger(version, items, state.items().size());
         for (int u = 0; u < state.users().size(); u++) {
             userIndex.put(state.users().get(u), u);
         }
@@ -114,12 +107,6 @@ public final class Bm3Recommender implements Recommender {
         return true;
     }
 
-    /** Yes: the user's observed edges since the artifact ({@link Bm3UserEdges}). */
-    @Override
-    public boolean keepsUserState() {
-        return true;
-    }
-
     /** P h_u of a user given the items of a request, without stored edges. */
     public float[] userVector(String userId, List<String> history) {
         Integer u = userIndex.get(userId);
@@ -127,7 +114,7 @@ public final class Bm3Recommender implements Recommender {
     }
 
     private float[] userVector(Integer u, int[] itemSet) {
-        return state.userVector(u == null ? null : state.userEmbedding(u), itemSet, degreeBonus);
+        return state.userVector(u == null ? null : state.userEmbedding(u), itemSet, degrees.bonus());
     }
 
     /** The catalogue index of each history item (0 or less when unknown), looked up once per request. */
@@ -170,20 +157,15 @@ public final class Bm3Recommender implements Recommender {
         return Arrays.copyOf(set, n);
     }
 
-    /** The index of an item with a trained row, or -1 (unknown, or a new item scored from its features). */
-    private int trainedIndex(String itemId) {
-        int i = items.indexOf(itemId);
-        return i > 0 && i <= state.items().size() ? i : -1;
-    }
-
     /** Top-K over the requests' histories alone (no stored edges); learns nothing. */
     @Override
     public List<List<ScoredItem>> recommend(List<RecommendRequest> batch) {
-        return Recommender.itemsOf(score(batch, false));
+        return Answer.itemsOf(score(batch, false));
     }
 
     /**
-     * Top-K with each request's stored edges; answers each user's edges grown by its history's new
+     * Top-K with each request's stored edges (the user's state: its observed edges since the
+     * artifact, {@link Bm3UserEdges}); answers each user's edges grown by its history's new
      * items, which enter the item degrees when the stream stores them ({@link #userStateStored}).
      */
     @Override
@@ -360,110 +342,38 @@ public final class Bm3Recommender implements Recommender {
         return itemMatrixT;
     }
 
-    /** Yes: the item degrees count the users' stored edges. */
-    @Override
-    public boolean sumsUserStates() {
-        return true;
-    }
-
-    /**
-     * Moves the item degrees from the user's previous edges to its stored ones: the edges an
-     * answer added count once however many of the user's events the batch held, and the oldest
-     * edges that {@link Bm3UserEdges#MAX_EDGES} dropped stop counting. States of another version
-     * count nothing.
-     */
+    /** Moves the item degrees from the user's previous edges to its stored ones ({@link Bm3DegreeLedger}). */
     @Override
     public void userStateStored(byte[] previous, byte[] stored) {
-        forEachDegreeChange(previous, stored, this::addDegree);
+        degrees.userStateStored(previous, stored);
     }
 
     /** What {@link #userStateStored} changes in the item degrees, by item id: for the other subtasks. */
     @Override
     public Map<String, Integer> countsChanged(byte[] previous, byte[] stored) {
-        Map<String, Integer> out = new HashMap<>();
-        forEachDegreeChange(previous, stored, (item, count) -> out.merge(items.idAt(item), count, Integer::sum));
-        out.values().removeIf(n -> n == 0);
-        return out;
+        return degrees.countsChanged(previous, stored);
     }
 
-    /** An item degree's change by a number of edges. */
-    private interface DegreeChange {
-        void add(int item, int count);
-    }
-
-    /**
-     * The degree changes of a user's edges going from {@code previous} to {@code stored}: in the
-     * usual case, edges appended, only the new ones are read.
-     */
-    private void forEachDegreeChange(byte[] previous, byte[] stored, DegreeChange change) {
-        int[] before = previous == null ? NONE : Bm3UserEdges.decode(previous, version);
-        int[] after = stored == null ? NONE : Bm3UserEdges.decode(stored, version);
-        int common = 0;
-        while (common < before.length && common < after.length && before[common] == after[common]) {
-            common++;
-        }
-        if (common == before.length) { // the usual case: edges appended
-            for (int k = common; k < after.length; k++) {
-                change.add(after[k], 1);
-            }
-            return;
-        }
-        Set<Integer> old = new HashSet<>();
-        for (int i : before) {
-            old.add(i);
-        }
-        for (int i : after) {
-            if (!old.remove(i)) {
-                change.add(i, 1);
-            }
-        }
-        for (int i : old) {
-            change.add(i, -1);
-        }
-    }
-
-    /**
-     * Back to the trained degrees plus the other subtasks' users' edges: what this subtask's users
-     * counted goes (counts restored from an earlier release's snapshot too).
-     */
+    /** Back to the trained degrees plus the other subtasks' users' edges. */
     @Override
     public void forgetUserStates() {
-        for (int i = 0; i < degreeBonus.length; i++) {
-            degreeBonus[i] -= ownDegreeBonus[i];
-        }
-        Arrays.fill(ownDegreeBonus, 0);
-    }
-
-    private void addDegree(int item, int count) {
-        ownDegreeBonus[item] += count;
-        degreeBonus[item] += count;
+        degrees.forgetUserStates();
     }
 
     /** Raises (or lowers) the degrees of trained items by other subtasks' users' edges; other ids are ignored. */
     @Override
     public void addCountsOfOtherUsers(Map<String, Integer> delta) {
-        delta.forEach((itemId, count) -> {
-            int i = trainedIndex(itemId);
-            if (i > 0) {
-                degreeBonus[i] += count;
-            }
-        });
+        degrees.addCountsOfOtherUsers(delta);
     }
 
     /** The stored edges that reach each trained item (item id, count, items with any): what raises its degree. */
     Map<String, Integer> observedDegrees() {
-        Map<String, Integer> out = new TreeMap<>();
-        for (int i = 1; i < degreeBonus.length; i++) {
-            if (degreeBonus[i] != 0) {
-                out.put(items.idAt(i), degreeBonus[i]);
-            }
-        }
-        return out;
+        return degrees.observed();
     }
 
     @Override
     public void upsertItem(String itemId, String text, Map<String, float[]> modalities) {
-        if (trainedIndex(itemId) > 0) {
+        if (degrees.trainedIndex(itemId) > 0) {
             return; // trained items keep their graph vector
         }
         float[] v = state.modalityVector(modalities);
@@ -488,36 +398,19 @@ public final class Bm3Recommender implements Recommender {
     }
 
     /**
-     * Reads the checkpoints of earlier releases, which kept the degrees in the model: the one that
-     * listed every user's observed items adds their degrees (those users had no stored edges yet;
-     * a share below 1, after a rescale, keeps that part of each count, rounded);
-     * the later one of item degrees alone is read and left aside, since its users' stored edges,
-     * recounted after the restore ({@link #sumsUserStates}), give the same degrees. This release
-     * checkpoints nothing of its own.
+     * Reads the checkpoints of earlier releases, which kept the degrees in the model
+     * ({@link Bm3LegacySnapshots}): the older one adds its users' degrees, the later one nothing.
+     * This release checkpoints nothing of its own.
      */
     @Override
     public void restoreState(byte[] snapshot, double share) {
-        StateBytes.read(snapshot, in -> {
-            int head = in.readInt();
-            if (head == SNAPSHOT_DEGREES) {
-                for (int n = in.readInt(); n > 0; n--) {
-                    in.readUTF();
-                    in.readInt();
-                }
-                return;
-            }
-            Map<Integer, Integer> counts = new HashMap<>();
-            for (int user = 0; user < head; user++) {
-                in.readUTF();
-                for (int m = in.readInt(); m > 0; m--) {
-                    int i = trainedIndex(in.readUTF());
-                    if (i > 0) {
-                        counts.merge(i, 1, Integer::sum);
-                    }
-                }
-            }
-            counts.forEach((i, n) -> addDegree(i, (int) Math.round(n * share)));
-        });
+        degrees.addOwn(Bm3LegacySnapshots.degrees(snapshot, share));
+    }
+
+    /** Nothing: the item degrees follow the users' stored edges, recounted after a restore. */
+    @Override
+    public byte[] snapshotState() {
+        return null;
     }
 
     /** Users the artifact knows (trained E_u rows). */

@@ -172,7 +172,7 @@ public final class MissRecFamily implements ModelFamily {
     @Override
     public Recommender loadRecommender(ModelArtifact artifact, String device) throws Exception {
         MissRecModel m = MissRecArtifacts.read(artifact, Devices.available(device));
-        return new MissRecRecommender(m, artifact.items(), artifact.version());
+        return MissRecRecommender.of(m, artifact.items(), artifact.version());
     }
 
     /** The data, split, features and config of a run. */

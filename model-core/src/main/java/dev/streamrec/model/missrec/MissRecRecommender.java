@@ -1,10 +1,12 @@
 package dev.streamrec.model.missrec;
 
 import dev.streamrec.model.data.ItemIndex;
+import dev.streamrec.model.serving.AcceptsItemFeatures;
 import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
+import dev.streamrec.model.serving.UserStateful;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +17,11 @@ import java.util.Map;
  * the whole catalogue in one forward pass. {@link #upsertItem} adds or replaces an item's features;
  * the item is recommendable at once from its content (inductive: fully; transductive: its ID view
  * scores 0 until the next fine-tune, its k-means interests are its nearest centroids). With DPC-KNN
- * interests it keeps per-user state in the stream ({@link #answer}): each user's
+ * interests it keeps per-user state in the stream ({@link WithUserState}): each user's
  * {@link InterestWorkingSet}, advanced per event instead of recomputed from the whole history.
+ * {@link #of} gives the one that fits the model's interest method.
  */
-public final class MissRecRecommender implements Recommender {
+public sealed class MissRecRecommender implements AcceptsItemFeatures permits MissRecRecommender.WithUserState {
 
     private final MissRecModel model;
     private final ItemIndex items;
@@ -27,10 +30,35 @@ public final class MissRecRecommender implements Recommender {
     private long featureGeneration;
     private ItemTokenTable tokens; // built lazily, dropped when the catalogue changes
 
-    public MissRecRecommender(MissRecModel model, ItemIndex items, String version) {
+    private MissRecRecommender(MissRecModel model, ItemIndex items, String version) {
         this.model = model;
         this.items = items;
         this.version = version;
+    }
+
+    /** The recommender for a model: {@link WithUserState} with DPC-KNN interests, else a plain one. */
+    public static MissRecRecommender of(MissRecModel model, ItemIndex items, String version) {
+        return model.config().interest() == MissRecConfig.InterestMethod.DPC_KNN
+                ? new WithUserState(model, items, version)
+                : new MissRecRecommender(model, items, version);
+    }
+
+    /** With DPC-KNN interests: the user's clustering working set is kept by the stream between events. */
+    public static final class WithUserState extends MissRecRecommender implements UserStateful {
+
+        private WithUserState(MissRecModel model, ItemIndex items, String version) {
+            super(model, items, version);
+        }
+
+        /**
+         * Scores the batch in one forward pass; the requests' stored {@link InterestWorkingSet}s are
+         * advanced by the newest items (old distances reused) and fed to DPC-KNN, and the advanced sets,
+         * with the assignment this pass made, come back to be stored.
+         */
+        @Override
+        public List<Answer> answer(List<RecommendRequest> batch) {
+            return score(batch, true);
+        }
     }
 
     @Override
@@ -43,28 +71,13 @@ public final class MissRecRecommender implements Recommender {
         return version;
     }
 
-    /** With DPC-KNN interests the user's clustering working set is kept by the stream between events. */
-    @Override
-    public boolean keepsUserState() {
-        return model.config().interest() == MissRecConfig.InterestMethod.DPC_KNN;
-    }
-
     @Override
     public List<List<ScoredItem>> recommend(List<RecommendRequest> batch) {
-        return Recommender.itemsOf(score(batch, false));
+        return Answer.itemsOf(score(batch, false));
     }
 
-    /**
-     * Scores the batch in one forward pass; the requests' stored {@link InterestWorkingSet}s are
-     * advanced by the newest items (old distances reused) and fed to DPC-KNN, and the advanced sets,
-     * with the assignment this pass made, come back to be stored.
-     */
-    @Override
-    public List<Answer> answer(List<RecommendRequest> batch) {
-        return score(batch, keepsUserState());
-    }
-
-    private List<Answer> score(List<RecommendRequest> batch, boolean withState) {
+    /** Scores the batch in one forward pass, with the users' working sets when {@code withState}. */
+    final List<Answer> score(List<RecommendRequest> batch, boolean withState) {
         List<Answer> answers = new ArrayList<>(batch.size());
         List<int[]> histories = new ArrayList<>();
         List<Integer> rows = new ArrayList<>();

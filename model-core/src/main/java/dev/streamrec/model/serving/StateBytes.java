@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The byte form of the models' checkpointed state ({@link Recommender#snapshotState}): data streams
+ * The byte form of the models' checkpointed state ({@link Snapshotting#snapshotState}): data streams
  * over byte arrays.
  */
 public final class StateBytes {

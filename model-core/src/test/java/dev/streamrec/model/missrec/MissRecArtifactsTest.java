@@ -3,6 +3,7 @@ package dev.streamrec.model.missrec;
 import dev.streamrec.model.serving.GpuParity;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.data.ItemIndex;
+import dev.streamrec.model.serving.AcceptsItemFeatures;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
 import dev.streamrec.model.serving.ScoredItem;
@@ -100,7 +102,7 @@ class MissRecArtifactsTest {
 
             // a new item whose features equal m2's must score exactly like m2 (inductive: content only)
             RecommendRequest req = new RecommendRequest("u3", List.of("m2", "m3"), SyntheticData.ITEMS + 1, false);
-            r.upsertItem("brand-new", "a new movie", Map.of("text", data.features.get(0)[2], "image", data.features.get(1)[2]));
+            assertInstanceOf(AcceptsItemFeatures.class, r).upsertItem("brand-new", "a new movie", Map.of("text", data.features.get(0)[2], "image", data.features.get(1)[2]));
             List<ScoredItem> all = r.recommend(List.of(req)).get(0);
             float newScore = Float.NaN;
             float twinScore = Float.NaN;

@@ -1,6 +1,7 @@
 package dev.streamrec.model.missrec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -32,13 +33,14 @@ class MissRecUserStateTest {
         return ItemIndex.of(ids);
     }
 
-    private static MissRecRecommender recommender(SyntheticData data) {
+    private static MissRecRecommender.WithUserState recommender(SyntheticData data) {
         Engine.getInstance().setRandomSeed(5);
         MissRecModel m = MissRecModel.create(
                 SyntheticData.config(MissRecConfig.Mode.INDUCTIVE, MissRecConfig.InterestMethod.DPC_KNN),
                 data.features, Device.cpu());
         m.freezeCatalogue();
-        return new MissRecRecommender(m, index(), "v1");
+        return assertInstanceOf(MissRecRecommender.WithUserState.class, MissRecRecommender.of(m, index(), "v1"),
+                "DPC-KNN MISSRec keeps per-user state");
     }
 
     private static List<String> prefix(int[] seq, int length) {
@@ -52,8 +54,7 @@ class MissRecUserStateTest {
     @Test
     void shouldAnswerLikeTheStatelessPathWhileCarryingStateBeyondTheWindow() {
         SyntheticData data = new SyntheticData(7, 3, 16); // 16 events > maxLen 10: the window slides
-        try (MissRecRecommender r = recommender(data)) {
-            assertTrue(r.keepsUserState());
+        try (MissRecRecommender.WithUserState r = recommender(data)) {
             byte[][] state = new byte[3][];
             for (int t = 1; t <= 16; t++) {
                 List<RecommendRequest> batch = new ArrayList<>();
@@ -96,7 +97,7 @@ class MissRecUserStateTest {
                 SyntheticData.config(MissRecConfig.Mode.TRANSDUCTIVE, MissRecConfig.InterestMethod.DPC_KNN),
                 data.features, Device.cpu());
         m.freezeCatalogue();
-        try (MissRecRecommender r = new MissRecRecommender(m, index(), "v1")) {
+        try (MissRecRecommender r = MissRecRecommender.of(m, index(), "v1")) {
             for (int u = 0; u < 2; u++) {
                 int[] seq = data.sequences.get(u);
                 List<ScoredItem> served = r.recommend(List.of(new RecommendRequest("u", prefix(seq, 9), 7, true))).get(0);
@@ -118,7 +119,7 @@ class MissRecUserStateTest {
     @Test
     void shouldStartOverFromUnreadableForeignOrStaleState() {
         SyntheticData data = new SyntheticData(8, 2, 8);
-        try (MissRecRecommender r = recommender(data)) {
+        try (MissRecRecommender.WithUserState r = recommender(data)) {
             List<String> h = prefix(data.sequences.get(0), 8);
             byte[] other = r.answer(List.of(new RecommendRequest("u1", prefix(data.sequences.get(1), 6), 5, false)))
                     .get(0).userState();
@@ -134,7 +135,7 @@ class MissRecUserStateTest {
     @Test
     void shouldNotReuseStateAcrossAFeatureChange() {
         SyntheticData data = new SyntheticData(9, 1, 6);
-        try (MissRecRecommender r = recommender(data)) {
+        try (MissRecRecommender.WithUserState r = recommender(data)) {
             int[] seq = data.sequences.get(0);
             byte[] s = r.answer(List.of(new RecommendRequest("u", prefix(seq, 5), 5, false))).get(0).userState();
             String before = InterestWorkingSet.decode(s).tag();
