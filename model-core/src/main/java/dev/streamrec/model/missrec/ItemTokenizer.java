@@ -73,8 +73,11 @@ final class ItemTokenizer {
     /** Replaces an existing item's raw features. */
     void replaceItem(int item, List<float[]> rows) {
         for (int mod = 0; mod < features.size(); mod++) {
-            features.get(mod).set(new NDIndex(item), features.get(mod).getManager()
-                    .create(rows.get(mod)));
+            // set copies the row into the table's own storage (index_put_); the row itself is
+            // closed at once instead of staying attached to the model's manager until it closes
+            try (NDArray row = features.get(mod).getManager().create(rows.get(mod))) {
+                features.get(mod).set(new NDIndex(item), row);
+            }
         }
     }
 
