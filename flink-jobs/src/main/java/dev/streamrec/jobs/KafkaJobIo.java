@@ -2,8 +2,8 @@ package dev.streamrec.jobs;
 
 import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.scoring.ScoredEvent;
-import dev.streamrec.jobs.sinks.JsonRecordSerializer;
 import dev.streamrec.jobs.sinks.KafkaSinks;
+import dev.streamrec.jobs.sinks.OutputTopic;
 import dev.streamrec.jobs.sources.PerTopicOffsets;
 import dev.streamrec.jobs.sources.RawKafkaSource;
 import dev.streamrec.jobs.sources.RawRecord;
@@ -58,14 +58,12 @@ public final class KafkaJobIo implements JobIo {
 
     @Override
     public Sink<DeadLetter> deadLetters(String stage) {
-        return KafkaSinks.create(conf, conf.get(JobOptions.TOPIC_DEAD_LETTERS), JsonRecordSerializer.Kind.DEAD_LETTER,
-                stage);
+        return KafkaSinks.create(conf, OutputTopic.deadLetters(conf.get(JobOptions.TOPIC_DEAD_LETTERS)), stage);
     }
 
     @Override
     public Sink<ScoredEvent> predictions() {
-        return KafkaSinks.create(conf, conf.get(JobOptions.TOPIC_PREDICTIONS), JsonRecordSerializer.Kind.PREDICTION,
-                "main");
+        return KafkaSinks.create(conf, OutputTopic.predictions(conf.get(JobOptions.TOPIC_PREDICTIONS)), "main");
     }
 
     /**
@@ -74,13 +72,12 @@ public final class KafkaJobIo implements JobIo {
      */
     @Override
     public Sink<SharedCounts> sharedCounts() {
-        return KafkaSinks.create(conf, conf.get(JobOptions.TOPIC_SHARED_COUNTS),
-                JsonRecordSerializer.Kind.SHARED_COUNTS, "scoring", DeliveryGuarantee.AT_LEAST_ONCE);
+        return KafkaSinks.create(conf, OutputTopic.sharedCounts(conf.get(JobOptions.TOPIC_SHARED_COUNTS)), "scoring",
+                DeliveryGuarantee.AT_LEAST_ONCE);
     }
 
     @Override
     public Sink<EvalMetrics> evalMetrics() {
-        return KafkaSinks.create(conf, conf.get(JobOptions.TOPIC_EVAL_METRICS), JsonRecordSerializer.Kind.EVAL_METRICS,
-                "main");
+        return KafkaSinks.create(conf, OutputTopic.evalMetrics(conf.get(JobOptions.TOPIC_EVAL_METRICS)), "main");
     }
 }
