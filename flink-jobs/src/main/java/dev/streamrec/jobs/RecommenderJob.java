@@ -16,15 +16,10 @@ import dev.streamrec.jobs.scoring.ScoredEvent;
 import dev.streamrec.jobs.scoring.ScoringOperator;
 import dev.streamrec.jobs.scoring.ScoringRequest;
 import dev.streamrec.jobs.state.RocksDbTuning;
-import dev.streamrec.jobs.sinks.JsonRecordSerializer;
-import dev.streamrec.jobs.sinks.KafkaSinks;
 import dev.streamrec.jobs.sources.RawRecord;
-import dev.streamrec.jobs.sources.PerTopicOffsets;
-import dev.streamrec.jobs.sources.RawKafkaSource;
 import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.EvalMetrics;
 import dev.streamrec.schema.event.InteractionEvent;
-import dev.streamrec.schema.event.SharedCounts;
 import dev.streamrec.schema.serde.ValidationPolicy;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -38,9 +33,6 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -48,11 +40,7 @@ import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-
 import java.time.Clock;
-import java.time.Duration;
-import java.util.Map;
 
 /**
  * The recommender job: interactions from Kafka, parsed (bad input to dead letters), keyed by user
@@ -60,27 +48,34 @@ import java.util.Map;
  * features and model updates broadcast to every scoring subtask for new items and hot swaps; with
  * several subtasks, what each one's users add to shared counts goes to the others through Kafka), predictions
  * to Kafka, and every prediction scored against the user's next event (prequential evaluation) into
- * windowed and running metrics. All sinks share one delivery guarantee. Only wiring lives here.
+ * windowed and running metrics. Only wiring lives here: the job takes its sources and sinks as a
+ * {@link JobIo} (Kafka in a deployment, {@link #onKafka}; in memory in a test).
  */
 public final class RecommenderJob {
 
-    /** How far before its start a job without a checkpoint reads shared counts (clocks may differ). */
-    private static final Duration SHARED_COUNTS_LOOK_BACK = Duration.ofMinutes(10);
+    private final Configuration conf;
+    private final JobIo io;
 
-    private RecommenderJob() {}
+    /** The job of {@code conf}, reading and writing through {@code io}. */
+    public RecommenderJob(Configuration conf, JobIo io) {
+        this.conf = conf;
+        this.io = io;
+    }
+
+    /** The job of {@code conf} on Kafka: the topics, group and delivery guarantee it configures. */
+    public static RecommenderJob onKafka(Configuration conf) {
+        return new RecommenderJob(conf, new KafkaJobIo(conf));
+    }
 
     /** Adds the whole pipeline to the environment (checkpointing and state backend set by the caller). */
-    public static void build(StreamExecutionEnvironment env, Configuration conf) {
+    public void build(StreamExecutionEnvironment env) {
         ValidationPolicy policy = ValidationPolicy.defaults()
                 .withMaxPayloadBytes(conf.get(JobOptions.MAX_PAYLOAD_BYTES))
                 .withMaxFutureSkew(conf.get(JobOptions.MAX_FUTURE_SKEW))
                 .withClock(Clock.systemUTC());
 
-        KafkaSource<RawRecord> source = RawKafkaSource.create(conf, conf.get(JobOptions.GROUP_ID),
-                conf.get(JobOptions.TOPIC_INTERACTIONS));
-
         SingleOutputStreamOperator<InteractionEvent> events = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "interactions")
+                .fromSource(io.interactions(), WatermarkStrategy.<RawRecord>noWatermarks(), "interactions")
                 .uid("interactions-source")
                 .process(new ParseInteractionFunction(policy))
                 .uid("parse-interactions")
@@ -88,8 +83,7 @@ public final class RecommenderJob {
 
         DataStream<DeadLetter> deadLetters = events.getSideOutput(ParseInteractionFunction.DEAD_LETTERS);
         deadLetters
-                .sinkTo(KafkaSinks.<DeadLetter>create(conf, conf.get(JobOptions.TOPIC_DEAD_LETTERS),
-                        JsonRecordSerializer.Kind.DEAD_LETTER, "events"))
+                .sinkTo(io.deadLetters("events"))
                 .uid("dead-letters-sink")
                 .name("dead-letters-sink");
 
@@ -108,17 +102,9 @@ public final class RecommenderJob {
                     .name("chaos-fail-once");
         }
 
-        // Item features and model updates from their beginning (the catalogue, every version); a job
-        // that starts without a checkpoint needs no earlier shared counts (its subtasks publish theirs
-        // whole at once), so those from shortly before its start, not the topic's whole retention.
-        KafkaSource<RawRecord> controlSource = RawKafkaSource.create(conf, conf.get(JobOptions.GROUP_ID) + "-control",
-                new PerTopicOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST), Map.of(
-                        conf.get(JobOptions.TOPIC_SHARED_COUNTS),
-                        OffsetsInitializer.timestamp(System.currentTimeMillis() - SHARED_COUNTS_LOOK_BACK.toMillis()))),
-                conf.get(JobOptions.TOPIC_ITEM_FEATURES), conf.get(JobOptions.TOPIC_MODEL_UPDATES),
-                conf.get(JobOptions.TOPIC_SHARED_COUNTS));
         SingleOutputStreamOperator<ControlMessage> control = env
-                .fromSource(controlSource, WatermarkStrategy.noWatermarks(), "item-features+model-updates+shared-counts")
+                .fromSource(io.control(), WatermarkStrategy.<RawRecord>noWatermarks(),
+                        "item-features+model-updates+shared-counts")
                 .uid("control-source")
                 .setParallelism(1)
                 .process(new ParseControlFunction(conf.get(JobOptions.TOPIC_ITEM_FEATURES),
@@ -127,8 +113,7 @@ public final class RecommenderJob {
                 .name("parse-control")
                 .setParallelism(1);
         control.getSideOutput(ParseInteractionFunction.DEAD_LETTERS)
-                .sinkTo(KafkaSinks.<DeadLetter>create(conf, conf.get(JobOptions.TOPIC_DEAD_LETTERS),
-                        JsonRecordSerializer.Kind.DEAD_LETTER, "control"))
+                .sinkTo(io.deadLetters("control"))
                 .uid("control-dead-letters-sink")
                 .name("control-dead-letters-sink")
                 .setParallelism(1);
@@ -152,23 +137,18 @@ public final class RecommenderJob {
                 .uid("scoring");
 
         scored.getSideOutput(ScoringOperator.DEAD_LETTERS)
-                .sinkTo(KafkaSinks.<DeadLetter>create(conf, conf.get(JobOptions.TOPIC_DEAD_LETTERS),
-                        JsonRecordSerializer.Kind.DEAD_LETTER, "scoring"))
+                .sinkTo(io.deadLetters("scoring"))
                 .uid("scoring-dead-letters-sink")
                 .name("scoring-dead-letters-sink");
 
         // With several scoring subtasks, each one's users' shared counts reach the others through
-        // Kafka (the control source reads them back): Flink has no iterations. At least once whatever the
-        // delivery: absolute counts read twice change nothing, and a restored subtask republishes
-        // its key groups whole, replacing what it published after the checkpoint.
+        // the shared-counts sink (the control source reads them back): Flink has no iterations.
         scored.getSideOutput(ScoringOperator.SHARED_COUNTS)
-                .sinkTo(KafkaSinks.<SharedCounts>create(conf, conf.get(JobOptions.TOPIC_SHARED_COUNTS),
-                        JsonRecordSerializer.Kind.SHARED_COUNTS, "scoring", DeliveryGuarantee.AT_LEAST_ONCE))
+                .sinkTo(io.sharedCounts())
                 .uid("shared-counts-sink")
                 .name("shared-counts-sink");
 
-        scored.sinkTo(KafkaSinks.<ScoredEvent>create(conf, conf.get(JobOptions.TOPIC_PREDICTIONS),
-                        JsonRecordSerializer.Kind.PREDICTION, "main"))
+        scored.sinkTo(io.predictions())
                 .uid("predictions-sink")
                 .name("predictions-sink");
 
@@ -196,8 +176,7 @@ public final class RecommenderJob {
                 .process(new ChampionComparisonFunction(RecommenderFactory.nameOf(conf.get(JobOptions.MODELS).get(0)), conf.get(JobOptions.EVAL_COMPARE_WINDOWS)))
                 .uid("champion-comparison")
                 .name("champion-comparison");
-        metrics.union(comparisons).sinkTo(KafkaSinks.<EvalMetrics>create(conf, conf.get(JobOptions.TOPIC_EVAL_METRICS),
-                        JsonRecordSerializer.Kind.EVAL_METRICS, "main"))
+        metrics.union(comparisons).sinkTo(io.evalMetrics())
                 .uid("eval-metrics-sink")
                 .name("eval-metrics-sink");
     }

@@ -32,7 +32,7 @@ public final class ClusterJob {
         Configuration conf = JobConfig.load(file, Map.of());
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(RecommenderJob.runtimeConfiguration(conf));
-        RecommenderJob.build(env, conf);
+        RecommenderJob.onKafka(conf).build(env);
         env.execute(JOB_NAME);
     }
 }

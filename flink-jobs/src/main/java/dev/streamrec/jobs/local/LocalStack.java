@@ -64,7 +64,7 @@ public final class LocalStack implements AutoCloseable {
                     + conf.get(JobOptions.DELIVERY) + ") with models " + conf.get(JobOptions.MODELS) + "...");
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createLocalEnvironment(miniClusterConfiguration(conf));
-            RecommenderJob.build(env, conf);
+            RecommenderJob.onKafka(conf).build(env);
             return new LocalStack(broker, env.executeAsync("streamrec-local"), work);
         } catch (Exception e) {
             broker.close();

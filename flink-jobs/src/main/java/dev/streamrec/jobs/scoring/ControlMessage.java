@@ -3,46 +3,91 @@ package dev.streamrec.jobs.scoring;
 import dev.streamrec.schema.event.ItemFeatures;
 import dev.streamrec.schema.event.ModelUpdate;
 import dev.streamrec.schema.event.SharedCounts;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
- * What reaches every scoring subtask besides events: new or changed item features, a model update
- * (deploy a version, roll back to one), or what another subtask's users add to a model's shared
- * counts. Exactly one of the three fields is set. POJO.
+ * What reaches every scoring subtask besides events, one of three: new or changed item features,
+ * a model update (deploy a version, roll back to one), or what another subtask's users add to a
+ * model's shared counts. Each carries where it came from, for a dead letter if a model refuses it.
+ * A receiver handles all three through one {@link #dispatchTo}; Flink carries them with
+ * {@link ControlMessageSerializer} (POJO payloads, no Kryo).
  */
-public class ControlMessage {
-    public ItemFeatures itemFeatures;
-    public ModelUpdate modelUpdate;
-    public SharedCounts sharedCounts;
-    /** Where the message came from, for a dead letter if a model refuses it. */
-    public String sourceTopic;
-    public int sourcePartition;
-    public long sourceOffset;
+@TypeInfo(ControlMessageTypeInfo.Factory.class)
+public sealed interface ControlMessage
+        permits ControlMessage.NewItemFeatures, ControlMessage.NewModelUpdate, ControlMessage.NewSharedCounts {
 
-    public ControlMessage() {}
-
-    public static ControlMessage of(ItemFeatures f) {
-        ControlMessage m = new ControlMessage();
-        m.itemFeatures = f;
-        return m;
+    /** Where a control message was read: topic, partition, offset (topic null when unknown). */
+    record Origin(String topic, int partition, long offset) {
+        /** No known origin. */
+        public static final Origin UNKNOWN = new Origin(null, 0, 0L);
     }
 
-    public static ControlMessage of(ModelUpdate u) {
-        ControlMessage m = new ControlMessage();
-        m.modelUpdate = u;
-        return m;
+    /** What a receiver does with each kind of control message. */
+    interface Handler {
+        void onItemFeatures(ItemFeatures features, Origin origin) throws Exception;
+
+        void onModelUpdate(ModelUpdate update, Origin origin) throws Exception;
+
+        void onSharedCounts(SharedCounts counts, Origin origin) throws Exception;
     }
 
-    public static ControlMessage of(SharedCounts c) {
-        ControlMessage m = new ControlMessage();
-        m.sharedCounts = c;
-        return m;
+    /** Where this message was read. */
+    Origin origin();
+
+    /** This message, read at {@code topic}, {@code partition}, {@code offset}. */
+    ControlMessage from(String topic, int partition, long offset);
+
+    /** Hands this message to the one method of {@code handler} that takes its kind. */
+    void dispatchTo(Handler handler) throws Exception;
+
+    static ControlMessage of(ItemFeatures features) {
+        return new NewItemFeatures(features, Origin.UNKNOWN);
     }
 
-    /** Records the source coordinates; returns this. */
-    public ControlMessage from(String topic, int partition, long offset) {
-        this.sourceTopic = topic;
-        this.sourcePartition = partition;
-        this.sourceOffset = offset;
-        return this;
+    static ControlMessage of(ModelUpdate update) {
+        return new NewModelUpdate(update, Origin.UNKNOWN);
+    }
+
+    static ControlMessage of(SharedCounts counts) {
+        return new NewSharedCounts(counts, Origin.UNKNOWN);
+    }
+
+    /** New or changed features of one item. */
+    record NewItemFeatures(ItemFeatures features, Origin origin) implements ControlMessage {
+        @Override
+        public ControlMessage from(String topic, int partition, long offset) {
+            return new NewItemFeatures(features, new Origin(topic, partition, offset));
+        }
+
+        @Override
+        public void dispatchTo(Handler handler) throws Exception {
+            handler.onItemFeatures(features, origin);
+        }
+    }
+
+    /** A model version to deploy or roll back to. */
+    record NewModelUpdate(ModelUpdate update, Origin origin) implements ControlMessage {
+        @Override
+        public ControlMessage from(String topic, int partition, long offset) {
+            return new NewModelUpdate(update, new Origin(topic, partition, offset));
+        }
+
+        @Override
+        public void dispatchTo(Handler handler) throws Exception {
+            handler.onModelUpdate(update, origin);
+        }
+    }
+
+    /** What another subtask's users add to a model's shared counts. */
+    record NewSharedCounts(SharedCounts counts, Origin origin) implements ControlMessage {
+        @Override
+        public ControlMessage from(String topic, int partition, long offset) {
+            return new NewSharedCounts(counts, new Origin(topic, partition, offset));
+        }
+
+        @Override
+        public void dispatchTo(Handler handler) throws Exception {
+            handler.onSharedCounts(counts, origin);
+        }
     }
 }

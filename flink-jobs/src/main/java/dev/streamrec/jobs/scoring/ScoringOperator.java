@@ -4,6 +4,7 @@ import dev.streamrec.model.serving.Devices;
 import dev.streamrec.model.serving.SlicedBatches;
 import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.ItemFeatures;
+import dev.streamrec.schema.event.ModelUpdate;
 import dev.streamrec.schema.event.SharedCounts;
 import dev.streamrec.schema.serde.EventCodec;
 import org.apache.flink.api.common.operators.MailboxExecutor;
@@ -70,7 +71,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Runs on the request stream keyed by user (forward-connected to the keyed sequence operator).
  */
 public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
-        implements TwoInputStreamOperator<ScoringRequest, ControlMessage, ScoredEvent> {
+        implements TwoInputStreamOperator<ScoringRequest, ControlMessage, ScoredEvent>, ControlMessage.Handler {
 
     private static final long serialVersionUID = 1L;
     /** Its own logger (the inherited one is Flink's, which deployments keep at ERROR): warnings and restore counts stay visible. */
@@ -354,22 +355,29 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
     @Override
     public void processElement2(StreamRecord<ControlMessage> element) throws Exception {
         batcher.emitInFlight(); // models change only between batches (ConfinedModels)
-        ControlMessage c = element.getValue();
-        if (c.itemFeatures != null) {
-            ItemFeatures f = c.itemFeatures;
-            List<String> refusals = state.items().upsert(f, models.betweenBatches().all());
-            if (!refusals.isEmpty()) {
-                // The features do not fit a served model (e.g. a wrong dimension): a dead letter, not a crash.
-                output.collect(DEAD_LETTERS, new StreamRecord<>(EventCodec.deadLetter(
-                        "item features refused by " + String.join("; ", refusals),
-                        new EventCodec().encodeItemFeatures(f), c.sourceTopic, c.sourcePartition, c.sourceOffset,
-                        System.currentTimeMillis())));
-            }
-        } else if (c.modelUpdate != null) {
-            updates.request(c.modelUpdate);
-        } else if (c.sharedCounts != null) {
-            sharedCounts.received(c.sharedCounts, models.betweenBatches().all());
+        element.getValue().dispatchTo(this);
+    }
+
+    @Override
+    public void onItemFeatures(ItemFeatures f, ControlMessage.Origin origin) {
+        List<String> refusals = state.items().upsert(f, models.betweenBatches().all());
+        if (!refusals.isEmpty()) {
+            // The features do not fit a served model (e.g. a wrong dimension): a dead letter, not a crash.
+            output.collect(DEAD_LETTERS, new StreamRecord<>(EventCodec.deadLetter(
+                    "item features refused by " + String.join("; ", refusals),
+                    new EventCodec().encodeItemFeatures(f), origin.topic(), origin.partition(), origin.offset(),
+                    System.currentTimeMillis())));
         }
+    }
+
+    @Override
+    public void onModelUpdate(ModelUpdate update, ControlMessage.Origin origin) {
+        updates.request(update);
+    }
+
+    @Override
+    public void onSharedCounts(SharedCounts counts, ControlMessage.Origin origin) {
+        sharedCounts.received(counts, models.betweenBatches().all());
     }
 
     /** Runs a step once on the task thread, {@code delayMs} of processing time from now. */

@@ -18,10 +18,9 @@ public final class KafkaSinks {
      * A sink to {@code topic}; {@code writer} tells apart several sinks of one topic (each needs its
      * own transactional id prefix).
      */
-    public static <T> KafkaSink<T> create(
-            Configuration conf, String topic, JsonRecordSerializer.Kind kind, String writer) {
+    public static <T> KafkaSink<T> create(Configuration conf, OutputTopic<T> topic, String writer) {
         boolean exactlyOnce = conf.get(JobOptions.DELIVERY) == JobOptions.DeliveryGuarantee.EXACTLY_ONCE;
-        return create(conf, topic, kind, writer,
+        return create(conf, topic, writer,
                 exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE);
     }
 
@@ -30,13 +29,13 @@ public final class KafkaSinks {
      * are idempotent, at-least-once spares the transaction a transactional sink opens at every
      * checkpoint even when it has nothing to write.
      */
-    public static <T> KafkaSink<T> create(Configuration conf, String topic, JsonRecordSerializer.Kind kind,
-            String writer, DeliveryGuarantee guarantee) {
+    public static <T> KafkaSink<T> create(Configuration conf, OutputTopic<T> topic, String writer,
+            DeliveryGuarantee guarantee) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(conf.get(JobOptions.BOOTSTRAP_SERVERS))
-                .setRecordSerializer(new JsonRecordSerializer<>(topic, kind))
+                .setRecordSerializer(new JsonRecordSerializer<>(topic))
                 .setDeliveryGuarantee(guarantee)
-                .setTransactionalIdPrefix(conf.get(JobOptions.GROUP_ID) + "-" + topic + "-" + writer)
+                .setTransactionalIdPrefix(conf.get(JobOptions.GROUP_ID) + "-" + topic.name() + "-" + writer)
                 .setProperty("transaction.timeout.ms",
                         String.valueOf(conf.get(JobOptions.TRANSACTION_TIMEOUT).toMillis()))
                 .setProperty("max.request.size", String.valueOf(4 * 1024 * 1024))

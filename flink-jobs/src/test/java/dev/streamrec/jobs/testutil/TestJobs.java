@@ -107,7 +107,7 @@ public final class TestJobs {
     public static JobClient start(Configuration conf) throws Exception {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(RecommenderJob.runtimeConfiguration(conf));
-        RecommenderJob.build(env, conf);
+        RecommenderJob.onKafka(conf).build(env);
         return env.executeAsync("streamrec-test");
     }
 
