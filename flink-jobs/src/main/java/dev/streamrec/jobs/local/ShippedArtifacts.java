@@ -1,5 +1,8 @@
 package dev.streamrec.jobs.local;
 
+import dev.streamrec.model.artifact.ArtifactWriter;
+import dev.streamrec.model.artifact.ModelArtifact;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,8 +37,9 @@ final class ShippedArtifacts {
     }
 
     /**
-     * Copies the shipped artifact {@code name} into {@code dir} (created; written through a
-     * temporary sibling, so a stopped copy never leaves a partial artifact behind) and returns the
+     * Copies the shipped artifact {@code name} into {@code dir} through {@link ArtifactWriter} (staged
+     * beside it and moved into place, so a stopped copy never leaves a partial artifact behind),
+     * verifies the copy against the manifest shipped with it (which it keeps), and returns the
      * command that trained it; empty when none is shipped under that name.
      */
     static Optional<String> copy(String name, Path dir) throws IOException {
@@ -43,23 +47,26 @@ final class ShippedArtifacts {
         if (files == null) {
             return Optional.empty();
         }
-        Path partial = dir.resolveSibling(dir.getFileName() + ".partial");
-        deleteTree(partial);
+        ArtifactWriter writer = new ArtifactWriter(dir);
         for (String file : files) {
-            Path target = partial.resolve(file).normalize();
-            if (!target.startsWith(partial)) {
-                throw new IOException("shipped artifact " + name + " lists a file outside it: " + file);
+            if (file.equals(ModelArtifact.MANIFEST)) {
+                continue; // the writer computes one; the shipped one is checked below
             }
-            Files.createDirectories(target.getParent());
             try (InputStream in = resource(name, file)) {
                 if (in == null) {
+                    writer.abort();
                     throw new IOException("shipped artifact " + name + " lists " + file + " but does not hold it");
                 }
-                Files.copy(in, target);
+                writer.file(file, in::transferTo);
             }
         }
-        Files.createDirectories(dir.getParent());
-        Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
+        writer.commit();
+        try (InputStream manifest = resource(name, ModelArtifact.MANIFEST)) {
+            if (manifest != null) { // the shipped manifest replaces the one computed from the copy, which must match it
+                Files.copy(manifest, dir.resolve(ModelArtifact.MANIFEST), StandardCopyOption.REPLACE_EXISTING);
+                ModelArtifact.load(dir);
+            }
+        }
         List<String> how = lines(name, "REPRODUCE");
         return Optional.of(how == null ? "(not recorded)" : String.join(" ", how).trim());
     }
@@ -82,17 +89,6 @@ final class ShippedArtifacts {
                 }
             }
             return out;
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

@@ -40,7 +40,9 @@ class ShippedArtifactsTest {
         assertEquals("sasrec", artifact.model());
         assertEquals(cut.untilMillis(), artifact.config().path("training").path("trainUntil").asLong());
         assertTrue(how.contains("--train-until " + cut.untilMillis()), how);
-        assertFalse(Files.exists(target.resolveSibling(name + ".partial")));
+        try (var beside = Files.list(target.getParent())) {
+            assertEquals(List.of(target), beside.toList(), "nothing left beside the artifact (no staging copy)");
+        }
     }
 
     @Test
