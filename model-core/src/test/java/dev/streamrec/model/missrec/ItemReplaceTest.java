@@ -18,12 +18,17 @@ import java.util.List;
  */
 class ItemReplaceTest {
 
+    private static MissRecModel frozen(SyntheticData data) {
+        MissRecModel m = MissRecModel.create(SyntheticData.config(Mode.INDUCTIVE, InterestMethod.DPC_KNN),
+                data.features, Device.cpu());
+        m.freezeCatalogue();
+        return m;
+    }
+
     @Test
     void shouldKeepNoArrayPerReplacedItem() {
         SyntheticData data = new SyntheticData(3, 2, 8);
-        try (MissRecModel m = MissRecModel.create(SyntheticData.config(Mode.INDUCTIVE, InterestMethod.DPC_KNN),
-                data.features, Device.cpu())) {
-            m.freezeCatalogue();
+        try (MissRecModel m = frozen(data)) {
             List<float[]> rows = List.of(data.features.get(0)[7].clone(), data.features.get(1)[7].clone());
             m.replaceItem(3, rows); // the first call may create lasting arrays (a refrozen catalogue)
             int before = m.manager().getManagedArrays().size();
@@ -37,9 +42,7 @@ class ItemReplaceTest {
     @Test
     void shouldScoreAReplacedItemAsTheItemWhoseFeaturesItTook() {
         SyntheticData data = new SyntheticData(3, 2, 8);
-        try (MissRecModel m = MissRecModel.create(SyntheticData.config(Mode.INDUCTIVE, InterestMethod.DPC_KNN),
-                data.features, Device.cpu())) {
-            m.freezeCatalogue();
+        try (MissRecModel m = frozen(data)) {
             int[][] history = {{1, 2, 4, 5}};
             float[] before = m.scoreAll(history)[0];
             m.replaceItem(3, List.of(data.features.get(0)[7].clone(), data.features.get(1)[7].clone()));
