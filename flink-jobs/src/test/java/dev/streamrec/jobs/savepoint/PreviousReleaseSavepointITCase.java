@@ -64,6 +64,7 @@ class PreviousReleaseSavepointITCase {
     void shouldRestoreEveryStateThePreviousReleaseSaved() throws Exception {
         Path fixture = Path.of(getClass().getResource("/savepoints/" + RELEASE).toURI());
         Map<String, String> settings = SavepointFixture.readSettings(fixture.resolve("job.properties"));
+        List<String> models = Configuration.fromMap(settings).get(JobOptions.MODELS);
         List<Event> before = SavepointFixture.readEvents(fixture.resolve("events-before.csv"));
         ModelArtifact sasrec = ModelArtifact.load(fixture.resolve("artifacts/sasrec"));
         ModelArtifact bm3 = ModelArtifact.load(fixture.resolve("artifacts/bm3"));
@@ -87,7 +88,7 @@ class PreviousReleaseSavepointITCase {
             produce(kafka, input, before);
             List<Event> sent = new ArrayList<>(List.of(repeated));
             sent.addAll(after);
-            int expected = after.size() * SavepointFixture.MODELS.size();
+            int expected = after.size() * models.size();
             long lastTest = after.get(after.size() - 1).timestamp();
             JobClient job = TestJobs.start(conf);
             // done only when the job ends: a state it cannot map by uid or read with its type fails it
@@ -97,7 +98,7 @@ class PreviousReleaseSavepointITCase {
                 kafka.readUntil(conf.get(JobOptions.TOPIC_PREDICTIONS), r -> r.size() >= expected || ended.isDone(),
                         Duration.ofSeconds(60));
                 kafka.readUntil(conf.get(JobOptions.TOPIC_EVAL_METRICS), r -> ended.isDone()
-                        || latestRunning(r, codec).size() == SavepointFixture.MODELS.size()
+                        || latestRunning(r, codec).size() == models.size()
                                 && latestRunning(r, codec).values().stream().allMatch(m -> m.windowEnd == lastTest),
                         Duration.ofSeconds(30));
                 Thread.sleep(1000); // an answer to the repeat would surface
@@ -114,15 +115,16 @@ class PreviousReleaseSavepointITCase {
             running.putAll(latestRunning(kafka.readFor(conf.get(JobOptions.TOPIC_EVAL_METRICS), Duration.ofSeconds(1)), codec));
         }
 
-        assertEquals(after.size() * SavepointFixture.MODELS.size(), served.size(), "one prediction per event after the restore and model, none for the repeat");
+        assertEquals(after.size() * models.size(), served.size(),
+                "one prediction per event after the restore and model, none for the repeat");
         assertEquals(sasrec.version(), served.get("sasrec/" + after.get(0).id()).modelVersion);
         assertEquals(bm3.version(), served.get("bm3/" + after.get(0).id()).modelVersion);
         assertAnswersOfModelCore(conf, sasrec, bm3, before, after, served);
 
         // every event but each user's first is a test: after the restore the running totals go on
         // from those before it, and each user's first event is scored against the prediction made before
-        long tests = before.size() - SavepointFixture.USERS + after.size();
-        for (String model : SavepointFixture.MODELS) {
+        long tests = before.size() - before.stream().map(Event::user).distinct().count() + after.size();
+        for (String model : models) {
             assertNotNull(running.get(model), "running totals of " + model);
             assertEquals(tests, running.get(model).count, "tests of " + model);
         }

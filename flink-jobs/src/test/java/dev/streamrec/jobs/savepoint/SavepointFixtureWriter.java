@@ -48,7 +48,7 @@ public final class SavepointFixtureWriter {
         } finally {
             EmbeddedKafkaBroker.deleteRecursively(work);
         }
-        // Flink and the broker leave non-daemon threads behind
+        // lingering non-daemon threads of Flink's or the broker's must not keep the JVM alive
         System.exit(0);
     }
 
