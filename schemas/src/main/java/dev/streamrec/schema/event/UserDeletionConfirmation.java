@@ -34,4 +34,18 @@ public class UserDeletionConfirmation {
         c.requestedAt = request.requestedAt;
         return c;
     }
+
+    /** A copy to fill in further (the lists and counts copied too). */
+    public UserDeletionConfirmation copy() {
+        UserDeletionConfirmation c = new UserDeletionConfirmation();
+        c.requestId = requestId;
+        c.userId = userId;
+        c.requestedAt = requestedAt;
+        c.sequenceEvents = sequenceEvents;
+        c.modelStates = new ArrayList<>(modelStates);
+        c.countsWithdrawn = new TreeMap<>(countsWithdrawn);
+        c.pendingEvaluations = pendingEvaluations;
+        c.confirmedAt = confirmedAt;
+        return c;
+    }
 }
