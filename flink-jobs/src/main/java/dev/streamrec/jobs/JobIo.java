@@ -5,11 +5,12 @@ import dev.streamrec.jobs.sources.RawRecord;
 import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.EvalMetrics;
 import dev.streamrec.schema.event.SharedCounts;
+import dev.streamrec.schema.event.UserDeletionConfirmation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 
 /**
- * What {@link RecommenderJob} reads and writes: its two sources and its sinks. A deployment reads
+ * What {@link RecommenderJob} reads and writes: its three sources and its sinks. A deployment reads
  * and writes Kafka ({@link KafkaJobIo}); a test may pass in-memory sources and collecting sinks.
  */
 public interface JobIo {
@@ -20,7 +21,10 @@ public interface JobIo {
     /** Item features, model updates and shared counts in one source (read by one subtask). */
     Source<RawRecord, ?, ?> control();
 
-    /** Where {@code stage} ("events", "control", "scoring") sends what it rejects. */
+    /** Requests to forget a user, one record per request as received. */
+    Source<RawRecord, ?, ?> userDeletions();
+
+    /** Where {@code stage} ("events", "control", "deletions", "scoring") sends what it rejects. */
     Sink<DeadLetter> deadLetters(String stage);
 
     /** The predictions, one per event and model. */
@@ -28,6 +32,9 @@ public interface JobIo {
 
     /** What each scoring subtask's users add to shared counts, read back by the control source. */
     Sink<SharedCounts> sharedCounts();
+
+    /** One confirmation per deletion request, once the job dropped the user. */
+    Sink<UserDeletionConfirmation> deletionConfirmations();
 
     /** Windowed and running evaluation metrics and the champion comparisons. */
     Sink<EvalMetrics> evalMetrics();

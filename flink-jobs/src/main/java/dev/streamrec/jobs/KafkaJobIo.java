@@ -10,6 +10,7 @@ import dev.streamrec.jobs.sources.RawRecord;
 import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.EvalMetrics;
 import dev.streamrec.schema.event.SharedCounts;
+import dev.streamrec.schema.event.UserDeletionConfirmation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
@@ -56,6 +57,13 @@ public final class KafkaJobIo implements JobIo {
                 conf.get(JobOptions.TOPIC_SHARED_COUNTS));
     }
 
+    /** Deletion requests, from the committed offsets (the earliest without): a request is never skipped. */
+    @Override
+    public Source<RawRecord, ?, ?> userDeletions() {
+        return RawKafkaSource.create(conf, conf.get(JobOptions.GROUP_ID) + "-deletions",
+                conf.get(JobOptions.TOPIC_USER_DELETIONS));
+    }
+
     @Override
     public Sink<DeadLetter> deadLetters(String stage) {
         return KafkaSinks.create(conf, OutputTopic.deadLetters(conf.get(JobOptions.TOPIC_DEAD_LETTERS)), stage);
@@ -74,6 +82,13 @@ public final class KafkaJobIo implements JobIo {
     public Sink<SharedCounts> sharedCounts() {
         return KafkaSinks.create(conf, OutputTopic.sharedCounts(conf.get(JobOptions.TOPIC_SHARED_COUNTS)), "scoring",
                 DeliveryGuarantee.AT_LEAST_ONCE);
+    }
+
+    /** Transactional with exactly-once delivery, like the predictions: one confirmation per request. */
+    @Override
+    public Sink<UserDeletionConfirmation> deletionConfirmations() {
+        return KafkaSinks.create(conf, OutputTopic.deletionConfirmations(conf.get(JobOptions.TOPIC_USER_DELETIONS_CONFIRMED)),
+                "main");
     }
 
     @Override

@@ -4,10 +4,12 @@ import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.eval.ChampionComparisonFunction;
 import dev.streamrec.jobs.eval.EvalAggregationFunction;
 import dev.streamrec.jobs.eval.EvalCombiner;
+import dev.streamrec.jobs.eval.EvalRecord;
 import dev.streamrec.jobs.eval.EvalSegment;
 import dev.streamrec.jobs.eval.PrequentialEvaluationFunction;
 import dev.streamrec.jobs.functions.FailOnceFunction;
 import dev.streamrec.jobs.functions.ParseControlFunction;
+import dev.streamrec.jobs.functions.ParseDeletionFunction;
 import dev.streamrec.jobs.functions.ParseInteractionFunction;
 import dev.streamrec.jobs.functions.UserSequenceFunction;
 import dev.streamrec.jobs.scoring.ControlMessage;
@@ -20,6 +22,8 @@ import dev.streamrec.jobs.sources.RawRecord;
 import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.EvalMetrics;
 import dev.streamrec.schema.event.InteractionEvent;
+import dev.streamrec.schema.event.UserDeletion;
+import dev.streamrec.schema.event.UserDeletionConfirmation;
 import dev.streamrec.schema.serde.ValidationPolicy;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -48,7 +52,9 @@ import java.time.Clock;
  * features and model updates broadcast to every scoring subtask for new items and hot swaps; with
  * several subtasks, what each one's users add to shared counts goes to the others through Kafka), predictions
  * to Kafka, and every prediction scored against the user's next event (prequential evaluation) into
- * windowed and running metrics. Only wiring lives here: the job takes its sources and sinks as a
+ * windowed and running metrics. A user's deletion (its own source, keyed by user) travels in order
+ * with the user's events through every operator keeping state of the user (sequence, scoring,
+ * evaluation), each dropping it, and the last writes one confirmation. Only wiring lives here: the job takes its sources and sinks as a
  * {@link JobIo} (Kafka in a deployment, {@link #onKafka}; in memory in a test).
  */
 public final class RecommenderJob {
@@ -87,8 +93,25 @@ public final class RecommenderJob {
                 .uid("dead-letters-sink")
                 .name("dead-letters-sink");
 
+        SingleOutputStreamOperator<UserDeletion> deletions = env
+                .fromSource(io.userDeletions(), WatermarkStrategy.<RawRecord>noWatermarks(), "user-deletions")
+                .uid("user-deletions-source")
+                .setParallelism(1)
+                .process(new ParseDeletionFunction(policy))
+                .uid("parse-user-deletions")
+                .name("parse-user-deletions")
+                .setParallelism(1);
+        deletions.getSideOutput(ParseInteractionFunction.DEAD_LETTERS)
+                .sinkTo(io.deadLetters("deletions"))
+                .uid("deletions-dead-letters-sink")
+                .name("deletions-dead-letters-sink")
+                .setParallelism(1);
+
+        // A deletion reaches the sequence operator keyed like the user's events, and from there on
+        // travels in their stream: every later operator sees it after the user's earlier events.
         SingleOutputStreamOperator<ScoringRequest> requests = events
                 .keyBy(e -> e.userId)
+                .connect(deletions.keyBy(d -> d.userId))
                 .process(new UserSequenceFunction(conf.get(JobOptions.SEQUENCE_MAX_LENGTH),
                         conf.get(JobOptions.DEDUP_WINDOW), conf.get(JobOptions.STATE_TTL)))
                 .uid("user-sequence")
@@ -148,7 +171,10 @@ public final class RecommenderJob {
                 .uid("shared-counts-sink")
                 .name("shared-counts-sink");
 
-        scored.sinkTo(io.predictions())
+        scored.filter(ScoredEvent::hasPrediction)
+                .uid("predictions-only")
+                .name("predictions-only")
+                .sinkTo(io.predictions())
                 .uid("predictions-sink")
                 .name("predictions-sink");
 
@@ -157,11 +183,18 @@ public final class RecommenderJob {
         long evalCut = conf.getOptional(JobOptions.EVAL_CUT).orElse(Long.MAX_VALUE); // none: every test before it
         // Scoring is forward-connected to the keyed user-sequence operator, so its output is still
         // partitioned by user: reinterpret it as keyed instead of shuffling every prediction again.
-        SingleOutputStreamOperator<EvalMetrics> metrics = DataStreamUtils
-                .reinterpretAsKeyedStream(scored, s -> s.prediction.userId, Types.STRING)
+        SingleOutputStreamOperator<EvalRecord> tests = DataStreamUtils
+                .reinterpretAsKeyedStream(scored, ScoredEvent::userId, Types.STRING)
                 .process(new PrequentialEvaluationFunction(conf.get(JobOptions.STATE_TTL)))
                 .uid("prequential-evaluation")
-                .name("prequential-evaluation")
+                .name("prequential-evaluation");
+        // The evaluation is the last operator keeping state of a user: it confirms the deletions.
+        DataStream<UserDeletionConfirmation> confirmations =
+                tests.getSideOutput(PrequentialEvaluationFunction.DELETIONS_CONFIRMED);
+        confirmations.sinkTo(io.deletionConfirmations())
+                .uid("user-deletions-confirmed-sink")
+                .name("user-deletions-confirmed-sink");
+        SingleOutputStreamOperator<EvalMetrics> metrics = tests
                 .transform("combine-evaluations", TypeInformation.of(EvalSegment.class),
                         new EvalCombiner(cutoffs, conf.get(JobOptions.EVAL_WINDOW).toMillis(),
                                 conf.get(JobOptions.EVAL_COMBINE_INTERVAL).toMillis(), EvalCombiner.MAX_TESTS, evalCut))

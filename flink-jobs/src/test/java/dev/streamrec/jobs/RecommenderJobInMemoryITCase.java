@@ -9,6 +9,7 @@ import dev.streamrec.jobs.testutil.TestJobs;
 import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.EvalMetrics;
 import dev.streamrec.schema.event.SharedCounts;
+import dev.streamrec.schema.event.UserDeletionConfirmation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
@@ -31,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The whole recommender job on a MiniCluster (RocksDB, checkpoints) with in-memory sources and
  * collecting sinks instead of Kafka: every accepted event gets one prediction per model, bad input
- * on either source becomes a dead letter, and the evaluation reports metrics.
+ * on any source becomes a dead letter, the evaluation reports metrics, and a deletion request is
+ * confirmed once (and never reaches the predictions).
  */
 class RecommenderJobInMemoryITCase {
 
@@ -44,6 +46,8 @@ class RecommenderJobInMemoryITCase {
         final CollectingSink<ScoredEvent> predictions = new CollectingSink<>();
         final CollectingSink<SharedCounts> sharedCounts = new CollectingSink<>();
         final CollectingSink<EvalMetrics> evalMetrics = new CollectingSink<>();
+        final CollectingSink<UserDeletionConfirmation> confirmations = new CollectingSink<>();
+        final List<byte[]> deletions = new ArrayList<>();
         private final String interactionsTopic;
 
         InMemoryIo(String interactionsTopic, List<byte[]> interactions, String controlTopic, List<byte[]> control) {
@@ -61,6 +65,16 @@ class RecommenderJobInMemoryITCase {
         @Override
         public Source<RawRecord, ?, ?> control() {
             return InMemorySources.rawRecords(controlTopic, control);
+        }
+
+        @Override
+        public Source<RawRecord, ?, ?> userDeletions() {
+            return InMemorySources.rawRecords("user-deletions", deletions);
+        }
+
+        @Override
+        public Sink<UserDeletionConfirmation> deletionConfirmations() {
+            return confirmations;
         }
 
         @Override
@@ -102,6 +116,8 @@ class RecommenderJobInMemoryITCase {
         List<byte[]> control = List.of("{\"neither\":\"features\"}".getBytes(StandardCharsets.UTF_8));
         InMemoryIo io = new InMemoryIo(conf.get(JobOptions.TOPIC_INTERACTIONS), interactions,
                 conf.get(JobOptions.TOPIC_ITEM_FEATURES), control);
+        io.deletions.add("{\"requestId\":\"r1\",\"userId\":\"u3\",\"requestedAt\":1000}".getBytes(StandardCharsets.UTF_8));
+        io.deletions.add("{\"userId\":\"u4\"}".getBytes(StandardCharsets.UTF_8));
 
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(RecommenderJob.runtimeConfiguration(conf));
@@ -118,5 +134,9 @@ class RecommenderJobInMemoryITCase {
         assertEquals(1, io.deadLetters.get("control").received().size(), "the bad control record");
         assertEquals(0, io.deadLetters.get("scoring").received().size());
         assertFalse(io.evalMetrics.received().isEmpty(), "evaluation metrics");
+        assertEquals(1, io.deadLetters.get("deletions").received().size(), "the bad deletion request");
+        assertEquals(1, io.confirmations.received().size(), "one confirmation per request");
+        assertEquals("r1", io.confirmations.received().get(0).requestId);
+        assertEquals("u3", io.confirmations.received().get(0).userId);
     }
 }

@@ -23,6 +23,13 @@ public final class Topics {
      * key = model/version/keyGroup, value = {@code shared-counts} JSON.
      */
     public static final String SHARED_COUNTS = "shared-counts";
+    /** Requests to forget a user, key = userId, value = {@code user-deletion} JSON. */
+    public static final String USER_DELETIONS = "user-deletions";
+    /**
+     * One confirmation per deletion request, once the job dropped the user, key = userId, value =
+     * {@code user-deletion-confirmed} JSON.
+     */
+    public static final String USER_DELETIONS_CONFIRMED = "user-deletions-confirmed";
 
     private Topics() {}
 }

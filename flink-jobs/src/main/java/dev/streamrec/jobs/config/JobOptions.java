@@ -55,6 +55,16 @@ public final class JobOptions {
                     .withDescription("Topic on which scoring subtasks tell each other what their users add to a "
                             + "model's shared counts (BM3's item degrees); written and read by the job itself.");
 
+    public static final ConfigOption<String> TOPIC_USER_DELETIONS =
+            ConfigOptions.key("topics.user-deletions").stringType().defaultValue(Topics.USER_DELETIONS)
+                    .withDescription("Input topic of requests to forget a user (privacy requests).");
+
+    public static final ConfigOption<String> TOPIC_USER_DELETIONS_CONFIRMED =
+            ConfigOptions.key("topics.user-deletions-confirmed").stringType()
+                    .defaultValue(Topics.USER_DELETIONS_CONFIRMED)
+                    .withDescription("Output topic of one confirmation per deletion request, written once the "
+                            + "job dropped the user's state.");
+
     public static final ConfigOption<Integer> TOPIC_PARTITIONS =
             ConfigOptions.key("topics.partitions").intType().defaultValue(2)
                     .withDescription("Partitions of each topic when the local mode creates them.");

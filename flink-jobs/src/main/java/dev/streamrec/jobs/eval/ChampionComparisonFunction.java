@@ -11,6 +11,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,25 +21,43 @@ import java.util.TreeMap;
  * for the same event-time window, and whenever a new pair forms emits a {@code comparison} record with
  * the mean per-window difference and a paired t-test over the last {@code maxWindows} windows, for
  * HR@10, NDCG@10 and MRR. Runs on one key (all models), after the window aggregation.
+ *
+ * <p>State stays bounded: per series (the champion's, all its versions together, and each
+ * challenger version's) only its newest {@code maxWindows} windows ({@link ComparedWindows}), and
+ * a challenger whose newest window is older than every champion window kept (a retired version)
+ * is dropped. A record reads the series it touches, never every window. Savepoints of the release
+ * that kept every window ({@code comparison-windows}, one entry per window) restore: the first
+ * record afterwards moves those windows into the series and clears the old state.
  */
 public final class ChampionComparisonFunction extends KeyedProcessFunction<String, EvalMetrics, EvalMetrics> {
 
     static final String[] COMPARED = {"HR@10", "NDCG@10", "MRR"};
 
+    /** Series key -> its newest windows: the champion's under {@link #CHAMPION}, a challenger's under "model \0 version". */
+    static final MapStateDescriptor<String, ComparedWindows> SERIES = new MapStateDescriptor<>(
+            "comparison-series", Types.STRING, TypeInformation.of(ComparedWindows.class));
+    /** Earlier releases: "model \0 version \0 windowStart" -> metrics of that window, every window ever. */
+    static final MapStateDescriptor<String, WindowScore> LEGACY_WINDOWS = new MapStateDescriptor<>(
+            "comparison-windows", Types.STRING, TypeInformation.of(WindowScore.class));
+    /** The champion's series key (no challenger key is empty). */
+    static final String CHAMPION = "";
+
     private final String champion;
     private final int maxWindows;
-    /** "model \0 version \0 windowStart" -> metrics of that window. */
-    private transient MapState<String, WindowScore> windows;
+    private transient MapState<String, ComparedWindows> series;
+    private transient MapState<String, WindowScore> legacyWindows;
+    /** Whether this instance already moved the old state's windows (it runs on one key). */
+    private transient boolean legacyMoved;
 
     public ChampionComparisonFunction(String champion, int maxWindows) {
         this.champion = champion;
-        this.maxWindows = maxWindows;
+        this.maxWindows = Math.max(1, maxWindows);
     }
 
     @Override
     public void open(OpenContext ctx) {
-        windows = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                "comparison-windows", Types.STRING, TypeInformation.of(WindowScore.class)));
+        series = getRuntimeContext().getMapState(SERIES);
+        legacyWindows = getRuntimeContext().getMapState(LEGACY_WINDOWS);
     }
 
     @Override
@@ -46,38 +65,74 @@ public final class ChampionComparisonFunction extends KeyedProcessFunction<Strin
         if (!"window".equals(m.scope)) {
             return;
         }
-        windows.put(m.model + "\u0000" + m.modelVersion + "\u0000" + m.windowStart,
-                new WindowScore(m.model, m.modelVersion, m.windowStart, m.metrics));
-        Map<Long, WindowScore> championWindows = new TreeMap<>();
-        Map<String, TreeMap<Long, WindowScore>> challengers = new TreeMap<>();
-        for (WindowScore w : windows.values()) {
-            if (w.model.equals(champion)) {
-                championWindows.put(w.windowStart, w);
-            } else {
-                challengers.computeIfAbsent(w.model + "\u0000" + w.modelVersion, k -> new TreeMap<>())
-                        .put(w.windowStart, w);
+        if (!legacyMoved) {
+            moveLegacyWindows();
+            legacyMoved = true;
+        }
+        WindowScore w = new WindowScore(m.model, m.modelVersion, m.windowStart, m.metrics);
+        String key = keyOf(w);
+        ComparedWindows touched = add(key, w);
+        if (!key.equals(CHAMPION)) {
+            ComparedWindows champ = series.get(CHAMPION);
+            if (champ != null && champ.at(m.windowStart) != null) {
+                emit(touched, champ, out);
+            }
+            return;
+        }
+        TreeMap<String, ComparedWindows> challengers = new TreeMap<>();
+        for (Map.Entry<String, ComparedWindows> e : series.entries()) {
+            if (!e.getKey().equals(CHAMPION)) {
+                challengers.put(e.getKey(), e.getValue());
             }
         }
-        for (Map.Entry<String, TreeMap<Long, WindowScore>> c : challengers.entrySet()) {
-            boolean touched = m.model.equals(champion) ? c.getValue().containsKey(m.windowStart)
-                    : c.getKey().equals(m.model + "\u0000" + m.modelVersion) && championWindows.containsKey(m.windowStart);
-            if (touched) {
-                EvalMetrics cmp = compare(c.getValue(), championWindows);
-                if (cmp != null) {
-                    out.collect(cmp);
-                }
+        for (Map.Entry<String, ComparedWindows> c : challengers.entrySet()) {
+            if (c.getValue().newestStart() < touched.oldestStart()) {
+                series.remove(c.getKey()); // retired: it can never pair with a kept champion window again
+            } else if (c.getValue().at(m.windowStart) != null) {
+                emit(c.getValue(), touched, out);
             }
         }
     }
 
-    private EvalMetrics compare(TreeMap<Long, WindowScore> challenger, Map<Long, WindowScore> championWindows) {
-        List<WindowScore[]> pairs = new ArrayList<>();
-        for (WindowScore w : challenger.descendingMap().values()) {
-            WindowScore c = championWindows.get(w.windowStart);
-            if (c != null && pairs.size() < maxWindows) {
-                pairs.add(new WindowScore[] {w, c});
-            }
+    private String keyOf(WindowScore w) {
+        return w.model.equals(champion) ? CHAMPION : w.model + "\u0000" + w.modelVersion;
+    }
+
+    /** Puts a window into its series and returns the series. */
+    private ComparedWindows add(String key, WindowScore w) throws Exception {
+        ComparedWindows s = series.get(key);
+        if (s == null) {
+            s = new ComparedWindows();
         }
+        s.put(w, maxWindows);
+        series.put(key, s);
+        return s;
+    }
+
+    /** Moves what an earlier release kept (every window, one entry each) into the bounded series. */
+    private void moveLegacyWindows() throws Exception {
+        List<WindowScore> old = new ArrayList<>();
+        for (WindowScore w : legacyWindows.values()) {
+            old.add(w);
+        }
+        if (old.isEmpty()) {
+            return;
+        }
+        old.sort(Comparator.comparingLong(w -> w.windowStart));
+        for (WindowScore w : old) {
+            add(keyOf(w), w);
+        }
+        legacyWindows.clear();
+    }
+
+    private void emit(ComparedWindows challenger, ComparedWindows championWindows, Collector<EvalMetrics> out) {
+        EvalMetrics cmp = compare(challenger.pairedWith(championWindows, maxWindows));
+        if (cmp != null) {
+            out.collect(cmp);
+        }
+    }
+
+    private EvalMetrics compare(List<WindowScore[]> pairs) {
         if (pairs.isEmpty()) {
             return null;
         }

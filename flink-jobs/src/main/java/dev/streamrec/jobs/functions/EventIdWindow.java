@@ -161,4 +161,13 @@ final class EventIdWindow {
         legacyArrivals.clear();
         return seq.toBytes();
     }
+
+    /** Forgets every id remembered for the current user, in every format (the user is deleted). */
+    void clear() {
+        ids.clear();
+        chunks.clear();
+        legacyIds.clear();
+        legacyOrder.clear();
+        legacyArrivals.clear();
+    }
 }

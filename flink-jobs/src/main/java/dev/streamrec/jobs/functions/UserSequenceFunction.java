@@ -6,13 +6,15 @@ import dev.streamrec.jobs.state.SequenceEntry;
 import dev.streamrec.jobs.state.UserSequence;
 import dev.streamrec.jobs.state.UserStateTtl;
 import dev.streamrec.schema.event.InteractionEvent;
+import dev.streamrec.schema.event.UserDeletion;
+import dev.streamrec.schema.event.UserDeletionConfirmation;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.time.Duration;
@@ -21,10 +23,14 @@ import java.time.Duration;
  * Keeps each user's recent sequence in keyed state (RocksDB in every deployment): ignores a
  * repeated event id (at least the last {@code dedupWindow} ids per user are remembered, see
  * {@link EventIdWindow}), places out-of-order events in time order, bounds the length, expires
- * idle users after the TTL, and emits a {@link ScoringRequest} per accepted event. Only state work
- * happens here.
+ * idle users after the TTL, and emits a {@link ScoringRequest} per accepted event. A deletion
+ * request (input 2, keyed by user like the events) drops the user's sequence and de-duplication
+ * window and goes on, in order with the user's requests, as a {@link ScoringRequest#deletion
+ * deletion request} saying how many events were dropped; the user's next event starts a fresh
+ * history. Only state work happens here.
  */
-public final class UserSequenceFunction extends KeyedProcessFunction<String, InteractionEvent, ScoringRequest> {
+public final class UserSequenceFunction
+        extends KeyedCoProcessFunction<String, InteractionEvent, UserDeletion, ScoringRequest> {
 
     /** The sequence in {@link UserSequence#toBytes}' compact form. */
     static final ValueStateDescriptor<byte[]> SEQUENCE =
@@ -58,7 +64,7 @@ public final class UserSequenceFunction extends KeyedProcessFunction<String, Int
     }
 
     @Override
-    public void processElement(InteractionEvent e, Context ctx, Collector<ScoringRequest> out) throws Exception {
+    public void processElement1(InteractionEvent e, Context ctx, Collector<ScoringRequest> out) throws Exception {
         byte[] stored = sequence.value();
         if (!UserSequence.isCurrent(stored)) {
             stored = seen.migrate(stored);
@@ -92,5 +98,15 @@ public final class UserSequenceFunction extends KeyedProcessFunction<String, Int
         r.readAtMillis = e.readAtMillis;
         r.historyBytes = u.history();
         out.collect(r);
+    }
+
+    /** Drops everything kept of the user and passes the deletion on, with the number of events dropped. */
+    @Override
+    public void processElement2(UserDeletion d, Context ctx, Collector<ScoringRequest> out) throws Exception {
+        UserDeletionConfirmation dropped = UserDeletionConfirmation.of(d);
+        dropped.sequenceEvents = UserSequence.fromBytes(sequence.value()).entries.size();
+        sequence.clear();
+        seen.clear();
+        out.collect(ScoringRequest.deletion(dropped));
     }
 }

@@ -56,7 +56,8 @@ public final class LocalStack implements AutoCloseable {
                     conf.get(JobOptions.TOPIC_INTERACTIONS), conf.get(JobOptions.TOPIC_ITEM_FEATURES),
                     conf.get(JobOptions.TOPIC_PREDICTIONS), conf.get(JobOptions.TOPIC_DEAD_LETTERS),
                     conf.get(JobOptions.TOPIC_EVAL_METRICS), conf.get(JobOptions.TOPIC_MODEL_UPDATES),
-                    conf.get(JobOptions.TOPIC_SHARED_COUNTS)));
+                    conf.get(JobOptions.TOPIC_SHARED_COUNTS), conf.get(JobOptions.TOPIC_USER_DELETIONS),
+                    conf.get(JobOptions.TOPIC_USER_DELETIONS_CONFIRMED)));
             out.println("Kafka ready at " + broker.bootstrapServers());
             beforeJob.run(broker.bootstrapServers());
             out.println("Starting the recommender job on a Flink MiniCluster (RocksDB, checkpoints every "

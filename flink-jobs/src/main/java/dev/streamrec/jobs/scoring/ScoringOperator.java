@@ -6,6 +6,7 @@ import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.ItemFeatures;
 import dev.streamrec.schema.event.ModelUpdate;
 import dev.streamrec.schema.event.SharedCounts;
+import dev.streamrec.schema.event.UserDeletionConfirmation;
 import dev.streamrec.schema.serde.EventCodec;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -61,6 +62,10 @@ import java.util.concurrent.TimeUnit;
  *       input 2 ({@link SharedCountExchange}), so every subtask counts every user; switched on
  *       only when a served model sums its users' states ({@link SharedCounting}).
  * </ul>
+ *
+ * <p>A user's deletion (a {@link ScoringRequest#deletion deletion request} on input 1) drops the
+ * user's per-user model states and withdraws what they added to shared counts, after the user's
+ * earlier events were answered, and goes on to the evaluation in order with the predictions.
  *
  * <p>This class only wires the parts together and moves data between Flink and them: the
  * batching, the overlap with the inference thread and the order of the answers are
@@ -345,9 +350,23 @@ public final class ScoringOperator extends AbstractStreamOperator<ScoredEvent>
 
     // ------------------------------------------------------------------ input 1: requests
 
+    /**
+     * Buffers an event's request. A user's deletion first answers everything buffered or in flight
+     * (the user's earlier events write their states back), then drops the user's model states and
+     * withdraws what they counted ({@link UserModelStates#drop}), and goes on after the user's
+     * earlier predictions.
+     */
     @Override
     public void processElement1(StreamRecord<ScoringRequest> element) throws Exception {
-        batcher.add(element.getValue());
+        ScoringRequest r = element.getValue();
+        if (r.deletion == null) {
+            batcher.add(r);
+            return;
+        }
+        batcher.flushAll();
+        UserDeletionConfirmation dropped = r.deletion.copy();
+        userStates.drop(r.userId, models.betweenBatches().all(), dropped);
+        output.collect(new StreamRecord<>(ScoredEvent.deletion(dropped)));
     }
 
     // ------------------------------------------------------------------ input 2: control

@@ -1,6 +1,7 @@
 package dev.streamrec.jobs.scoring;
 
 import dev.streamrec.jobs.state.CompactStrings;
+import dev.streamrec.schema.event.UserDeletionConfirmation;
 
 import java.util.AbstractList;
 import java.util.Collections;
@@ -8,8 +9,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * An accepted event with the user's sequence after it: what the scoring operator answers. POJO for
- * Flink's serializer. The sequence before the event is not shipped (it would double the bytes of
+ * An accepted event with the user's sequence after it: what the scoring operator answers; or, when
+ * {@link #deletion} is set, the user's deletion, travelling in order with the user's events
+ * through every operator that keeps state of the user. POJO for Flink's serializer. The sequence before the event is not shipped (it would double the bytes of
  * every request); {@link #historyBefore()} rebuilds it from where the event landed.
  */
 public class ScoringRequest {
@@ -34,11 +36,26 @@ public class ScoringRequest {
     /** The item trimmed off the front of the sequence by this event, or null. */
     public String evicted;
 
+    /**
+     * Null for an event. Set, this is no event but the deletion of {@link #userId}: what the
+     * operators it passed dropped so far, filled in by each one and written out as the
+     * confirmation by the last.
+     */
+    public UserDeletionConfirmation deletion;
+
     /** {@link #historyBytes} decoded, and the array it was decoded from (a reused instance gets new bytes). */
     private transient List<String> history;
     private transient byte[] historyDecodedFrom;
 
     public ScoringRequest() {}
+
+    /** The deletion of {@code dropped.userId}, with what was dropped before it reached here. */
+    public static ScoringRequest deletion(UserDeletionConfirmation dropped) {
+        ScoringRequest r = new ScoringRequest();
+        r.userId = dropped.userId;
+        r.deletion = dropped;
+        return r;
+    }
 
     /** The user's items including this event, oldest first. */
     public List<String> history() {

@@ -4,6 +4,7 @@ import dev.streamrec.jobs.state.UserStateTtl;
 import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.SumsUserStates;
+import dev.streamrec.schema.event.UserDeletionConfirmation;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -29,7 +31,7 @@ import java.util.function.Consumer;
  * batch's requests before it is scored, written back after it, and, for a model whose shared state
  * sums its users' states (BM3's item degrees), told to the model as it is written and recounted
  * from every stored state after a restore, so that shared state follows the users however the job
- * is rescaled.
+ * is rescaled; dropped, with what it counted withdrawn, when the user is deleted.
  */
 final class UserModelStates {
 
@@ -104,6 +106,21 @@ final class UserModelStates {
                 }
             }
         }
+    }
+
+    /**
+     * Drops every state stored for the user (the user is deleted) and withdraws what a model that
+     * sums its users' states counted of it ({@link UserStateWithdrawal}); {@code dropped} says what.
+     * Call it between batches, like {@link #store}.
+     */
+    void drop(String userId, List<ServedModel> served, UserDeletionConfirmation dropped) throws Exception {
+        selectUser.accept(userId);
+        Map<String, byte[]> stored = new TreeMap<>();
+        for (Map.Entry<String, byte[]> e : states.entries()) {
+            stored.put(e.getKey(), e.getValue());
+        }
+        UserStateWithdrawal.withdraw(userId, stored, served, exchange, dropped);
+        states.clear();
     }
 
     /**

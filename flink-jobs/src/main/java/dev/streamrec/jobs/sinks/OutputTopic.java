@@ -4,6 +4,7 @@ import dev.streamrec.jobs.scoring.ScoredEvent;
 import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.event.EvalMetrics;
 import dev.streamrec.schema.event.SharedCounts;
+import dev.streamrec.schema.event.UserDeletionConfirmation;
 import dev.streamrec.schema.serde.EventCodec;
 
 import java.io.Serializable;
@@ -11,7 +12,7 @@ import java.io.Serializable;
 /**
  * One of the job's output topics, typed by what is written to it: the topic's name, the record key
  * (the documented one: predictions by userId, dead letters by source partition, evaluation metrics
- * by model, shared counts by key group) and the v1 JSON value.
+ * by model, shared counts by key group, deletion confirmations by userId) and the v1 JSON value.
  */
 public final class OutputTopic<T> implements Serializable {
 
@@ -58,6 +59,11 @@ public final class OutputTopic<T> implements Serializable {
     public static OutputTopic<SharedCounts> sharedCounts(String name) {
         return new OutputTopic<>(name, c -> c.model + "/" + c.version + "/" + c.keyGroup,
                 EventCodec::encodeSharedCounts);
+    }
+
+    /** Deletion confirmations, key = userId. */
+    public static OutputTopic<UserDeletionConfirmation> deletionConfirmations(String name) {
+        return new OutputTopic<>(name, c -> c.userId, EventCodec::encodeUserDeletionConfirmation);
     }
 
     public String name() {

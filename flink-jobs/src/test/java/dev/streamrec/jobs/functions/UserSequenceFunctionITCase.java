@@ -4,6 +4,7 @@ import dev.streamrec.jobs.RecommenderJob;
 import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.scoring.ScoringRequest;
 import dev.streamrec.schema.event.InteractionEvent;
+import dev.streamrec.schema.event.UserDeletion;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
@@ -45,10 +46,15 @@ class UserSequenceFunctionITCase {
         List<ScoringRequest> out = new ArrayList<>();
         try (CloseableIterator<ScoringRequest> it = env.fromData(in)
                 .keyBy(x -> x.userId)
+                .connect(env.fromData(new UserDeletion("r1", "carol", 1L)).keyBy(d -> d.userId)) // holds nothing of carol
                 .process(new UserSequenceFunction(3, 5, Duration.ofDays(1)))
                 .executeAndCollect()) {
             it.forEachRemaining(out::add);
         }
+        List<ScoringRequest> deletions = out.stream().filter(r -> r.deletion != null).toList();
+        assertEquals(1, deletions.size());
+        assertEquals(0, deletions.get(0).deletion.sequenceEvents);
+        out.removeAll(deletions);
         assertEquals(23, out.size());
         for (ScoringRequest r : out) {
             assertTrue(r.history().size() <= 3, "bound exceeded: " + r.history());

@@ -5,6 +5,7 @@ import dev.streamrec.jobs.state.CompactStrings;
 import dev.streamrec.jobs.state.UserSequence;
 import dev.streamrec.jobs.state.UserStateTtl;
 import dev.streamrec.schema.event.InteractionEvent;
+import dev.streamrec.schema.event.UserDeletion;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -15,9 +16,9 @@ import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -30,27 +31,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The sequence operator on the RocksDB backend through Flink's operator harness: the
- * de-duplication window's bounds, and the move of state written before sequence format 4.
+ * de-duplication window's bounds, the move of state written before sequence format 4, and a
+ * user's deletion, which leaves nothing of the user in any of its states.
  */
 class UserSequenceFunctionTest {
 
     private static final Duration TTL = Duration.ofDays(1);
     private static final StateTtlConfig TTL_CONFIG = UserStateTtl.of(TTL);
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, InteractionEvent, ScoringRequest> harness(int window)
+    private static KeyedTwoInputStreamOperatorTestHarness<String, InteractionEvent, UserDeletion, ScoringRequest> harness(int window)
             throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new UserSequenceFunction(3, window, TTL)), e -> e.userId, Types.STRING);
+        var h = new KeyedTwoInputStreamOperatorTestHarness<String, InteractionEvent, UserDeletion, ScoringRequest>(
+                new KeyedCoProcessOperator<>(new UserSequenceFunction(3, window, TTL)), e -> e.userId, d -> d.userId,
+                Types.STRING);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
         h.open();
         return h;
     }
 
-    private static List<String> accepted(KeyedOneInputStreamOperatorTestHarness<String, InteractionEvent, ScoringRequest> h,
+    private static List<String> accepted(KeyedTwoInputStreamOperatorTestHarness<String, InteractionEvent, UserDeletion, ScoringRequest> h,
             String... ids) throws Exception {
         int before = h.extractOutputValues().size();
         for (String id : ids) {
-            h.processElement(new StreamRecord<>(new InteractionEvent(id, "alice", "item-" + id, 1000L, "view", null)));
+            h.processElement1(new StreamRecord<>(new InteractionEvent(id, "alice", "item-" + id, 1000L, "view", null)));
         }
         List<ScoringRequest> out = h.extractOutputValues();
         return out.subList(before, out.size()).stream().map(r -> r.eventId).toList();
@@ -139,8 +142,44 @@ class UserSequenceFunctionTest {
         }
     }
 
+    @Test
+    void shouldDropEverythingOfADeletedUserAndStartAFreshHistoryAfterwards() throws Exception {
+        try (var h = harness(8)) { // chunks of one id: the chunk state is written too
+            assertEquals(List.of("e1", "e2", "e3", "e4"), accepted(h, "e1", "e2", "e3", "e4"));
+            h.processElement1(new StreamRecord<>(new InteractionEvent("b1", "bob", "item-b1", 1000L, "view", null)));
+            List<String> states = List.of(UserSequenceFunction.SEQUENCE.getName(), "seen-event-keys", "seen-event-chunks");
+            for (String name : states) {
+                assertTrue(keysOf(h, name).contains("alice"), name + " holds alice before");
+            }
+
+            h.processElement2(new StreamRecord<>(new UserDeletion("req-1", "alice", 2000L)));
+            List<ScoringRequest> out = h.extractOutputValues();
+            ScoringRequest deletion = out.get(out.size() - 1);
+            assertEquals("alice", deletion.userId);
+            assertEquals("req-1", deletion.deletion.requestId);
+            assertEquals(3, deletion.deletion.sequenceEvents, "the sequence kept 3 of alice's 4 events");
+            for (String name : states) {
+                assertFalse(keysOf(h, name).contains("alice"), name + " still holds alice");
+                assertTrue(keysOf(h, name).contains("bob"), name + " lost bob");
+            }
+
+            // the same event id again is no repeat any more: a fresh history of one item
+            assertEquals(List.of("e4"), accepted(h, "e4"));
+            out = h.extractOutputValues();
+            assertEquals(List.of("item-e4"), out.get(out.size() - 1).history());
+            assertEquals(null, out.get(out.size() - 1).deletion);
+        }
+    }
+
+    private static List<Object> keysOf(
+            KeyedTwoInputStreamOperatorTestHarness<String, InteractionEvent, UserDeletion, ScoringRequest> h, String stateName) {
+        try (var keys = state(h).getKeys(stateName, VoidNamespace.INSTANCE)) {
+            return keys.toList();
+        }
+    }
+
     @SuppressWarnings("unchecked")
-    private static KeyedStateBackend<Object> state(KeyedOneInputStreamOperatorTestHarness<String, InteractionEvent, ScoringRequest> h) {
+    private static KeyedStateBackend<Object> state(KeyedTwoInputStreamOperatorTestHarness<String, InteractionEvent, UserDeletion, ScoringRequest> h) {
         return (KeyedStateBackend<Object>) (KeyedStateBackend<?>) h.getOperator().getKeyedStateBackend();
     }
 }

@@ -9,6 +9,8 @@ import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.schema.event.ModelUpdate;
 import dev.streamrec.schema.event.Prediction;
+import dev.streamrec.schema.event.UserDeletion;
+import dev.streamrec.schema.event.UserDeletionConfirmation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -42,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * models: the popularity baseline and a tiny SASRec trained once for the class (its second
  * version is the same weights under another version, so that a hot swap has something to swap
  * to). Covers micro-batching by size and by timeout, a batch scored on the inference thread and
- * emitted through the mailbox, the flush before a checkpoint barrier, snapshot and restore of
+ * emitted through the mailbox, the flush before a checkpoint barrier and before a user's deletion, snapshot and restore of
  * what the models learned and which version serves, and a hot swap with its rollback.
  */
 class ScoringOperatorTest {
@@ -203,6 +205,27 @@ class ScoringOperatorTest {
             }
             assertEquals(ids, eventIds(predictions(h), "popularity"));
             assertEquals(ids, eventIds(predictions(h), "sasrec"));
+        }
+    }
+
+    @Test
+    void shouldAnswerEverythingOwedBeforeADeletionGoesOn() throws Exception {
+        try (var h = open(operator(4, true), null)) {
+            List<String> ids = send(h, 6); // one batch of 4 in flight, 2 buffered
+            String user = events.get(nextEvent - 1).userId();
+            UserDeletionConfirmation request = UserDeletionConfirmation.of(new UserDeletion("r1", user, 5L));
+            h.processElement1(new StreamRecord<>(ScoringRequest.deletion(request)));
+            List<ScoredEvent> out = h.extractOutputValues();
+            assertEquals(ids.size() * 2 + 1, out.size(), "every owed prediction, then the deletion");
+            ScoredEvent last = out.get(out.size() - 1);
+            assertEquals(user, last.userId());
+            assertEquals("r1", last.deletion.requestId);
+            assertTrue(out.subList(0, out.size() - 1).stream().allMatch(ScoredEvent::hasPrediction));
+            assertEquals(ids, out.stream().filter(ScoredEvent::hasPrediction).map(e -> e.prediction)
+                    .filter(p -> p.model.equals("popularity")).map(p -> p.eventId).toList());
+            assertEquals(List.of(), h.getOperator().getKeyedStateBackend()
+                    .getKeys("user-model-state", org.apache.flink.runtime.state.VoidNamespace.INSTANCE)
+                    .filter(user::equals).toList(), "no model state of the user");
         }
     }
 

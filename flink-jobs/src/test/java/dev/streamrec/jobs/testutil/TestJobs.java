@@ -28,7 +28,7 @@ public final class TestJobs {
 
     public static final List<String> ALL_TOPICS = List.of(Topics.INTERACTIONS, Topics.ITEM_FEATURES,
             Topics.PREDICTIONS, Topics.DEAD_LETTERS, Topics.EVAL_METRICS, Topics.MODEL_UPDATES,
-            Topics.SHARED_COUNTS);
+            Topics.SHARED_COUNTS, Topics.USER_DELETIONS, Topics.USER_DELETIONS_CONFIRMED);
 
     private TestJobs() {}
 
@@ -80,12 +80,13 @@ public final class TestJobs {
     /**
      * A test configuration whose topics and consumer group are its own ({@code prefix-in},
      * {@code prefix-pred}, {@code prefix-dead}, {@code prefix-eval}, {@code prefix-features},
-     * {@code prefix-updates}, {@code prefix-shared}, created now), so several jobs in one test class do not see each
+     * {@code prefix-updates}, {@code prefix-shared}, {@code prefix-deletions}, {@code prefix-confirmed}, created now), so several jobs in one test class do not see each
      * other's records.
      */
     public static Configuration isolatedConfig(EmbeddedKafkaBroker broker, Path tmp, String prefix) {
         broker.createTopics(1, List.of(prefix + "-in", prefix + "-pred", prefix + "-dead", prefix + "-eval",
-                prefix + "-features", prefix + "-updates", prefix + "-shared"));
+                prefix + "-features", prefix + "-updates", prefix + "-shared", prefix + "-deletions",
+                prefix + "-confirmed"));
         Configuration conf = config(broker, tmp);
         conf.set(JobOptions.TOPIC_INTERACTIONS, prefix + "-in");
         conf.set(JobOptions.TOPIC_PREDICTIONS, prefix + "-pred");
@@ -94,6 +95,8 @@ public final class TestJobs {
         conf.set(JobOptions.TOPIC_ITEM_FEATURES, prefix + "-features");
         conf.set(JobOptions.TOPIC_MODEL_UPDATES, prefix + "-updates");
         conf.set(JobOptions.TOPIC_SHARED_COUNTS, prefix + "-shared");
+        conf.set(JobOptions.TOPIC_USER_DELETIONS, prefix + "-deletions");
+        conf.set(JobOptions.TOPIC_USER_DELETIONS_CONFIRMED, prefix + "-confirmed");
         conf.set(JobOptions.GROUP_ID, prefix);
         return conf;
     }

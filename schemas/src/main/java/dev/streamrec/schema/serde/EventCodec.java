@@ -19,6 +19,8 @@ import dev.streamrec.schema.event.ModelUpdate;
 import dev.streamrec.schema.event.Prediction;
 import dev.streamrec.schema.event.RecommendedItem;
 import dev.streamrec.schema.event.SharedCounts;
+import dev.streamrec.schema.event.UserDeletion;
+import dev.streamrec.schema.event.UserDeletionConfirmation;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -59,6 +61,7 @@ public final class EventCodec {
             Set.of("model", "version", "uri", "sha256", "action", "timestamp");
     private static final Set<String> SHARED_COUNTS_FIELDS =
             Set.of("model", "version", "keyGroup", "keyGroups", "full", "counts", "timestamp");
+    private static final Set<String> USER_DELETION_FIELDS = Set.of("requestId", "userId", "requestedAt");
 
     private final ObjectMapper mapper;
     private final ValidationPolicy policy;
@@ -101,20 +104,11 @@ public final class EventCodec {
         if (!itemId.isOk()) {
             return DecodeResult.error(itemId.error());
         }
-        JsonNode ts = n.get("timestamp");
-        if (ts == null || ts.isNull()) {
-            return DecodeResult.error("missing field 'timestamp'");
+        DecodeResult<Long> ts = timestamp(n, "timestamp");
+        if (!ts.isOk()) {
+            return DecodeResult.error(ts.error());
         }
-        if (!ts.isIntegralNumber() || !ts.canConvertToLong()) {
-            return DecodeResult.error("field 'timestamp' must be an integer (epoch millis), got " + describe(ts));
-        }
-        long timestamp = ts.longValue();
-        if (timestamp < policy.minTimestampMillis()) {
-            return DecodeResult.error("field 'timestamp' out of range: " + timestamp + " is before " + policy.minTimestampMillis());
-        }
-        if (timestamp > policy.maxTimestampMillis()) {
-            return DecodeResult.error("field 'timestamp' out of range: " + timestamp + " is in the far future");
-        }
+        long timestamp = ts.value();
         JsonNode typeNode = n.get("type");
         if (typeNode == null || typeNode.isNull()) {
             return DecodeResult.error("missing field 'type'");
@@ -325,6 +319,39 @@ public final class EventCodec {
         return writePojo(s);
     }
 
+    // ---------------------------------------------------------------- user deletions
+
+    /** Decodes one deletion request: both ids valid, {@code requestedAt} a plausible timestamp like an interaction's. */
+    public DecodeResult<UserDeletion> decodeUserDeletion(byte[] payload) {
+        DecodeResult<ObjectNode> obj = parseObject(payload, USER_DELETION_FIELDS);
+        if (!obj.isOk()) {
+            return DecodeResult.error(obj.error());
+        }
+        ObjectNode n = obj.value();
+        String missing = firstMissingId(n, "requestId", "userId");
+        if (missing != null) {
+            return DecodeResult.error(missing);
+        }
+        DecodeResult<Long> requestedAt = timestamp(n, "requestedAt");
+        if (!requestedAt.isOk()) {
+            return DecodeResult.error(requestedAt.error());
+        }
+        return DecodeResult.ok(new UserDeletion(n.get("requestId").textValue(), n.get("userId").textValue(),
+                requestedAt.value()));
+    }
+
+    public byte[] encodeUserDeletion(UserDeletion d) {
+        return writePojo(d);
+    }
+
+    public byte[] encodeUserDeletionConfirmation(UserDeletionConfirmation c) {
+        return writePojo(c);
+    }
+
+    public UserDeletionConfirmation decodeUserDeletionConfirmation(byte[] payload) {
+        return readPojo(payload, UserDeletionConfirmation.class);
+    }
+
     private static DecodeResult<Integer> nonNegativeInt(ObjectNode n, String field) {
         JsonNode v = n.get(field);
         if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0) {
@@ -472,6 +499,25 @@ public final class EventCodec {
         }
         String unknown = firstUnknownField(obj.value(), known);
         return unknown == null ? obj : DecodeResult.error("unknown field '" + unknown + "'");
+    }
+
+    /** A required epoch-millis field within the policy's plausible range, or why it is not. */
+    private DecodeResult<Long> timestamp(ObjectNode n, String field) {
+        JsonNode ts = n.get(field);
+        if (ts == null || ts.isNull()) {
+            return DecodeResult.error("missing field '" + field + "'");
+        }
+        if (!ts.isIntegralNumber() || !ts.canConvertToLong()) {
+            return DecodeResult.error("field '" + field + "' must be an integer (epoch millis), got " + describe(ts));
+        }
+        long t = ts.longValue();
+        if (t < policy.minTimestampMillis()) {
+            return DecodeResult.error("field '" + field + "' out of range: " + t + " is before " + policy.minTimestampMillis());
+        }
+        if (t > policy.maxTimestampMillis()) {
+            return DecodeResult.error("field '" + field + "' out of range: " + t + " is in the far future");
+        }
+        return DecodeResult.ok(t);
     }
 
     /** Why the first of {@code fields} that is not a valid id is not, or null when all are. */

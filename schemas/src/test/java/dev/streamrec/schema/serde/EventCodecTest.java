@@ -14,6 +14,8 @@ import dev.streamrec.schema.event.ModelUpdate;
 import dev.streamrec.schema.event.Prediction;
 import dev.streamrec.schema.event.RecommendedItem;
 import dev.streamrec.schema.event.SharedCounts;
+import dev.streamrec.schema.event.UserDeletion;
+import dev.streamrec.schema.event.UserDeletionConfirmation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -272,6 +274,73 @@ class EventCodecTest {
         if (belowKeyGroups) { // the schema cannot compare two fields
             assertFalse(schema("shared-counts").validate(parsed).isEmpty(), "schema accepted " + payload);
         }
+    }
+
+    @Test
+    void shouldReadADeletionRequestAndWriteItsConfirmationAsTheirSchemasSay() throws Exception {
+        UserDeletion d = new UserDeletion("req-1", "u1", NOW - 5);
+        byte[] db = codec.encodeUserDeletion(d);
+        assertEquals(Set.of(), validate("user-deletion", db));
+        UserDeletion back = codec.decodeUserDeletion(db).value();
+        assertEquals("req-1", back.requestId);
+        assertEquals("u1", back.userId);
+        assertEquals(NOW - 5, back.requestedAt);
+
+        UserDeletionConfirmation c = UserDeletionConfirmation.of(back);
+        assertEquals(Set.of(), validate("user-deletion-confirmed", codec.encodeUserDeletionConfirmation(c)),
+                "nothing dropped is a valid confirmation too");
+        c.sequenceEvents = 7;
+        c.modelStates = List.of("bm3");
+        c.countsWithdrawn = Map.of("bm3", 12);
+        c.pendingEvaluations = 2;
+        c.confirmedAt = NOW;
+        byte[] cb = codec.encodeUserDeletionConfirmation(c);
+        assertEquals(Set.of(), validate("user-deletion-confirmed", cb));
+        UserDeletionConfirmation read = codec.decodeUserDeletionConfirmation(cb);
+        assertEquals("req-1", read.requestId);
+        assertEquals(7, read.sequenceEvents);
+        assertEquals(List.of("bm3"), read.modelStates);
+        assertEquals(Map.of("bm3", 12), read.countsWithdrawn);
+        assertEquals(2, read.pendingEvaluations);
+    }
+
+    /** Each bad request is rejected by the codec and, where it is a shape error, by the JSON Schema too. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "not json",
+        "[\"u1\"]",
+        "{\"userId\":\"u1\",\"requestedAt\":1000}",
+        "{\"requestId\":\"r\",\"requestedAt\":1000}",
+        "{\"requestId\":\"r\",\"userId\":\"u1\"}",
+        "{\"requestId\":\"r\",\"userId\":\"  \",\"requestedAt\":1000}",
+        "{\"requestId\":\"r\",\"userId\":7,\"requestedAt\":1000}",
+        "{\"requestId\":\"r\",\"userId\":\"u1\",\"requestedAt\":\"yesterday\"}",
+        "{\"requestId\":\"r\",\"userId\":\"u1\",\"requestedAt\":1.5}",
+        "{\"requestId\":\"r\",\"userId\":\"u1\",\"requestedAt\":-1}",
+        "{\"requestId\":\"r\",\"userId\":\"u1\",\"requestedAt\":1000,\"reason\":\"gdpr\"}",
+        "{\"requestId\":\"r\",\"requestId\":\"s\",\"userId\":\"u1\",\"requestedAt\":1000}"
+    })
+    void shouldRejectBadDeletionRequests(String payload) throws Exception {
+        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+        DecodeResult<UserDeletion> d = codec.decodeUserDeletion(bytes);
+        assertFalse(d.isOk(), payload);
+        assertFalse(d.error().isBlank());
+        JsonNode parsed;
+        try {
+            parsed = JSON.readTree(bytes);
+        } catch (Exception notJson) {
+            return;
+        }
+        if (!payload.contains("\"requestId\":\"s\"")) { // a tree has no duplicate fields to show the schema
+            assertFalse(schema("user-deletion").validate(parsed).isEmpty(), "schema accepted " + payload);
+        }
+    }
+
+    @Test
+    void shouldRejectADeletionRequestedInTheFarFuture() {
+        byte[] p = ("{\"requestId\":\"r\",\"userId\":\"u1\",\"requestedAt\":" + (NOW + 7L * 86_400_000L) + "}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertTrue(codec.decodeUserDeletion(p).error().contains("far future"));
     }
 
     @Test
