@@ -26,7 +26,7 @@ public final class ClusterCommand {
 
     public static int run(List<String> argv, PrintStream out) throws Exception {
         if (argv.isEmpty() || !List.of("up", "status", "down", "taskmanager").contains(argv.get(0))) {
-            out.println("usage: cluster up [--dir DIR --taskmanagers 2 --slots 1 --rest-port 8081 --kafka-port 9092");
+            out.println("usage: cluster up [--dir DIR --taskmanagers 2 --slots 2 --parallelism 2 --rest-port 8081 --kafka-port 9092");
             out.println("                   --job-config config/cluster.yaml --no-job]");
             out.println("       cluster status|down|taskmanager [--dir DIR]");
             out.println("  DIR defaults to " + ClusterSettings.defaultRunDir() + "; Flink's jars come from cluster-lib/target/lib");
@@ -56,7 +56,8 @@ public final class ClusterCommand {
         ClusterSettings defaults = ClusterSettings.defaults(dir);
         ClusterSettings settings = defaults
                 .withTaskManagers(args.getInt("taskmanagers", defaults.taskManagers()),
-                        args.getInt("slots", defaults.slotsPerTaskManager()))
+                        args.getInt("slots", defaults.slotsPerTaskManager()),
+                        args.getInt("parallelism", defaults.parallelism()))
                 .withPorts(args.getInt("rest-port", defaults.restPort()), defaults.jobManagerRpcPort(),
                         args.getInt("kafka-port", defaults.kafkaPort()), defaults.kafkaControllerPort());
         Path base = args.getPath("job-config", Files.exists(Path.of("config", "cluster.yaml")) ? Path.of("config", "cluster.yaml") : null);

@@ -16,6 +16,9 @@ import java.util.Properties;
  * {@code cluster.properties} in the run directory, so {@code cluster status} and {@code cluster down}
  * from another shell find the cluster that {@code cluster up} started.
  *
+ * <p>Two TaskManagers of two slots run a job of parallelism 2 spread over both, so when one dies
+ * the job restarts at once in the other's free slot instead of waiting for a new JVM.
+ *
  * <p>The memory fits a 2-core, 24 GiB machine that also builds: 1 GiB JobManager, 1.5 GiB per
  * TaskManager, a 512 MiB broker heap (about 4.5 GiB with two TaskManagers).
  */
@@ -27,6 +30,7 @@ public record ClusterSettings(
         int kafkaControllerPort,
         int taskManagers,
         int slotsPerTaskManager,
+        int parallelism,
         Duration checkpointInterval,
         String jobManagerMemory,
         String taskManagerMemory,
@@ -34,20 +38,18 @@ public record ClusterSettings(
 
     public static final String FILE = "cluster.properties";
 
-    /** The defaults: REST/web UI on 8081, JobManager RPC on 6123, Kafka on 9092 (controller 9093), two one-slot TaskManagers. */
+    /**
+     * The defaults: REST/web UI on 8081, JobManager RPC on 6123, Kafka on 9092 (controller 9093), two
+     * TaskManagers of two slots, parallelism 2.
+     */
     public static ClusterSettings defaults(Path runDir) {
-        return new ClusterSettings(runDir.toAbsolutePath(), 8081, 6123, 9092, 9093, 2, 1, Duration.ofSeconds(5),
+        return new ClusterSettings(runDir.toAbsolutePath(), 8081, 6123, 9092, 9093, 2, 2, 2, Duration.ofSeconds(5),
                 "1024m", "1536m", "512m");
     }
 
     /** The run directory used when none is given: {@code streamrec-cluster} in the system temp directory. */
     public static Path defaultRunDir() {
         return Path.of(System.getProperty("java.io.tmpdir"), "streamrec-cluster");
-    }
-
-    /** The job's parallelism: every slot of the cluster. */
-    public int parallelism() {
-        return taskManagers * slotsPerTaskManager;
     }
 
     public String bootstrapServers() {
@@ -80,12 +82,13 @@ public record ClusterSettings(
 
     public ClusterSettings withPorts(int rest, int jobManagerRpc, int kafka, int kafkaController) {
         return new ClusterSettings(runDir, rest, jobManagerRpc, kafka, kafkaController, taskManagers,
-                slotsPerTaskManager, checkpointInterval, jobManagerMemory, taskManagerMemory, brokerHeap);
+                slotsPerTaskManager, parallelism, checkpointInterval, jobManagerMemory, taskManagerMemory, brokerHeap);
     }
 
-    public ClusterSettings withTaskManagers(int count, int slots) {
+    /** {@code count} TaskManagers of {@code slots} slots each, and the job's parallelism. */
+    public ClusterSettings withTaskManagers(int count, int slots, int jobParallelism) {
         return new ClusterSettings(runDir, restPort, jobManagerRpcPort, kafkaPort, kafkaControllerPort, count, slots,
-                checkpointInterval, jobManagerMemory, taskManagerMemory, brokerHeap);
+                jobParallelism, checkpointInterval, jobManagerMemory, taskManagerMemory, brokerHeap);
     }
 
     public void save() throws IOException {
@@ -97,6 +100,7 @@ public record ClusterSettings(
         p.setProperty("kafkaControllerPort", String.valueOf(kafkaControllerPort));
         p.setProperty("taskManagers", String.valueOf(taskManagers));
         p.setProperty("slotsPerTaskManager", String.valueOf(slotsPerTaskManager));
+        p.setProperty("parallelism", String.valueOf(parallelism));
         p.setProperty("checkpointInterval", checkpointInterval.toString());
         p.setProperty("jobManagerMemory", jobManagerMemory);
         p.setProperty("taskManagerMemory", taskManagerMemory);
@@ -119,7 +123,7 @@ public record ClusterSettings(
         }
         return new ClusterSettings(Path.of(p.getProperty("runDir")), intOf(p, "restPort"), intOf(p, "jobManagerRpcPort"),
                 intOf(p, "kafkaPort"), intOf(p, "kafkaControllerPort"), intOf(p, "taskManagers"),
-                intOf(p, "slotsPerTaskManager"), Duration.parse(p.getProperty("checkpointInterval")),
+                intOf(p, "slotsPerTaskManager"), intOf(p, "parallelism"), Duration.parse(p.getProperty("checkpointInterval")),
                 p.getProperty("jobManagerMemory"), p.getProperty("taskManagerMemory"), p.getProperty("brokerHeap"));
     }
 

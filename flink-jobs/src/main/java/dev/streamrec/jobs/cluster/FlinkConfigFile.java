@@ -57,7 +57,7 @@ public final class FlinkConfigFile {
         c.put("rest.server.max-content-length", MAX_CONTENT_LENGTH);
         c.put("rest.client.max-content-length", MAX_CONTENT_LENGTH);
         c.put("parallelism.default", String.valueOf(s.parallelism()));
-        c.put("cluster.evenly-spread-out-slots", "true");
+        c.put("taskmanager.load-balance.mode", "SLOTS");
         c.put("state.backend.type", "rocksdb");
         c.put("state.backend.incremental", "true");
         c.put("state.checkpoints.dir", s.checkpointDir().toUri().toString());

@@ -38,7 +38,7 @@ class FlinkConfigFileTest {
 
     @Test
     void shouldWriteAConfigFlinkReadsBack(@TempDir Path dir) throws IOException {
-        ClusterSettings s = ClusterSettings.defaults(dir).withTaskManagers(3, 2).withPorts(18081, 16123, 19092, 19093);
+        ClusterSettings s = ClusterSettings.defaults(dir).withTaskManagers(3, 2, 6).withPorts(18081, 16123, 19092, 19093);
         FlinkConfigFile.write(s);
         Configuration conf = GlobalConfiguration.loadConfiguration(s.confDir().toString());
         assertEquals("rocksdb", conf.get(StateBackendOptions.STATE_BACKEND));
@@ -67,7 +67,7 @@ class FlinkConfigFileTest {
 
     @Test
     void shouldRoundTripTheSettings(@TempDir Path dir) throws IOException {
-        ClusterSettings s = ClusterSettings.defaults(dir).withTaskManagers(3, 2).withPorts(1, 2, 3, 4);
+        ClusterSettings s = ClusterSettings.defaults(dir).withTaskManagers(3, 2, 6).withPorts(1, 2, 3, 4);
         s.save();
         assertEquals(s, ClusterSettings.load(dir));
     }

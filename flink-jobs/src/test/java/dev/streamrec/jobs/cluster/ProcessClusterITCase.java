@@ -26,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The job on a real multi-process cluster: a broker, a JobManager and two one-slot TaskManagers as
- * separate JVMs (RocksDB, 5-s checkpoints), the job jar submitted over REST. Events stream in at
+ * The job on a real multi-process cluster: a broker, a JobManager and two TaskManagers of two slots
+ * as separate JVMs (RocksDB, 5-s checkpoints, the job's parallelism 2 spread over both), the job jar
+ * submitted over REST. Events stream in at
  * 100/s; mid-stream one TaskManager is {@code kill -9}ed and a new one started. A read_committed
  * reader must then see exactly one prediction per event and model, and the recovery time is
  * printed. Runs after {@code package} (it needs streamrec-job.jar and cluster-lib/target/lib): the
