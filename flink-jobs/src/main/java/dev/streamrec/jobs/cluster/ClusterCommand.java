@@ -29,7 +29,7 @@ public final class ClusterCommand {
             out.println("usage: cluster up [--dir DIR --taskmanagers 2 --slots 2 --parallelism 2 --rest-port 8081 --kafka-port 9092");
             out.println("                   --job-config config/cluster.yaml --no-job]");
             out.println("       cluster status|down|taskmanager [--dir DIR]");
-            out.println("  DIR defaults to " + ClusterSettings.defaultRunDir() + "; Flink's jars come from cluster-lib/target/lib");
+            out.println("  DIR defaults to " + ClusterSettings.defaultRunDir() + "; Flink's jars come from docker/cluster-lib/target/lib");
             out.println("  and the job jar from streamrec-job.jar beside streamrec.jar (mvn -B -q package -DskipTests builds both)");
             return 2;
         }
@@ -100,9 +100,9 @@ public final class ClusterCommand {
         return new ProcessCluster(settings, flinkLib());
     }
 
-    /** Flink's runtime jars, built by the cluster-lib module next to flink-jobs. */
+    /** Flink's runtime jars, built by the module docker/cluster-lib. */
     static Path flinkLib() throws URISyntaxException {
-        return codeDir().resolve("../../cluster-lib/target/lib").normalize();
+        return codeDir().resolve("../../docker/cluster-lib/target/lib").normalize();
     }
 
     /** The directory of streamrec.jar (flink-jobs/target), or of the classes when run from the build. */

@@ -18,7 +18,7 @@ import java.util.List;
 /**
  * The command lines of the cluster's JVMs, as Flink's own {@code jobmanager.sh}/{@code taskmanager.sh}
  * build them: the JobManager ({@code StandaloneSessionClusterEntrypoint}) and the TaskManagers
- * ({@code TaskManagerRunner}) run on the Flink runtime jars of {@code cluster-lib/target/lib} with
+ * ({@code TaskManagerRunner}) run on the Flink runtime jars of {@code docker/cluster-lib/target/lib} with
  * {@code --configDir}, and their heap, direct and metaspace limits and memory settings computed from
  * {@code config.yaml} by Flink's memory model (what {@code BashJavaUtils} prints for the scripts).
  * The broker runs {@link KafkaBrokerMain} on this JVM's class path (streamrec.jar holds the broker).
@@ -36,7 +36,7 @@ public final class ClusterJvms {
     public ClusterJvms(ClusterSettings settings, Path flinkLib) {
         if (!Files.isDirectory(flinkLib)) {
             throw new IllegalArgumentException("no Flink runtime jars in " + flinkLib
-                    + ": build them with mvn -B -q package -DskipTests (module cluster-lib)");
+                    + ": build them with mvn -B -q package -DskipTests (module docker/cluster-lib)");
         }
         this.settings = settings;
         this.flinkLib = flinkLib;

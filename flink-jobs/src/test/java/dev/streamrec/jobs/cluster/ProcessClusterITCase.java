@@ -31,13 +31,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * submitted over REST. Events stream in at
  * 100/s; mid-stream one TaskManager is {@code kill -9}ed and a new one started. A read_committed
  * reader must then see exactly one prediction per event and model, and the recovery time is
- * printed. Runs after {@code package} (it needs streamrec-job.jar and cluster-lib/target/lib): the
+ * printed. Runs after {@code package} (it needs streamrec-job.jar and docker/cluster-lib/target/lib): the
  * {@code cluster-tests} execution in flink-jobs/pom.xml.
  */
 class ProcessClusterITCase {
 
     private static final Path JOB_JAR = Path.of("target", "streamrec-job.jar");
-    private static final Path FLINK_LIB = Path.of("..", "cluster-lib", "target", "lib");
+    private static final Path FLINK_LIB = Path.of("..", "docker", "cluster-lib", "target", "lib");
     private static final List<String> MODELS = List.of("popularity", "cooccurrence");
     private static final int WARMUP_EVENTS = 100;
     private static final int STREAM_EVENTS = 2000;
@@ -46,7 +46,7 @@ class ProcessClusterITCase {
     @Test
     void shouldDeliverEveryPredictionOnceThroughATaskManagerKill() throws Exception {
         assertTrue(Files.exists(JOB_JAR) && Files.isDirectory(FLINK_LIB),
-                "build first: mvn -B -o -q package -DskipTests (streamrec-job.jar, cluster-lib/target/lib)");
+                "build first: mvn -B -o -q package -DskipTests (streamrec-job.jar, docker/cluster-lib/target/lib)");
         Path runDir = Path.of("target", "process-cluster-it").toAbsolutePath();
         EmbeddedKafkaBroker.deleteRecursively(runDir);
         int[] ports = EmbeddedKafkaBroker.freePorts(4);
