@@ -1,6 +1,7 @@
 package dev.streamrec.jobs.cli;
 
 import dev.streamrec.jobs.bench.BenchCommand;
+import dev.streamrec.jobs.cluster.ClusterCommand;
 import dev.streamrec.jobs.local.LocalMode;
 import dev.streamrec.model.cli.ModelCli;
 
@@ -26,6 +27,7 @@ public final class StreamRecCli {
             System.out.println("  pretrain    contrastive pre-training (MISSRec)");
             System.out.println("  evaluate    evaluate an artifact (--artifact DIR [--json])");
             System.out.println("  stress      repeated short trainings in child JVMs: crashes, skipped steps (stress --help)");
+            System.out.println("  cluster     Kafka + a Flink cluster as processes on this machine: cluster up|status|down");
             System.out.println("  bench       benchmarks: bench model|e2e|parts|zipf-data [options] (prints a table)");
             System.exit(argv.length == 0 ? 2 : 0);
         }
@@ -35,6 +37,9 @@ public final class StreamRecCli {
             switch (argv[0]) {
                 case "local":
                     code = new LocalMode(System.out).run(rest);
+                    break;
+                case "cluster":
+                    code = ClusterCommand.run(rest, System.out);
                     break;
                 case "bench":
                     code = BenchCommand.run(rest, System.out);

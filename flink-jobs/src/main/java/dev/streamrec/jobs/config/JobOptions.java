@@ -286,6 +286,13 @@ public final class JobOptions {
     /** Keys of list-valued options: written comma-separated in files and on the command line. */
     public static final java.util.Set<String> LIST_KEYS = java.util.Set.of(MODELS.key(), ARTIFACTS.key());
 
+    /** The names of every topic the job reads or writes, as configured in {@code conf}. */
+    public static List<String> topics(org.apache.flink.configuration.Configuration conf) {
+        return List.of(conf.get(TOPIC_INTERACTIONS), conf.get(TOPIC_ITEM_FEATURES), conf.get(TOPIC_PREDICTIONS),
+                conf.get(TOPIC_DEAD_LETTERS), conf.get(TOPIC_EVAL_METRICS), conf.get(TOPIC_MODEL_UPDATES),
+                conf.get(TOPIC_SHARED_COUNTS), conf.get(TOPIC_USER_DELETIONS), conf.get(TOPIC_USER_DELETIONS_CONFIRMED));
+    }
+
     /** The two delivery modes of the sinks. */
     public enum DeliveryGuarantee {
         EXACTLY_ONCE,

@@ -4,6 +4,7 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -61,12 +62,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param dataDir the log directory, null for a temporary one deleted on close
      */
     public static EmbeddedKafkaBroker start(int port, Path dataDir) {
+        return start(port, 0, dataDir);
+    }
+
+    /**
+     * Starts a broker whose controller listens on {@code controllerPort} (0 for a free one): a
+     * broker restarted on the same log directory keeps both ports.
+     */
+    public static EmbeddedKafkaBroker start(int port, int controllerPort, Path dataDir) {
         try {
             boolean temp = dataDir == null;
             Path dir = temp ? Files.createTempDirectory("streamrec-kafka-") : dataDir;
             int[] free = freePorts(2);
             int clientPort = port == 0 ? free[0] : port;
-            int controllerPort = free[1] != clientPort ? free[1] : free[0];
+            if (controllerPort == 0) {
+                controllerPort = free[1] != clientPort ? free[1] : free[0];
+            }
             Properties props = new Properties();
             props.put("process.roles", "broker,controller");
             props.put("node.id", "1");
@@ -116,11 +127,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private void awaitReady() throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
+        awaitReady(bootstrapServers(), 60_000);
+    }
+
+    /** Waits until the broker at {@code bootstrap} answers with its node, for at most {@code timeoutMs}. */
+    public static void awaitReady(String bootstrap, long timeoutMs) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
         Exception last = null;
         while (System.currentTimeMillis() < deadline) {
-            try (Admin admin = admin()) {
-                if (!admin.describeCluster().nodes().get().isEmpty()) {
+            try (Admin admin = admin(bootstrap)) {
+                DescribeClusterOptions options = new DescribeClusterOptions().timeoutMs((int) Math.min(timeoutMs, 10_000));
+                if (!admin.describeCluster(options).nodes().get().isEmpty()) {
                     return;
                 }
             } catch (ExecutionException e) {
@@ -128,7 +145,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("broker not ready after 60 s", last);
+        throw new IllegalStateException("broker at " + bootstrap + " not ready after " + timeoutMs / 1000 + " s", last);
     }
 
     public String bootstrapServers() {
@@ -140,12 +157,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     public Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+        return admin(bootstrapServers());
+    }
+
+    private static Admin admin(String bootstrap) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
     /** Creates topics (replication 1) if absent, allowing payloads up to 4 MiB. */
     public void createTopics(int partitions, Collection<String> names) {
-        try (Admin admin = admin()) {
+        createTopics(bootstrapServers(), partitions, names);
+    }
+
+    /** Creates topics (replication 1) on the broker at {@code bootstrap} if absent, allowing payloads up to 4 MiB. */
+    public static void createTopics(String bootstrap, int partitions, Collection<String> names) {
+        try (Admin admin = admin(bootstrap)) {
             for (String name : names) {
                 NewTopic t = new NewTopic(name, partitions, (short) 1)
                         .configs(Map.of("max.message.bytes", String.valueOf(4 * 1024 * 1024)));
@@ -180,7 +206,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * out the same port twice (one at a time it sometimes did, and the broker refused two listeners
      * on one port).
      */
-    private static int[] freePorts(int n) throws IOException {
+    public static int[] freePorts(int n) throws IOException {
         ServerSocket[] sockets = new ServerSocket[n];
         try {
             int[] ports = new int[n];

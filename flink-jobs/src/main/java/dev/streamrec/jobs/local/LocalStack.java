@@ -11,7 +11,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The system on one machine: a real KRaft broker in this JVM with every topic, and the recommender
@@ -52,12 +51,7 @@ public final class LocalStack implements AutoCloseable {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(kafkaPort, null);
         try {
             conf.set(JobOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-            broker.createTopics(conf.get(JobOptions.TOPIC_PARTITIONS), List.of(
-                    conf.get(JobOptions.TOPIC_INTERACTIONS), conf.get(JobOptions.TOPIC_ITEM_FEATURES),
-                    conf.get(JobOptions.TOPIC_PREDICTIONS), conf.get(JobOptions.TOPIC_DEAD_LETTERS),
-                    conf.get(JobOptions.TOPIC_EVAL_METRICS), conf.get(JobOptions.TOPIC_MODEL_UPDATES),
-                    conf.get(JobOptions.TOPIC_SHARED_COUNTS), conf.get(JobOptions.TOPIC_USER_DELETIONS),
-                    conf.get(JobOptions.TOPIC_USER_DELETIONS_CONFIRMED)));
+            broker.createTopics(conf.get(JobOptions.TOPIC_PARTITIONS), JobOptions.topics(conf));
             out.println("Kafka ready at " + broker.bootstrapServers());
             beforeJob.run(broker.bootstrapServers());
             out.println("Starting the recommender job on a Flink MiniCluster (RocksDB, checkpoints every "

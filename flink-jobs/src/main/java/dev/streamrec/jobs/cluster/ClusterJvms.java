@@ -1,0 +1,107 @@
+package dev.streamrec.jobs.cluster;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
+import org.apache.flink.runtime.jobmanager.JobManagerProcessSpec;
+import org.apache.flink.runtime.jobmanager.JobManagerProcessUtils;
+import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The command lines of the cluster's JVMs, as Flink's own {@code jobmanager.sh}/{@code taskmanager.sh}
+ * build them: the JobManager ({@code StandaloneSessionClusterEntrypoint}) and the TaskManagers
+ * ({@code TaskManagerRunner}) run on the Flink runtime jars of {@code docker/cluster-lib/target/lib} with
+ * {@code --configDir}, and their heap, direct and metaspace limits and memory settings computed from
+ * {@code config.yaml} by Flink's memory model (what {@code BashJavaUtils} prints for the scripts).
+ * The broker runs {@link KafkaBrokerMain} on this JVM's class path (streamrec.jar holds the broker).
+ */
+public final class ClusterJvms {
+
+    static final String JOB_MANAGER_MAIN = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
+    static final String TASK_MANAGER_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
+
+    private final ClusterSettings settings;
+    private final Path flinkLib;
+    private final Configuration flinkConf;
+
+    /** Reads the cluster's {@code config.yaml} (written by {@link FlinkConfigFile}) for the memory model. */
+    public ClusterJvms(ClusterSettings settings, Path flinkLib) {
+        if (!Files.isDirectory(flinkLib)) {
+            throw new IllegalArgumentException("no Flink runtime jars in " + flinkLib
+                    + ": build them with mvn -B -q package -DskipTests (module docker/cluster-lib)");
+        }
+        this.settings = settings;
+        this.flinkLib = flinkLib;
+        this.flinkConf = GlobalConfiguration.loadConfiguration(settings.confDir().toString());
+    }
+
+    public List<String> jobManager() {
+        JobManagerProcessSpec spec = JobManagerProcessUtils.processSpecFromConfig(flinkConf);
+        return flink("jobmanager", JobManagerProcessUtils.generateJvmParametersStr(spec, flinkConf),
+                JOB_MANAGER_MAIN, JobManagerProcessUtils.generateDynamicConfigsStr(spec));
+    }
+
+    public List<String> taskManager(String name) {
+        TaskExecutorProcessSpec spec = TaskExecutorProcessUtils.processSpecFromConfig(flinkConf);
+        return flink(name, ProcessMemoryUtils.generateJvmParametersStr(spec),
+                TASK_MANAGER_MAIN, TaskExecutorProcessUtils.generateDynamicConfigsStr(spec));
+    }
+
+    public List<String> broker() {
+        List<String> cmd = java("kafka");
+        cmd.add("-Xmx" + settings.brokerHeap());
+        cmd.add("-cp");
+        cmd.add(absoluteClassPath());
+        cmd.add(KafkaBrokerMain.class.getName());
+        cmd.addAll(List.of("--dir", settings.kafkaDir().toString(), "--port", String.valueOf(settings.kafkaPort()),
+                "--controller-port", String.valueOf(settings.kafkaControllerPort())));
+        return cmd;
+    }
+
+    private List<String> flink(String name, String jvmMemory, String mainClass, String dynamicConfigs) {
+        List<String> cmd = java(name);
+        cmd.addAll(split(flinkConf.get(CoreOptions.FLINK_DEFAULT_JVM_OPTIONS)));
+        cmd.addAll(split(jvmMemory));
+        cmd.add("-cp");
+        cmd.add(flinkLib.toAbsolutePath() + "/*");
+        cmd.add(mainClass);
+        cmd.add("--configDir");
+        cmd.add(settings.confDir().toString());
+        cmd.addAll(split(dynamicConfigs));
+        return cmd;
+    }
+
+    /** {@code java} with what every process gets: its log file, the shared log4j config, the GC, and no JNI surprises. */
+    private List<String> java(String name) {
+        List<String> cmd = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            // its own session: a Ctrl-C in the shell that ran cluster up does not reach the cluster
+            cmd.add("/usr/bin/setsid");
+        }
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-XX:+UseG1GC");
+        cmd.add("-Dlog.file=" + settings.logDir().resolve(name + ".log"));
+        cmd.add("-Dlog4j.configurationFile=file:" + settings.confDir().resolve("log4j.properties"));
+        cmd.add("-Dai.djl.offline=true");
+        return cmd;
+    }
+
+    /** This JVM's class path with absolute entries: the processes run in the run directory. */
+    private static String absoluteClassPath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(e -> Path.of(e).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    private static List<String> split(String args) {
+        return Arrays.stream(args.strip().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+    }
+}

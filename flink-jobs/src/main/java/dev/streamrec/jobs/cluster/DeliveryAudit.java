@@ -1,0 +1,128 @@
+package dev.streamrec.jobs.cluster;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Checks a fault-injection run's output for exactly-once delivery: every event sent must have
+ * exactly one prediction per model in what a {@code read_committed} reader sees. Counts predictions
+ * per {@code (eventId, model)} and dead letters as they are read, then reports events in,
+ * predictions per model, missing and duplicated pairs, and each fault's recovery time: from the last
+ * prediction the job emitted before the fault to the first it emitted after (the Kafka record
+ * timestamps, which the job's sink leaves to the producer's clock), so a prediction that was
+ * written before a failure but aborted with its transaction does not count as before.
+ */
+public final class DeliveryAudit {
+
+    /** A fault injected at {@code atMillis} (wall clock). */
+    public record Fault(String name, long atMillis) {}
+
+    /** How long the job emitted nothing around a fault; -1 where no prediction was before or after it. */
+    public record Recovery(Fault fault, long lastBeforeMillis, long firstAfterMillis) {
+        public long millis() {
+            return lastBeforeMillis < 0 || firstAfterMillis < 0 ? -1 : firstAfterMillis - lastBeforeMillis;
+        }
+    }
+
+    /** The outcome of a run. */
+    public record Report(int eventsIn, Map<String, Integer> predictionsPerModel, int missing, int duplicated,
+            int unexpected, long deadLetters, List<Recovery> recoveries) {
+
+        /** Nothing lost, nothing twice, nothing unknown, no dead letter. */
+        public boolean clean() {
+            return missing == 0 && duplicated == 0 && unexpected == 0 && deadLetters == 0;
+        }
+
+        public void print(PrintStream out) {
+            out.printf(Locale.ROOT, "%-28s %,d%n", "events in", eventsIn);
+            predictionsPerModel.forEach((model, n) ->
+                    out.printf(Locale.ROOT, "%-28s %,d%n", "predictions " + model, n));
+            out.printf(Locale.ROOT, "%-28s %,d%n", "missing (eventId, model)", missing);
+            out.printf(Locale.ROOT, "%-28s %,d%n", "duplicated (eventId, model)", duplicated);
+            out.printf(Locale.ROOT, "%-28s %,d%n", "unknown eventIds", unexpected);
+            out.printf(Locale.ROOT, "%-28s %,d%n", "dead letters", deadLetters);
+            for (Recovery r : recoveries) {
+                out.printf(Locale.ROOT, "%-28s %s%n", "recovery " + r.fault().name(),
+                        r.millis() < 0 ? "- (no prediction on one side)" : String.format(Locale.ROOT, "%,.1f s", r.millis() / 1000.0));
+            }
+        }
+    }
+
+    private final Set<String> eventIds;
+    private final List<String> models;
+    private final Map<String, Map<String, Integer>> counts = new HashMap<>();
+    private final List<Long> emitted = new ArrayList<>();
+    private long deadLetters;
+
+    public DeliveryAudit(Collection<String> eventIds, List<String> models) {
+        this.eventIds = new LinkedHashSet<>(eventIds);
+        this.models = List.copyOf(models);
+    }
+
+    /** A prediction read from the output, with its record timestamp. */
+    public synchronized void prediction(String eventId, String model, long timestampMillis) {
+        counts.computeIfAbsent(eventId, e -> new HashMap<>()).merge(model, 1, Integer::sum);
+        emitted.add(timestampMillis);
+    }
+
+    public synchronized void deadLetter() {
+        deadLetters++;
+    }
+
+    /** Predictions read so far. */
+    public synchronized int predictions() {
+        return emitted.size();
+    }
+
+    /** Predictions a clean run ends with: one per event and model. */
+    public int expectedPredictions() {
+        return eventIds.size() * models.size();
+    }
+
+    public synchronized Report report(List<Fault> faults) {
+        Map<String, Integer> perModel = new TreeMap<>();
+        models.forEach(m -> perModel.put(m, 0));
+        int missing = 0;
+        int duplicated = 0;
+        int unexpected = 0;
+        for (String id : eventIds) {
+            Map<String, Integer> byModel = counts.getOrDefault(id, Map.of());
+            for (String m : models) {
+                int n = byModel.getOrDefault(m, 0);
+                missing += n == 0 ? 1 : 0;
+                duplicated += Math.max(0, n - 1);
+            }
+        }
+        for (Map.Entry<String, Map<String, Integer>> e : counts.entrySet()) {
+            boolean known = eventIds.contains(e.getKey());
+            for (Map.Entry<String, Integer> m : e.getValue().entrySet()) {
+                perModel.merge(m.getKey(), m.getValue(), Integer::sum);
+                if (!known || !models.contains(m.getKey())) {
+                    unexpected += m.getValue();
+                }
+            }
+        }
+        List<Recovery> recoveries = new ArrayList<>();
+        for (Fault f : faults) {
+            long before = -1;
+            long after = -1;
+            for (long t : emitted) {
+                if (t <= f.atMillis()) {
+                    before = Math.max(before, t);
+                } else {
+                    after = after < 0 ? t : Math.min(after, t);
+                }
+            }
+            recoveries.add(new Recovery(f, before, after));
+        }
+        return new Report(eventIds.size(), perModel, missing, duplicated, unexpected, deadLetters, recoveries);
+    }
+}
