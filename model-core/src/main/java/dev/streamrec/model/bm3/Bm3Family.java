@@ -60,7 +60,8 @@ public final class Bm3Family implements ModelFamily {
 
     @Override
     public void declareTrain(String model, CommandOptions command) {
-        TrainingData.declare(command);
+        command.path("data", null, "Interactions CSV, userId,itemId,timestamp[,value] (default: the bundled MovieLens).");
+        TrainingData.declareCut(command);
         declareConfig(model, command);
         command.text("split", "random", "random|chronological", "Per-user 8:1:1 split: random, or chronological.")
                 .required("output", "DIR", "Artifact directory to write.")

@@ -48,9 +48,9 @@ public final class CommandOptions {
 
     /** Usage examples, shown at the end of {@code --help}. */
     public CommandOptions examples(String... lines) {
-        StringBuilder footer = new StringBuilder("%nExample" + (lines.length > 1 ? "s" : "") + ":%n");
+        StringBuilder footer = new StringBuilder("%nExample" + (lines.length > 1 ? "s" : "") + ":");
         for (String line : lines) {
-            footer.append("  ").append(line.replace("%", "%%")).append("%n");
+            footer.append("%n  ").append(line.replace("%", "%%"));
         }
         spec.usageMessage().footer(footer.toString());
         return this;
