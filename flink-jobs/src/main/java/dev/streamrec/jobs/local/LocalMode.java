@@ -129,7 +129,7 @@ public final class LocalMode {
         Configuration conf = configuration(args);
         checkDevice(conf);
         Path data = args.getPath("data");
-        boolean replaying = !args.has("no-replay");
+        boolean replaying = !args.getBoolean("no-replay");
         List<Interaction> all = replaying || args.has(TrainingData.FRACTION) ? ReplayEvents.load(data) : null;
         List<Interaction> replayed = replaying ? all.subList(0, replayedCount(all, args)) : all;
         TimeCut cut = trainingCut(args, replayed, replaying);
@@ -149,7 +149,7 @@ public final class LocalMode {
             if (fineTune != null) {
                 FineTuneReport.print(out, fineTune.rounds());
             }
-            if (dashboard != null && args.has("dashboard-keep") && !args.has("no-replay")) {
+            if (dashboard != null && args.getBoolean("dashboard-keep") && replaying) {
                 out.println("Dashboard still at " + dashboard.url() + " (Ctrl-C to stop)");
                 awaitShutdown();
             }
