@@ -9,6 +9,7 @@ import dev.streamrec.jobs.local.ReplayEvents;
 import dev.streamrec.jobs.local.ReplayRun;
 import dev.streamrec.jobs.scoring.ScoringOperator;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 import dev.streamrec.model.cli.ProgressBar;
 import dev.streamrec.model.data.Interaction;
 import org.apache.flink.configuration.Configuration;
@@ -35,24 +36,41 @@ public final class EndToEndBenchmark {
 
     private EndToEndBenchmark() {}
 
-    public static int run(List<String> argv, PrintStream out) throws Exception {
-        CliArgs args = CliArgs.parse(argv);
+    static CommandOptions options(PrintStream out) {
+        CommandOptions c = CommandOptions.command("e2e", "Sustained throughput and event-to-prediction latency through "
+                        + "the embedded broker and MiniCluster, state size, and where the CPU went.", a -> run(a, out))
+                .text("workload", "movielens", "movielens|zipf", "The MovieLens replay, or a generated Zipf workload.")
+                .path("data", null, "movielens workload: MovieLens directory or interactions CSV (default: bundled).")
+                .integer("passes", 1, "movielens workload: replay the log this many times (user ids suffixed).")
+                .integer("max-events", 0, "Send only the first N events (0 = all).")
+                .text("rate", "max", "R|max", "Send rate in events/s.")
+                .integer("warmup", 0, "Events before the measured window.")
+                .flag("preload", false, "Every event on the topic before the job starts (no producer competing for the cores).")
+                .decimal("paired", 0, "Model-only rates of the same models and batch in S-second windows just before "
+                        + "and after the run (0 = none).")
+                .examples("streamrec.jar bench e2e --models sasrec --max-events 50000 --warmup 10000",
+                        "streamrec.jar bench e2e --workload zipf --artifact zipf-sasrec -Dscoring.batch-size=256");
+        LocalMode.declareJobOptions(c);
+        return ZipfWorkload.declare(c);
+    }
+
+    static int run(CliArgs args, PrintStream out) throws Exception {
         Configuration conf = LocalMode.configuration(args);
-        String workload = args.get("workload", "movielens");
+        String workload = args.get("workload");
         List<Interaction> interactions = workload.equals("zipf")
                 ? ZipfWorkload.generate(args)
-                : ReplayEvents.repeated(ReplayEvents.load(args.getPath("data", null)), args.getInt("passes", 1));
-        List<byte[]> events = ReplayEvents.encode(interactions, args.getInt("max-events", 0));
-        String speed = args.get("rate", "max");
+                : ReplayEvents.repeated(ReplayEvents.load(args.getPath("data")), args.getInt("passes"));
+        List<byte[]> events = ReplayEvents.encode(interactions, args.getInt("max-events"));
+        String speed = args.get("rate");
         double rate = speed.equals("max") ? 0 : Double.parseDouble(speed);
 
         // --paired S: model-only rates of the same models and batch size (median of 3 windows of S
         // seconds) right before and after the run: a shared machine's speed drifts within the hour,
         // so the end-to-end/model-only ratio is only meaningful between runs minutes apart.
         // Model-only over the sequences the measured events carry (up to 20,000 of them).
-        double pairedSeconds = args.getDouble("paired", 0);
+        double pairedSeconds = args.getDouble("paired");
         List<Interaction> replayed = interactions.subList(0, events.size());
-        int warmup = Math.min(args.getInt("warmup", 0), events.size());
+        int warmup = Math.min(args.getInt("warmup"), events.size());
         List<List<String>> measuredHistories = pairedSeconds > 0
                 ? ModelBenchmark.requestHistories(replayed, warmup, conf.get(JobOptions.SEQUENCE_MAX_LENGTH),
                         ModelBenchmark.MEASURED_HISTORIES)
@@ -64,7 +82,7 @@ public final class EndToEndBenchmark {
         long stateBytes;
         // --preload: every event is on the topic before the job starts, so no producer competes with
         // the job for the cores and the rate is the job's own (latency is then backlog, not service).
-        boolean preload = args.getBoolean("preload", false);
+        boolean preload = args.getBoolean("preload");
         try (LocalStack stack = LocalStack.start(conf, 0, out, bootstrap -> {
             if (preload) {
                 EventReplayer.replay(bootstrap, conf.get(JobOptions.TOPIC_INTERACTIONS), replayed, events, 0,

@@ -11,6 +11,7 @@ import dev.streamrec.jobs.scoring.ScoringOperator;
 import dev.streamrec.jobs.scoring.ServedModel;
 import dev.streamrec.jobs.scoring.ServingModels;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.MovieLens;
 import dev.streamrec.model.data.SequenceDataset;
@@ -50,21 +51,35 @@ public final class ModelBenchmark {
 
     private ModelBenchmark() {}
 
-    public static int run(List<String> argv, PrintStream out) throws Exception {
-        CliArgs args = CliArgs.parse(argv);
+    static CommandOptions options(PrintStream out) {
+        CommandOptions c = CommandOptions.command("model", "Model-only throughput (sequences/s) of every configured "
+                        + "model at several batch sizes, next to this machine's matmul rate.", a -> run(a, out))
+                .list("batches", "B", "1,32,256", "Batch sizes measured.")
+                .decimal("seconds", 3.0, "Length of one measured window.")
+                .integer("repeats", 5, "Measured windows per batch size (median and range).")
+                .text("workload", "movielens", "movielens|zipf", "MovieLens histories (last 50 items), or the "
+                        + "sequences the Zipf workload's events carry.")
+                .integer("warmup", 0, "Zipf workload: the histories of the events from N on.")
+                .examples("streamrec.jar bench model --models sasrec,bm3 --batches 1,64",
+                        "streamrec.jar bench model --workload zipf --models sasrec --artifact zipf-sasrec");
+        LocalMode.declareJobOptions(c);
+        return ZipfWorkload.declare(c);
+    }
+
+    static int run(CliArgs args, PrintStream out) throws Exception {
         Configuration conf = LocalMode.configuration(args);
-        int[] batches = Arrays.stream(args.get("batches", "1,32,256").split(",")).mapToInt(Integer::parseInt).toArray();
-        double seconds = args.getDouble("seconds", 3.0);
-        int repeats = Math.max(1, args.getInt("repeats", 5));
+        int[] batches = args.getList("batches").stream().mapToInt(Integer::parseInt).toArray();
+        double seconds = args.getDouble("seconds");
+        int repeats = Math.max(1, args.getInt("repeats"));
         int topK = conf.get(JobOptions.TOP_K);
 
         int maxLen = conf.get(JobOptions.SEQUENCE_MAX_LENGTH);
-        String workload = args.get("workload", "movielens");
+        String workload = args.get("workload");
         List<List<String>> histories = switch (workload) {
             case "movielens" -> movieLensHistories(maxLen);
             case "zipf" -> {
                 List<Interaction> events = ZipfWorkload.generate(args);
-                yield requestHistories(events, Math.min(args.getInt("warmup", 0), events.size()), maxLen,
+                yield requestHistories(events, Math.min(args.getInt("warmup"), events.size()), maxLen,
                         MEASURED_HISTORIES);
             }
             default -> throw new IllegalArgumentException("unknown workload " + workload + " (movielens|zipf)");

@@ -5,6 +5,7 @@ import dev.streamrec.jobs.state.EventIds;
 import dev.streamrec.jobs.state.SequenceEntry;
 import dev.streamrec.jobs.state.UserSequence;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 import dev.streamrec.schema.event.Prediction;
 import dev.streamrec.schema.event.RecommendedItem;
 import dev.streamrec.schema.serde.EventCodec;
@@ -31,14 +32,22 @@ final class PipelinePartsBenchmark {
 
     private PipelinePartsBenchmark() {}
 
-    static int run(List<String> args, PrintStream out) {
-        CliArgs a = CliArgs.parse(args);
-        int rounds = a.getInt("rounds", 9);
-        int warmup = a.getInt("warmup-rounds", 5);
-        Random random = new Random(a.getLong("seed", 1));
+    static CommandOptions options(PrintStream out) {
+        return CommandOptions.command("parts", "The pipeline's per-event Java, piece by piece, one thread.", a -> run(a, out))
+                .integer("rounds", 9, "Measured rounds (median and range).")
+                .integer("warmup-rounds", 5, "Rounds before measuring (JIT warm-up).")
+                .longInteger("seed", 1, "Seed of the generated data.")
+                .integer("top-k", 20, "Items per generated prediction.")
+                .examples("streamrec.jar bench parts --rounds 15");
+    }
+
+    static int run(CliArgs a, PrintStream out) {
+        int rounds = a.getInt("rounds");
+        int warmup = a.getInt("warmup-rounds");
+        Random random = new Random(a.getLong("seed"));
 
         EventCodec codec = new EventCodec();
-        List<Prediction> predictions = predictions(random, 1_000, a.getInt("top-k", 20));
+        List<Prediction> predictions = predictions(random, 1_000, a.getInt("top-k"));
         Sequences sequences = Sequences.generate(random, 2_000);
 
         out.printf("%-44s %12s %22s%n", "part (one thread)", "µs per call", "range over " + rounds + " rounds");

@@ -1,6 +1,7 @@
 package dev.streamrec.jobs.bench;
 
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 import dev.streamrec.model.data.Interaction;
 
 import java.io.IOException;
@@ -22,18 +23,25 @@ public final class ZipfWorkload {
     private ZipfWorkload() {}
 
     /**
-     * The workload the benchmark options describe ({@code --events --users --items --zipf --seed});
-     * the defaults (300,000 events, 1M users, 100,000 items, s = 1.1, seed 42) are shared by every
-     * benchmark and by {@code zipf-data}, so an artifact trained on one matches the others.
+     * Declares the workload's options ({@code --events --users --items --zipf --seed}); the defaults
+     * are shared by every benchmark and by {@code zipf-data}, so an artifact trained on one matches the others.
      */
-    public static List<Interaction> generate(CliArgs a) {
-        return generate(a.getInt("events", 300_000), a.getInt("users", 1_000_000), items(a), a.getDouble("zipf", 1.1),
-                a.getLong("seed", 42));
+    public static CommandOptions declare(CommandOptions c) {
+        return c.integer("events", 300_000, "Zipf workload: events.")
+                .integer("users", 1_000_000, "Zipf workload: users, drawn uniformly.")
+                .integer("items", 100_000, "Zipf workload: catalogue size.")
+                .decimal("zipf", 1.1, "Zipf workload: the popularity law's exponent s.")
+                .longInteger("seed", 42, "Zipf workload: seed.");
     }
 
-    /** The catalogue size the options give ({@code --items}, default 100,000). */
+    /** The workload the options of {@link #declare} describe. */
+    public static List<Interaction> generate(CliArgs a) {
+        return generate(a.getInt("events"), a.getInt("users"), items(a), a.getDouble("zipf"), a.getLong("seed"));
+    }
+
+    /** The catalogue size the options give ({@code --items}). */
     public static int items(CliArgs a) {
-        return a.getInt("items", 100_000);
+        return a.getInt("items");
     }
 
     public static List<Interaction> generate(int events, int users, int items, double exponent, long seed) {

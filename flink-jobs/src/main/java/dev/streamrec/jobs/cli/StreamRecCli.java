@@ -3,54 +3,57 @@ package dev.streamrec.jobs.cli;
 import dev.streamrec.jobs.bench.BenchCommand;
 import dev.streamrec.jobs.cluster.ClusterCommand;
 import dev.streamrec.jobs.local.LocalMode;
+import dev.streamrec.model.cli.CommandOptions;
+import dev.streamrec.model.cli.CommandRunner;
 import dev.streamrec.model.cli.ModelCli;
+import picocli.AutoComplete;
+import picocli.CommandLine;
 
+import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * The entry point of {@code streamrec.jar}: {@code local} runs the whole system on this machine;
- * {@code featurize}, {@code train}, {@code pretrain} and {@code evaluate} are the offline model
- * commands of model-core.
+ * {@code bench} the benchmarks; {@code cluster} Kafka and a Flink cluster as processes on this machine; {@code featurize}, {@code train}, {@code pretrain}, {@code evaluate},
+ * {@code finetune} and {@code stress} are the offline model commands of model-core ({@link ModelCli});
+ * {@code completion} prints a bash/zsh completion script; {@code help [command]} the usage. Parsing,
+ * {@code --help}, errors and exit codes are picocli's, through {@link CommandRunner}.
+ *
+ * <p>To add a top-level command, write a {@code static CommandOptions options(...)} beside it
+ * (its options declared with their defaults, an example, and the action, as {@link LocalMode#options}
+ * does) and add one {@code root.subcommand(...)} line in {@link #commands}; help, errors and
+ * completion follow.
  */
 public final class StreamRecCli {
 
     private StreamRecCli() {}
 
-    public static void main(String[] argv) throws Exception {
+    public static void main(String[] argv) {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("help")) {
-            System.out.println("usage: java -jar streamrec.jar <command> [options]");
-            System.out.println("  local       Kafka + Flink + models on this machine; replays MovieLens (see local --help)");
-            System.out.println("  featurize   item text -> MiniLM feature files");
-            System.out.println("  train       train a model (--model sasrec|gru4rec|kdsr-sasrec|kdsr-gru4rec|missrec|bm3|...)");
-            System.out.println("  pretrain    contrastive pre-training (MISSRec)");
-            System.out.println("  evaluate    evaluate an artifact (--artifact DIR [--json])");
-            System.out.println("  stress      repeated short trainings in child JVMs: crashes, skipped steps (stress --help)");
-            System.out.println("  cluster     Kafka + a Flink cluster as processes on this machine: cluster up|status|down");
-            System.out.println("  bench       benchmarks: bench model|e2e|parts|zipf-data [options] (prints a table)");
-            System.exit(argv.length == 0 ? 2 : 0);
-        }
-        List<String> rest = Arrays.asList(argv).subList(1, argv.length);
-        int code;
-        try {
-            switch (argv[0]) {
-                case "local":
-                    code = new LocalMode(System.out).run(rest);
-                    break;
-                case "cluster":
-                    code = ClusterCommand.run(rest, System.out);
-                    break;
-                case "bench":
-                    code = BenchCommand.run(rest, System.out);
-                    break;
-                default:
-                    code = ModelCli.run(argv[0], rest);
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            code = 2;
-        }
-        System.exit(code);
+        List<String> args = Arrays.asList(argv);
+        System.exit(CommandRunner.run(commands(args, System.out), args));
+    }
+
+    /** Every command, the one {@code argv} names (command first) built for its arguments. */
+    public static CommandOptions commands(List<String> argv, PrintStream out) {
+        CommandOptions root = CommandOptions.command("streamrec.jar", "Streaming next-item recommender on Kafka and "
+                        + "Flink: run it locally, benchmark it, train and evaluate its models.", null)
+                .examples("java -jar streamrec.jar local", "java -jar streamrec.jar train --model sasrec --epochs 3 "
+                        + "--output /tmp/sasrec", "java -jar streamrec.jar train --model bm3 --help");
+        root.subcommand(LocalMode.options(out));
+        root.subcommand(BenchCommand.options(out));
+        root.subcommand(ClusterCommand.options(out));
+        ModelCli.commands(argv).forEach(root::subcommand);
+        root.subcommand(CommandOptions.command("completion", "Prints a bash/zsh completion script for the alias "
+                        + "streamrec (alias streamrec='java -jar /path/to/streamrec.jar').", a -> {
+                            out.print(AutoComplete.bash("streamrec", root.spec().commandLine()));
+                            return 0;
+                        })
+                .examples("source <(java -jar streamrec.jar completion)"));
+        CommandLine help = new CommandLine(new CommandLine.HelpCommand());
+        help.getCommandSpec().usageMessage().footer("%nExample:%n  streamrec.jar help train%n");
+        root.spec().addSubcommand("help", help);
+        return root;
     }
 }

@@ -2,13 +2,13 @@ package dev.streamrec.jobs.cluster;
 
 import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 import org.apache.flink.configuration.Configuration;
 
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,50 +24,76 @@ public final class ClusterCommand {
 
     private ClusterCommand() {}
 
-    public static int run(List<String> argv, PrintStream out) throws Exception {
-        if (argv.isEmpty() || !List.of("up", "status", "down", "taskmanager").contains(argv.get(0))) {
-            out.println("usage: cluster up [--dir DIR --taskmanagers 2 --slots 2 --parallelism 2 --rest-port 8081 --kafka-port 9092");
-            out.println("                   --job-config config/cluster.yaml --no-job]");
-            out.println("       cluster status|down|taskmanager [--dir DIR]");
-            out.println("  DIR defaults to " + ClusterSettings.defaultRunDir() + "; Flink's jars come from docker/cluster-lib/target/lib");
-            out.println("  and the job jar from streamrec-job.jar beside streamrec.jar (mvn -B -q package -DskipTests builds both)");
-            return 2;
-        }
-        CliArgs args = CliArgs.parse(argv.subList(1, argv.size()));
-        Path dir = args.getPath("dir", ClusterSettings.defaultRunDir()).toAbsolutePath();
-        switch (argv.get(0)) {
-            case "up":
-                return up(args, dir, out);
-            case "status":
-                return status(cluster(ClusterSettings.load(dir)), out);
-            case "taskmanager":
-                ProcessCluster cluster = cluster(ClusterSettings.load(dir));
-                int number = cluster.startNewTaskManager();
-                out.println("started taskmanager-" + number + " (log " + cluster.taskManager(number).outFile().getParent() + ")");
-                return 0;
-            default:
-                cluster(ClusterSettings.load(dir)).stop();
-                out.println("cluster in " + dir + " stopped (logs, broker data and checkpoints kept there)");
-                return 0;
-        }
+    /** {@code cluster} and its actions as subcommands, printing to {@code out}. */
+    public static CommandOptions options(PrintStream out) {
+        ClusterSettings d = ClusterSettings.defaults(ClusterSettings.defaultRunDir());
+        return CommandOptions.command("cluster", "Kafka and a Flink session cluster as separate processes on this "
+                        + "machine (cluster <action> --help). Flink's jars come from docker/cluster-lib/target/lib and "
+                        + "the job jar is streamrec-job.jar beside streamrec.jar (mvn -B -q package -DskipTests builds both).",
+                        null)
+                .examples("java -jar flink-jobs/target/streamrec.jar cluster up", "java -jar flink-jobs/target/streamrec.jar cluster status")
+                .subcommand(withDir(CommandOptions.command("up", "Starts the broker, the JobManager and the TaskManagers, "
+                                + "creates the topics, submits the job over REST and prints the web UI address.",
+                                a -> up(a, dir(a), out)))
+                        .integer("taskmanagers", d.taskManagers(), "TaskManager processes.")
+                        .integer("slots", d.slotsPerTaskManager(), "Task slots per TaskManager.")
+                        .integer("parallelism", d.parallelism(), "The job's parallelism.")
+                        .integer("rest-port", d.restPort(), "Flink's REST API and web UI port.")
+                        .integer("kafka-port", d.kafkaPort(), "The broker's client port.")
+                        .path("job-config", null, "Job config (flat YAML; default config/cluster.yaml when run from the "
+                                + "repository root).")
+                        .flag("no-job", false, "Start the processes only; submit nothing.")
+                        .examples("streamrec.jar cluster up --taskmanagers 2 --slots 2"))
+                .subcommand(withDir(CommandOptions.command("status", "Lists the processes (exit 3 when none runs) and "
+                                + "the jobs.", a -> status(cluster(ClusterSettings.load(dir(a))), out)))
+                        .examples("streamrec.jar cluster status"))
+                .subcommand(withDir(CommandOptions.command("down", "Stops every process; logs, broker data and "
+                                + "checkpoints stay in the run directory.", a -> down(dir(a), out)))
+                        .examples("streamrec.jar cluster down"))
+                .subcommand(withDir(CommandOptions.command("taskmanager", "Starts one more TaskManager (e.g. after a "
+                                + "kill -9 of another).", a -> addTaskManager(dir(a), out)))
+                        .examples("streamrec.jar cluster taskmanager"));
+    }
+
+    private static CommandOptions withDir(CommandOptions command) {
+        return command.path("dir", ClusterSettings.defaultRunDir(), "The cluster's run directory (config, logs, pid "
+                + "files, broker data, checkpoints).");
+    }
+
+    private static Path dir(CliArgs args) {
+        return args.getPath("dir").toAbsolutePath();
+    }
+
+    private static int addTaskManager(Path dir, PrintStream out) throws Exception {
+        ProcessCluster cluster = cluster(ClusterSettings.load(dir));
+        int number = cluster.startNewTaskManager();
+        out.println("started taskmanager-" + number + " (log " + cluster.taskManager(number).outFile().getParent() + ")");
+        return 0;
+    }
+
+    private static int down(Path dir, PrintStream out) throws Exception {
+        cluster(ClusterSettings.load(dir)).stop();
+        out.println("cluster in " + dir + " stopped (logs, broker data and checkpoints kept there)");
+        return 0;
     }
 
     private static int up(CliArgs args, Path dir, PrintStream out) throws Exception {
         ClusterSettings defaults = ClusterSettings.defaults(dir);
         ClusterSettings settings = defaults
-                .withTaskManagers(args.getInt("taskmanagers", defaults.taskManagers()),
-                        args.getInt("slots", defaults.slotsPerTaskManager()),
-                        args.getInt("parallelism", defaults.parallelism()))
-                .withPorts(args.getInt("rest-port", defaults.restPort()), defaults.jobManagerRpcPort(),
-                        args.getInt("kafka-port", defaults.kafkaPort()), defaults.kafkaControllerPort());
-        Path base = args.getPath("job-config", Files.exists(Path.of("config", "cluster.yaml")) ? Path.of("config", "cluster.yaml") : null);
+                .withTaskManagers(args.getInt("taskmanagers"),
+                        args.getInt("slots"),
+                        args.getInt("parallelism"))
+                .withPorts(args.getInt("rest-port"), defaults.jobManagerRpcPort(),
+                        args.getInt("kafka-port"), defaults.kafkaControllerPort());
+        Path base = args.has("job-config") ? args.getPath("job-config")
+                : Files.exists(Path.of("config", "cluster.yaml")) ? Path.of("config", "cluster.yaml") : null;
         Path jobYaml = ClusterJobConfig.write(settings, base, Map.of());
         Configuration job = ClusterJobConfig.read(jobYaml);
         ProcessCluster cluster = cluster(settings);
         out.println("Starting Kafka, the JobManager and " + settings.taskManagers() + " TaskManagers in " + dir + " ...");
         cluster.start(JobOptions.topics(job), job.get(JobOptions.TOPIC_PARTITIONS));
         out.println("Kafka at " + settings.bootstrapServers() + ", " + cluster.rest().taskManagers() + " TaskManagers registered");
-        if (!args.has("no-job")) {
+        if (!args.getBoolean("no-job")) {
             Path jar = codeDir().resolve("streamrec-job.jar");
             if (!Files.exists(jar)) {
                 throw new IllegalArgumentException(jar + " is missing: mvn -B -q package -DskipTests builds it");

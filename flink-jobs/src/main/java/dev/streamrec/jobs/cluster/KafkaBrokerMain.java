@@ -2,6 +2,7 @@ package dev.streamrec.jobs.cluster;
 
 import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -18,7 +19,11 @@ public final class KafkaBrokerMain {
     private KafkaBrokerMain() {}
 
     public static void main(String[] argv) throws InterruptedException {
-        CliArgs args = CliArgs.parse(Arrays.asList(argv));
+        CliArgs args = CommandOptions.command("KafkaBrokerMain", "The cluster's Kafka broker process.", null)
+                .required("dir", "DIR", "The broker's log directory.")
+                .required("port", "PORT", "The client port.")
+                .required("controller-port", "PORT", "The KRaft controller port.")
+                .parse(Arrays.asList(argv));
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Integer.parseInt(args.require("port")),
                 Integer.parseInt(args.require("controller-port")), Path.of(args.require("dir")));
         CountDownLatch stopped = new CountDownLatch(1);

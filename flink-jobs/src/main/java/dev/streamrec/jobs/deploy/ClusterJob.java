@@ -3,6 +3,7 @@ package dev.streamrec.jobs.deploy;
 import dev.streamrec.jobs.RecommenderJob;
 import dev.streamrec.jobs.config.JobConfig;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -24,12 +25,10 @@ public final class ClusterJob {
 
     public static void main(String[] argv) throws Exception {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-        CliArgs args = CliArgs.parse(Arrays.asList(argv));
-        Path file = args.getPath("config", null);
-        if (file == null) {
-            throw new IllegalArgumentException("usage: streamrec-job.jar --config FILE (flat YAML, see config/cluster.yaml)");
-        }
-        Configuration conf = JobConfig.load(file, Map.of());
+        CliArgs args = CommandOptions.command("streamrec-job.jar", "The recommender job on a Flink cluster.", null)
+                .required("config", "FILE", "Job config (flat YAML, see config/cluster.yaml).")
+                .parse(Arrays.asList(argv));
+        Configuration conf = JobConfig.load(Path.of(args.require("config")), Map.of());
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(RecommenderJob.runtimeConfiguration(conf));
         RecommenderJob.onKafka(conf).build(env);

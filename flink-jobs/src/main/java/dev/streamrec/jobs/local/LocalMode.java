@@ -13,6 +13,8 @@ import dev.streamrec.jobs.scoring.ArtifactFetcher;
 import dev.streamrec.jobs.scoring.RecommenderFactory;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
+import dev.streamrec.model.cli.FineTuneCommand;
 import dev.streamrec.model.cli.TrainingData;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.TimeCut;
@@ -63,47 +65,71 @@ public final class LocalMode {
         this.out = out;
     }
 
-    public static final String USAGE = String.join("\n",
-            "usage: streamrec.jar local [options]",
-            "  --kafka-port P        fixed broker port (default: a free port)",
-            "  --no-replay           serve until Ctrl-C/SIGTERM instead of replaying a dataset",
-            "  --max-events N        replay only the first N events",
-            "  --speed X|max         replay rate in events/s (default max)",
-            "  --data PATH           MovieLens directory or interactions CSV (default: bundled MovieLens)",
-            "  --config FILE         job config (flat YAML, see config/local.yaml)",
-            "  --models a,b          models side by side, champion first (default cooccurrence,sasrec,popularity);",
-            "                        trained models without --artifact: the default run's SASRec ships in the",
-            "                        jar; the others are trained small once and cached",
-            "  --model a[,b]         same as --models",
-            "  --artifact DIR[,DIR]  artifacts of trained models named in --models",
-            "  --delivery exactly-once|at-least-once",
-            "  --fine-tune NAME      fine-tune served model NAME from the stream and hot-swap it",
-            "                        (--fine-tune-every N events, --fine-tune-window W, --model-store DIR,",
-            "                        --model-store-uri URI: also upload accepted versions to any Flink",
-            "                        filesystem, e.g. s3://bucket/models, and announce that copy)",
-            "                        (--fine-tune-epochs E, --fine-tune-lr X, --fine-tune-batch-size B,",
-            "                        --fine-tune-patience P, --fine-tune-grow-catalogue true|false)",
-            "  --train-fraction F    train the missing artifacts only on about the first F of the replayed",
-            "                        events by time (default 0.8; 1 = on everything, no cut); the cut is a",
-            "                        timestamp, artifacts are cached per cut, the whole stream is still",
-            "                        replayed, and the summary scores every model on the events from the",
-            "                        cut on (unseen by the trained ones) beside the whole replay",
-            "  --train-until MILLIS  same, with the cut given as epoch milliseconds",
-            "  --report-dir DIR      also write NDCG@10 over event time per model (CSV and PNG chart)",
-            "  --dashboard-port P    serve the live dashboard on http://127.0.0.1:P/ (0 = a free port)",
-            "  --dashboard-keep      with a replay: keep serving the dashboard after the summary until Ctrl-C",
-            "  -Dkey=value           any job option (see config/local.yaml)");
+    /** The command and its options, running a {@link LocalMode} that prints to {@code out}. */
+    public static CommandOptions options(PrintStream out) {
+        CommandOptions c = CommandOptions.command("local", "Kafka + Flink + models on this machine: replays MovieLens "
+                        + "in event time and prints a summary, or serves outside clients.", a -> new LocalMode(out).run(a))
+                .integer("kafka-port", 0, "Fixed broker port (0 = a free port).")
+                .flag("no-replay", false, "Serve until Ctrl-C/SIGTERM instead of replaying a dataset.")
+                .integer("max-events", 0, "Replay only the first N events (0 = all).")
+                .text("speed", "max", "X|max", "Replay rate in events/s.")
+                .path("data", null, "MovieLens directory or interactions CSV (default: the bundled MovieLens).");
+        declareJobOptions(c);
+        c.text("fine-tune", null, "NAME", "Fine-tune served model NAME from the stream and hot-swap each version "
+                        + "that passes validation.")
+                .longInteger("fine-tune-every", 20_000, "Fine-tuning: a round every N events.")
+                .longInteger("fine-tune-every-days", 3650, "Fine-tuning: a round at least every N days of event time.")
+                .integer("fine-tune-window", 30_000, "Fine-tuning: a round trains on the last N events.")
+                .decimal("fine-tune-tolerance", 0.002, "Fine-tuning: the held-out NDCG@10 a version may lose and still be swapped in.")
+                .path("model-store", null, "Fine-tuning: where versions are kept (default: a new temp directory).")
+                .text("model-store-uri", null, "URI", "Fine-tuning: also upload accepted versions to any Flink "
+                        + "filesystem, e.g. s3://bucket/models, and announce that copy.")
+                .integer("fine-tune-epochs", 1, "Fine-tuning: epochs per round.")
+                .optionalDecimal("fine-tune-lr", "Fine-tuning: learning rate (default: the family's round default).")
+                .optionalInteger("fine-tune-batch-size", "Fine-tuning: batch size (default: the family's).")
+                .optionalInteger("fine-tune-patience", "Fine-tuning: patience (default: the family's).")
+                .optionalFlag("fine-tune-grow-catalogue", "Fine-tuning (sequence models): learn the window's new items "
+                        + "(default true).")
+                .optionalDecimal(TrainingData.FRACTION, "Train the missing artifacts only on about the first F of the "
+                        + "replayed events by time (default " + DEFAULT_TRAIN_FRACTION + "; 1 = on everything, no cut); "
+                        + "the cut is a timestamp, artifacts are cached per cut, the whole stream is still replayed, and "
+                        + "the summary scores every model on the events from the cut on beside the whole replay.")
+                .optionalLong(TrainingData.UNTIL, "Same, with the cut given as epoch milliseconds.")
+                .path("report-dir", null, "Also write NDCG@10 over event time per model (CSV and PNG chart).")
+                .optionalInteger("dashboard-port", "Serve the live dashboard on http://127.0.0.1:P/ (0 = a free port).")
+                .flag("dashboard-keep", false, "With a replay: keep serving the dashboard after the summary until Ctrl-C.")
+                .examples("streamrec.jar local",
+                        "streamrec.jar local --models cooccurrence,sasrec --max-events 20000 --report-dir report",
+                        "streamrec.jar local --no-replay --kafka-port 9092 -Dscoring.batch-size=64");
+        return c;
+    }
 
+    /**
+     * Declares the job-configuration options {@link #configuration} reads: {@code --config},
+     * {@code --models}/{@code --model}, {@code --artifact}, {@code --delivery} and {@code -Dkey=value}.
+     */
+    public static void declareJobOptions(CommandOptions c) {
+        c.path("config", null, "Job config (flat YAML, see config/local.yaml).")
+                .text("models", null, "A,B", "Models side by side, champion first (default "
+                        + LOCAL_DEFAULTS.get(JobOptions.MODELS.key()) + "); trained models without --artifact: the "
+                        + "default run's SASRec ships in the jar, the others are trained small once and cached.")
+                .text("model", null, "A[,B]", "Same as --models.")
+                .text("artifact", null, "DIR[,DIR]", "Artifacts of the trained models named in --models.")
+                .text("delivery", null, "exactly-once|at-least-once", "Delivery guarantee (default: the job config's).")
+                .properties("Any job option (see config/local.yaml), repeatable.");
+    }
+
+    /** Parses {@code argv} against {@link #options} and runs. */
     public int run(List<String> argv) throws Exception {
-        CliArgs args = CliArgs.parse(argv);
-        if (args.has("help")) {
-            out.println(USAGE);
-            return 0;
-        }
+        return run(options(out).parse(argv));
+    }
+
+    /** Runs with the options parsed against {@link #options}. */
+    public int run(CliArgs args) throws Exception {
         Configuration conf = configuration(args);
         checkDevice(conf);
-        Path data = args.getPath("data", null);
-        boolean replaying = !args.has("no-replay");
+        Path data = args.getPath("data");
+        boolean replaying = !args.getBoolean("no-replay");
         List<Interaction> all = replaying || args.has(TrainingData.FRACTION) ? ReplayEvents.load(data) : null;
         List<Interaction> replayed = replaying ? all.subList(0, replayedCount(all, args)) : all;
         TimeCut cut = trainingCut(args, replayed, replaying);
@@ -116,14 +142,14 @@ public final class LocalMode {
         }
         trainMissingArtifacts(conf, cut, data);
         checkArtifacts(conf); // and the ones trained now
-        try (LocalStack stack = LocalStack.start(conf, args.getInt("kafka-port", 0), out);
+        try (LocalStack stack = LocalStack.start(conf, args.getInt("kafka-port"), out);
                 FineTuneLoop fineTune = startFineTuning(args, conf);
                 DashboardServer dashboard = startDashboard(args, conf)) {
             int code = replaying ? replay(stack.job(), args, conf, replayed, cut) : serve(stack, conf);
             if (fineTune != null) {
                 FineTuneReport.print(out, fineTune.rounds());
             }
-            if (dashboard != null && args.has("dashboard-keep") && !args.has("no-replay")) {
+            if (dashboard != null && args.getBoolean("dashboard-keep") && replaying) {
                 out.println("Dashboard still at " + dashboard.url() + " (Ctrl-C to stop)");
                 awaitShutdown();
             }
@@ -137,7 +163,7 @@ public final class LocalMode {
             return null;
         }
         DashboardServer dashboard = DashboardServer.start(conf.get(JobOptions.BOOTSTRAP_SERVERS),
-                DashboardTopics.of(conf), DashboardServer.DEFAULT_HOST, args.getInt("dashboard-port", 0));
+                DashboardTopics.of(conf), DashboardServer.DEFAULT_HOST, args.getInt("dashboard-port"));
         out.println("Dashboard: " + dashboard.url());
         return dashboard;
     }
@@ -151,7 +177,7 @@ public final class LocalMode {
         if (!args.has("fine-tune")) {
             return null;
         }
-        String name = args.get("fine-tune", "");
+        String name = args.get("fine-tune");
         List<String> models = conf.get(JobOptions.MODELS);
         List<String> artifacts = conf.getOptional(JobOptions.ARTIFACTS).orElse(List.of());
         int slot = 0;
@@ -168,34 +194,41 @@ public final class LocalMode {
         if (artifact == null) {
             throw new IllegalArgumentException("--fine-tune " + name + ": not a trained model served here " + models);
         }
-        Path store = args.getPath("model-store", Files.createTempDirectory("streamrec-model-store-"));
+        Path store = args.has("model-store") ? args.getPath("model-store") : Files.createTempDirectory("streamrec-model-store-");
         ModelArtifact initial = ModelArtifact.load(Path.of(artifact));
-        FineTuneSettings settings = new FineTuneSettings(args.getLong("fine-tune-every", 20_000),
-                java.time.Duration.ofDays(args.getLong("fine-tune-every-days", 3650)),
-                args.getInt("fine-tune-window", 30_000), 0.1, args.getDouble("fine-tune-tolerance", 0.002), store,
+        FineTuneSettings settings = new FineTuneSettings(args.getLong("fine-tune-every"),
+                java.time.Duration.ofDays(args.getLong("fine-tune-every-days")),
+                args.getInt("fine-tune-window"), 0.1, args.getDouble("fine-tune-tolerance"), store,
                 conf.get(JobOptions.DEVICE));
         out.println("Fine-tuning " + name + " every " + settings.everyEvents() + " events on the last "
                 + settings.windowEvents() + " (model store " + store + ")");
         ModelPublisher publisher = new ModelPublisher(store, conf.get(JobOptions.BOOTSTRAP_SERVERS),
-                conf.get(JobOptions.TOPIC_MODEL_UPDATES), name).uploadingTo(args.get("model-store-uri", null));
+                conf.get(JobOptions.TOPIC_MODEL_UPDATES), name).uploadingTo(args.get("model-store-uri"));
         return new FineTuneLoop(conf.get(JobOptions.BOOTSTRAP_SERVERS), conf.get(JobOptions.TOPIC_INTERACTIONS),
-                initial, settings, publisher, fineTuneOptions(args)).start();
+                initial, settings, publisher, fineTuneOptions(args, initial)).start();
     }
 
-    /** The family's fine-tuning options from {@code --fine-tune-epochs} etc. (default: one epoch). */
-    static CliArgs fineTuneOptions(CliArgs args) {
-        List<String> options = new ArrayList<>(List.of("--epochs", args.get("fine-tune-epochs", "1")));
+    /**
+     * The round options of {@code initial}'s family from {@code --fine-tune-epochs} etc.; one the family
+     * does not read (e.g. {@code --fine-tune-grow-catalogue} for BM3) is refused.
+     */
+    static CliArgs fineTuneOptions(CliArgs args, ModelArtifact initial) {
+        List<String> options = new ArrayList<>(List.of("--epochs", args.get("fine-tune-epochs")));
         for (String name : List.of("lr", "batch-size", "patience", "grow-catalogue")) {
             if (args.has("fine-tune-" + name)) {
-                options.addAll(List.of("--" + name, args.get("fine-tune-" + name, "")));
+                options.addAll(List.of("--" + name, args.get("fine-tune-" + name)));
             }
         }
-        return CliArgs.parse(options);
+        try {
+            return FineTuneCommand.roundOptions(initial).parse(options);
+        } catch (picocli.CommandLine.ParameterException e) {
+            throw new IllegalArgumentException("--fine-tune " + initial.model() + ": " + e.getMessage(), e);
+        }
     }
 
     /** How many of the loaded events a replay sends: {@code --max-events N}, else all. */
     private static int replayedCount(List<Interaction> all, CliArgs args) {
-        int max = args.getInt("max-events", 0);
+        int max = args.getInt("max-events");
         return max > 0 ? Math.min(max, all.size()) : all.size();
     }
 
@@ -266,25 +299,19 @@ public final class LocalMode {
     /** The job configuration of a local run: defaults, local defaults, --config, command-line overrides. */
     public static Configuration configuration(CliArgs args) throws Exception {
         Map<String, String> overrides = new HashMap<>(LOCAL_DEFAULTS);
-        Configuration fromFile = JobConfig.load(args.getPath("config", null), Map.of());
+        Configuration fromFile = JobConfig.load(args.getPath("config"), Map.of());
         overrides.putAll(fromFile.toMap());
         if (args.has("models") || args.has("model")) {
-            overrides.put(JobOptions.MODELS.key(), args.get("models", args.get("model", "")));
+            overrides.put(JobOptions.MODELS.key(), args.has("models") ? args.get("models") : args.get("model"));
         }
         if (args.has("artifact")) {
-            overrides.put(JobOptions.ARTIFACTS.key(), args.get("artifact", ""));
+            overrides.put(JobOptions.ARTIFACTS.key(), args.get("artifact"));
         }
         if (args.has("delivery")) {
             overrides.put(JobOptions.DELIVERY.key(),
-                    args.get("delivery", "").toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+                    args.get("delivery").toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
         }
-        for (String p : args.positional()) {
-            if (p.startsWith("-D") && p.contains("=")) {
-                overrides.put(p.substring(2, p.indexOf('=')), p.substring(p.indexOf('=') + 1));
-            } else {
-                throw new IllegalArgumentException("unexpected argument '" + p + "'\n" + USAGE);
-            }
-        }
+        overrides.putAll(args.properties());
         return JobConfig.load(null, overrides);
     }
 
@@ -316,9 +343,9 @@ public final class LocalMode {
 
     private int replay(JobClient job, CliArgs args, Configuration conf, List<Interaction> replayed, TimeCut cut)
             throws Exception {
-        Path data = args.getPath("data", null);
+        Path data = args.getPath("data");
         List<byte[]> events = ReplayEvents.encode(replayed, 0);
-        String speed = args.get("speed", "max");
+        String speed = args.get("speed");
         double rate = speed.equals("max") ? 0 : Double.parseDouble(speed);
         out.println("Replaying " + events.size() + " events from " + (data == null ? "MovieLens latest-small (bundled)" : data)
                 + " in time order at " + (rate == 0 ? "full speed" : rate + " events/s"));
@@ -334,7 +361,7 @@ public final class LocalMode {
             return 1;
         }
         if (args.has("report-dir")) {
-            QualityOverTime.write(args.getPath("report-dir", null), r.windows(), cut, out);
+            QualityOverTime.write(args.getPath("report-dir"), r.windows(), cut, out);
         }
         return 0;
     }

@@ -5,7 +5,7 @@ import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
 import dev.streamrec.jobs.testutil.KafkaTestClient;
 import dev.streamrec.jobs.testutil.TestJobs;
 import dev.streamrec.model.artifact.ModelArtifact;
-import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.FineTuneCommand;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.MovieLens;
 import dev.streamrec.schema.Topics;
@@ -73,7 +73,7 @@ class FineTuneLoopITCase {
         FineTuneSettings settings = new FineTuneSettings(600, Duration.ofDays(3650), 900, 0.2, 1.0, store, "cpu");
         try (ModelPublisher publisher = new ModelPublisher(store, broker.bootstrapServers(), Topics.MODEL_UPDATES, null);
                 FineTuneLoop loop = new FineTuneLoop(broker.bootstrapServers(), Topics.INTERACTIONS, initial, settings,
-                        publisher, CliArgs.parse(List.of("--epochs", "1"))).start()) {
+                        publisher, FineTuneCommand.roundOptions(initial).parse(List.of("--epochs", "1"))).start()) {
             List<String> keys = new ArrayList<>();
             List<byte[]> values = new ArrayList<>();
             for (int i = 0; i < 700; i++) {
@@ -122,7 +122,7 @@ class FineTuneLoopITCase {
             // A candidate that must beat the serving model by 1.0 NDCG fails validation: kept, not announced.
             FineTuneSettings strict = new FineTuneSettings(600, Duration.ofDays(3650), 900, 0.2, -1.0, store, "cpu");
             FineTuneLoop judge = new FineTuneLoop(broker.bootstrapServers(), Topics.INTERACTIONS, loop.current(), strict,
-                    publisher, CliArgs.parse(List.of("--epochs", "1")));
+                    publisher, FineTuneCommand.roundOptions(initial).parse(List.of("--epochs", "1")));
             judge.round(new ArrayList<>(stream.subList(0, 900)), 42L);
             assertFalse(judge.rounds().get(0).published());
             assertTrue(Files.exists(store.resolve("sasrec").resolve("rejected").resolve(judge.rounds().get(0).version())));

@@ -14,7 +14,8 @@ class LocalModeUsageTest {
     @Test
     void shouldShowTheCommandsOwnUsageInTheLocalModePage() throws IOException {
         String page = Files.readString(Path.of("..", "docs", "local-mode.md"));
-        assertTrue(page.contains("```\n" + LocalMode.USAGE + "\n```\n"),
-                "docs/local-mode.md must repeat LocalMode.USAGE verbatim");
+        String usage = LocalMode.options(System.out).usage();
+        assertTrue(page.contains("```\n" + usage + "```\n"),
+                "docs/local-mode.md must repeat local --help verbatim:\n" + usage);
     }
 }

@@ -1,7 +1,6 @@
 package dev.streamrec.jobs.local;
 
 import dev.streamrec.model.artifact.ModelArtifact;
-import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.data.TimeCut;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ShippedArtifactsTest {
 
     private static TimeCut defaultCut() throws Exception {
-        return LocalMode.trainingCut(CliArgs.parse(List.of()), ReplayEvents.load(null), true);
+        return LocalMode.trainingCut(LocalMode.options(System.out).parse(List.of()), ReplayEvents.load(null), true);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.streamrec.jobs.local;
 
-import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.TimeCut;
 import org.junit.jupiter.api.Test;
@@ -31,7 +30,7 @@ class TrainingCutTest {
     }
 
     private static TimeCut cut(List<Interaction> events, boolean replaying, String... argv) {
-        return LocalMode.trainingCut(CliArgs.parse(List.of(argv)), events, replaying);
+        return LocalMode.trainingCut(LocalMode.options(System.out).parse(List.of(argv)), events, replaying);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.streamrec.model.backbone;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 
 /**
  * The validated choice of next-item loss and its negatives, one place for the options and their
@@ -49,11 +50,21 @@ public record LossSettings(NextItemLoss.Kind loss, int negatives, NegativeSample
         return new LossSettings(loss, defaultNegatives(loss), DEFAULT_SAMPLER, DEFAULT_EXPONENT);
     }
 
-    /** The options above for a catalogue of {@code numItems}; unset ones take their defaults. */
+    /** Declares the options above on {@code command}. */
+    public static void declare(CommandOptions command) {
+        command.text(LOSS, null, "full|sampled|bce", "Next-item loss (default: full softmax up to "
+                        + FULL_SOFTMAX_MAX_ITEMS + " items, the sampled softmax above, where the full one is several times slower).")
+                .optionalInteger(NEGATIVES, "Negatives per step (default per loss: 0 for full, " + SAMPLED_NEGATIVES
+                        + " shared ones for sampled, 1 for bce as in the SASRec paper).")
+                .text(SAMPLER, DEFAULT_SAMPLER.id(), "uniform|popularity", "How negatives are drawn.")
+                .decimal(EXPONENT, DEFAULT_EXPONENT, "Popularity sampler: probability proportional to count^X.");
+    }
+
+    /** The options above for a catalogue of {@code numItems}; the loss and negatives default as described. */
     public static LossSettings parse(CliArgs a, int numItems) {
-        NextItemLoss.Kind loss = a.has(LOSS) ? NextItemLoss.Kind.of(a.get(LOSS, DEFAULT_LOSS.id())) : defaultLoss(numItems);
-        return new LossSettings(loss, a.getInt(NEGATIVES, defaultNegatives(loss)),
-                NegativeSampler.Kind.of(a.get(SAMPLER, DEFAULT_SAMPLER.id())), a.getDouble(EXPONENT, DEFAULT_EXPONENT));
+        NextItemLoss.Kind loss = a.has(LOSS) ? NextItemLoss.Kind.of(a.get(LOSS)) : defaultLoss(numItems);
+        return new LossSettings(loss, a.has(NEGATIVES) ? a.getInt(NEGATIVES) : defaultNegatives(loss),
+                NegativeSampler.Kind.of(a.get(SAMPLER)), a.getDouble(EXPONENT));
     }
 
     /** The full softmax up to {@link #FULL_SOFTMAX_MAX_ITEMS} items, the sampled softmax above. */

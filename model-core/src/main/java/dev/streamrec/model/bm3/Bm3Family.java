@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamrec.model.artifact.ArtifactException;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 import dev.streamrec.model.cli.MetricsTable;
 import dev.streamrec.model.cli.ModelFamily;
 import dev.streamrec.model.cli.TrainingData;
@@ -57,23 +58,58 @@ public final class Bm3Family implements ModelFamily {
         return Set.of(Bm3Config.BM3, Bm3Config.MF_BPR, Bm3Config.LIGHTGCN);
     }
 
+    @Override
+    public void declareTrain(String model, CommandOptions command) {
+        command.path("data", null, "Interactions CSV, userId,itemId,timestamp[,value] (default: the bundled MovieLens).");
+        TrainingData.declareCut(command);
+        declareConfig(model, command);
+        command.text("split", "random", "random|chronological", "Per-user 8:1:1 split: random, or chronological.")
+                .required("output", "DIR", "Artifact directory to write.")
+                .flag("json", false, "Print one JSON object instead of the metrics table.");
+        if (Bm3Config.BM3.equals(model)) {
+            command.list("features", "FILE", "Modality feature files (modality = file name before the first dot).");
+        }
+    }
+
+    @Override
+    public void declareEvaluate(CommandOptions command) {
+        command.path("data", null, "The data the artifact was trained on (default: the one it recorded).")
+                .flag("json", false, "Print one JSON object instead of the metrics table.");
+    }
+
+    @Override
+    public void declareFineTune(ModelArtifact current, CommandOptions command) {
+        Bm3FineTuner.declare(Bm3Config.fromJson(current.config().get("hyperParameters")), command);
+    }
+
+    /** Declares the options of {@link #configFrom}, with the variant's defaults. */
+    static void declareConfig(String model, CommandOptions command) {
+        Bm3Config d = Bm3Config.defaults(model);
+        TrainingOptions.declare(command, d.trainingOptions());
+        command.integer("emb", d.embDim(), "Embedding size.")
+                .integer("layers", d.layers(), "Graph convolution layers.")
+                .decimal("dropout", d.dropout(), "Dropout rate of the contrastive views.")
+                .decimal("reg", d.regWeight(), "L2 regularisation weight.")
+                .decimal("cl-weight", d.clWeight(), "Weight of the contrastive losses.")
+                .flag("train-features", d.trainFeatures(), "Learn the modality projections (BM3).");
+    }
+
     /** The defaults of a variant overridden by the command line (the budget through {@link TrainingOptions}). */
     static Bm3Config configFrom(String model, CliArgs a) {
-        Bm3Config d = Bm3Config.defaults(model);
-        TrainingOptions o = TrainingOptions.from(a, d.trainingOptions());
+        TrainingOptions o = TrainingOptions.from(a);
         return new Bm3Config(
                 model,
-                a.getInt("emb", d.embDim()),
-                a.getInt("layers", d.layers()),
-                a.getDouble("dropout", d.dropout()),
-                a.getDouble("reg", d.regWeight()),
-                a.getDouble("cl-weight", d.clWeight()),
+                a.getInt("emb"),
+                a.getInt("layers"),
+                a.getDouble("dropout"),
+                a.getDouble("reg"),
+                a.getDouble("cl-weight"),
                 o.learningRate(),
                 o.batchSize(),
                 o.epochs(),
                 o.patience(),
                 o.seed(),
-                a.getBoolean("train-features", d.trainFeatures()));
+                a.getBoolean("train-features"));
     }
 
     /**
@@ -95,8 +131,8 @@ public final class Bm3Family implements ModelFamily {
     public int train(String model, CliArgs args) throws Exception {
         limitThreads();
         Bm3Config config = configFrom(model, args);
-        String source = args.has("data") ? Path.of(args.get("data", "")).toAbsolutePath().toString() : BUNDLED;
-        String splitMode = args.get("split", "random");
+        String source = args.has("data") ? args.getPath("data").toAbsolutePath().toString() : BUNDLED;
+        String splitMode = args.get("split");
         List<Interaction> all = readData(source);
         // a streaming experiment's "before": --train-until / --train-fraction (TrainingData), recorded below
         Optional<TimeCut> cut = TrainingData.cut(args, all);
@@ -111,8 +147,6 @@ public final class Bm3Family implements ModelFamily {
                 long covered = split.items().ids().stream().filter(id -> mf.get(id) != null).count();
                 modalityInfo.addObject().put("name", mf.name()).put("dim", mf.dim()).put("file", f).put("coveredItems", covered);
             }
-        } else if (args.has("features")) {
-            System.err.println("note: " + model + " does not use --features; ignored");
         }
         Path output = Path.of(args.require("output"));
         System.err.printf(Locale.ROOT, "%s: %d users, %d items, %d train / %d valid / %d test interactions, modalities %s%n",
@@ -124,7 +158,7 @@ public final class Bm3Family implements ModelFamily {
             Bm3Trainer.Result result;
             Bm3ServingState state;
             try (Bm3Model m = new Bm3Model(config, graph, features, manager)) {
-                result = new Bm3Trainer(config, TrainingOptions.from(args, config.trainingOptions())).train(m, split, manager);
+                result = new Bm3Trainer(config, TrainingOptions.from(args)).train(m, split, manager);
                 state = Bm3ServingState.fromModel(m, split.items(), split.users(), split.train());
             }
             ObjectNode info = JSON.createObjectNode();
@@ -138,7 +172,7 @@ public final class Bm3Family implements ModelFamily {
             result.run().writeTo(info.putObject("run"));
             String version = model + "-" + Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14);
             Bm3ArtifactIO.write(output, state, version, info);
-            print(model, info, args.has("json"));
+            print(model, info, args.getBoolean("json"));
         }
         return 0;
     }
@@ -152,7 +186,7 @@ public final class Bm3Family implements ModelFamily {
             throw new ArtifactException("artifact " + artifact.dir() + " was fine-tuned on a stream window (from "
                     + info.path("fineTunedFrom").asText() + "); it has no reproducible split to evaluate on");
         }
-        String source = args.get("data", info.path("data").asText(BUNDLED));
+        String source = args.has("data") ? args.get("data") : info.path("data").asText(BUNDLED);
         List<Interaction> log = readData(source);
         if (info.has("trainUntil")) {
             log = new TimeCut(info.path("trainUntil").asLong()).before(log);
@@ -170,7 +204,7 @@ public final class Bm3Family implements ModelFamily {
         out.put("bestEpoch", info.path("bestEpoch").asInt());
         putSplit(out, "validation", valid, popularity(split, split.valid()));
         putSplit(out, "test", test, popularity(split, split.test()));
-        print(artifact.model(), out, args.has("json"));
+        print(artifact.model(), out, args.getBoolean("json"));
         return 0;
     }
 

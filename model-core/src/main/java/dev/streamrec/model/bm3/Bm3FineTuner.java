@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamrec.model.artifact.ArtifactException;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.ItemIndex;
 import dev.streamrec.model.data.ModalityFeatures;
@@ -61,7 +62,7 @@ final class Bm3FineTuner {
         Bm3Family.limitThreads();
         long t0 = System.nanoTime();
         Bm3ServingState base = Bm3ArtifactIO.read(current);
-        TrainingOptions training = fineTuneOptions(base.config(), options);
+        TrainingOptions training = TrainingOptions.from(options);
         Bm3Config config = base.config().withTraining(training);
         Window w = cut(base, window);
         if (Arrays.stream(w.heldOut()).allMatch(h -> h.length == 0)) {
@@ -104,10 +105,15 @@ final class Bm3FineTuner {
         }
     }
 
-    /** A round's optimisation options: the {@link TrainingOptions} vocabulary over the artifact's rate and batch, 10 epochs, patience 3. */
-    static TrainingOptions fineTuneOptions(Bm3Config c, CliArgs o) {
-        return TrainingOptions.from(o, TrainingOptions.of(10, c.batchSize(), (float) c.learningRate(), 3, c.seed())
-                .withProgress(false));
+    /** A round's optimisation defaults: the artifact's rate and batch, 10 epochs, patience 3. */
+    static TrainingOptions defaults(Bm3Config c) {
+        return TrainingOptions.of(10, c.batchSize(), (float) c.learningRate(), 3, c.seed()).withProgress(false);
+    }
+
+    /** Declares the round's options: {@link TrainingOptions} over {@link #defaults}, {@code --features}. */
+    static void declare(Bm3Config c, CommandOptions command) {
+        TrainingOptions.declare(command, defaults(c));
+        command.list("features", "FILE", "Feature files of the window's new items, per modality of the artifact.");
     }
 
     /** Grows users, items and graph by the window; the newest 10% of a user's new items are held out. */

@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.ModalityFeatures;
 
@@ -49,12 +50,12 @@ public final class Bm3MemoryBenchmark {
     private Bm3MemoryBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        CliArgs a = CliArgs.parse(List.of(args));
+        CliArgs a = options(CommandOptions.peek(List.of(args), "model")).parse(List.of(args));
         if (a.has("one")) {
             System.out.println(ROW + measure(a));
             return;
         }
-        List<String> scales = a.has("scales") ? a.getList("scales") : List.of("0.25", "0.5", "1", "4");
+        List<String> scales = a.getList("scales");
         System.out.printf(Locale.ROOT, "%-6s %7s %6s %9s %9s %8s %9s %10s %10s %10s%n", "scale", "users", "items",
                 "train", "adj nnz", "epoch s", "heap MiB", "RSS0 MiB", "peak MiB", "non-heap");
         for (String scale : scales) {
@@ -83,13 +84,25 @@ public final class Bm3MemoryBenchmark {
         }
     }
 
+    /** The benchmark's options: the training options of {@code model} (default bm3) and the scales. */
+    private static CommandOptions options(String model) {
+        CommandOptions c = CommandOptions.command("Bm3MemoryBenchmark", "Memory and time of one BM3 epoch per data scale.", null)
+                .text("model", Bm3Config.BM3, "bm3|lightgcn|mf-bpr", "The variant measured.")
+                .list("scales", "SCALE", "0.25,0.5,1,4", "Data scales, each in its own JVM.")
+                .text("one", null, "S", "Measure one scale in this JVM (what each child runs).")
+                .path("data", null, "Interactions CSV (default: the bundled MovieLens).")
+                .list("features", "FILE", "Modality feature files (bm3).");
+        Bm3Family.declareConfig(model == null ? Bm3Config.BM3 : model, c);
+        return c;
+    }
+
     /** One scale in this JVM: the formatted table row. */
     private static String measure(CliArgs a) throws Exception {
         Bm3Family.limitThreads();
         double scale = Double.parseDouble(a.require("one"));
-        String model = a.get("model", Bm3Config.BM3);
+        String model = a.get("model");
         Bm3Config config = Bm3Family.configFrom(model, a);
-        List<Interaction> data = scaled(Bm3Family.readData(a.has("data") ? a.get("data", "") : "movielens-bundled"),
+        List<Interaction> data = scaled(Bm3Family.readData(a.has("data") ? a.get("data") : "movielens-bundled"),
                 scale, config.seed());
         UserItemSplit split = UserItemSplit.of(data, UserItemSplit.Mode.RANDOM, config.seed());
         Map<String, float[][]> features = new LinkedHashMap<>();

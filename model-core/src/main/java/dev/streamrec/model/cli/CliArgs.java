@@ -1,90 +1,111 @@
 package dev.streamrec.model.cli;
 
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
+
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Parsed command-line options of the form {@code --name value} or {@code --flag}; anything else is
- * positional. Typed getters with defaults keep option handling out of the commands.
+ * The options of one command as picocli parsed them against its {@link CommandOptions}: typed
+ * reads by name, each value the one given or the declared default (no defaults here, no parsing of
+ * its own). Reading an option the command does not declare is a programming error and fails.
  */
 public final class CliArgs {
 
-    private final Map<String, String> options = new LinkedHashMap<>();
-    private final List<String> positional = new ArrayList<>();
+    private final ParseResult result;
 
-    public static CliArgs parse(List<String> args) {
-        CliArgs a = new CliArgs();
-        for (int i = 0; i < args.size(); i++) {
-            String s = args.get(i);
-            if (s.startsWith("--")) {
-                String name = s.substring(2);
-                int eq = name.indexOf('=');
-                if (eq >= 0) {
-                    a.options.put(name.substring(0, eq), name.substring(eq + 1));
-                } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
-                    a.options.put(name, args.get(++i));
-                } else {
-                    a.options.put(name, "true");
-                }
-            } else {
-                a.positional.add(s);
-            }
-        }
-        return a;
+    CliArgs(ParseResult result) {
+        this.result = result;
     }
 
+    /** Whether the option was given on the command line (not just defaulted). */
     public boolean has(String name) {
-        return options.containsKey(name);
+        option(name);
+        return result.hasMatchedOption("--" + name);
     }
 
-    public String get(String name, String def) {
-        return options.getOrDefault(name, def);
+    /** The value given, else the declared default (null when it has none). */
+    public String get(String name) {
+        Object v = option(name).getValue();
+        return v == null ? null : v.toString();
     }
 
+    /** The value of an option the command cannot do without; fails naming it when absent. */
     public String require(String name) {
-        String v = options.get(name);
+        String v = get(name);
         if (v == null) {
             throw new IllegalArgumentException("missing required option --" + name);
         }
         return v;
     }
 
-    public int getInt(String name, int def) {
-        return has(name) ? Integer.parseInt(options.get(name)) : def;
+    public int getInt(String name) {
+        return this.<Integer>value(name);
     }
 
-    public long getLong(String name, long def) {
-        return has(name) ? Long.parseLong(options.get(name)) : def;
+    public long getLong(String name) {
+        return this.<Long>value(name);
     }
 
-    public double getDouble(String name, double def) {
-        return has(name) ? Double.parseDouble(options.get(name)) : def;
+    public double getDouble(String name) {
+        return this.<Double>value(name);
     }
 
-    public boolean getBoolean(String name, boolean def) {
-        return has(name) ? Boolean.parseBoolean(options.get(name)) : def;
+    public boolean getBoolean(String name) {
+        return this.<Boolean>value(name);
     }
 
-    public Path getPath(String name, Path def) {
-        return has(name) ? Path.of(options.get(name)) : def;
+    /** A path option's value; null when neither given nor defaulted. */
+    public Path getPath(String name) {
+        return value(name);
     }
 
-    /** Comma-separated list option. */
+    /** A comma-separated list option's items (empty when not given). */
     public List<String> getList(String name) {
-        if (!has(name) || options.get(name).isBlank()) {
-            return List.of();
+        List<String> v = value(name);
+        return v == null ? List.of() : v.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** The {@code -Dkey=value} pairs given. */
+    public Map<String, String> properties() {
+        OptionSpec d = result.commandSpec().findOption("-D");
+        if (d == null) {
+            throw new IllegalStateException("command " + result.commandSpec().name() + " declares no -D");
         }
-        return List.of(options.get(name).split(","));
+        Map<String, String> v = d.getValue();
+        return v == null ? Map.of() : v;
     }
 
-    public List<String> positional() {
-        return positional;
+    /** The arguments of a command that hands the ones it does not declare on ({@link CommandOptions#passingOnOthers}). */
+    public List<String> unmatched() {
+        return result.unmatched();
     }
 
+    /** The options given on the command line as name (without {@code --}) to value as given; flags as {@code true}. */
     public Map<String, String> options() {
-        return options;
+        Map<String, String> given = new LinkedHashMap<>();
+        for (OptionSpec o : result.matchedOptions()) {
+            if (o.longestName().startsWith("--")) {
+                List<String> raw = o.originalStringValues();
+                given.put(o.longestName().substring(2), raw.isEmpty() ? "true" : String.join(",", raw));
+            }
+        }
+        return given;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T value(String name) {
+        return (T) option(name).getValue();
+    }
+
+    private OptionSpec option(String name) {
+        OptionSpec o = result.commandSpec().findOption("--" + name);
+        if (o == null) {
+            throw new IllegalStateException("command " + result.commandSpec().name() + " declares no option --" + name);
+        }
+        return o;
     }
 }

@@ -33,23 +33,27 @@ public record EvaluationOptions(Protocol protocol, int evalNegatives, long evalS
     public static final EvaluationOptions DEFAULTS = new EvaluationOptions(Protocol.FULL,
             SampledNegatives.DEFAULT_NEGATIVES, SampledNegatives.DEFAULT_SEED, 5);
 
-    /** The options given on the command line, {@link #DEFAULTS} for the rest. */
-    public static EvaluationOptions from(CliArgs args) {
-        return from(args, DEFAULTS);
+    /** Declares the options on {@code command} with {@link #DEFAULTS}. */
+    public static void declare(CommandOptions command) {
+        command.text(PROTOCOL, name(DEFAULTS.protocol), "full|sampled",
+                        "Ranking protocol of the reported metrics: the whole catalogue, or sampled negatives.")
+                .integer(EVAL_NEGATIVES, DEFAULTS.evalNegatives, "Sampled protocol: negatives per case.")
+                .longInteger(EVAL_SEED, DEFAULTS.evalSeed, "Sampled protocol: the negatives' seed.")
+                .integer(VALIDATION_TARGETS, DEFAULTS.validationTargets,
+                        "The last V items before each user's test item are validation targets.");
     }
 
-    /** The options given on the command line, {@code defaults} for the rest (e.g. what an artifact recorded). */
-    public static EvaluationOptions from(CliArgs args, EvaluationOptions defaults) {
-        String p = args.get(PROTOCOL, defaults.protocol.name()).toUpperCase(Locale.ROOT);
+    /** The options given on the command line, {@link #DEFAULTS} for the rest. */
+    public static EvaluationOptions from(CliArgs args) {
+        String p = args.get(PROTOCOL).toUpperCase(Locale.ROOT);
         Protocol protocol;
         try {
             protocol = Protocol.valueOf(p);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--" + PROTOCOL + " must be full or sampled, not " + args.get(PROTOCOL, ""));
+            throw new IllegalArgumentException("--" + PROTOCOL + " must be full or sampled, not " + args.get(PROTOCOL));
         }
-        return new EvaluationOptions(protocol, args.getInt(EVAL_NEGATIVES, defaults.evalNegatives),
-                args.getLong(EVAL_SEED, defaults.evalSeed),
-                args.getInt(VALIDATION_TARGETS, defaults.validationTargets));
+        return new EvaluationOptions(protocol, args.getInt(EVAL_NEGATIVES), args.getLong(EVAL_SEED),
+                args.getInt(VALIDATION_TARGETS));
     }
 
     /**
@@ -64,6 +68,19 @@ public record EvaluationOptions(Protocol protocol, int evalNegatives, long evalS
                     + trainedTargets + " validation targets per user; the items before those were training items");
         }
         return o;
+    }
+
+    /** The options given on the command line, {@code recorded} (e.g. what an artifact recorded) for the others. */
+    public static EvaluationOptions from(CliArgs args, EvaluationOptions recorded) {
+        EvaluationOptions given = from(args);
+        return new EvaluationOptions(args.has(PROTOCOL) ? given.protocol : recorded.protocol,
+                args.has(EVAL_NEGATIVES) ? given.evalNegatives : recorded.evalNegatives,
+                args.has(EVAL_SEED) ? given.evalSeed : recorded.evalSeed,
+                args.has(VALIDATION_TARGETS) ? given.validationTargets : recorded.validationTargets);
+    }
+
+    private static String name(Protocol p) {
+        return p.name().toLowerCase(Locale.ROOT);
     }
 
     public EvaluationOptions withValidationTargets(int targets) {

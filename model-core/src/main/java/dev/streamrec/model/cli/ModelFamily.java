@@ -18,6 +18,21 @@ public interface ModelFamily {
     /** Model names handled, e.g. {@code sasrec}, {@code kdsr-sasrec}. */
     Set<String> models();
 
+    /**
+     * Declares on {@code command} the options {@code train --model MODEL} reads, with this family's
+     * defaults; no others, so that an option it would ignore is refused.
+     */
+    void declareTrain(String model, CommandOptions command);
+
+    /** Declares on {@code command} the options {@code evaluate} reads for an artifact of this family. */
+    void declareEvaluate(CommandOptions command);
+
+    /** Declares the options {@code pretrain --model MODEL} reads; none for a family without a pre-training stage. */
+    default void declarePretrain(String model, CommandOptions command) {}
+
+    /** Declares the options a streaming fine-tuning round of {@code current} reads, with the round's defaults. */
+    default void declareFineTune(ModelArtifact current, CommandOptions command) {}
+
     /** {@code train --model NAME ...}: trains, writes an artifact, prints validation and test metrics. */
     int train(String model, CliArgs args) throws Exception;
 

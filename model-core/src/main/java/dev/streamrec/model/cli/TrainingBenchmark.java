@@ -31,32 +31,35 @@ public final class TrainingBenchmark {
     static final List<String> DEFAULT_MODELS =
             List.of("sasrec", "kdsr-sasrec", "gru4rec", "kdsr-gru4rec", "missrec", "bm3", "lightgcn", "mf-bpr");
     private static final Set<String> NEED_FEATURES = Set.of("kdsr-sasrec", "kdsr-gru4rec", "missrec", "bm3");
-    private static final Set<String> OWN = Set.of("models", "steps", "output", "max-steps", "eval-every", "quiet");
 
     private TrainingBenchmark() {}
 
     /** One model's measurement. */
     record Row(String model, String loss, int batch, long steps, double stepsPerSecond, double examplesPerSecond) {}
 
-    public static int run(List<String> argv, PrintStream out) throws Exception {
-        CliArgs a = CliArgs.parse(argv);
-        List<String> models = a.has("models") ? a.getList("models") : DEFAULT_MODELS;
-        int steps = a.getInt("steps", 30);
+    /** {@code bench train} and its options; the others are handed to each model's {@code train}. */
+    public static CommandOptions options(PrintStream out) {
+        return CommandOptions.command("train", "Optimiser steps/s and examples/s of each family's training step; "
+                        + "any other option goes to each model's train (train --model M --help).", a -> run(a, out))
+                .list("models", "MODEL", String.join(",", DEFAULT_MODELS), "The models measured.")
+                .integer("steps", 30, "Optimiser steps per model.")
+                .text("features", null, "A.tsv.gz[,B]", "Feature files of the models that need them "
+                        + "(default: featurized from the bundled MovieLens once).")
+                .passingOnOthers()
+                .examples("streamrec.jar bench train --models sasrec,bm3 --steps 20 --batch-size 64");
+    }
+
+    static int run(CliArgs a, PrintStream out) throws Exception {
+        int steps = a.getInt("steps");
         Path work = Files.createTempDirectory("bench-train");
-        String features = a.has("features") ? a.get("features", "") : null;
+        String features = a.get("features");
         List<Row> rows = new ArrayList<>();
-        for (String model : models) {
-            List<String> args = new ArrayList<>();
-            a.options().forEach((k, v) -> {
-                if (!OWN.contains(k) && !(k.equals("features") && !NEED_FEATURES.contains(model))) {
-                    args.add("--" + k);
-                    args.add(v);
-                }
-            });
+        for (String model : a.getList("models")) {
+            List<String> args = new ArrayList<>(a.unmatched());
             if (NEED_FEATURES.contains(model) && features == null) {
                 features = featurize(work.resolve("features"), out);
             }
-            if (NEED_FEATURES.contains(model) && !a.has("features")) {
+            if (NEED_FEATURES.contains(model)) {
                 args.addAll(List.of("--features", features));
             }
             Path dir = work.resolve(model);

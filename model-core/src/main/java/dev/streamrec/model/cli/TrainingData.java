@@ -26,12 +26,25 @@ public final class TrainingData {
 
     private TrainingData() {}
 
+    /** Declares {@code --data}, {@code --train-until} and {@code --train-fraction} on {@code command}. */
+    public static void declare(CommandOptions command) {
+        command.path("data", null, "Interactions CSV (userId,itemId,timestamp[,value]) or a MovieLens directory "
+                        + "(default: the bundled MovieLens latest-small).");
+        declareCut(command);
+    }
+
+    /** Declares {@code --train-until} and {@code --train-fraction} on {@code command}. */
+    public static void declareCut(CommandOptions command) {
+        command.optionalLong(UNTIL, "Train only on the events strictly before this epoch-millisecond time.")
+                .optionalDecimal(FRACTION, "Train only on about the first F of the events in replay order (cut at a timestamp).");
+    }
+
     /** The whole log of {@code --data}, or the bundled MovieLens, in replay order. */
     public static List<Interaction> readAll(CliArgs args) throws IOException {
         if (!args.has("data")) {
             return MovieLens.bundled().interactions();
         }
-        Path data = Path.of(args.require("data"));
+        Path data = args.getPath("data");
         return Files.isDirectory(data) ? MovieLens.inDirectory(data).interactions() : InteractionReader.read(data);
     }
 
@@ -47,10 +60,10 @@ public final class TrainingData {
             throw new IllegalArgumentException("give --" + UNTIL + " or --" + FRACTION + ", not both");
         }
         if (args.has(UNTIL)) {
-            return Optional.of(new TimeCut(args.getLong(UNTIL, Long.MAX_VALUE)));
+            return Optional.of(new TimeCut(args.getLong(UNTIL)));
         }
         if (args.has(FRACTION)) {
-            return Optional.of(TimeCut.atFraction(log, args.getDouble(FRACTION, 1.0)));
+            return Optional.of(TimeCut.atFraction(log, args.getDouble(FRACTION)));
         }
         return Optional.empty();
     }

@@ -1,6 +1,7 @@
 package dev.streamrec.model.features;
 
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 import dev.streamrec.model.cli.ProgressBar;
 import dev.streamrec.model.data.ModalityFeatures;
 import dev.streamrec.model.data.MovieLens;
@@ -24,20 +25,33 @@ public final class FeaturizeCommand {
 
     private FeaturizeCommand() {}
 
-    public static int run(CliArgs args) throws IOException {
+    /** The command and its options. */
+    public static CommandOptions options() {
+        return CommandOptions.command("featurize", "Item text to all-MiniLM-L6-v2 feature files, one <modality>.tsv.gz "
+                        + "per modality.", FeaturizeCommand::run)
+                .path("movielens", null, "MovieLens directory: modalities title and tags (default: the bundled copy).")
+                .path("items", null, "Instead: a CSV itemId,text, one modality named by --modality.")
+                .text("modality", "text", "NAME", "The modality name of --items.")
+                .path("output", Path.of("features"), "Directory of the feature files.")
+                .integer("batch-size", 64, "Texts per ONNX call.")
+                .examples("streamrec.jar featurize --output features",
+                        "streamrec.jar featurize --items books.csv --modality description --output features");
+    }
+
+    private static int run(CliArgs args) throws IOException {
         Map<String, Map<String, String>> modalities;
         if (args.has("items")) {
             modalities = new LinkedHashMap<>();
-            modalities.put(args.get("modality", "text"), ItemTexts.csv(Path.of(args.get("items", ""))));
+            modalities.put(args.get("modality"), ItemTexts.csv(args.getPath("items")));
         } else {
             MovieLens ml = args.has("movielens")
-                    ? MovieLens.inDirectory(Path.of(args.get("movielens", "")))
+                    ? MovieLens.inDirectory(args.getPath("movielens"))
                     : MovieLens.bundled();
             modalities = ItemTexts.movieLens(ml);
         }
-        Path outDir = args.getPath("output", Path.of("features"));
+        Path outDir = args.getPath("output");
         Files.createDirectories(outDir);
-        int batch = args.getInt("batch-size", 64);
+        int batch = args.getInt("batch-size");
         TextEmbedder embedder = new TextEmbedder();
         for (Map.Entry<String, Map<String, String>> m : modalities.entrySet()) {
             ModalityFeatures features = embed(m.getKey(), m.getValue(), embedder, batch);

@@ -10,6 +10,7 @@ import dev.streamrec.model.backbone.LossSettings;
 import dev.streamrec.model.backbone.SequenceModelBlock;
 import dev.streamrec.model.backbone.SequenceScorer;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 import dev.streamrec.model.cli.EvaluationOptions;
 import dev.streamrec.model.cli.ModelFamily;
 import dev.streamrec.model.cli.TrainingData;
@@ -62,6 +63,29 @@ public final class KdsrFamily implements ModelFamily {
     }
 
     @Override
+    public void declareTrain(String model, CommandOptions command) {
+        TrainingData.declare(command);
+        TrainingRun.declare(model, command);
+        EvaluationOptions.declare(command);
+        command.list("features", "FILE", "Modality feature files (see featurize): the teachers of kdsr-*, "
+                        + "and correlation probes of the others.")
+                .flag("json", false, "Print one JSON object instead of the metrics table.");
+    }
+
+    @Override
+    public void declareEvaluate(CommandOptions command) {
+        TrainingData.declare(command);
+        EvaluationOptions.declare(command);
+        command.optionalFlag("exclude-history", "Rank without the history's items (default: as the artifact was trained).")
+                .flag("json", false, "Print one JSON object instead of the metrics table.");
+    }
+
+    @Override
+    public void declareFineTune(ModelArtifact current, CommandOptions command) {
+        KdsrFineTuner.declare(command);
+    }
+
+    @Override
     public int train(String model, CliArgs args) throws Exception {
         limitThreads();
         TrainingRun run = TrainingRun.parse(model, args);
@@ -81,7 +105,7 @@ public final class KdsrFamily implements ModelFamily {
         ObjectNode report = KdsrArtifacts.newObject();
         report.put("model", model);
         report.put("artifact", run.output().toString());
-        report.put("data", args.get("data", "bundled:movielens-latest-small"));
+        report.put("data", args.has("data") ? args.get("data") : "bundled:movielens-latest-small");
         cut.ifPresent(c -> report.put("trainUntil", c.untilMillis()));
         report.put("trainInteractions", log.size());
         report.put("excludeHistory", run.excludeHistory());
@@ -96,7 +120,7 @@ public final class KdsrFamily implements ModelFamily {
             putSplits(report, reporting, pop, null, split);
             report.put("trainSeconds", (System.nanoTime() - start) / 1e9);
             KdsrArtifacts.writePopularity(run.output(), version, pop.counts(), data.items(), report.deepCopy());
-            MetricsReport.print(report, args.getBoolean("json", false));
+            MetricsReport.print(report, args.getBoolean("json"));
             return 0;
         }
         EncoderConfig encoder = run.encoder().withNumItems(data.items().size());
@@ -104,7 +128,7 @@ public final class KdsrFamily implements ModelFamily {
         for (String f : args.getList("features")) {
             features.add(ModalityFeatures.read(Path.of(f.trim())));
         }
-        boolean kdsr = model.startsWith("kdsr-");
+        boolean kdsr = TrainingRun.distils(model);
         if (kdsr && features.isEmpty()) {
             throw new IllegalArgumentException(model + " needs --features a.tsv.gz[,b.tsv.gz] (see the featurize command)");
         }
@@ -147,7 +171,7 @@ public final class KdsrFamily implements ModelFamily {
             KdsrArtifacts.writeSequenceModel(run.output(), model, version, block.backbone(), data.items(), provenance);
             teachers.forEach(ModalityTeacher::close);
         }
-        MetricsReport.print(report, args.getBoolean("json", false));
+        MetricsReport.print(report, args.getBoolean("json"));
         return 0;
     }
 
@@ -163,7 +187,8 @@ public final class KdsrFamily implements ModelFamily {
         JsonNode training = artifact.config().path("training");
         EvaluationOptions eval = EvaluationOptions.forArtifact(args, training.path("validationTargets").asInt(1));
         LeaveOneOutSplit split = eval.split(data);
-        boolean exclude = args.getBoolean("exclude-history", training.path("excludeHistory").asBoolean(false));
+        boolean exclude = args.has("exclude-history") ? args.getBoolean("exclude-history")
+                : training.path("excludeHistory").asBoolean(false);
         KdsrArtifacts.LoadedScorer loaded = KdsrArtifacts.load(artifact, Device.cpu());
         ObjectNode report = KdsrArtifacts.newObject();
         report.put("model", artifact.model());
@@ -180,7 +205,7 @@ public final class KdsrFamily implements ModelFamily {
         try (AutoCloseable r = loaded.resources()) {
             putSplits(report, eval.evaluator(EVAL_BATCH, exclude, data), loaded.scorer(), pop, split);
         }
-        MetricsReport.print(report, args.getBoolean("json", false));
+        MetricsReport.print(report, args.getBoolean("json"));
         return 0;
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamrec.model.backbone.LossSettings;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.ItemIndex;
 import dev.streamrec.model.data.LeaveOneOutSplit;
@@ -42,11 +43,19 @@ final class KdsrFineTuner {
 
     private KdsrFineTuner() {}
 
+    /** Declares the round's options: {@link TrainingOptions} over {@link #DEFAULTS}, the loss, {@code --grow-catalogue}. */
+    static void declare(CommandOptions command) {
+        TrainingOptions.declare(command, DEFAULTS);
+        LossSettings.declare(command);
+        command.flag("grow-catalogue", true, "Append the window's unknown items to the catalogue and learn them "
+                + "(false leaves them out).");
+    }
+
     static ModelArtifact fineTune(ModelArtifact current, List<Interaction> window, String version, Path output,
             CliArgs options) throws Exception {
         KdsrFamily.limitThreads();
         ItemIndex served = ItemIndex.read(current.file(ModelArtifact.ITEMS));
-        boolean grow = options.getBoolean("grow-catalogue", true);
+        boolean grow = options.getBoolean("grow-catalogue");
         Map<String, Integer> perUser = new HashMap<>();
         for (Interaction i : window) {
             if (grow || served.indexOf(i.itemId()) > 0) {
@@ -67,7 +76,7 @@ final class KdsrFineTuner {
         SequenceDataset data = SequenceDataset.of(trained, items);
         int newItems = items.size() - served.size();
         LeaveOneOutSplit split = new LeaveOneOutSplit(data);
-        TrainingOptions settings = TrainingOptions.from(options, DEFAULTS);
+        TrainingOptions settings = TrainingOptions.from(options);
         long seed = settings.seed();
         try (KdsrArtifacts.LoadedSequenceModel loaded = KdsrArtifacts.loadSequenceModel(current, Device.cpu());
                 KdsrArtifacts.LoadedSequenceModel model = newItems == 0 ? null

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.InteractionReader;
 import dev.streamrec.model.data.MovieLens;
@@ -36,13 +37,20 @@ public final class FineTuneRoundBenchmark {
     private FineTuneRoundBenchmark() {}
 
     public static void main(String[] argv) throws Exception {
-        CliArgs args = CliArgs.parse(Arrays.asList(argv));
+        CommandOptions options = CommandOptions.command("FineTuneRoundBenchmark", "One MISSRec fine-tuning round, timed.", null)
+                .required("artifact", "DIR", "The MISSRec artifact to continue from.")
+                .required("output", "DIR", "Directory of the new version.")
+                .path("data", null, "Interactions CSV (default: the bundled MovieLens).")
+                .integer("window", 30_000, "The newest events the round trains on.")
+                .decimal("held-out", 0, "The newest part of the window kept out of the round and scored.");
+        MissRecFineTuner.declare(options);
+        CliArgs args = options.parse(Arrays.asList(argv));
         List<Interaction> all = new ArrayList<>(args.has("data")
-                ? InteractionReader.read(Path.of(args.require("data"))) : MovieLens.bundled().interactions());
+                ? InteractionReader.read(args.getPath("data")) : MovieLens.bundled().interactions());
         all.sort(Interaction.REPLAY_ORDER);
-        int size = Math.min(all.size(), args.getInt("window", 30_000));
+        int size = Math.min(all.size(), args.getInt("window"));
         List<Interaction> window = all.subList(all.size() - size, all.size());
-        int cut = (int) Math.floor(size * (1 - args.getDouble("held-out", 0)));
+        int cut = (int) Math.floor(size * (1 - args.getDouble("held-out")));
         ModelArtifact current = ModelArtifact.load(Path.of(args.require("artifact")));
         MissRecFamily family = new MissRecFamily();
         ModelArtifact tuned = family.fineTune(current, window.subList(0, cut), current.version() + "-ft",

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 import dev.streamrec.model.cli.EvaluationOptions;
 import dev.streamrec.model.cli.MetricsTable;
 import dev.streamrec.model.cli.ModelFamily;
@@ -70,10 +71,70 @@ public final class MissRecFamily implements ModelFamily {
     }
 
     @Override
+    public void declareTrain(String model, CommandOptions command) {
+        declareCommon(command, TRAIN);
+        command.text("mode", "transductive", "transductive|inductive",
+                        "transductive: ID and feature views; inductive: features only (new items score at once).")
+                .path("pretrained", null, "Artifact of a pretrain run to start from (its config is the default of the model options).")
+                .flag("freeze", true, "With --pretrained: train the fusion and item views only, not the transformer.");
+    }
+
+    @Override
+    public void declarePretrain(String model, CommandOptions command) {
+        declareCommon(command, PRETRAIN);
+    }
+
+    /** The options train and pretrain share, over the stage's optimisation defaults. */
+    private static void declareCommon(CommandOptions command, TrainingOptions defaults) {
+        TrainingData.declare(command);
+        EvaluationOptions.declare(command);
+        TrainingOptions.declare(command, defaults);
+        command.list("features", "FILE", "Modality feature files (required; modality = file name before the first dot).")
+                .required("output", "DIR", "Artifact directory to write.")
+                .text("split", "loo", "loo|cold-start", "Leave-one-out, or held-out cold-start items.")
+                .decimal("cold-fraction", 0.1, "cold-start split: the part of the items held out.");
+        MissRecConfig d = MissRecConfig.defaults(List.of("any"), List.of(1)); // none of these depends on the modalities
+        command.text("interest", name(d.interest()), "NAME", "Interest extraction method.")
+                .text("fusion", name(d.fusion()), "NAME", "Fusion of the modality views.")
+                .text("regularizer", name(d.regularizer()), "NAME", "Interest regulariser.")
+                .integer("hidden", d.hidden(), "Hidden size.")
+                .integer("heads", d.heads(), "Attention heads.")
+                .integer("ffn", d.ffn(), "Feed-forward size.")
+                .decimal("dropout", d.dropout(), "Dropout rate.")
+                .integer("max-len", d.maxLen(), "The most recent items of a history the encoder reads.")
+                .decimal("tau", d.tau(), "Contrastive temperature.")
+                .decimal("lambda", d.lambda(), "Weight of the contrastive loss.")
+                .decimal("gamma", d.gamma(), "Weight of the interest regulariser.")
+                .decimal("interest-ratio", d.interestRatio(), "Interests per history token.")
+                .decimal("knn-ratio", d.knnRatio(), "DPC-KNN neighbours, as a part of the tokens.")
+                .decimal("kmeans-ratio", d.kmeansRatio(), "k-means clusters, as a part of the tokens.");
+        declareDevice(command);
+    }
+
+    /** {@code --eval-batch}, {@code --device}, {@code --json}: the options of every MISSRec command. */
+    static void declareDevice(CommandOptions command) {
+        command.integer("eval-batch", EVAL_BATCH, "Cases per evaluation batch.")
+                .text("device", "cpu", "cpu|cuda:N", "Device to train and evaluate on.")
+                .flag("json", false, "Print one JSON object instead of the metrics table.");
+    }
+
+    @Override
+    public void declareEvaluate(CommandOptions command) {
+        TrainingData.declare(command);
+        EvaluationOptions.declare(command);
+        declareDevice(command);
+    }
+
+    @Override
+    public void declareFineTune(ModelArtifact current, CommandOptions command) {
+        MissRecFineTuner.declare(command);
+    }
+
+    @Override
     public int pretrain(String model, CliArgs args) throws Exception {
         Prepared p = prepare(args, MissRecConfig.Mode.INDUCTIVE, null);
-        TrainingOptions s = TrainingOptions.from(args, PRETRAIN);
-        int evalBatch = args.getInt("eval-batch", EVAL_BATCH);
+        TrainingOptions s = TrainingOptions.from(args);
+        int evalBatch = args.getInt("eval-batch");
         long t0 = System.nanoTime();
         Map<String, Object> run = runInfo(args, "pretrain", p.cut);
         try (MissRecModel m = MissRecModel.create(p.config, p.features, device(args))) {
@@ -93,16 +154,16 @@ public final class MissRecFamily implements ModelFamily {
 
     @Override
     public int train(String model, CliArgs args) throws Exception {
-        ModelArtifact pretrained = args.has("pretrained") ? ModelArtifact.load(Path.of(args.require("pretrained"))) : null;
-        Prepared p = prepare(args, MissRecConfig.parseEnum(MissRecConfig.Mode.class, args.get("mode", "transductive")),
+        ModelArtifact pretrained = args.has("pretrained") ? ModelArtifact.load(args.getPath("pretrained")) : null;
+        Prepared p = prepare(args, MissRecConfig.parseEnum(MissRecConfig.Mode.class, args.get("mode")),
                 pretrained == null ? null : MissRecArtifacts.config(pretrained));
-        TrainingOptions s = TrainingOptions.from(args, TRAIN);
-        int evalBatch = args.getInt("eval-batch", EVAL_BATCH);
+        TrainingOptions s = TrainingOptions.from(args);
+        int evalBatch = args.getInt("eval-batch");
         Map<String, Object> run = runInfo(args, "finetune", p.cut);
         try (MissRecModel m = MissRecModel.create(p.config, p.features, device(args))) {
             if (pretrained != null) {
                 MissRecArtifacts.loadPretrained(m, pretrained);
-                if (args.getBoolean("freeze", true)) {
+                if (args.getBoolean("freeze")) {
                     m.freezeTransformer();
                 }
                 run.put("pretrained", pretrained.dir().toString());
@@ -135,8 +196,8 @@ public final class MissRecFamily implements ModelFamily {
     public int evaluate(ModelArtifact artifact, CliArgs args) throws Exception {
         MissRecConfig c = MissRecArtifacts.config(artifact);
         String split = artifact.config().path("run").path("split").asText("loo");
-        CliArgs withSplit = CliArgs.parse(List.of("--split", split, "--seed",
-                artifact.config().path("run").path("seed").asText("42")));
+        CliArgs withSplit = Split.options(artifact.config().path("run").path("seed").asLong(42))
+                .parse(List.of("--split", split));
         // the training cut recorded at training time (a streaming experiment's "before"), else the options'
         long until = artifact.config().path("run").path("trainUntil").asLong(-1);
         List<Interaction> log = until >= 0 ? new TimeCut(until).before(TrainingData.readAll(args)) : TrainingData.read(args);
@@ -188,14 +249,22 @@ public final class MissRecFamily implements ModelFamily {
     /** Train/validation/test of either protocol. */
     private record Split(List<int[]> train, List<LeaveOneOutSplit.Case> validation, List<LeaveOneOutSplit.Case> test,
             boolean coldStart, List<Integer> heldOut) {
+        /** The split options alone, with the seed an artifact recorded: to re-split its data. */
+        static CommandOptions options(long seed) {
+            return CommandOptions.command("split", "The split of an artifact's data.", null)
+                    .text("split", "loo", "loo|cold-start", "Leave-one-out, or held-out cold-start items.")
+                    .decimal("cold-fraction", 0.1, "cold-start split: the part of the items held out.")
+                    .longInteger("seed", seed, "The split's seed.");
+        }
+
         static Split of(SequenceDataset data, CliArgs args, EvaluationOptions evaluation) {
-            String kind = args.get("split", "loo");
+            String kind = args.get("split");
             if (kind.equals("loo")) {
                 LeaveOneOutSplit s = evaluation.split(data);
                 return new Split(s.train(), s.validation(), s.test(), false, List.of());
             }
             if (kind.equals("cold-start")) {
-                ColdStartSplit s = new ColdStartSplit(data, args.getDouble("cold-fraction", 0.1), args.getLong("seed", 42));
+                ColdStartSplit s = new ColdStartSplit(data, args.getDouble("cold-fraction"), args.getLong("seed"));
                 return new Split(s.train(), s.validation(), s.test(), true, s.heldOut().stream().sorted().toList());
             }
             throw new IllegalArgumentException("--split must be loo or cold-start, not " + kind);
@@ -222,19 +291,30 @@ public final class MissRecFamily implements ModelFamily {
             tables.add(mf.alignedTo(data.items()));
         }
         MissRecConfig base = pretrained != null ? pretrained : MissRecConfig.defaults(names, dims);
+        // the options not given: a --pretrained artifact's config, else MissRecConfig.defaults (also the declared ones)
         MissRecConfig c = new MissRecConfig(mode,
-                MissRecConfig.parseEnum(MissRecConfig.InterestMethod.class, args.get("interest", name(base.interest()))),
-                MissRecConfig.parseEnum(MissRecConfig.Fusion.class, args.get("fusion", name(base.fusion()))),
-                MissRecConfig.parseEnum(MissRecConfig.Regularizer.class, args.get("regularizer", name(base.regularizer()))),
-                names, dims, args.getInt("hidden", base.hidden()), args.getInt("heads", base.heads()),
-                args.getInt("ffn", base.ffn()), base.encoderLayers(), base.decoderLayers(),
-                (float) args.getDouble("dropout", base.dropout()), args.getInt("max-len", base.maxLen()),
-                (float) args.getDouble("tau", base.tau()), (float) args.getDouble("lambda", base.lambda()),
-                (float) args.getDouble("gamma", base.gamma()),
-                (float) args.getDouble("interest-ratio", base.interestRatio()),
-                (float) args.getDouble("knn-ratio", base.knnRatio()),
-                (float) args.getDouble("kmeans-ratio", base.kmeansRatio()), base.itemDropProb(), base.featureDropProb());
+                MissRecConfig.parseEnum(MissRecConfig.InterestMethod.class, given(args, "interest", name(base.interest()))),
+                MissRecConfig.parseEnum(MissRecConfig.Fusion.class, given(args, "fusion", name(base.fusion()))),
+                MissRecConfig.parseEnum(MissRecConfig.Regularizer.class, given(args, "regularizer", name(base.regularizer()))),
+                names, dims, given(args, "hidden", base.hidden()), given(args, "heads", base.heads()),
+                given(args, "ffn", base.ffn()), base.encoderLayers(), base.decoderLayers(),
+                given(args, "dropout", base.dropout()), given(args, "max-len", base.maxLen()),
+                given(args, "tau", base.tau()), given(args, "lambda", base.lambda()), given(args, "gamma", base.gamma()),
+                given(args, "interest-ratio", base.interestRatio()), given(args, "knn-ratio", base.knnRatio()),
+                given(args, "kmeans-ratio", base.kmeansRatio()), base.itemDropProb(), base.featureDropProb());
         return new Prepared(data, split, tables, c, cut, evaluation);
+    }
+
+    private static String given(CliArgs args, String name, String pretrained) {
+        return args.has(name) ? args.get(name) : pretrained;
+    }
+
+    private static int given(CliArgs args, String name, int pretrained) {
+        return args.has(name) ? args.getInt(name) : pretrained;
+    }
+
+    private static float given(CliArgs args, String name, float pretrained) {
+        return args.has(name) ? (float) args.getDouble(name) : pretrained;
     }
 
     private static String name(Enum<?> e) {
@@ -249,7 +329,7 @@ public final class MissRecFamily implements ModelFamily {
     }
 
     private static Device device(CliArgs args) {
-        return Devices.available(args.get("device", "cpu"));
+        return Devices.available(args.get("device"));
     }
 
     private static Map<String, Object> runInfo(CliArgs args, String stage, Optional<TimeCut> cut) {
@@ -257,9 +337,9 @@ public final class MissRecFamily implements ModelFamily {
         run.put("model", MissRecArtifacts.MODEL);
         run.put("stage", stage);
         cut.ifPresent(c -> run.put("trainUntil", c.untilMillis()));
-        run.put("split", args.get("split", "loo"));
+        run.put("split", args.get("split"));
         run.putAll(EvaluationOptions.from(args).describe());
-        run.put("seed", args.getLong("seed", 42));
+        run.put("seed", args.getLong("seed"));
         run.put("options", new LinkedHashMap<>(args.options()));
         return run;
     }
@@ -282,7 +362,7 @@ public final class MissRecFamily implements ModelFamily {
 
     /** One JSON object with --json, else a metrics table. */
     private static void report(CliArgs args, Map<String, Object> run) throws IOException {
-        if (args.getBoolean("json", false)) {
+        if (args.getBoolean("json")) {
             Map<String, Object> printable = new LinkedHashMap<>(run);
             printable.remove("heldOutItems");
             System.out.println(JSON.writeValueAsString(printable));

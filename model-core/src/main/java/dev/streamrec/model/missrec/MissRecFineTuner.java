@@ -2,6 +2,7 @@ package dev.streamrec.model.missrec;
 
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.ItemIndex;
 import dev.streamrec.model.serving.Devices;
@@ -59,15 +60,22 @@ final class MissRecFineTuner {
      * @throws IllegalArgumentException the window has nothing to train or validate on
      * @throws IllegalStateException the training diverged (non-finite weights, or no step applied)
      */
+    /** Declares the round's options: {@link TrainingOptions} over {@link #DEFAULTS}, {@code --eval-batch}, {@code --device}. */
+    static void declare(CommandOptions command) {
+        TrainingOptions.declare(command, DEFAULTS);
+        command.integer("eval-batch", MissRecFamily.EVAL_BATCH, "Cases per evaluation batch.")
+                .text("device", "cpu", "cpu|cuda:N", "Device to train on.");
+    }
+
     static ModelArtifact fineTune(ModelArtifact current, List<Interaction> window, String version, Path output,
             CliArgs options) throws IOException {
         long start = System.nanoTime();
         MissRecArtifacts.config(current); // refuses another model before any work
         ItemIndex items = ItemIndex.read(current.file(ModelArtifact.ITEMS));
         FineTuneWindow data = FineTuneWindow.of(window, items).requireUsable(current.version());
-        TrainingOptions s = TrainingOptions.from(options, DEFAULTS);
-        int evalBatch = options.getInt("eval-batch", MissRecFamily.EVAL_BATCH);
-        try (MissRecModel model = MissRecArtifacts.read(current, Devices.available(options.get("device", "cpu")))) {
+        TrainingOptions s = TrainingOptions.from(options);
+        int evalBatch = options.getInt("eval-batch");
+        try (MissRecModel model = MissRecArtifacts.read(current, Devices.available(options.get("device")))) {
             model.freezeTransformer();
             FullRankingEvaluator evaluator = new FullRankingEvaluator(evalBatch, false, MissRecFamily.CUTOFFS);
             double before = evaluator.evaluate(model::scoreAll, data.validation()).ndcg(10);

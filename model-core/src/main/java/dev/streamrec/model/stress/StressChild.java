@@ -1,7 +1,7 @@
 package dev.streamrec.model.stress;
 
 import dev.streamrec.model.artifact.ModelArtifact;
-import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 import dev.streamrec.model.cli.ModelCli;
 
 import java.nio.file.Path;
@@ -33,7 +33,7 @@ public final class StressChild {
         int code = ModelCli.run(command, rest);
         if (code == 0) {
             ArtifactWeights.Count c = ArtifactWeights.count(
-                    ModelArtifact.load(Path.of(CliArgs.parse(rest).require("output"))));
+                    ModelArtifact.load(Path.of(CommandOptions.peek(rest, "output"))));
             System.out.println(ChildLog.resultLine(c.nonFinite(), c.checked()));
         }
         System.out.flush();

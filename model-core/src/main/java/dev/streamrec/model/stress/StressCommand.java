@@ -1,6 +1,7 @@
 package dev.streamrec.model.stress;
 
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,11 +23,16 @@ public final class StressCommand {
 
     private StressCommand() {}
 
-    public static int run(CliArgs args) throws Exception {
-        if (args.has("help")) {
-            System.out.println(StressOptions.USAGE);
-            return 0;
-        }
+    /** The command and its options ({@link StressOptions}). */
+    public static CommandOptions options() {
+        CommandOptions c = CommandOptions.command("stress", "Repeated short trainings in child JVMs: crashes, skipped "
+                + "steps, non-finite weights (docs/training-stability.md).", StressCommand::run)
+                .examples("streamrec.jar stress --families missrec --runs 5 --epochs 1");
+        StressOptions.declare(c);
+        return c;
+    }
+
+    private static int run(CliArgs args) throws Exception {
         StressOptions o = StressOptions.parse(args);
         Path work = o.workDir() != null ? Files.createDirectories(o.workDir()) : Files.createTempDirectory("streamrec-stress");
         List<Path> features = StressFeatures.prepare(o, work);

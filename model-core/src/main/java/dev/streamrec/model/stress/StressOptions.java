@@ -1,9 +1,9 @@
 package dev.streamrec.model.stress;
 
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -30,40 +30,36 @@ public record StressOptions(List<StressFamily> families, int runs, List<Long> se
         int examplesPerEpoch, int syntheticModalities, int syntheticDim, Path featuresDir, Path workDir, boolean xcheckJni,
         long gcEveryMillis, String heap, long timeoutSeconds) {
 
-    public static final String USAGE = String.join("\n",
-            "usage: stress [options]",
-            "  --families a,b      " + StressFamily.names() + " (default: all)",
-            "  --runs N            runs per family (default 3)",
-            "  --seeds a,b,c       seeds the runs cycle through (default 1,2,3)",
-            "  --epochs E          epochs per run (default 2)",
-            "  --train-fraction F  train on the first F of the log in time order (default 0.5)",
-            "  --examples-per-epoch N  MISSRec training examples per epoch (default 3000)",
-            "  --synthetic K       CLIP-like modalities added to title and tags (default 2; 0 = none)",
-            "  --synthetic-dim D   their dimension (default 512)",
-            "  --features-dir DIR  MiniLM title/tags feature files (default ~/.cache/streamrec/features;",
-            "                      featurized there when missing)",
-            "  --work-dir DIR      synthetic features, artifacts, run logs (default a new temp dir)",
-            "  --xcheck-jni        run each child JVM with -Xcheck:jni",
-            "  --gc-every MS       System.gc() in each child every MS ms (default 200; 0 = off)",
-            "  --heap SIZE         child -Xmx (default 3g)",
-            "  --timeout S         kill a run after S seconds (default 900)");
+    /** Declares the options on {@code command}, with their defaults. */
+    public static void declare(CommandOptions command) {
+        command.list("families", "FAMILY", StressFamily.names(), "The families to train.")
+                .integer("runs", 3, "Runs per family.")
+                .list("seeds", "SEED", "1,2,3", "Seeds the runs of a family cycle through.")
+                .integer("epochs", 2, "Epochs per run (early stopping never cuts a run shorter).")
+                .decimal("train-fraction", 0.5, "Train on the first F of the log in time order.")
+                .integer("examples-per-epoch", 3000, "MISSRec training examples per epoch.")
+                .integer("synthetic", 2, "CLIP-like modalities added to title and tags (0 = none).")
+                .integer("synthetic-dim", 512, "Their dimension.")
+                .path("features-dir", Path.of(System.getProperty("user.home"), ".cache", "streamrec", "features"),
+                        "MiniLM title/tags feature files (featurized there when missing).")
+                .path("work-dir", null, "Synthetic features, artifacts, run logs (default: a new temp directory).")
+                .flag("xcheck-jni", false, "Run each child JVM with -Xcheck:jni.")
+                .longInteger("gc-every", 200, "System.gc() in each child every N ms (0 = off).")
+                .text("heap", "3g", "SIZE", "The children's -Xmx.")
+                .longInteger("timeout", 900, "Kill a run after N seconds.")
+                .renamed("rows");
+    }
 
     public static StressOptions parse(CliArgs a) {
         if (a.has("rows")) {
             throw new IllegalArgumentException("--rows is now --examples-per-epoch, the name train uses");
         }
-        List<StressFamily> families = a.has("families")
-                ? a.getList("families").stream().map(String::trim).map(StressFamily::of).toList()
-                : Arrays.asList(StressFamily.values());
-        List<Long> seeds = a.has("seeds")
-                ? a.getList("seeds").stream().map(String::trim).map(Long::parseLong).toList()
-                : List.of(1L, 2L, 3L);
-        Path cache = Path.of(System.getProperty("user.home"), ".cache", "streamrec", "features");
-        StressOptions o = new StressOptions(families, a.getInt("runs", 3), seeds, a.getInt("epochs", 2),
-                a.getDouble("train-fraction", 0.5), a.getInt("examples-per-epoch", 3000), a.getInt("synthetic", 2),
-                a.getInt("synthetic-dim", 512), a.getPath("features-dir", cache), a.getPath("work-dir", null),
-                a.getBoolean("xcheck-jni", false), a.getLong("gc-every", 200), a.get("heap", "3g"),
-                a.getLong("timeout", 900));
+        List<StressFamily> families = a.getList("families").stream().map(StressFamily::of).toList();
+        List<Long> seeds = a.getList("seeds").stream().map(Long::parseLong).toList();
+        StressOptions o = new StressOptions(families, a.getInt("runs"), seeds, a.getInt("epochs"),
+                a.getDouble("train-fraction"), a.getInt("examples-per-epoch"), a.getInt("synthetic"),
+                a.getInt("synthetic-dim"), a.getPath("features-dir"), a.getPath("work-dir"),
+                a.getBoolean("xcheck-jni"), a.getLong("gc-every"), a.get("heap"), a.getLong("timeout"));
         if (o.runs < 1 || o.epochs < 1 || seeds.isEmpty() || families.isEmpty()) {
             throw new IllegalArgumentException("--runs and --epochs must be positive, --seeds and --families non-empty");
         }

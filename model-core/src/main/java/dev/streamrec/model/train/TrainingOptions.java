@@ -2,6 +2,7 @@ package dev.streamrec.model.train;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 
 import java.util.Locale;
 import java.util.Map;
@@ -26,8 +27,9 @@ import java.util.Map;
  *   <li>{@code --seed S}, {@code --quiet} (no progress bar).
  * </ul>
  *
- * Each family supplies its own defaults ({@link #from}); options a family does not read are
- * refused by name ({@link #RENAMED}), so no option is silently ignored.
+ * Each family declares them with its own defaults ({@link #declare}) on the command it reads them
+ * for, so an option no family reads is refused as unknown, and old names by their replacement
+ * ({@link #RENAMED}).
  */
 public record TrainingOptions(
         int epochs,
@@ -88,29 +90,59 @@ public record TrainingOptions(
                 patience, seed, true);
     }
 
-    /** The options on the command line over a family's {@code defaults}; renamed options are refused. */
-    public static TrainingOptions from(CliArgs a, TrainingOptions defaults) {
+    /**
+     * Declares the options on {@code command} with a family's {@code defaults}, and the old names of
+     * {@link #RENAMED} (hidden) so that they are refused with their replacement.
+     */
+    public static void declare(CommandOptions command, TrainingOptions defaults) {
+        command.integer("epochs", defaults.epochs(), "Passes over the training examples (an upper bound with early stopping).")
+                .longInteger("max-steps", defaults.maxSteps(), "Optimiser steps before stopping (0 = no limit).")
+                .text("time-budget", seconds(defaults.timeBudgetSeconds()), "T",
+                        "Wall-clock budget: seconds, or with a unit (90s, 20m, 1h); 0 = none.")
+                .integer("batch-size", defaults.batchSize(), "Training examples per optimiser step.")
+                .integer("examples-per-epoch", defaults.examplesPerEpoch(),
+                        "Training examples sampled per epoch (0 = all of them).")
+                .decimal("lr", defaults.learningRate(), "AdamW learning rate.")
+                .decimal("weight-decay", defaults.weightDecay(), "AdamW decoupled weight decay (matrices only).")
+                .decimal("clip-norm", defaults.clipNorm(), "Clip the global gradient L2 norm at this (0 = off).")
+                .integer("warmup-steps", defaults.warmupSteps(), "Linear learning-rate warm-up steps.")
+                .text("lr-schedule", defaults.schedule().name().toLowerCase(Locale.ROOT), "constant|linear|cosine",
+                        "Learning-rate decay after warm-up, to --min-lr-factor at the end of the step budget.")
+                .decimal("min-lr-factor", defaults.minLrFactor(), "The decayed rate's floor, as a factor of --lr.")
+                .integer("eval-every", defaults.evalEvery(), "Optimiser steps between validations (0 = once per epoch).")
+                .integer("patience", defaults.patience(), "Validations without improvement before stopping early.")
+                .longInteger("seed", defaults.seed(), "Random seed (initialisation, sampling, shuffling).")
+                .flag("quiet", !defaults.progress(), "No progress bar.");
+        RENAMED.keySet().forEach(command::renamed);
+    }
+
+    /** The options as parsed against {@link #declare}; renamed options are refused with their replacement. */
+    public static TrainingOptions from(CliArgs a) {
         RENAMED.forEach((old, now) -> {
             if (a.has(old)) {
                 throw new IllegalArgumentException("--" + old + " is now --" + now);
             }
         });
         return new TrainingOptions(
-                a.getInt("epochs", defaults.epochs()),
-                a.getLong("max-steps", defaults.maxSteps()),
-                a.has("time-budget") ? parseSeconds(a.get("time-budget", "0")) : defaults.timeBudgetSeconds(),
-                a.getInt("batch-size", defaults.batchSize()),
-                a.getInt("examples-per-epoch", defaults.examplesPerEpoch()),
-                (float) a.getDouble("lr", defaults.learningRate()),
-                (float) a.getDouble("weight-decay", defaults.weightDecay()),
-                (float) a.getDouble("clip-norm", defaults.clipNorm()),
-                a.getInt("warmup-steps", defaults.warmupSteps()),
-                a.has("lr-schedule") ? Schedule.parse(a.get("lr-schedule", "")) : defaults.schedule(),
-                (float) a.getDouble("min-lr-factor", defaults.minLrFactor()),
-                a.getInt("eval-every", defaults.evalEvery()),
-                a.getInt("patience", defaults.patience()),
-                a.getLong("seed", defaults.seed()),
-                a.has("quiet") ? !a.getBoolean("quiet", true) : defaults.progress());
+                a.getInt("epochs"),
+                a.getLong("max-steps"),
+                parseSeconds(a.get("time-budget")),
+                a.getInt("batch-size"),
+                a.getInt("examples-per-epoch"),
+                (float) a.getDouble("lr"),
+                (float) a.getDouble("weight-decay"),
+                (float) a.getDouble("clip-norm"),
+                a.getInt("warmup-steps"),
+                Schedule.parse(a.get("lr-schedule")),
+                (float) a.getDouble("min-lr-factor"),
+                a.getInt("eval-every"),
+                a.getInt("patience"),
+                a.getLong("seed"),
+                !a.getBoolean("quiet"));
+    }
+
+    private static String seconds(double s) {
+        return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
     }
 
     /** {@code 90}, {@code 90s}, {@code 20m}, {@code 1.5h} as seconds. */

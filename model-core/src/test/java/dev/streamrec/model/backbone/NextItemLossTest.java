@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 import dev.streamrec.model.train.TensorWrites;
 import java.util.List;
 import java.util.Random;
@@ -217,25 +218,31 @@ class NextItemLossTest {
         }
     }
 
+    private static CliArgs lossOptions(String... args) {
+        CommandOptions c = CommandOptions.command("test", "The loss options alone.", null);
+        LossSettings.declare(c);
+        return c.parse(List.of(args));
+    }
+
     @Test
     void shouldParseLossOptions() {
         assertEquals(NextItemLoss.Kind.FULL_SOFTMAX, NextItemLoss.Kind.of("full"));
         assertEquals(NextItemLoss.Kind.SAMPLED_SOFTMAX, NextItemLoss.Kind.of("sampled"));
         assertEquals(NextItemLoss.Kind.BCE, NextItemLoss.Kind.of("BCE"));
         assertThrows(IllegalArgumentException.class, () -> NextItemLoss.Kind.of("softmax"));
-        assertEquals(LossSettings.defaults(), LossSettings.parse(CliArgs.parse(List.of()), 100));
-        LossSettings s = LossSettings.parse(CliArgs.parse(
-                List.of("--loss", "sampled", "--negatives", "256", "--negative-sampler", "popularity")), 100);
+        assertEquals(LossSettings.defaults(), LossSettings.parse(lossOptions(), 100));
+        LossSettings s = LossSettings.parse(
+                lossOptions("--loss", "sampled", "--negatives", "256", "--negative-sampler", "popularity"), 100);
         assertEquals(new LossSettings(NextItemLoss.Kind.SAMPLED_SOFTMAX, 256, NegativeSampler.Kind.POPULARITY, 1.0), s);
-        assertEquals(1, LossSettings.parse(CliArgs.parse(List.of("--loss", "bce")), 100).negatives());
+        assertEquals(1, LossSettings.parse(lossOptions("--loss", "bce"), 100).negatives());
         // a catalogue above the full softmax's limit defaults to the sampled softmax
         assertEquals(LossSettings.of(NextItemLoss.Kind.SAMPLED_SOFTMAX),
-                LossSettings.parse(CliArgs.parse(List.of()), LossSettings.FULL_SOFTMAX_MAX_ITEMS + 1));
+                LossSettings.parse(lossOptions(), LossSettings.FULL_SOFTMAX_MAX_ITEMS + 1));
         assertEquals(LossSettings.SAMPLED_NEGATIVES, LossSettings.of(NextItemLoss.Kind.SAMPLED_SOFTMAX).negatives());
         assertThrows(IllegalArgumentException.class,
-                () -> LossSettings.parse(CliArgs.parse(List.of("--loss", "sampled", "--negatives", "0")), 100));
+                () -> LossSettings.parse(lossOptions("--loss", "sampled", "--negatives", "0"), 100));
         assertThrows(IllegalArgumentException.class,
-                () -> LossSettings.parse(CliArgs.parse(List.of("--negatives", "10")), 100));
+                () -> LossSettings.parse(lossOptions("--negatives", "10"), 100));
     }
 
     /** Mean over positions of Var(Ẑ) / (2 Z²), Z = e^{o_t} + Σ_{i≠t} e^{o_i}, Var(Ẑ) from q in closed form. */

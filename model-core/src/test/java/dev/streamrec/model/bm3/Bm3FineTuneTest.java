@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.streamrec.model.artifact.ArtifactException;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.FineTuneCommand;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.ModalityFeatures;
 import dev.streamrec.model.serving.RecommendRequest;
@@ -80,10 +81,10 @@ class Bm3FineTuneTest {
         return file;
     }
 
-    private static CliArgs options(String... extra) {
+    private static CliArgs options(ModelArtifact current, String... extra) {
         List<String> args = new ArrayList<>(List.of("--epochs", "6", "--patience", "6", "--lr", "0.01", "--batch-size", "32"));
         args.addAll(List.of(extra));
-        return CliArgs.parse(args);
+        return FineTuneCommand.roundOptions(current).parse(args);
     }
 
     @Test
@@ -91,7 +92,7 @@ class Bm3FineTuneTest {
         ModelArtifact base = artifact("bm3", dir.resolve("v1"));
         Bm3Family family = new Bm3Family();
         ModelArtifact tuned = family.fineTune(base, window(), "v2", dir.resolve("v2"),
-                options("--features", newItemFeatures(dir).toString()));
+                options(base, "--features", newItemFeatures(dir).toString()));
 
         ModelArtifact loaded = ModelArtifact.load(dir.resolve("v2"));
         assertEquals("v2", loaded.version());
@@ -116,7 +117,7 @@ class Bm3FineTuneTest {
     void shouldLowerTheWindowLossForEveryVariant(@TempDir Path dir) throws Exception {
         for (String variant : List.of("bm3", "lightgcn", "mf-bpr")) {
             ModelArtifact base = artifact(variant, dir.resolve(variant + "-v1"));
-            ModelArtifact tuned = new Bm3Family().fineTune(base, window(), "v2", dir.resolve(variant + "-v2"), options());
+            ModelArtifact tuned = new Bm3Family().fineTune(base, window(), "v2", dir.resolve(variant + "-v2"), options(base));
             JsonNode losses = Bm3ArtifactIO.info(tuned).path("epochLosses");
             assertEquals(6, losses.size(), variant);
             assertTrue(losses.get(5).asDouble() < losses.get(0).asDouble(), variant + " window loss did not fall: " + losses);
@@ -127,7 +128,7 @@ class Bm3FineTuneTest {
     void shouldGiveNewUsersAndItemsRowsAndInitialiseNewItemsFromTheirModality(@TempDir Path dir) throws Exception {
         ModelArtifact base = artifact("bm3", dir.resolve("v1"));
         ModelArtifact tuned = new Bm3Family().fineTune(base, window(), "v2", dir.resolve("v2"),
-                options("--features", newItemFeatures(dir).toString()));
+                options(base, "--features", newItemFeatures(dir).toString()));
         Bm3ServingState before = Bm3ArtifactIO.read(base);
         Bm3ServingState after = Bm3ArtifactIO.read(tuned);
         assertEquals(before.users().size() + 1, after.users().size());
@@ -157,12 +158,12 @@ class Bm3FineTuneTest {
         ModelArtifact old = Bm3ArtifactIO.write(dir.resolve("old"), state, "v0", JsonNodeFactory.instance.objectNode());
         assertNotNull(new Bm3Family().loadRecommender(old, "cpu"), "older artifacts still serve");
         ArtifactException e = assertThrows(ArtifactException.class,
-                () -> new Bm3Family().fineTune(old, window(), "v2", dir.resolve("v2"), options()));
+                () -> new Bm3Family().fineTune(old, window(), "v2", dir.resolve("v2"), options(old)));
         assertTrue(e.getMessage().contains("predates"), e.getMessage());
 
         ModelArtifact mf = artifact("mf-bpr", dir.resolve("mf"));
         IllegalStateException diverged = assertThrows(IllegalStateException.class,
-                () -> new Bm3Family().fineTune(mf, window(), "v3", dir.resolve("v3"), options("--lr", "1e38")));
+                () -> new Bm3Family().fineTune(mf, window(), "v3", dir.resolve("v3"), options(mf, "--lr", "1e38")));
         assertTrue(diverged.getMessage().contains("diverged"), diverged.getMessage());
     }
 }

@@ -33,9 +33,15 @@ class EvaluationOptionsTest {
         return SequenceDataset.of(log);
     }
 
+    private static CliArgs options(String... args) {
+        CommandOptions c = CommandOptions.command("test", "The evaluation options alone.", null);
+        EvaluationOptions.declare(c);
+        return c.parse(List.of(args));
+    }
+
     @Test
     void shouldDefaultToFullRankingAndFiveValidationTargets() {
-        EvaluationOptions o = EvaluationOptions.from(CliArgs.parse(List.of()));
+        EvaluationOptions o = EvaluationOptions.from(options());
         assertEquals(EvaluationOptions.DEFAULTS, o);
         assertEquals(new FullRanking(true), o.rankingProtocol(true, data()));
         assertEquals(15, o.split(data()).validation().size()); // 3 users × 5 targets
@@ -44,8 +50,8 @@ class EvaluationOptionsTest {
 
     @Test
     void shouldParseTheSampledProtocolAndValidationTargets() {
-        CliArgs args = CliArgs.parse(List.of("--protocol", "sampled", "--eval-negatives", "4", "--eval-seed", "9",
-                "--validation-targets", "2"));
+        CliArgs args = options("--protocol", "sampled", "--eval-negatives", "4", "--eval-seed", "9",
+                "--validation-targets", "2");
         EvaluationOptions o = EvaluationOptions.from(args);
         SampledNegatives p = assertInstanceOf(SampledNegatives.class, o.rankingProtocol(false, data()));
         assertEquals(4, p.negatives());
@@ -53,13 +59,13 @@ class EvaluationOptionsTest {
         assertEquals(data().items().size(), p.numItems());
         assertEquals(6, o.split(data()).validation().size());
         // an artifact's recorded targets are the default an explicit option overrides
-        assertEquals(1, EvaluationOptions.from(CliArgs.parse(List.of()), EvaluationOptions.DEFAULTS.withValidationTargets(1))
+        assertEquals(1, EvaluationOptions.from(options(), EvaluationOptions.DEFAULTS.withValidationTargets(1))
                 .validationTargets());
         assertEquals(2, EvaluationOptions.from(args, EvaluationOptions.DEFAULTS.withValidationTargets(1)).validationTargets());
         assertThrows(IllegalArgumentException.class,
-                () -> EvaluationOptions.from(CliArgs.parse(List.of("--protocol", "popular"))));
+                () -> EvaluationOptions.from(options("--protocol", "popular")));
         assertEquals(2, EvaluationOptions.forArtifact(args, 5).validationTargets());
-        assertEquals(5, EvaluationOptions.forArtifact(CliArgs.parse(List.of()), 5).validationTargets());
+        assertEquals(5, EvaluationOptions.forArtifact(options(), 5).validationTargets());
         assertThrows(IllegalArgumentException.class, () -> EvaluationOptions.forArtifact(args, 1),
                 "more targets than the artifact was trained with would validate on training items");
     }

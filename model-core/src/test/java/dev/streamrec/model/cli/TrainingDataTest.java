@@ -14,21 +14,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainingDataTest {
 
+    private static CliArgs options(String... args) {
+        CommandOptions c = CommandOptions.command("test", "The data options alone.", null);
+        TrainingData.declare(c);
+        return c.parse(List.of(args));
+    }
+
     @Test
     void shouldApplyTheTimeCutOfTheCommandLine(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("i.csv");
         Files.writeString(csv, "userId,itemId,timestamp\nu1,a,10\nu1,b,20\nu2,a,30\nu2,c,40\n");
-        List<Interaction> until = TrainingData.read(CliArgs.parse(List.of("--data", csv.toString(), "--train-until", "30")));
+        List<Interaction> until = TrainingData.read(options("--data", csv.toString(), "--train-until", "30"));
         assertEquals(List.of("a", "b"), until.stream().map(Interaction::itemId).toList());
-        List<Interaction> half = TrainingData.read(CliArgs.parse(List.of("--data", csv.toString(), "--train-fraction", "0.5")));
+        List<Interaction> half = TrainingData.read(options("--data", csv.toString(), "--train-fraction", "0.5"));
         assertEquals(until, half);
-        assertEquals(4, TrainingData.read(CliArgs.parse(List.of("--data", csv.toString()))).size());
-        assertTrue(TrainingData.cut(CliArgs.parse(List.of()), until).isEmpty());
+        assertEquals(4, TrainingData.read(options("--data", csv.toString())).size());
+        assertTrue(TrainingData.cut(options(), until).isEmpty());
     }
 
     @Test
     void shouldRefuseBothKindsOfCutAtOnce() {
-        CliArgs both = CliArgs.parse(List.of("--train-until", "5", "--train-fraction", "0.5"));
+        CliArgs both = options("--train-until", "5", "--train-fraction", "0.5");
         assertThrows(IllegalArgumentException.class, () -> TrainingData.cut(both, List.of()));
     }
 }

@@ -14,6 +14,7 @@ import dev.streamrec.model.artifact.ArtifactException;
 import dev.streamrec.model.artifact.ArtifactWriter;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.ModelCli;
 import dev.streamrec.model.data.InteractionReader;
 import dev.streamrec.model.data.LeaveOneOutSplit;
 import dev.streamrec.model.data.ModalityFeatures;
@@ -74,13 +75,21 @@ class KdsrFamilyTest {
         new ModalityFeatures("text", 16, vectors).write(features);
     }
 
-    private static CliArgs args(String model, Path out, String... extra) {
-        List<String> a = new ArrayList<>(List.of("--data", data.toString(), "--output", out.toString(),
-                "--dim", "16", "--max-len", "8", "--layers", "1", "--heads", "2", "--dropout", "0.1",
-                "--batch-size", "16", "--lr", "0.01", "--seed", "5", "--patience", "50", "--features", features.toString(),
-                "--ae-epochs", "3", "--codebook-d", "4", "--codebook-k", "6"));
+    private static CliArgs evaluateOptions(ModelArtifact artifact, String... extra) {
+        List<String> a = new ArrayList<>(List.of("--artifact", artifact.dir().toString()));
         a.addAll(List.of(extra));
-        return CliArgs.parse(a);
+        return ModelCli.command("evaluate", a).parse(a);
+    }
+
+    private static CliArgs args(String model, Path out, String... extra) {
+        List<String> a = new ArrayList<>(List.of("--model", model, "--data", data.toString(), "--output", out.toString(),
+                "--dim", "16", "--max-len", "8", "--layers", "1", "--heads", "2", "--dropout", "0.1",
+                "--batch-size", "16", "--lr", "0.01", "--seed", "5", "--patience", "50", "--features", features.toString()));
+        if (model.startsWith("kdsr-")) { // the distillation's options
+            a.addAll(List.of("--ae-epochs", "3", "--codebook-d", "4", "--codebook-k", "6"));
+        }
+        a.addAll(List.of(extra));
+        return ModelCli.command("train", a).parse(a);
     }
 
     private static JsonNode history(Path artifact) throws IOException {
@@ -191,7 +200,7 @@ class KdsrFamilyTest {
             assertEquals(3, top.size());
             assertTrue(top.get(0).score() >= top.get(2).score());
         }
-        assertEquals(0, new KdsrFamily().evaluate(artifact, CliArgs.parse(List.of("--data", data.toString(), "--json"))));
+        assertEquals(0, new KdsrFamily().evaluate(artifact, evaluateOptions(artifact, "--data", data.toString(), "--json")));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.streamrec.model.kdsr;
 
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 import dev.streamrec.model.cli.ModelCli;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.MovieLens;
@@ -21,6 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KdsrFineTunerTest {
+
+    private static CliArgs options(String... args) {
+        CommandOptions c = CommandOptions.command("test", "A KDSR round's options.", null);
+        KdsrFineTuner.declare(c);
+        return c.parse(List.of(args));
+    }
 
     /** Float noise of two forward passes over the same weights. */
     private static final float SCORE_TOLERANCE = 1e-4f;
@@ -51,7 +58,7 @@ class KdsrFineTunerTest {
         // With a vanishing learning rate (Adam steps ~ lr), the fine-tuned version scores exactly like the served one:
         // training starts from the artifact's weights, not from a fresh initialisation.
         ModelArtifact same = family.fineTune(v1, window, "ft-0", tmp.resolve("ft0"),
-                CliArgs.parse(List.of("--epochs", "1", "--lr", "1e-12")));
+                options("--epochs", "1", "--lr", "1e-12"));
         assertEquals("ft-0", same.version());
         assertEquals(v1.items().size(), same.items().size());
         List<String> history = List.of(v1.items().idAt(1), v1.items().idAt(2));
@@ -64,7 +71,7 @@ class KdsrFineTunerTest {
             }
         }
         ModelArtifact moved = family.fineTune(v1, window, "ft-1", tmp.resolve("ft1"),
-                CliArgs.parse(List.of("--epochs", "1", "--lr", "0.01")));
+                options("--epochs", "1", "--lr", "0.01"));
         try (Recommender a = family.loadRecommender(v1, "cpu"); Recommender b = family.loadRecommender(moved, "cpu")) {
             assertNotEquals(a.recommend(List.of(new RecommendRequest("u", history, 10, true))).get(0),
                     b.recommend(List.of(new RecommendRequest("u", history, 10, true))).get(0));
@@ -90,7 +97,7 @@ class KdsrFineTunerTest {
 
         // Vanishing learning rate: the grown model keeps every old row and the encoder, so old items score as before.
         ModelArtifact grown = family.fineTune(v1, window, "ft-grown", tmp.resolve("grown"),
-                CliArgs.parse(List.of("--epochs", "1", "--lr", "1e-12")));
+                options("--epochs", "1", "--lr", "1e-12"));
         assertEquals(v1.items().size() + 1, grown.items().size());
         assertEquals(v1.items().size() + 1, grown.items().indexOf("brand-new-item"));
         assertEquals(-1, grown.items().indexOf("seen-once-item"));
@@ -110,7 +117,7 @@ class KdsrFineTunerTest {
 
         // Real fine-tuning: the new item, chosen after the same two items by eight users, climbs into their top 10.
         ModelArtifact learnt = family.fineTune(v1, window, "ft-learnt", tmp.resolve("learnt"),
-                CliArgs.parse(List.of("--epochs", "5", "--batch-size", "8", "--lr", "0.01", "--patience", "5")));
+                options("--epochs", "5", "--batch-size", "8", "--lr", "0.01", "--patience", "5"));
         try (Recommender r = family.loadRecommender(learnt, "cpu")) {
             List<ScoredItem> top = r.recommend(List.of(new RecommendRequest("u", known.subList(0, 2), 10, true))).get(0);
             assertTrue(top.stream().anyMatch(i -> i.itemId().equals("brand-new-item")), "top 10: " + top);

@@ -11,6 +11,7 @@ import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.ItemIndex;
 import dev.streamrec.model.serving.RecommendRequest;
@@ -31,12 +32,18 @@ import java.util.Map;
 
 class MissRecFineTunerTest {
 
+    private static CliArgs options(String... args) {
+        CommandOptions c = CommandOptions.command("test", "A MISSRec round's options.", null);
+        MissRecFineTuner.declare(c);
+        return c.parse(List.of(args));
+    }
+
     /** The source artifact knows items 1..36; the window also has events on 37..40 (no features there). */
     private static final int KNOWN_ITEMS = 36;
     private static final int USERS = 60;
     private static final int LENGTH = 12;
-    private static final CliArgs OPTIONS = CliArgs.parse(List.of("--epochs", "4", "--patience", "10",
-            "--examples-per-epoch", "0", "--batch-size", "32", "--lr", "5e-3", "--eval-batch", "64", "--seed", "11"));
+    private static final CliArgs OPTIONS = options("--epochs", "4", "--patience", "10",
+            "--examples-per-epoch", "0", "--batch-size", "32", "--lr", "5e-3", "--eval-batch", "64", "--seed", "11");
 
     private final SyntheticData data = new SyntheticData(3, USERS, LENGTH);
 

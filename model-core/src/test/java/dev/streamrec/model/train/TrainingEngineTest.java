@@ -12,6 +12,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -85,7 +86,9 @@ class TrainingEngineTest {
     }
 
     private static TrainingOptions options(String... args) {
-        return TrainingOptions.from(CliArgs.parse(List.of(args)), TrainingOptions.of(50, 16, 0.05f, 100, 7).withProgress(false));
+        CommandOptions c = CommandOptions.command("test", "The engine options alone.", null);
+        TrainingOptions.declare(c, TrainingOptions.of(50, 16, 0.05f, 100, 7).withProgress(false));
+        return TrainingOptions.from(c.parse(List.of(args)));
     }
 
     private static PrintStream quiet() {
