@@ -38,6 +38,11 @@ public final class SequenceModelBlock extends AbstractBlock {
         return items;
     }
 
+    /** The sequence encoder ({@link SasRecEncoderBlock} or {@link Gru4RecEncoderBlock}). */
+    Block encoder() {
+        return encoder;
+    }
+
     /** Hidden states (B, L, d) of ids (B, L) with the item vectors taken from {@code table} [N+1, d]. */
     public NDArray encode(ParameterStore ps, NDArray table, NDArray ids, boolean training) {
         NDArray mask = ids.neq(0).toType(DataType.FLOAT32, false); // (B, L)

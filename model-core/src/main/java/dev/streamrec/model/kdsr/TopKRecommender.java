@@ -62,7 +62,7 @@ public final class TopKRecommender implements Recommender {
         int depth = 1; // the padding row may rank among the candidates
         int maxK = 0;
         for (int r = 0; r < batch.size(); r++) {
-            histories[r] = indices(batch.get(r).history());
+            histories[r] = indices(items, batch.get(r).history());
             maxK = Math.max(maxK, batch.get(r).k());
             depth = Math.max(depth, 1 + (batch.get(r).excludeHistory() ? histories[r].length : 0));
         }
@@ -104,7 +104,8 @@ public final class TopKRecommender implements Recommender {
         return out;
     }
 
-    private int[] indices(List<String> history) {
+    /** The indices of the history's items the index knows, in order (unknown ids skipped). */
+    static int[] indices(ItemIndex items, List<String> history) {
         int[] idx = new int[history.size()];
         int n = 0;
         for (String id : history) {
