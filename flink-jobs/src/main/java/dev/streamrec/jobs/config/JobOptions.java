@@ -216,6 +216,15 @@ public final class JobOptions {
             ConfigOptions.key("recommend.exclude-seen").booleanType().defaultValue(true)
                     .withDescription("Exclude the items in the user's recent sequence from predictions.");
 
+    public static final ConfigOption<Boolean> INCREMENTAL_INFERENCE =
+            ConfigOptions.key("scoring.incremental-inference").booleanType().defaultValue(false)
+                    .withDescription("Serve trained models with incremental inference where their family has it "
+                            + "(GRU4Rec backbones): each user's GRU state is kept in the keyed state and an event "
+                            + "runs one recurrent step from it, so the cost no longer grows with the history and "
+                            + "the scores follow the user's whole history, not only the last "
+                            + "sequence.max-length events. A missing state, or one of another model version, "
+                            + "starts over from the events the request carries.");
+
     public static final ConfigOption<Integer> BATCH_SIZE =
             ConfigOptions.key("scoring.batch-size").intType().defaultValue(64)
                     .withDescription("Micro-batch: at most this many events per forward pass.");

@@ -4,6 +4,7 @@ import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.baseline.BaselineSettings;
 import dev.streamrec.model.cli.ModelFamilies;
+import dev.streamrec.model.cli.ModelFamily;
 import dev.streamrec.model.serving.Recommender;
 import org.apache.flink.configuration.Configuration;
 
@@ -14,7 +15,8 @@ import java.util.List;
 /**
  * Builds the configured models inside a task (models are created in {@code open()}, never
  * shipped), each as a {@link ServedModel} under its served name: the online baselines by name,
- * trained models from their verified artifacts, both through the registry ({@link ModelFamilies}).
+ * trained models from their verified artifacts, both through the registry ({@link ModelFamilies});
+ * with {@code scoring.incremental-inference} a family's incremental recommender where it has one.
  */
 public final class RecommenderFactory implements Serializable {
 
@@ -26,6 +28,7 @@ public final class RecommenderFactory implements Serializable {
     private final long halfLifeMillis;
     private final int cooccurrenceWindow;
     private final int cooccurrenceNeighbours;
+    private final boolean incremental;
 
     public RecommenderFactory(Configuration conf) {
         this.models = new ArrayList<>(conf.get(JobOptions.MODELS));
@@ -34,6 +37,7 @@ public final class RecommenderFactory implements Serializable {
         this.halfLifeMillis = conf.get(JobOptions.POPULARITY_HALF_LIFE).toMillis();
         this.cooccurrenceWindow = conf.get(JobOptions.COOCCURRENCE_WINDOW);
         this.cooccurrenceNeighbours = conf.get(JobOptions.COOCCURRENCE_NEIGHBOURS);
+        this.incremental = conf.get(JobOptions.INCREMENTAL_INFERENCE);
     }
 
     /** True for the online baselines, which need no artifact. */
@@ -119,7 +123,8 @@ public final class RecommenderFactory implements Serializable {
             throw new IllegalArgumentException(
                     "artifact " + a.dir() + " holds version '" + a.version() + "', expected '" + d.version + "'");
         }
-        Recommender r = ModelFamilies.forModel(a.model()).loadRecommender(a, device);
+        ModelFamily family = ModelFamilies.forModel(a.model());
+        Recommender r = incremental ? family.loadIncrementalRecommender(a, device) : family.loadRecommender(a, device);
         if (!r.name().equals(a.model())) {
             r.close();
             throw new IllegalStateException("model family returned '" + r.name() + "' for '" + a.model() + "'");

@@ -522,6 +522,45 @@ class Bm3AndGru4RecServingITCase {
     }
 
     /**
+     * With {@code scoring.incremental-inference} (issue 25) the job keeps each user's GRU state in
+     * the keyed state and serves, event by event and across a failure and restore mid-stream,
+     * model-core's GRU4Rec over the user's whole history, although the job keeps only the newest
+     * {@link #WINDOW} items per user (so no answer after a user's third event could come from the
+     * window alone). Seen items are not excluded: the job knows only the window's.
+     */
+    @Test
+    void shouldServeIncrementalGru4RecOverTheWholeHistoryAcrossARestart() throws Exception {
+        ModelArtifact artifact = ModelArtifact.load(gru4rec);
+        Configuration conf = job("gru-incremental", 4, List.of("gru4rec"), gru4rec);
+        conf.set(JobOptions.INCREMENTAL_INFERENCE, true);
+        conf.set(JobOptions.EXCLUDE_SEEN, false);
+        int events = 80;
+        conf.set(JobOptions.CHAOS_FAIL_AFTER, (long) events / 2 + 10);
+        Map<String, List<String>> histories = new LinkedHashMap<>();
+        List<String> keys = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
+        Random rnd = new Random(11);
+        for (int i = 0; i < events; i++) {
+            String user = "g" + (i % 4);
+            String item = artifact.items().idAt(1 + rnd.nextInt(artifact.items().size()));
+            keys.add(user);
+            values.add(TestJobs.event("g" + i, user, item, 5_000L + i));
+            histories.computeIfAbsent(user, u -> new ArrayList<>()).add(item);
+        }
+        Map<String, Prediction> served = TestJobs.onePredictionPerEvent(conf,
+                new KafkaTestClient(broker.bootstrapServers()), keys, values);
+        try (Recommender reference = ModelFamilies.forModel("gru4rec").loadIncrementalRecommender(artifact, "cpu")) {
+            for (int i = 0; i < events; i++) {
+                String user = "g" + (i % 4);
+                List<String> whole = histories.get(user).subList(0, i / 4 + 1);
+                List<ScoredItem> expected = reference.recommend(List.of(
+                        new RecommendRequest(user, whole, conf.get(JobOptions.TOP_K), false))).get(0);
+                TestJobs.assertServedRanking(expected, served.get("g" + i), "event g" + i);
+            }
+        }
+    }
+
+    /**
      * A test's job on topics of its own ({@code name-in}, ...): these models side by side (the
      * trained ones from these artifacts, in order), batches of at most {@code batchSize}, the newest
      * {@link #WINDOW} items kept per user.

@@ -56,4 +56,12 @@ public interface ModelFamily {
 
     /** A serving recommender from a verified artifact on a device ({@code cpu}, {@code cuda:0}). */
     Recommender loadRecommender(ModelArtifact artifact, String device) throws Exception;
+
+    /**
+     * The serving recommender with incremental inference, for a family that has it (its state
+     * carried per user, one step per event); a family without it serves as {@link #loadRecommender}.
+     */
+    default Recommender loadIncrementalRecommender(ModelArtifact artifact, String device) throws Exception {
+        return loadRecommender(artifact, device);
+    }
 }

@@ -242,6 +242,18 @@ public final class KdsrFamily implements ModelFamily {
         return new TopKRecommender(artifact.model(), artifact.version(), artifact.items(), loaded.scorer(), loaded.resources());
     }
 
+    /**
+     * GRU4Rec backbones (gru4rec, kdsr-gru4rec) carry each user's GRU state
+     * ({@link IncrementalGru4RecRecommender}); SASRec backbones serve as {@link #loadRecommender}.
+     */
+    @Override
+    public Recommender loadIncrementalRecommender(ModelArtifact artifact, String device) throws Exception {
+        if (!artifact.model().endsWith("gru4rec")) {
+            return loadRecommender(artifact, device);
+        }
+        return IncrementalGru4RecRecommender.load(artifact, Devices.available(device));
+    }
+
     /** Caps libtorch at two threads unless the caller chose otherwise (the machines are shared). */
     static void limitThreads() {
         if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
