@@ -1,19 +1,13 @@
 package dev.streamrec.jobs.scoring;
 
-import dev.streamrec.model.serving.RecommendRequest;
-import dev.streamrec.model.serving.Answer;
-import dev.streamrec.model.serving.SumsUserStates;
-import dev.streamrec.model.serving.ScoredItem;
+import dev.streamrec.jobs.testutil.SummingModel;
 import dev.streamrec.schema.event.SharedCounts;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -29,70 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SharedCountExchangeTest {
 
     private static final int KEY_GROUPS = 128;
-
-    /** A model whose shared state is item -> users: a stored state is its comma-separated items. */
-    private static final class Summing implements SumsUserStates {
-        final String version;
-        final Map<String, Integer> others = new TreeMap<>();
-
-        Summing(String version) {
-            this.version = version;
-        }
-
-        @Override
-        public String name() {
-            return "bm3";
-        }
-
-        @Override
-        public String version() {
-            return version;
-        }
-
-        @Override
-        public List<List<ScoredItem>> recommend(List<RecommendRequest> batch) {
-            return List.of();
-        }
-
-        @Override
-        public List<Answer> answer(List<RecommendRequest> batch) {
-            return List.of();
-        }
-
-        @Override
-        public void userStateStored(byte[] previous, byte[] stored) {}
-
-        @Override
-        public void forgetUserStates() {}
-
-        @Override
-        public Map<String, Integer> countsChanged(byte[] previous, byte[] stored) {
-            Map<String, Integer> out = new HashMap<>();
-            count(stored, 1, out);
-            count(previous, -1, out);
-            out.values().removeIf(n -> n == 0);
-            return out;
-        }
-
-        private void count(byte[] state, int sign, Map<String, Integer> out) {
-            String s = state == null ? "" : new String(state, StandardCharsets.UTF_8);
-            if (s.startsWith(version + ":")) {
-                for (String item : s.substring(version.length() + 1).split(",")) {
-                    out.merge(item, sign, Integer::sum);
-                }
-            }
-        }
-
-        @Override
-        public void addCountsOfOtherUsers(Map<String, Integer> delta) {
-            delta.forEach((item, n) -> others.merge(item, n, Integer::sum));
-            others.values().removeIf(n -> n == 0);
-        }
-    }
-
-    private static byte[] state(String version, String items) {
-        return (version + ":" + items).getBytes(StandardCharsets.UTF_8);
-    }
 
     private static SharedCountExchange subtask(int index) {
         return new SharedCountExchange(KEY_GROUPS,
@@ -110,8 +40,8 @@ class SharedCountExchangeTest {
     private static final class TwoSubtasks {
         final SharedCountExchange a = subtask(0);
         final SharedCountExchange b = subtask(1);
-        final Summing onA = new Summing("v1");
-        final Summing onB = new Summing("v1");
+        final SummingModel onA = new SummingModel("v1");
+        final SummingModel onB = new SummingModel("v1");
 
         TwoSubtasks() {
             a.servedNow(served(onA));
@@ -120,11 +50,11 @@ class SharedCountExchangeTest {
     }
 
     /** The model as the scoring operator serves it, under its own name. */
-    private static ServedModel served(Summing model) {
+    private static ServedModel served(SummingModel model) {
         return new ServedModel(model.name(), model);
     }
 
-    private static void deliver(List<SharedCounts> published, SharedCountExchange to, Summing served) {
+    private static void deliver(List<SharedCounts> published, SharedCountExchange to, SummingModel served) {
         for (SharedCounts c : published) {
             to.received(c, List.of(served(served)));
         }
@@ -133,10 +63,10 @@ class SharedCountExchangeTest {
     @Test
     void shouldPublishEveryOwnKeyGroupWholeFirstThenOnlyWhatChanged() {
         SharedCountExchange a = subtask(0);
-        Summing model = new Summing("v1");
+        SummingModel model = new SummingModel("v1");
         a.servedNow(served(model));
         String u = userOf(0, 0);
-        a.stored(served(model), u, null, state("v1", "i1,i2"));
+        a.stored(served(model), u, null, SummingModel.state("v1", "i1,i2"));
         List<SharedCounts> first = a.drain(1L);
         assertEquals(KEY_GROUPS / 2, first.size(), "one message per own key group");
         assertTrue(first.stream().allMatch(c -> c.full && c.keyGroups == KEY_GROUPS && c.keyGroup < KEY_GROUPS / 2));
@@ -145,7 +75,7 @@ class SharedCountExchangeTest {
         assertEquals(List.of(), a.drain(2L), "nothing changed");
 
         // the user drops i1 and takes i3: absolute counts of the changed items only
-        a.stored(served(model), u, state("v1", "i1,i2"), state("v1", "i2,i3"));
+        a.stored(served(model), u, SummingModel.state("v1", "i1,i2"), SummingModel.state("v1", "i2,i3"));
         List<SharedCounts> next = a.drain(3L);
         assertEquals(1, next.size());
         assertFalse(next.get(0).full);
@@ -155,9 +85,9 @@ class SharedCountExchangeTest {
     @Test
     void shouldCountTheOtherSubtasksUsersWhateverIsReadTwiceOrRepublished() {
         TwoSubtasks two = new TwoSubtasks();
-        two.a.stored(served(two.onA), userOf(0, 0), null, state("v1", "i1,i2"));
-        two.a.stored(served(two.onA), userOf(0, 1), null, state("v1", "i2"));
-        two.b.stored(served(two.onB), userOf(1, 0), null, state("v1", "i9"));
+        two.a.stored(served(two.onA), userOf(0, 0), null, SummingModel.state("v1", "i1,i2"));
+        two.a.stored(served(two.onA), userOf(0, 1), null, SummingModel.state("v1", "i2"));
+        two.b.stored(served(two.onB), userOf(1, 0), null, SummingModel.state("v1", "i9"));
         List<SharedCounts> fromA = two.a.drain(1L);
         List<SharedCounts> fromB = two.b.drain(1L);
         deliver(fromA, two.b, two.onB);
@@ -167,7 +97,7 @@ class SharedCountExchangeTest {
         deliver(fromA, two.a, two.onA); // its own key groups: already counted locally
         assertEquals(Map.of("i9", 1), two.onA.others);
 
-        two.a.stored(served(two.onA), userOf(0, 1), state("v1", "i2"), state("v1", "i3"));
+        two.a.stored(served(two.onA), userOf(0, 1), SummingModel.state("v1", "i2"), SummingModel.state("v1", "i3"));
         List<SharedCounts> change = two.a.drain(2L);
         deliver(change, two.b, two.onB);
         deliver(change, two.b, two.onB); // read twice (at-least-once, or a restored source)
@@ -176,7 +106,7 @@ class SharedCountExchangeTest {
         // a restore: subtask 0 recounts from its keyed state (one user's state expired meanwhile)
         // and publishes its key groups whole, replacing all that was published before
         two.a.recounting(served(two.onA));
-        two.a.stored(served(two.onA), userOf(0, 1), null, state("v1", "i3"));
+        two.a.stored(served(two.onA), userOf(0, 1), null, SummingModel.state("v1", "i3"));
         deliver(two.a.drain(3L), two.b, two.onB);
         assertEquals(Map.of("i3", 1), two.onB.others);
 
@@ -191,15 +121,15 @@ class SharedCountExchangeTest {
     void shouldKeepAVersionAnotherSubtaskServesFirstAndDropTheRestAtASwap() {
         SharedCountExchange a = subtask(0);
         SharedCountExchange b = subtask(1);
-        Summing v1OnB = new Summing("v1");
+        SummingModel v1OnB = new SummingModel("v1");
         b.servedNow(served(v1OnB));
-        Summing v2OnA = new Summing("v2");
+        SummingModel v2OnA = new SummingModel("v2");
         a.servedNow(served(v2OnA));
-        a.stored(served(v2OnA), userOf(0, 0), state("v1", "i1"), state("v2", "i4,i5"));
+        a.stored(served(v2OnA), userOf(0, 0), SummingModel.state("v1", "i1"), SummingModel.state("v2", "i4,i5"));
         deliver(a.drain(1L), b, v1OnB);
         assertEquals(Map.of(), v1OnB.others, "v2's counts do not reach the v1 that serves here");
 
-        Summing v2OnB = new Summing("v2");
+        SummingModel v2OnB = new SummingModel("v2");
         b.servedNow(served(v2OnB));
         assertEquals(Map.of("i4", 1, "i5", 1), v2OnB.others, "what was published for v2 counts at the swap");
     }
@@ -210,7 +140,7 @@ class SharedCountExchangeTest {
         String items = IntStream.range(0, SharedCountExchange.MAX_COUNTS_PER_MESSAGE + 5)
                 .mapToObj(i -> "i" + i).collect(Collectors.joining(","));
         String u = userOf(0, 0);
-        two.a.stored(served(two.onA), u, null, state("v1", items));
+        two.a.stored(served(two.onA), u, null, SummingModel.state("v1", items));
         List<SharedCounts> out = two.a.drain(1L);
         List<SharedCounts> group = out.stream().filter(c -> c.keyGroup == two.a.keyGroupOf(u)).toList();
         assertEquals(2, group.size());

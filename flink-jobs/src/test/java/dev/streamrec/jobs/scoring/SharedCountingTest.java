@@ -1,11 +1,8 @@
 package dev.streamrec.jobs.scoring;
 
+import dev.streamrec.jobs.testutil.SummingModel;
 import dev.streamrec.model.baseline.DecayedPopularity;
-import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
-import dev.streamrec.model.serving.Answer;
-import dev.streamrec.model.serving.SumsUserStates;
-import dev.streamrec.model.serving.ScoredItem;
 import dev.streamrec.schema.event.SharedCounts;
 import org.junit.jupiter.api.Test;
 
@@ -26,47 +23,6 @@ class SharedCountingTest {
 
     private static final int KEY_GROUPS = 8;
 
-    /** A model whose shared state sums its users' states (as BM3's item degrees do). */
-    private static final class Summing implements SumsUserStates {
-        final List<Map<String, Integer>> added = new ArrayList<>();
-
-        @Override
-        public String name() {
-            return "bm3";
-        }
-
-        @Override
-        public String version() {
-            return "v1";
-        }
-
-        @Override
-        public List<List<ScoredItem>> recommend(List<RecommendRequest> batch) {
-            return List.of();
-        }
-
-        @Override
-        public List<Answer> answer(List<RecommendRequest> batch) {
-            return List.of();
-        }
-
-        @Override
-        public void userStateStored(byte[] previous, byte[] stored) {}
-
-        @Override
-        public void forgetUserStates() {}
-
-        @Override
-        public Map<String, Integer> countsChanged(byte[] previous, byte[] stored) {
-            return Map.of();
-        }
-
-        @Override
-        public void addCountsOfOtherUsers(Map<String, Integer> delta) {
-            added.add(delta);
-        }
-    }
-
     /** A model as the scoring operator serves it, under its own name. */
     private static ServedModel served(Recommender model) {
         return new ServedModel(model.name(), model);
@@ -81,7 +37,7 @@ class SharedCountingTest {
     @Test
     void shouldStayOffUnlessAServedModelSumsItsUsersStatesAcrossSeveralSubtasks() {
         ServedModel popularity = served(new DecayedPopularity(60_000));
-        Summing summing = new Summing();
+        SummingModel summing = new SummingModel("v1");
         ServedModel bm3 = served(summing);
         List<SharedCounting> off = List.of(
                 SharedCounting.forModels(List.of(popularity), true, 0, 2, KEY_GROUPS, Duration.ZERO),
@@ -96,12 +52,12 @@ class SharedCountingTest {
             counting.publishPeriodically((delay, step) -> timers.add(delay), c -> {});
             assertEquals(List.of(), timers);
         }
-        assertEquals(List.of(), summing.added, "nothing taken while off");
+        assertEquals(List.of(), summing.reports, "nothing taken while off");
     }
 
     @Test
     void shouldPublishItsKeyGroupsAndTakeTheOthersWhenOn() throws Exception {
-        Summing summing = new Summing();
+        SummingModel summing = new SummingModel("v1");
         ServedModel bm3 = served(summing);
         SharedCounting counting = SharedCounting.forModels(List.of(served(new DecayedPopularity(60_000)), bm3), true, 0, 2,
                 KEY_GROUPS, Duration.ofSeconds(5));
@@ -112,7 +68,7 @@ class SharedCountingTest {
         assertTrue(first.stream().allMatch(c -> c.full));
 
         counting.received(new SharedCounts("bm3", "v1", 6, KEY_GROUPS, true, Map.of("i1", 3), 0L), List.of(bm3));
-        assertEquals(List.of(Map.of("i1", 3)), summing.added, "another subtask's users counted here");
+        assertEquals(List.of(Map.of("i1", 3)), summing.reports, "another subtask's users counted here");
 
         List<Long> delays = new ArrayList<>();
         List<MicroBatcher.Step> steps = new ArrayList<>();

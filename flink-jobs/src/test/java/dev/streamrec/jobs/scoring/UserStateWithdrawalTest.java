@@ -1,9 +1,9 @@
 package dev.streamrec.jobs.scoring;
 
+import dev.streamrec.jobs.testutil.SummingModel;
 import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.ScoredItem;
-import dev.streamrec.model.serving.SumsUserStates;
 import dev.streamrec.model.serving.UserStateful;
 import dev.streamrec.schema.event.SharedCounts;
 import dev.streamrec.schema.event.UserDeletion;
@@ -11,8 +11,6 @@ import dev.streamrec.schema.event.UserDeletionConfirmation;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,66 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class UserStateWithdrawalTest {
 
     private static final int KEY_GROUPS = 128;
-
-    /** A model whose shared state is item -> users: a stored state is its comma-separated items. */
-    private static final class Summing implements SumsUserStates {
-        final Map<String, Integer> own = new TreeMap<>();
-        final Map<String, Integer> others = new TreeMap<>();
-
-        @Override
-        public String name() {
-            return "bm3";
-        }
-
-        @Override
-        public String version() {
-            return "v1";
-        }
-
-        @Override
-        public List<List<ScoredItem>> recommend(List<RecommendRequest> batch) {
-            return List.of();
-        }
-
-        @Override
-        public List<Answer> answer(List<RecommendRequest> batch) {
-            return List.of();
-        }
-
-        @Override
-        public void userStateStored(byte[] previous, byte[] stored) {
-            countsChanged(previous, stored).forEach((item, n) -> own.merge(item, n, Integer::sum));
-            own.values().removeIf(n -> n == 0);
-        }
-
-        @Override
-        public void forgetUserStates() {
-            own.clear();
-        }
-
-        @Override
-        public Map<String, Integer> countsChanged(byte[] previous, byte[] stored) {
-            Map<String, Integer> out = new HashMap<>();
-            count(stored, 1, out);
-            count(previous, -1, out);
-            out.values().removeIf(n -> n == 0);
-            return out;
-        }
-
-        private static void count(byte[] state, int sign, Map<String, Integer> out) {
-            if (state != null) {
-                for (String item : new String(state, StandardCharsets.UTF_8).split(",")) {
-                    out.merge(item, sign, Integer::sum);
-                }
-            }
-        }
-
-        @Override
-        public void addCountsOfOtherUsers(Map<String, Integer> delta) {
-            delta.forEach((item, n) -> others.merge(item, n, Integer::sum));
-            others.values().removeIf(n -> n == 0);
-        }
-    }
 
     /** A model with per-user state and no shared counts (MISSRec's working set). */
     private static final class Stateful implements UserStateful {
@@ -114,7 +52,7 @@ class UserStateWithdrawalTest {
     }
 
     private static byte[] state(String items) {
-        return items.getBytes(StandardCharsets.UTF_8);
+        return SummingModel.state("v1", items);
     }
 
     private static String userOf(int subtask, int n) {
@@ -130,11 +68,11 @@ class UserStateWithdrawalTest {
 
     @Test
     void shouldLeaveTheCountsOfAModelThatNeverSawTheUser() {
-        Summing bm3 = new Summing();
+        SummingModel bm3 = new SummingModel("v1");
         ServedModel served = new ServedModel("bm3", bm3);
         SharedCountExchange here = subtask(0);
         here.servedNow(served);
-        Summing onOther = new Summing();
+        SummingModel onOther = new SummingModel("v1");
         SharedCountExchange other = subtask(1);
         other.servedNow(new ServedModel("bm3", onOther));
         String alice = userOf(0, 0);
