@@ -2,7 +2,6 @@ package dev.streamrec.jobs.functions;
 
 import dev.streamrec.jobs.scoring.ControlMessage;
 import dev.streamrec.jobs.sources.RawRecord;
-import dev.streamrec.schema.event.DeadLetter;
 import dev.streamrec.schema.serde.DecodeResult;
 import dev.streamrec.schema.serde.EventCodec;
 import dev.streamrec.schema.serde.ValidationPolicy;
@@ -36,19 +35,12 @@ public final class ParseControlFunction extends ProcessFunction<RawRecord, Contr
 
     @Override
     public void processElement(RawRecord r, Context ctx, Collector<ControlMessage> out) {
-        String reason;
-        try {
-            DecodeResult<ControlMessage> d = decode(r);
-            if (d.isOk()) {
-                out.collect(d.value().from(r.topic, r.partition, r.offset));
-                return;
-            }
-            reason = d.error();
-        } catch (RuntimeException e) {
-            reason = "unexpected decoding failure: " + e;
+        DecodeResult<ControlMessage> d = r.decode(value -> decode(r));
+        if (d.isOk()) {
+            out.collect(d.value().from(r.topic, r.partition, r.offset));
+        } else {
+            ctx.output(ParseInteractionFunction.DEAD_LETTERS, r.deadLetter(d.error()));
         }
-        DeadLetter dl = EventCodec.deadLetter(reason, r.value, r.topic, r.partition, r.offset, System.currentTimeMillis());
-        ctx.output(ParseInteractionFunction.DEAD_LETTERS, dl);
     }
 
     private DecodeResult<ControlMessage> decode(RawRecord r) {

@@ -33,19 +33,12 @@ public final class ParseDeletionFunction extends ProcessFunction<RawRecord, User
 
     @Override
     public void processElement(RawRecord r, Context ctx, Collector<UserDeletion> out) {
-        String reason;
-        try {
-            DecodeResult<UserDeletion> d = codec.decodeUserDeletion(r.value);
-            if (d.isOk()) {
-                accepted.inc();
-                out.collect(d.value());
-                return;
-            }
-            reason = d.error();
-        } catch (RuntimeException e) {
-            reason = "unexpected decoding failure: " + e;
+        DecodeResult<UserDeletion> d = r.decode(codec::decodeUserDeletion);
+        if (d.isOk()) {
+            accepted.inc();
+            out.collect(d.value());
+        } else {
+            ctx.output(ParseInteractionFunction.DEAD_LETTERS, r.deadLetter(d.error()));
         }
-        ctx.output(ParseInteractionFunction.DEAD_LETTERS,
-                EventCodec.deadLetter(reason, r.value, r.topic, r.partition, r.offset, System.currentTimeMillis()));
     }
 }

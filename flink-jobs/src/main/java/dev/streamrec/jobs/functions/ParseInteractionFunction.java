@@ -39,23 +39,16 @@ public final class ParseInteractionFunction extends ProcessFunction<RawRecord, I
 
     @Override
     public void processElement(RawRecord r, Context ctx, Collector<InteractionEvent> out) {
-        String reason;
-        try {
-            DecodeResult<InteractionEvent> d = codec.decodeInteraction(r.value);
-            if (d.isOk()) {
-                InteractionEvent e = d.value();
-                e.ingestTimeMillis = r.timestamp;
-                e.readAtMillis = r.readAtMillis;
-                accepted.inc();
-                out.collect(e);
-                return;
-            }
-            reason = d.error();
-        } catch (RuntimeException e) {
-            reason = "unexpected decoding failure: " + e;
+        DecodeResult<InteractionEvent> d = r.decode(codec::decodeInteraction);
+        if (d.isOk()) {
+            InteractionEvent e = d.value();
+            e.ingestTimeMillis = r.timestamp;
+            e.readAtMillis = r.readAtMillis;
+            accepted.inc();
+            out.collect(e);
+        } else {
+            rejected.inc();
+            ctx.output(DEAD_LETTERS, r.deadLetter(d.error()));
         }
-        rejected.inc();
-        ctx.output(DEAD_LETTERS,
-                EventCodec.deadLetter(reason, r.value, r.topic, r.partition, r.offset, System.currentTimeMillis()));
     }
 }
