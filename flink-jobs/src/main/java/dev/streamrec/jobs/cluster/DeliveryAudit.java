@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -41,18 +42,21 @@ public final class DeliveryAudit {
             return missing == 0 && duplicated == 0 && unexpected == 0 && deadLetters == 0;
         }
 
+        /** The table: one row per count and per fault's recovery time, the values aligned. */
         public void print(PrintStream out) {
-            out.printf(Locale.ROOT, "%-28s %,d%n", "events in", eventsIn);
-            predictionsPerModel.forEach((model, n) ->
-                    out.printf(Locale.ROOT, "%-28s %,d%n", "predictions " + model, n));
-            out.printf(Locale.ROOT, "%-28s %,d%n", "missing (eventId, model)", missing);
-            out.printf(Locale.ROOT, "%-28s %,d%n", "duplicated (eventId, model)", duplicated);
-            out.printf(Locale.ROOT, "%-28s %,d%n", "unknown eventIds", unexpected);
-            out.printf(Locale.ROOT, "%-28s %,d%n", "dead letters", deadLetters);
+            Map<String, String> rows = new LinkedHashMap<>();
+            rows.put("events in", String.format(Locale.ROOT, "%,d", eventsIn));
+            predictionsPerModel.forEach((model, n) -> rows.put("predictions " + model, String.format(Locale.ROOT, "%,d", n)));
+            rows.put("missing (eventId, model)", String.format(Locale.ROOT, "%,d", missing));
+            rows.put("duplicated (eventId, model)", String.format(Locale.ROOT, "%,d", duplicated));
+            rows.put("unknown eventIds", String.format(Locale.ROOT, "%,d", unexpected));
+            rows.put("dead letters", String.format(Locale.ROOT, "%,d", deadLetters));
             for (Recovery r : recoveries) {
-                out.printf(Locale.ROOT, "%-28s %s%n", "recovery " + r.fault().name(),
-                        r.millis() < 0 ? "- (no prediction on one side)" : String.format(Locale.ROOT, "%,.1f s", r.millis() / 1000.0));
+                rows.put("recovery " + r.fault().name(), r.millis() < 0 ? "- (no prediction on one side)"
+                        : String.format(Locale.ROOT, "%,.1f s", r.millis() / 1000.0));
             }
+            int width = rows.keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
+            rows.forEach((label, value) -> out.printf(Locale.ROOT, "%-" + width + "s%s%n", label, value));
         }
     }
 
@@ -80,6 +84,11 @@ public final class DeliveryAudit {
     /** Predictions read so far. */
     public synchronized int predictions() {
         return emitted.size();
+    }
+
+    /** Whether a prediction emitted after {@code millis} has been read: the job is back after a fault then. */
+    public synchronized boolean emittedAfter(long millis) {
+        return emitted.stream().anyMatch(t -> t > millis);
     }
 
     /** Predictions a clean run ends with: one per event and model. */

@@ -56,6 +56,8 @@ class DeliveryAuditTest {
                 new DeliveryAudit.Fault("late", 10_000)));
         assertEquals(7_500, r.recoveries().get(0).millis());
         assertEquals(-1, r.recoveries().get(1).millis(), "nothing emitted after the second fault");
+        assertTrue(audit.emittedAfter(3_000));
+        assertFalse(audit.emittedAfter(10_000));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         r.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String table = bytes.toString(StandardCharsets.UTF_8);
