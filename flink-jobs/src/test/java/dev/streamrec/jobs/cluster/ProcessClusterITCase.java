@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The job on a real multi-process cluster: a broker, a JobManager and two TaskManagers of two slots
  * as separate JVMs (RocksDB, 5-s checkpoints, the job's parallelism 2 spread over both), the job jar
  * submitted over REST. {@link ChaosScenario}, what {@code streamrec.jar chaos} runs: the first
- * 15,000 MovieLens events stream in at 200/s (75 s, about 25 s per fault: the next fault waits until
- * the job emits again after the previous one) while, in turn, a TaskManager is {@code kill -9}ed and a new
+ * 20,000 MovieLens events stream in at 200/s (100 s: the next fault waits until the job emits again
+ * after the previous one, up to 35 s each on a loaded 2-core machine) while, in turn, a TaskManager is {@code kill -9}ed and a new
  * one started, the broker is {@code kill -9}ed and restarted on its log directory, and the job is
  * stopped with a savepoint and resubmitted from it. A read_committed reader must then see exactly
  * one prediction per event and model, and the job must have emitted again after every fault (the
@@ -31,7 +31,7 @@ class ProcessClusterITCase {
     private static final Path JOB_JAR = Path.of("target", "streamrec-job.jar");
     private static final Path FLINK_LIB = Path.of("..", "docker", "cluster-lib", "target", "lib");
     private static final List<String> MODELS = List.of("popularity", "cooccurrence");
-    private static final int EVENTS = 15_000;
+    private static final int EVENTS = 20_000;
     private static final int WARMUP_EVENTS = 200;
     private static final double RATE = 200;
 
