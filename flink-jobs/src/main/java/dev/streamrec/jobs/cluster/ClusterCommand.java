@@ -85,8 +85,7 @@ public final class ClusterCommand {
                         args.getInt("parallelism"))
                 .withPorts(args.getInt("rest-port"), defaults.jobManagerRpcPort(),
                         args.getInt("kafka-port"), defaults.kafkaControllerPort());
-        Path base = args.has("job-config") ? args.getPath("job-config")
-                : Files.exists(Path.of("config", "cluster.yaml")) ? Path.of("config", "cluster.yaml") : null;
+        Path base = args.has("job-config") ? args.getPath("job-config") : ClusterJobConfig.defaultBase();
         Path jobYaml = ClusterJobConfig.write(settings, base, Map.of());
         Configuration job = ClusterJobConfig.read(jobYaml);
         ProcessCluster cluster = cluster(settings);

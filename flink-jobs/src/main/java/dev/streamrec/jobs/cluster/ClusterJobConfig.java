@@ -23,6 +23,12 @@ public final class ClusterJobConfig {
 
     private ClusterJobConfig() {}
 
+    /** The base file when none is given: {@code config/cluster.yaml} when run from the repository root, else none. */
+    public static Path defaultBase() {
+        Path base = Path.of("config", "cluster.yaml");
+        return Files.exists(base) ? base : null;
+    }
+
     /** Writes {@code job.yaml}; {@code base} may be null (the job's defaults). Returns its path. */
     public static Path write(ClusterSettings s, Path base, Map<String, String> extra) throws IOException {
         StringBuilder yaml = new StringBuilder();

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -15,20 +16,22 @@ import java.util.TreeMap;
  * Checks a fault-injection run's output for exactly-once delivery: every event sent must have
  * exactly one prediction per model in what a {@code read_committed} reader sees. Counts predictions
  * per {@code (eventId, model)} and dead letters as they are read, then reports events in,
- * predictions per model, missing and duplicated pairs, and each fault's recovery time: from the last
- * prediction the job emitted before the fault to the first it emitted after (the Kafka record
- * timestamps, which the job's sink leaves to the producer's clock), so a prediction that was
- * written before a failure but aborted with its transaction does not count as before.
+ * predictions per model, missing and duplicated pairs, and each fault's recovery time: the longest
+ * silence of the job's output around the fault, the longest gap between two consecutive predictions
+ * it emitted (the Kafka record timestamps, which the job's sink leaves to the producer's clock) that
+ * ends after the fault and begins before the next one. So a prediction written before a failure but
+ * aborted with its transaction does not count, and neither do the few the job still emitted in the
+ * milliseconds after a fault was triggered (a broker being killed, a savepoint being taken).
  */
 public final class DeliveryAudit {
 
     /** A fault injected at {@code atMillis} (wall clock). */
     public record Fault(String name, long atMillis) {}
 
-    /** How long the job emitted nothing around a fault; -1 where no prediction was before or after it. */
-    public record Recovery(Fault fault, long lastBeforeMillis, long firstAfterMillis) {
+    /** The job's longest silence around a fault, {@code silentFromMillis} to {@code emittingAgainMillis}; -1 where it emitted nothing after it. */
+    public record Recovery(Fault fault, long silentFromMillis, long emittingAgainMillis) {
         public long millis() {
-            return lastBeforeMillis < 0 || firstAfterMillis < 0 ? -1 : firstAfterMillis - lastBeforeMillis;
+            return silentFromMillis < 0 || emittingAgainMillis < 0 ? -1 : emittingAgainMillis - silentFromMillis;
         }
     }
 
@@ -41,18 +44,21 @@ public final class DeliveryAudit {
             return missing == 0 && duplicated == 0 && unexpected == 0 && deadLetters == 0;
         }
 
+        /** The table: one row per count and per fault's recovery time, the values aligned. */
         public void print(PrintStream out) {
-            out.printf(Locale.ROOT, "%-28s %,d%n", "events in", eventsIn);
-            predictionsPerModel.forEach((model, n) ->
-                    out.printf(Locale.ROOT, "%-28s %,d%n", "predictions " + model, n));
-            out.printf(Locale.ROOT, "%-28s %,d%n", "missing (eventId, model)", missing);
-            out.printf(Locale.ROOT, "%-28s %,d%n", "duplicated (eventId, model)", duplicated);
-            out.printf(Locale.ROOT, "%-28s %,d%n", "unknown eventIds", unexpected);
-            out.printf(Locale.ROOT, "%-28s %,d%n", "dead letters", deadLetters);
+            Map<String, String> rows = new LinkedHashMap<>();
+            rows.put("events in", String.format(Locale.ROOT, "%,d", eventsIn));
+            predictionsPerModel.forEach((model, n) -> rows.put("predictions " + model, String.format(Locale.ROOT, "%,d", n)));
+            rows.put("missing (eventId, model)", String.format(Locale.ROOT, "%,d", missing));
+            rows.put("duplicated (eventId, model)", String.format(Locale.ROOT, "%,d", duplicated));
+            rows.put("unknown eventIds", String.format(Locale.ROOT, "%,d", unexpected));
+            rows.put("dead letters", String.format(Locale.ROOT, "%,d", deadLetters));
             for (Recovery r : recoveries) {
-                out.printf(Locale.ROOT, "%-28s %s%n", "recovery " + r.fault().name(),
-                        r.millis() < 0 ? "- (no prediction on one side)" : String.format(Locale.ROOT, "%,.1f s", r.millis() / 1000.0));
+                rows.put("recovery " + r.fault().name(), r.millis() < 0 ? "- (no prediction on one side)"
+                        : String.format(Locale.ROOT, "%,.1f s", r.millis() / 1000.0));
             }
+            int width = rows.keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
+            rows.forEach((label, value) -> out.printf(Locale.ROOT, "%-" + width + "s%s%n", label, value));
         }
     }
 
@@ -80,6 +86,11 @@ public final class DeliveryAudit {
     /** Predictions read so far. */
     public synchronized int predictions() {
         return emitted.size();
+    }
+
+    /** Whether a prediction emitted after {@code millis} has been read: the job is back after a fault then. */
+    public synchronized boolean emittedAfter(long millis) {
+        return emitted.stream().anyMatch(t -> t > millis);
     }
 
     /** Predictions a clean run ends with: one per event and model. */
@@ -110,18 +121,22 @@ public final class DeliveryAudit {
                 }
             }
         }
+        List<Long> times = emitted.stream().sorted().toList();
         List<Recovery> recoveries = new ArrayList<>();
-        for (Fault f : faults) {
-            long before = -1;
-            long after = -1;
-            for (long t : emitted) {
-                if (t <= f.atMillis()) {
-                    before = Math.max(before, t);
-                } else {
-                    after = after < 0 ? t : Math.min(after, t);
+        for (int i = 0; i < faults.size(); i++) {
+            long at = faults.get(i).atMillis();
+            long next = i + 1 < faults.size() ? faults.get(i + 1).atMillis() : Long.MAX_VALUE;
+            long from = -1;
+            long to = -1;
+            for (int k = 1; k < times.size(); k++) {
+                long a = times.get(k - 1);
+                long b = times.get(k);
+                if (b > at && a < next && (from < 0 || b - a > to - from)) {
+                    from = a;
+                    to = b;
                 }
             }
-            recoveries.add(new Recovery(f, before, after));
+            recoveries.add(new Recovery(faults.get(i), from, to));
         }
         return new Report(eventIds.size(), perModel, missing, duplicated, unexpected, deadLetters, recoveries);
     }

@@ -140,10 +140,14 @@ public final class ProcessCluster {
         return rest.runJar(rest.uploadJar(jobJar), args, savepoint);
     }
 
-    /** Stops a job with a savepoint and runs the jar again from it; returns the new job id. */
-    public String savepointAndResubmit(String jobId, Path jobJar, List<String> args) throws IOException, InterruptedException {
+    /**
+     * Stops a job with a savepoint and runs the uploaded jar {@code jarId} (what
+     * {@link FlinkRestClient#uploadJar} returned; the JobManager keeps it) again from it; returns the
+     * new job id.
+     */
+    public String savepointAndResubmit(String jobId, String jarId, List<String> args) throws IOException, InterruptedException {
         String savepoint = rest.stopWithSavepoint(jobId, settings.savepointDir().toUri().toString(), STARTUP);
-        return submit(jobJar, args, savepoint);
+        return rest.runJar(jarId, args, savepoint);
     }
 
     /** Stops every process (SIGTERM, then SIGKILL after 20 s): TaskManagers, JobManager, broker. */

@@ -53,14 +53,18 @@ public final class ReplayEvents {
         return out;
     }
 
+    /** The event id an interaction is sent with: the same on every replay. */
+    public static String eventId(Interaction it) {
+        return "r-" + it.userId() + "-" + it.itemId() + "-" + it.timestampMillis();
+    }
+
     public static List<byte[]> encode(List<Interaction> interactions, int maxEvents) {
         EventCodec codec = new EventCodec();
         int n = maxEvents > 0 ? Math.min(maxEvents, interactions.size()) : interactions.size();
         List<byte[]> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Interaction it = interactions.get(i);
-            InteractionEvent e = new InteractionEvent(
-                    "r-" + it.userId() + "-" + it.itemId() + "-" + it.timestampMillis(),
+            InteractionEvent e = new InteractionEvent(eventId(it),
                     it.userId(), it.itemId(), it.timestampMillis(), "rating", it.value());
             out.add(codec.encodeInteraction(e));
         }

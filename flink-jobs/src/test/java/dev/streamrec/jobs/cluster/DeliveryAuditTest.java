@@ -47,6 +47,21 @@ class DeliveryAuditTest {
     }
 
     @Test
+    void shouldMeasureRecoveryAsTheLongestSilenceAfterTheFaultNotTheEmitsJustAfterIt() {
+        DeliveryAudit audit = new DeliveryAudit(List.of("e1", "e2", "e3", "e4", "e5"), List.of("popularity"));
+        audit.prediction("e1", "popularity", 1_000);
+        audit.prediction("e2", "popularity", 3_005);
+        audit.prediction("e3", "popularity", 3_010);
+        audit.prediction("e4", "popularity", 15_010);
+        audit.prediction("e5", "popularity", 15_020);
+        DeliveryAudit.Report r = audit.report(List.of(new DeliveryAudit.Fault("kill broker", 3_000),
+                new DeliveryAudit.Fault("next", 15_015)));
+        assertEquals(12_000, r.recoveries().get(0).millis(), "3.01 s (still emitted after the kill) to 15.01 s");
+        assertEquals(3_010, r.recoveries().get(0).silentFromMillis());
+        assertEquals(10, r.recoveries().get(1).millis(), "only the gap that ends after the second fault");
+    }
+
+    @Test
     void shouldMeasureRecoveryFromTheLastEmitBeforeTheFaultToTheFirstAfter() {
         DeliveryAudit audit = new DeliveryAudit(List.of("e1", "e2", "e3"), List.of("popularity"));
         audit.prediction("e1", "popularity", 1_000);
@@ -56,6 +71,8 @@ class DeliveryAuditTest {
                 new DeliveryAudit.Fault("late", 10_000)));
         assertEquals(7_500, r.recoveries().get(0).millis());
         assertEquals(-1, r.recoveries().get(1).millis(), "nothing emitted after the second fault");
+        assertTrue(audit.emittedAfter(3_000));
+        assertFalse(audit.emittedAfter(10_000));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         r.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String table = bytes.toString(StandardCharsets.UTF_8);
