@@ -6,7 +6,6 @@ import dev.streamrec.jobs.testutil.TestJobs;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.ModelCli;
 import dev.streamrec.model.data.Interaction;
-import dev.streamrec.model.data.ModalityFeatures;
 import dev.streamrec.model.data.MovieLens;
 import org.apache.flink.configuration.Configuration;
 
@@ -22,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.Set;
 
 /**
@@ -93,19 +91,10 @@ public final class SavepointFixture {
     /** Trains the tiny SASRec and BM3 (generated two-modality features) on a MovieLens slice into {@code artifacts}. */
     public static void trainArtifacts(Path work, Path artifacts) throws Exception {
         Path csv = work.resolve("slice.csv");
-        List<Interaction> slice = TestJobs.writeMovieLensSlice(csv, TRAINING_SLICE);
-        Random rnd = new Random(5);
-        Map<String, float[]> text = new LinkedHashMap<>();
-        Map<String, float[]> image = new LinkedHashMap<>();
-        for (Interaction i : slice) {
-            text.computeIfAbsent(i.itemId(), k -> gaussian(rnd, 8));
-            image.computeIfAbsent(i.itemId(), k -> gaussian(rnd, 6));
-        }
-        new ModalityFeatures("text", 8, text).write(work.resolve("text.tsv"));
-        new ModalityFeatures("image", 6, image).write(work.resolve("image.tsv"));
+        String features = TestJobs.writeGaussianModalities(TestJobs.writeMovieLensSlice(csv, TRAINING_SLICE), work);
         TestJobs.trainTinySasRec(csv, artifacts.resolve("sasrec"), 11);
         int code = ModelCli.run("train", List.of("--model", "bm3", "--data", csv.toString(),
-                "--features", work.resolve("text.tsv") + "," + work.resolve("image.tsv"),
+                "--features", features,
                 "--epochs", "2", "--emb", "16", "--output", artifacts.resolve("bm3").toString()));
         if (code != 0) {
             throw new AssertionError("training BM3 failed with exit code " + code);
@@ -210,13 +199,5 @@ public final class SavepointFixture {
 
     private static List<Interaction> trainingSlice() throws IOException {
         return MovieLens.bundled().interactions().subList(0, TRAINING_SLICE);
-    }
-
-    private static float[] gaussian(Random rnd, int dim) {
-        float[] v = new float[dim];
-        for (int d = 0; d < dim; d++) {
-            v[d] = (float) rnd.nextGaussian();
-        }
-        return v;
     }
 }

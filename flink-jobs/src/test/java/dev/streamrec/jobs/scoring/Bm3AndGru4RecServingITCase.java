@@ -11,7 +11,6 @@ import dev.streamrec.model.cli.ModelCli;
 import dev.streamrec.model.cli.ModelFamilies;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.ModalityFeatures;
-import dev.streamrec.model.bm3.Bm3Recommender;
 import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
@@ -81,18 +80,10 @@ class Bm3AndGru4RecServingITCase {
         broker.createTopics(1, TestJobs.ALL_TOPICS);
         Path csv = tmp.resolve("slice.csv");
         slice = TestJobs.writeMovieLensSlice(csv, 4000);
-        Random rnd = new Random(5);
-        Map<String, float[]> text = new LinkedHashMap<>();
-        Map<String, float[]> image = new LinkedHashMap<>();
-        for (Interaction i : slice) {
-            text.computeIfAbsent(i.itemId(), k -> gaussian(rnd, 8));
-            image.computeIfAbsent(i.itemId(), k -> gaussian(rnd, 6));
-        }
-        new ModalityFeatures("text", 8, text).write(tmp.resolve("text.tsv"));
-        new ModalityFeatures("image", 6, image).write(tmp.resolve("image.tsv"));
+        String features = TestJobs.writeGaussianModalities(slice, tmp);
         bm3 = tmp.resolve("bm3");
         assertEquals(0, ModelCli.run("train", List.of("--model", "bm3", "--data", csv.toString(),
-                "--features", tmp.resolve("text.tsv") + "," + tmp.resolve("image.tsv"),
+                "--features", features,
                 "--epochs", "3", "--emb", "16", "--output", bm3.toString())));
         gru4rec = tmp.resolve("gru4rec");
         assertEquals(0, ModelCli.run("train", List.of("--model", "gru4rec", "--data", csv.toString(),
@@ -708,14 +699,6 @@ class Bm3AndGru4RecServingITCase {
             pools.put(users.get(u), free.subList(u * POOL, (u + 1) * POOL));
         }
         return pools;
-    }
-
-    private static float[] gaussian(Random rnd, int dim) {
-        float[] v = new float[dim];
-        for (int d = 0; d < dim; d++) {
-            v[d] = (float) rnd.nextGaussian();
-        }
-        return v;
     }
 
     private static float[] scaled(float[] v, float by) {

@@ -122,6 +122,33 @@ public final class TestJobs {
         return slice;
     }
 
+    /**
+     * Writes two generated modalities of the slice's items into {@code dir}, {@code text.tsv} (8-d)
+     * and {@code image.tsv} (6-d), seeded Gaussian vectors, and returns them as a {@code --features}
+     * value: the multimodal input of the tiny BM3s the tests train.
+     */
+    public static String writeGaussianModalities(List<dev.streamrec.model.data.Interaction> slice, Path dir)
+            throws java.io.IOException {
+        java.util.Random rnd = new java.util.Random(5);
+        Map<String, float[]> text = new LinkedHashMap<>();
+        Map<String, float[]> image = new LinkedHashMap<>();
+        for (dev.streamrec.model.data.Interaction i : slice) {
+            text.computeIfAbsent(i.itemId(), k -> gaussian(rnd, 8));
+            image.computeIfAbsent(i.itemId(), k -> gaussian(rnd, 6));
+        }
+        new dev.streamrec.model.data.ModalityFeatures("text", 8, text).write(dir.resolve("text.tsv"));
+        new dev.streamrec.model.data.ModalityFeatures("image", 6, image).write(dir.resolve("image.tsv"));
+        return dir.resolve("text.tsv") + "," + dir.resolve("image.tsv");
+    }
+
+    private static float[] gaussian(java.util.Random rnd, int dim) {
+        float[] v = new float[dim];
+        for (int d = 0; d < dim; d++) {
+            v[d] = (float) rnd.nextGaussian();
+        }
+        return v;
+    }
+
     /** Trains a tiny SASRec on a CSV (one epoch, d 16) into {@code out}; fails the test if training fails. */
     public static Path trainTinySasRec(Path csv, Path out, int seed) throws Exception {
         int code = dev.streamrec.model.cli.ModelCli.run("train", List.of("--model", "sasrec", "--data", csv.toString(),
