@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,6 +26,9 @@ import java.util.Set;
  * validation), and for each KDSR variant its step time against its backbone's. Other options
  * (e.g. {@code --loss}, {@code --batch-size}) are passed to every model; models that need modality
  * features read {@code --features}, or the MovieLens MiniLM features made once by {@code featurize}.
+ * With {@code --pytorch SCRIPT} ({@code docs/training-step-reference.py}) each SASRec and GRU4Rec row
+ * is followed by the same step in PyTorch at the run's own shapes and threads
+ * ({@link PyTorchReference}), and the DJL row gives its steps/s as a share of PyTorch's.
  */
 public final class TrainingBenchmark {
 
@@ -45,8 +49,11 @@ public final class TrainingBenchmark {
                 .integer("steps", 30, "Optimiser steps per model.")
                 .text("features", null, "A.tsv.gz[,B]", "Feature files of the models that need them "
                         + "(default: featurized from the bundled MovieLens once).")
+                .path("pytorch", null, "The PyTorch reference step (docs/training-step-reference.py; python3 with "
+                        + "torch): timed after each SASRec and GRU4Rec run at its shapes.")
                 .passingOnOthers()
-                .examples("streamrec.jar bench train --models sasrec,bm3 --steps 20 --batch-size 64");
+                .examples("streamrec.jar bench train --models sasrec,bm3 --steps 20 --batch-size 64",
+                        "streamrec.jar bench train --models sasrec,gru4rec --steps 200 --pytorch docs/training-step-reference.py");
     }
 
     static int run(CliArgs a, PrintStream out) throws Exception {
@@ -54,6 +61,7 @@ public final class TrainingBenchmark {
         Path work = Files.createTempDirectory("bench-train");
         String features = a.get("features");
         List<Row> rows = new ArrayList<>();
+        Map<String, Row> references = new LinkedHashMap<>();
         for (String model : a.getList("models")) {
             List<String> args = new ArrayList<>(a.unmatched());
             if (NEED_FEATURES.contains(model) && features == null) {
@@ -76,22 +84,58 @@ public final class TrainingBenchmark {
             rows.add(new Row(model, loss == null || !loss.isTextual() ? "-" : loss.asText(),
                     run.path("options").path("batchSize").asInt(), run.path("steps").asLong(),
                     run.path("stepsPerSecond").asDouble(), run.path("examplesPerSecond").asDouble()));
+            if (a.has("pytorch") && PyTorchReference.MODELS.contains(model)) {
+                reference(a.getPath("pytorch"), rows.get(rows.size() - 1), config, steps, out)
+                        .ifPresent(r -> references.put(model, r));
+            }
         }
-        print(rows, out);
+        print(rows, references, out);
         return 0;
     }
 
+    /** The PyTorch step at {@code djl}'s shapes, or empty (with the reason printed) when the script cannot re-state it. */
+    private static Optional<Row> reference(Path script, Row djl, JsonNode config, int steps, PrintStream out)
+            throws Exception {
+        var args = PyTorchReference.arguments(djl.model(), config, steps, PyTorchReference.threads());
+        if (args.isEmpty()) {
+            out.println("no PyTorch reference for " + djl.model() + ": it re-states the uniform sampler only");
+            return Optional.empty();
+        }
+        out.printf(Locale.ROOT, "timing the PyTorch step of %s (%d threads) ...%n", djl.model(), PyTorchReference.threads());
+        PyTorchReference.Measurement m = PyTorchReference.run(script, args.get());
+        return Optional.of(new Row(djl.model() + " (pytorch)", djl.loss(), djl.batch(), steps,
+                m.stepsPerSecond(), m.examplesPerSecond()));
+    }
+
     static void print(List<Row> rows, PrintStream out) {
+        print(rows, Map.of(), out);
+    }
+
+    /**
+     * The table: one row per model, each KDSR variant's step time against its backbone's, and after a
+     * model with a PyTorch reference in {@code references} that reference's row, the DJL row giving
+     * its steps/s as a share of PyTorch's.
+     */
+    static void print(List<Row> rows, Map<String, Row> references, PrintStream out) {
         Map<String, Row> byModel = new LinkedHashMap<>();
         rows.forEach(r -> byModel.put(r.model(), r));
-        out.printf(Locale.ROOT, "%-14s %-8s %6s %6s %10s %12s %16s%n", "model", "loss", "batch", "steps", "steps/s",
-                "examples/s", "step time / bb");
+        out.printf(Locale.ROOT, "%-18s %-8s %6s %6s %10s %12s %16s %14s%n", "model", "loss", "batch", "steps", "steps/s",
+                "examples/s", "step time / bb", "of PyTorch's");
         for (Row r : rows) {
             Row backbone = r.model().startsWith("kdsr-") ? byModel.get(r.model().substring(5)) : null;
-            out.printf(Locale.ROOT, "%-14s %-8s %6d %6d %10.2f %12.1f %16s%n", r.model(), r.loss(), r.batch(), r.steps(),
-                    r.stepsPerSecond(), r.examplesPerSecond(),
-                    backbone == null ? "" : String.format(Locale.ROOT, "%.2fx", backbone.stepsPerSecond() / r.stepsPerSecond()));
+            Row reference = references.get(r.model());
+            line(r, backbone == null ? "" : String.format(Locale.ROOT, "%.2fx", backbone.stepsPerSecond() / r.stepsPerSecond()),
+                    reference == null ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * r.stepsPerSecond() / reference.stepsPerSecond()),
+                    out);
+            if (reference != null) {
+                line(reference, "", "", out);
+            }
         }
+    }
+
+    private static void line(Row r, String vsBackbone, String vsPyTorch, PrintStream out) {
+        out.printf(Locale.ROOT, "%-18s %-8s %6d %6d %10.2f %12.1f %16s %14s%n", r.model(), r.loss(), r.batch(), r.steps(),
+                r.stepsPerSecond(), r.examplesPerSecond(), vsBackbone, vsPyTorch);
     }
 
     private static List<String> prefixed(String model, List<String> args) {
