@@ -2,6 +2,7 @@ package dev.streamrec.jobs.local;
 
 import dev.streamrec.jobs.config.JobConfig;
 import dev.streamrec.jobs.config.JobOptions;
+import dev.streamrec.jobs.kafka.KafkaClientProperties;
 import dev.streamrec.jobs.dashboard.DashboardServer;
 import dev.streamrec.jobs.dashboard.DashboardTopics;
 import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
@@ -162,7 +163,7 @@ public final class LocalMode {
         if (!args.has("dashboard-port")) {
             return null;
         }
-        DashboardServer dashboard = DashboardServer.start(conf.get(JobOptions.BOOTSTRAP_SERVERS),
+        DashboardServer dashboard = DashboardServer.start(KafkaClientProperties.from(conf),
                 DashboardTopics.of(conf), DashboardServer.DEFAULT_HOST, args.getInt("dashboard-port"));
         out.println("Dashboard: " + dashboard.url());
         return dashboard;
@@ -202,9 +203,9 @@ public final class LocalMode {
                 conf.get(JobOptions.DEVICE));
         out.println("Fine-tuning " + name + " every " + settings.everyEvents() + " events on the last "
                 + settings.windowEvents() + " (model store " + store + ")");
-        ModelPublisher publisher = new ModelPublisher(store, conf.get(JobOptions.BOOTSTRAP_SERVERS),
+        ModelPublisher publisher = new ModelPublisher(store, KafkaClientProperties.from(conf),
                 conf.get(JobOptions.TOPIC_MODEL_UPDATES), name).uploadingTo(args.get("model-store-uri"));
-        return new FineTuneLoop(conf.get(JobOptions.BOOTSTRAP_SERVERS), conf.get(JobOptions.TOPIC_INTERACTIONS),
+        return new FineTuneLoop(KafkaClientProperties.from(conf), conf.get(JobOptions.TOPIC_INTERACTIONS),
                 initial, settings, publisher, fineTuneOptions(args, initial)).start();
     }
 
