@@ -44,7 +44,12 @@ public final class KafkaClientProperties implements Serializable {
 
     /** A broker reached without further settings (a tool's own plaintext broker). */
     public static KafkaClientProperties of(String bootstrapServers) {
-        return new KafkaClientProperties(bootstrapServers, Map.of());
+        return of(bootstrapServers, Map.of());
+    }
+
+    /** A broker reached with these client settings (e.g. an embedded broker's own credentials). */
+    public static KafkaClientProperties of(String bootstrapServers, Map<String, String> properties) {
+        return new KafkaClientProperties(bootstrapServers, properties);
     }
 
     public String bootstrapServers() {
