@@ -2,7 +2,7 @@ package dev.streamrec.jobs;
 
 import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
-import dev.streamrec.jobs.kafka.KafkaClientProperties;
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import dev.streamrec.jobs.testutil.KafkaTestClient;
 import dev.streamrec.jobs.testutil.TestJobs;
 import dev.streamrec.schema.event.DeadLetter;

@@ -2,7 +2,7 @@ package dev.streamrec.jobs.bench;
 
 import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.local.LocalMode;
-import dev.streamrec.jobs.kafka.KafkaClientProperties;
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import dev.streamrec.jobs.local.EventReplayer;
 import dev.streamrec.jobs.local.LocalStack;
 import dev.streamrec.jobs.local.OutputMonitor;

@@ -2,7 +2,7 @@ package dev.streamrec.jobs.cluster;
 
 import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.kafka.CommittedTopicsTail;
-import dev.streamrec.jobs.kafka.KafkaClientProperties;
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import dev.streamrec.jobs.local.ReplayEvents;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.schema.event.Prediction;

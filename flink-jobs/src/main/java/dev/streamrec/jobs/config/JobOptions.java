@@ -18,7 +18,7 @@ public final class JobOptions {
 
     // ---------------------------------------------------------------- Kafka
     // Any Kafka client config (security.protocol, sasl.*, ssl.*) is given as kafka.properties.<config>
-    // and reaches every client of the job and its tools: dev.streamrec.jobs.kafka.KafkaClientProperties.
+    // and reaches every client of the job and its tools: KafkaClientProperties.
 
     public static final ConfigOption<String> BOOTSTRAP_SERVERS =
             ConfigOptions.key("kafka.bootstrap-servers").stringType().defaultValue("localhost:9092")

@@ -1,7 +1,7 @@
 package dev.streamrec.jobs.dashboard;
 
 import dev.streamrec.jobs.kafka.CommittedTopicsTail;
-import dev.streamrec.jobs.kafka.KafkaClientProperties;
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import dev.streamrec.schema.serde.EventCodec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 

@@ -1,5 +1,6 @@
 package dev.streamrec.jobs.kafka;
 
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

@@ -1,5 +1,6 @@
 package dev.streamrec.jobs.kafka;
 
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;

@@ -1,6 +1,6 @@
 package dev.streamrec.jobs.local;
 
-import dev.streamrec.jobs.kafka.KafkaClientProperties;
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import dev.streamrec.model.cli.ProgressBar;
 import dev.streamrec.model.data.Interaction;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -2,7 +2,7 @@ package dev.streamrec.jobs.local;
 
 import dev.streamrec.jobs.config.JobConfig;
 import dev.streamrec.jobs.config.JobOptions;
-import dev.streamrec.jobs.kafka.KafkaClientProperties;
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import dev.streamrec.jobs.dashboard.DashboardServer;
 import dev.streamrec.jobs.dashboard.DashboardTopics;
 import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;

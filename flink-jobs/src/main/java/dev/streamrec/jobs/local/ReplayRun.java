@@ -1,7 +1,7 @@
 package dev.streamrec.jobs.local;
 
 import dev.streamrec.jobs.config.JobOptions;
-import dev.streamrec.jobs.kafka.KafkaClientProperties;
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import dev.streamrec.model.cli.ProgressBar;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.schema.event.EvalMetrics;

@@ -1,7 +1,7 @@
 package dev.streamrec.jobs.sinks;
 
 import dev.streamrec.jobs.config.JobOptions;
-import dev.streamrec.jobs.kafka.KafkaClientProperties;
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;

@@ -3,7 +3,7 @@ package dev.streamrec.jobs.dashboard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
-import dev.streamrec.jobs.kafka.KafkaClientProperties;
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import dev.streamrec.jobs.local.ReplayEvents;
 import dev.streamrec.jobs.testutil.HeadlessChromium;
 import dev.streamrec.jobs.testutil.KafkaTestClient;

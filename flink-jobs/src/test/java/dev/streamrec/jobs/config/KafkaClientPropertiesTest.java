@@ -1,6 +1,7 @@
-package dev.streamrec.jobs.kafka;
+package dev.streamrec.jobs.config;
 
-import dev.streamrec.jobs.config.JobOptions;
+import dev.streamrec.jobs.kafka.CommittedTopicsTail;
+
 import dev.streamrec.jobs.finetune.FineTuneLoop;
 import dev.streamrec.jobs.finetune.ModelPublisher;
 import dev.streamrec.jobs.local.EventReplayer;

@@ -1,6 +1,5 @@
-package dev.streamrec.jobs.kafka;
+package dev.streamrec.jobs.config;
 
-import dev.streamrec.jobs.config.JobOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.CommonClientConfigs;
 
