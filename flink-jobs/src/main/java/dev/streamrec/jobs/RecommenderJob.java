@@ -12,6 +12,7 @@ import dev.streamrec.jobs.functions.ParseControlFunction;
 import dev.streamrec.jobs.functions.ParseDeletionFunction;
 import dev.streamrec.jobs.functions.ParseInteractionFunction;
 import dev.streamrec.jobs.functions.UserSequenceFunction;
+import dev.streamrec.jobs.scoring.ArtifactAllowList;
 import dev.streamrec.jobs.scoring.ControlMessage;
 import dev.streamrec.jobs.scoring.RecommenderFactory;
 import dev.streamrec.jobs.scoring.ScoredEvent;
@@ -131,7 +132,7 @@ public final class RecommenderJob {
                 .uid("control-source")
                 .setParallelism(1)
                 .process(new ParseControlFunction(conf.get(JobOptions.TOPIC_ITEM_FEATURES),
-                        conf.get(JobOptions.TOPIC_SHARED_COUNTS), policy))
+                        conf.get(JobOptions.TOPIC_SHARED_COUNTS), policy, ArtifactAllowList.from(conf)))
                 .uid("parse-control")
                 .name("parse-control")
                 .setParallelism(1);

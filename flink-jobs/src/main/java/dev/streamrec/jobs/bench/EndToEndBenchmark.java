@@ -2,6 +2,7 @@ package dev.streamrec.jobs.bench;
 
 import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.local.LocalMode;
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import dev.streamrec.jobs.local.EventReplayer;
 import dev.streamrec.jobs.local.LocalStack;
 import dev.streamrec.jobs.local.OutputMonitor;
@@ -85,7 +86,7 @@ public final class EndToEndBenchmark {
         boolean preload = args.getBoolean("preload");
         try (LocalStack stack = LocalStack.start(conf, 0, out, bootstrap -> {
             if (preload) {
-                EventReplayer.replay(bootstrap, conf.get(JobOptions.TOPIC_INTERACTIONS), replayed, events, 0,
+                EventReplayer.replay(KafkaClientProperties.from(conf), conf.get(JobOptions.TOPIC_INTERACTIONS), replayed, events, 0,
                         new ProgressBar(out, "preload", events.size()), () -> 0L);
             }
         }); ThreadCpuSampler cpu = ThreadCpuSampler.start(1000)) {

@@ -2,6 +2,7 @@ package dev.streamrec.jobs.cluster;
 
 import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.kafka.CommittedTopicsTail;
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import dev.streamrec.jobs.local.ReplayEvents;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.schema.event.Prediction;
@@ -99,9 +100,9 @@ public final class ChaosScenario {
         EventCodec codec = new EventCodec();
         String predictions = job.get(JobOptions.TOPIC_PREDICTIONS);
         String interactions = job.get(JobOptions.TOPIC_INTERACTIONS);
-        String bootstrap = cluster.settings().bootstrapServers();
+        KafkaClientProperties kafka = KafkaClientProperties.from(job);
         List<DeliveryAudit.Fault> injected = new ArrayList<>();
-        try (CommittedTopicsTail tail = new CommittedTopicsTail(bootstrap, "chaos-audit",
+        try (CommittedTopicsTail tail = new CommittedTopicsTail(kafka, "chaos-audit",
                 List.of(predictions, job.get(JobOptions.TOPIC_DEAD_LETTERS)), r -> {
                     if (r.topic().equals(predictions)) {
                         Prediction p = codec.decodePrediction(r.value());
@@ -111,7 +112,7 @@ public final class ChaosScenario {
                     }
                 }).start()) {
             AtomicInteger sent = new AtomicInteger();
-            send(bootstrap, interactions, 0, warmup, 0, sent);
+            send(kafka, interactions, 0, warmup, 0, sent);
             // the job runs and has committed a checkpoint: the warm-up's predictions are visible
             if (!await(() -> audit.predictions() >= warmup * models.size(), RECOVERY_LIMIT)) {
                 throw new IllegalStateException("no predictions of the warm-up after " + RECOVERY_LIMIT.toSeconds()
@@ -119,7 +120,7 @@ public final class ChaosScenario {
             }
             log.printf(Locale.ROOT, "warm-up of %,d events predicted; streaming %,d more at %.0f/s%n",
                     warmup, events.size() - warmup, rate);
-            Thread stream = new Thread(() -> send(bootstrap, interactions, warmup, events.size(), rate, sent), "chaos-stream");
+            Thread stream = new Thread(() -> send(kafka, interactions, warmup, events.size(), rate, sent), "chaos-stream");
             stream.setDaemon(true);
             stream.start();
             int[] points = faultPoints(warmup, events.size(), faults.size());
@@ -183,11 +184,10 @@ public final class ChaosScenario {
     }
 
     /** Sends events {@code from .. to-1} at {@code rate} per second (0: at once), counting them in {@code sent}. */
-    private void send(String bootstrap, String topic, int from, int to, double rate, AtomicInteger sent) {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    private void send(KafkaClientProperties kafka, String topic, int from, int to, double rate, AtomicInteger sent) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.client(Map.of(
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)))) {
             long start = System.currentTimeMillis();
             for (int i = from; i < to; i++) {
                 producer.send(new ProducerRecord<>(topic, events.get(i).key(), events.get(i).value()));

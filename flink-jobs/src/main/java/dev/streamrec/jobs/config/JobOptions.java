@@ -17,6 +17,8 @@ public final class JobOptions {
     private JobOptions() {}
 
     // ---------------------------------------------------------------- Kafka
+    // Any Kafka client config (security.protocol, sasl.*, ssl.*) is given as kafka.properties.<config>
+    // and reaches every client of the job and its tools: KafkaClientProperties.
 
     public static final ConfigOption<String> BOOTSTRAP_SERVERS =
             ConfigOptions.key("kafka.bootstrap-servers").stringType().defaultValue("localhost:9092")
@@ -169,6 +171,16 @@ public final class JobOptions {
             ConfigOptions.key("models.artifacts").stringType().asList().noDefaultValue()
                     .withDescription("Model artifact directories (one per trained model in 'models').");
 
+    public static final ConfigOption<List<String>> ARTIFACT_ALLOWED_LOCATIONS =
+            ConfigOptions.key("models.artifact-allowed-locations").stringType().asList().noDefaultValue()
+                    .withDescription("Where a model update on topics.model-updates may point: directory URIs or "
+                            + "paths (file:/models/, s3://bucket/models/); an update whose artifact lies elsewhere "
+                            + "is dead-lettered and the served model stays. A location is inside a directory when "
+                            + "its scheme and host match and its path lies below it, with no '.' or '..' segment. "
+                            + "Unset: the directories that hold the models.artifacts (a job started from "
+                            + "<store>/sasrec/v1 takes <store>/sasrec/<version>, the model store's layout), "
+                            + "nothing else; a job without trained artifacts takes no update.");
+
     public static final ConfigOption<String> DEVICE =
             ConfigOptions.key("models.device").stringType().defaultValue("cpu")
                     .withDescription("Device of the trained models: cpu or cuda:N.");
@@ -293,7 +305,8 @@ public final class JobOptions {
                             + "long before loading (0 = off), so a failure can land while a load is in flight.");
 
     /** Keys of list-valued options: written comma-separated in files and on the command line. */
-    public static final java.util.Set<String> LIST_KEYS = java.util.Set.of(MODELS.key(), ARTIFACTS.key());
+    public static final java.util.Set<String> LIST_KEYS =
+            java.util.Set.of(MODELS.key(), ARTIFACTS.key(), ARTIFACT_ALLOWED_LOCATIONS.key());
 
     /** The names of every topic the job reads or writes, as configured in {@code conf}. */
     public static List<String> topics(org.apache.flink.configuration.Configuration conf) {

@@ -1,6 +1,7 @@
 package dev.streamrec.jobs.dashboard;
 
 import dev.streamrec.jobs.kafka.CommittedTopicsTail;
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import dev.streamrec.schema.serde.EventCodec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -18,10 +19,10 @@ public final class DashboardConsumer implements AutoCloseable {
     private final EventCodec codec = new EventCodec();
     private final CommittedTopicsTail tail;
 
-    public DashboardConsumer(String bootstrap, DashboardTopics topics, DashboardTimeline timeline) {
+    public DashboardConsumer(KafkaClientProperties kafka, DashboardTopics topics, DashboardTimeline timeline) {
         this.topics = topics;
         this.timeline = timeline;
-        this.tail = new CommittedTopicsTail(bootstrap, "streamrec-dashboard",
+        this.tail = new CommittedTopicsTail(kafka, "streamrec-dashboard",
                 List.of(topics.evalMetrics(), topics.predictions(), topics.deadLetters()), this::dispatch);
     }
 

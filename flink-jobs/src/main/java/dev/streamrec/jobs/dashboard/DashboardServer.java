@@ -3,6 +3,7 @@ package dev.streamrec.jobs.dashboard;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.streamrec.jobs.config.KafkaClientProperties;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -42,12 +43,12 @@ public final class DashboardServer implements AutoCloseable {
         http.setExecutor(executor);
     }
 
-    /** Starts reading {@code topics} from {@code bootstrap} and serving on {@code host:port} (0 = any free port). */
-    public static DashboardServer start(String bootstrap, DashboardTopics topics, String host, int port)
+    /** Starts reading {@code topics} from the broker of {@code kafka} and serving on {@code host:port} (0 = any free port). */
+    public static DashboardServer start(KafkaClientProperties kafka, DashboardTopics topics, String host, int port)
             throws IOException {
         DashboardTimeline timeline = new DashboardTimeline();
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
-        DashboardServer server = new DashboardServer(http, new DashboardConsumer(bootstrap, topics, timeline), timeline);
+        DashboardServer server = new DashboardServer(http, new DashboardConsumer(kafka, topics, timeline), timeline);
         server.consumer.start();
         http.start();
         return server;

@@ -1,5 +1,6 @@
 package dev.streamrec.jobs.finetune;
 
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.cli.ModelFamilies;
@@ -22,6 +23,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -54,7 +56,7 @@ public final class FineTuneLoop implements Runnable, AutoCloseable {
         }
     }
 
-    private final String bootstrap;
+    private final KafkaClientProperties kafka;
     private final String topic;
     private final FineTuneSettings settings;
     private final ModelPublisher publisher;
@@ -64,9 +66,9 @@ public final class FineTuneLoop implements Runnable, AutoCloseable {
     private volatile ModelArtifact current;
     private final Thread thread;
 
-    public FineTuneLoop(String bootstrap, String topic, ModelArtifact initial, FineTuneSettings settings,
+    public FineTuneLoop(KafkaClientProperties kafka, String topic, ModelArtifact initial, FineTuneSettings settings,
             ModelPublisher publisher, CliArgs trainOptions) {
-        this.bootstrap = bootstrap;
+        this.kafka = kafka;
         this.topic = topic;
         this.current = initial;
         this.settings = settings;
@@ -89,20 +91,24 @@ public final class FineTuneLoop implements Runnable, AutoCloseable {
         return current;
     }
 
+    /** The stream's consumer: its own group per model, committed events only, from the earliest. */
+    public static Properties consumerConfig(KafkaClientProperties kafka, String model) {
+        return kafka.client(Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, "streamrec-finetune-" + model,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+    }
+
     @Override
     public void run() {
         EventCodec codec = new EventCodec();
         ArrayDeque<Interaction> window = new ArrayDeque<>(settings.windowEvents());
         long sinceRound = 0;
         long lastRoundEventTime = Long.MIN_VALUE;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "streamrec-finetune-" + current.model(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(kafka, current.model()))) {
             consumer.subscribe(List.of(topic));
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {

@@ -1,5 +1,6 @@
 package dev.streamrec.jobs.finetune;
 
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.schema.event.ModelUpdate;
 import dev.streamrec.schema.serde.EventCodec;
@@ -36,16 +37,15 @@ public final class ModelPublisher implements AutoCloseable {
      * @param servedName the name the job serves the model under (a {@code name=model} entry), or
      *     null to announce under the artifact's model name
      */
-    public ModelPublisher(Path store, String bootstrap, String topic, String servedName) {
+    public ModelPublisher(Path store, KafkaClientProperties kafka, String topic, String servedName) {
         this.store = store;
         this.topic = topic;
         this.servedName = servedName;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        this.producer = new KafkaProducer<>(kafka.client(Map.of(
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
     }
 
     /** Uploads accepted versions to {@code rootUri} (s3://, hdfs://, ...) and announces that copy. */

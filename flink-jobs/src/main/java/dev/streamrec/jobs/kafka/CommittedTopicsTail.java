@@ -1,5 +1,6 @@
 package dev.streamrec.jobs.kafka;
 
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,18 +33,17 @@ public final class CommittedTopicsTail implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    /** A tail of {@code topics} on {@code bootstrap}; {@code clientId} names the consumer and its thread. */
-    public CommittedTopicsTail(String bootstrap, String clientId, List<String> topics,
+    /** A tail of {@code topics} on the broker of {@code kafka}; {@code clientId} names the consumer and its thread. */
+    public CommittedTopicsTail(KafkaClientProperties kafka, String clientId, List<String> topics,
             Consumer<ConsumerRecord<byte[], byte[]>> handler) {
         this.topics = List.copyOf(topics);
         this.handler = handler;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        this.consumer = new KafkaConsumer<>(kafka.client(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.CLIENT_ID_CONFIG, clientId,
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)));
         this.thread = new Thread(this::loop, clientId);
         this.thread.setDaemon(true);
     }

@@ -1,9 +1,9 @@
 package dev.streamrec.jobs.kafka;
 
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
@@ -42,12 +42,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final boolean deleteOnClose;
     private final int port;
     private final KafkaRaftServer server;
+    /** What this broker's own admin client (readiness, topics) connects with. */
+    private final KafkaClientProperties adminClient;
 
-    private EmbeddedKafkaBroker(Path logDir, boolean deleteOnClose, int port, KafkaRaftServer server) {
+    private EmbeddedKafkaBroker(Path logDir, boolean deleteOnClose, int port, KafkaRaftServer server,
+            KafkaClientProperties adminClient) {
         this.logDir = logDir;
         this.deleteOnClose = deleteOnClose;
         this.port = port;
         this.server = server;
+        this.adminClient = adminClient;
     }
 
     /** Starts a broker on a free port with a temporary log directory. */
@@ -70,6 +74,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * broker restarted on the same log directory keeps both ports.
      */
     public static EmbeddedKafkaBroker start(int port, int controllerPort, Path dataDir) {
+        return start(port, controllerPort, dataDir, "PLAINTEXT", Map.of(), Map.of());
+    }
+
+    /**
+     * Starts a broker on a free port with a temporary log directory whose client listener speaks
+     * {@code protocol} (e.g. SASL_PLAINTEXT), with {@code brokerProperties} on top of this class's
+     * (SASL mechanisms, users, an authorizer and its super users); the controller listener stays
+     * PLAINTEXT. {@code adminProperties} are the client settings of the broker's own admin client,
+     * which must be a super user.
+     */
+    public static EmbeddedKafkaBroker start(String protocol, Map<String, String> brokerProperties,
+            Map<String, String> adminProperties) {
+        return start(0, 0, null, protocol, brokerProperties, adminProperties);
+    }
+
+    private static EmbeddedKafkaBroker start(int port, int controllerPort, Path dataDir, String protocol,
+            Map<String, String> brokerProperties, Map<String, String> adminProperties) {
         try {
             boolean temp = dataDir == null;
             Path dir = temp ? Files.createTempDirectory("streamrec-kafka-") : dataDir;
@@ -82,11 +103,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             props.put("process.roles", "broker,controller");
             props.put("node.id", "1");
             props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-            props.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
+            props.put("listeners", protocol + "://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            props.put("advertised.listeners", protocol + "://127.0.0.1:" + clientPort);
             props.put("controller.listener.names", "CONTROLLER");
-            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-            props.put("inter.broker.listener.name", "PLAINTEXT");
+            props.put("listener.security.protocol.map", protocol + ":" + protocol + ",CONTROLLER:PLAINTEXT");
+            props.put("inter.broker.listener.name", protocol);
             props.put("log.dirs", dir.toString());
             props.put("offsets.topic.replication.factor", "1");
             props.put("offsets.topic.num.partitions", "4");
@@ -101,6 +122,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             // Room for oversized payloads, so the job (not the broker) rejects them as dead letters.
             props.put("message.max.bytes", String.valueOf(4 * 1024 * 1024));
             props.put("transaction.max.timeout.ms", String.valueOf(15 * 60 * 1000));
+            props.putAll(brokerProperties);
             KafkaConfig config = new KafkaConfig(props, false);
             boolean formatted = Files.exists(dir.resolve("meta.properties"));
             if (!formatted) {
@@ -117,8 +139,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, temp, clientPort, server);
-            broker.awaitReady();
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, temp, clientPort, server,
+                    KafkaClientProperties.of("127.0.0.1:" + clientPort, adminProperties));
+            awaitReady(broker.adminClient, 60_000);
             LOG.info("Kafka broker ready at {}", broker.bootstrapServers());
             return broker;
         } catch (Exception e) {
@@ -126,16 +149,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private void awaitReady() throws Exception {
-        awaitReady(bootstrapServers(), 60_000);
-    }
-
     /** Waits until the broker at {@code bootstrap} answers with its node, for at most {@code timeoutMs}. */
     public static void awaitReady(String bootstrap, long timeoutMs) throws Exception {
+        awaitReady(KafkaClientProperties.of(bootstrap), timeoutMs);
+    }
+
+    private static void awaitReady(KafkaClientProperties kafka, long timeoutMs) throws Exception {
+        String bootstrap = kafka.bootstrapServers();
         long deadline = System.currentTimeMillis() + timeoutMs;
         Exception last = null;
         while (System.currentTimeMillis() < deadline) {
-            try (Admin admin = admin(bootstrap)) {
+            try (Admin admin = admin(kafka)) {
                 DescribeClusterOptions options = new DescribeClusterOptions().timeoutMs((int) Math.min(timeoutMs, 10_000));
                 if (!admin.describeCluster(options).nodes().get().isEmpty()) {
                     return;
@@ -156,22 +180,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return port;
     }
 
+    /** An admin client of this broker, with its admin's settings. */
     public Admin admin() {
-        return admin(bootstrapServers());
+        return admin(adminClient);
     }
 
-    private static Admin admin(String bootstrap) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    private static Admin admin(KafkaClientProperties kafka) {
+        return Admin.create(kafka.client(Map.of()));
     }
 
     /** Creates topics (replication 1) if absent, allowing payloads up to 4 MiB. */
     public void createTopics(int partitions, Collection<String> names) {
-        createTopics(bootstrapServers(), partitions, names);
+        createTopics(adminClient, partitions, names);
     }
 
     /** Creates topics (replication 1) on the broker at {@code bootstrap} if absent, allowing payloads up to 4 MiB. */
     public static void createTopics(String bootstrap, int partitions, Collection<String> names) {
-        try (Admin admin = admin(bootstrap)) {
+        createTopics(KafkaClientProperties.of(bootstrap), partitions, names);
+    }
+
+    private static void createTopics(KafkaClientProperties kafka, int partitions, Collection<String> names) {
+        try (Admin admin = admin(kafka)) {
             for (String name : names) {
                 NewTopic t = new NewTopic(name, partitions, (short) 1)
                         .configs(Map.of("max.message.bytes", String.valueOf(4 * 1024 * 1024)));

@@ -1,5 +1,6 @@
 package dev.streamrec.jobs.local;
 
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import dev.streamrec.model.cli.ProgressBar;
 import dev.streamrec.model.data.Interaction;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,13 +22,12 @@ public final class EventReplayer {
     private EventReplayer() {}
 
     /** Sends every event; returns the wall-clock time the first one was sent (ms). */
-    public static long replay(String bootstrap, String topic, List<Interaction> interactions, List<byte[]> events,
+    public static long replay(KafkaClientProperties kafka, String topic, List<Interaction> interactions, List<byte[]> events,
             double rate, ProgressBar bar, LongSupplier predictions) throws InterruptedException {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.client(Map.of(
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)))) {
             long start = System.currentTimeMillis();
             for (int i = 0; i < events.size(); i++) {
                 byte[] key = interactions.get(i).userId().getBytes(StandardCharsets.UTF_8);

@@ -2,6 +2,7 @@ package dev.streamrec.jobs.local;
 
 import dev.streamrec.jobs.config.JobConfig;
 import dev.streamrec.jobs.config.JobOptions;
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import dev.streamrec.jobs.dashboard.DashboardServer;
 import dev.streamrec.jobs.dashboard.DashboardTopics;
 import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
@@ -9,6 +10,7 @@ import dev.streamrec.jobs.finetune.FineTuneLoop;
 import dev.streamrec.jobs.finetune.FineTuneReport;
 import dev.streamrec.jobs.finetune.FineTuneSettings;
 import dev.streamrec.jobs.finetune.ModelPublisher;
+import dev.streamrec.jobs.scoring.ArtifactAllowList;
 import dev.streamrec.jobs.scoring.ArtifactFetcher;
 import dev.streamrec.jobs.scoring.RecommenderFactory;
 import dev.streamrec.model.artifact.ModelArtifact;
@@ -22,6 +24,7 @@ import dev.streamrec.model.serving.Devices;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,8 +145,9 @@ public final class LocalMode {
         }
         trainMissingArtifacts(conf, cut, data);
         checkArtifacts(conf); // and the ones trained now
+        Path store = fineTuneStore(args, conf);
         try (LocalStack stack = LocalStack.start(conf, args.getInt("kafka-port"), out);
-                FineTuneLoop fineTune = startFineTuning(args, conf);
+                FineTuneLoop fineTune = startFineTuning(args, conf, store);
                 DashboardServer dashboard = startDashboard(args, conf)) {
             int code = replaying ? replay(stack.job(), args, conf, replayed, cut) : serve(stack, conf);
             if (fineTune != null) {
@@ -162,10 +166,29 @@ public final class LocalMode {
         if (!args.has("dashboard-port")) {
             return null;
         }
-        DashboardServer dashboard = DashboardServer.start(conf.get(JobOptions.BOOTSTRAP_SERVERS),
+        DashboardServer dashboard = DashboardServer.start(KafkaClientProperties.from(conf),
                 DashboardTopics.of(conf), DashboardServer.DEFAULT_HOST, args.getInt("dashboard-port"));
         out.println("Dashboard: " + dashboard.url());
         return dashboard;
+    }
+
+    /**
+     * With {@code --fine-tune}: the model store ({@code --model-store}, else a new temp directory),
+     * which the job is told to take model updates from, besides its upload URI and the job's own
+     * allowed locations ({@code models.artifact-allowed-locations}); null without.
+     */
+    static Path fineTuneStore(CliArgs args, Configuration conf) throws IOException {
+        if (!args.has("fine-tune")) {
+            return null;
+        }
+        Path store = args.has("model-store") ? args.getPath("model-store") : Files.createTempDirectory("streamrec-model-store-");
+        List<String> allowed = new ArrayList<>(ArtifactAllowList.locations(conf));
+        allowed.add(store.toAbsolutePath().toUri().toString());
+        if (args.get("model-store-uri") != null && !args.get("model-store-uri").isBlank()) {
+            allowed.add(args.get("model-store-uri"));
+        }
+        conf.set(JobOptions.ARTIFACT_ALLOWED_LOCATIONS, allowed);
+        return store;
     }
 
     /**
@@ -173,8 +196,8 @@ public final class LocalMode {
      * {@code --fine-tune-every} events, on the last {@code --fine-tune-window} events) and hot-swaps
      * each version that passes validation; null when not asked for.
      */
-    private FineTuneLoop startFineTuning(CliArgs args, Configuration conf) throws Exception {
-        if (!args.has("fine-tune")) {
+    private FineTuneLoop startFineTuning(CliArgs args, Configuration conf, Path store) throws Exception {
+        if (store == null) {
             return null;
         }
         String name = args.get("fine-tune");
@@ -194,7 +217,6 @@ public final class LocalMode {
         if (artifact == null) {
             throw new IllegalArgumentException("--fine-tune " + name + ": not a trained model served here " + models);
         }
-        Path store = args.has("model-store") ? args.getPath("model-store") : Files.createTempDirectory("streamrec-model-store-");
         ModelArtifact initial = ModelArtifact.load(Path.of(artifact));
         FineTuneSettings settings = new FineTuneSettings(args.getLong("fine-tune-every"),
                 java.time.Duration.ofDays(args.getLong("fine-tune-every-days")),
@@ -202,9 +224,9 @@ public final class LocalMode {
                 conf.get(JobOptions.DEVICE));
         out.println("Fine-tuning " + name + " every " + settings.everyEvents() + " events on the last "
                 + settings.windowEvents() + " (model store " + store + ")");
-        ModelPublisher publisher = new ModelPublisher(store, conf.get(JobOptions.BOOTSTRAP_SERVERS),
+        ModelPublisher publisher = new ModelPublisher(store, KafkaClientProperties.from(conf),
                 conf.get(JobOptions.TOPIC_MODEL_UPDATES), name).uploadingTo(args.get("model-store-uri"));
-        return new FineTuneLoop(conf.get(JobOptions.BOOTSTRAP_SERVERS), conf.get(JobOptions.TOPIC_INTERACTIONS),
+        return new FineTuneLoop(KafkaClientProperties.from(conf), conf.get(JobOptions.TOPIC_INTERACTIONS),
                 initial, settings, publisher, fineTuneOptions(args, initial)).start();
     }
 

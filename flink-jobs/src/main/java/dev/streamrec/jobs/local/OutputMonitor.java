@@ -1,6 +1,7 @@
 package dev.streamrec.jobs.local;
 
 import dev.streamrec.jobs.kafka.CommittedTopicsTail;
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import dev.streamrec.schema.event.EvalMetrics;
 import dev.streamrec.schema.serde.EventCodec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,11 +44,11 @@ public final class OutputMonitor implements AutoCloseable {
     private long[] processing = new long[1 << 16];
     private int processingCount;
 
-    public OutputMonitor(String bootstrap, String predictionsTopic, String deadLettersTopic, String evalTopic) {
+    public OutputMonitor(KafkaClientProperties kafka, String predictionsTopic, String deadLettersTopic, String evalTopic) {
         this.predictionsTopic = predictionsTopic;
         this.deadLettersTopic = deadLettersTopic;
         this.evalTopic = evalTopic;
-        this.tail = new CommittedTopicsTail(bootstrap, "output-monitor",
+        this.tail = new CommittedTopicsTail(kafka, "output-monitor",
                 List.of(predictionsTopic, deadLettersTopic, evalTopic), this::onRecord);
     }
 

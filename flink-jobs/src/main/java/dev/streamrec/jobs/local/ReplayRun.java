@@ -1,6 +1,7 @@
 package dev.streamrec.jobs.local;
 
 import dev.streamrec.jobs.config.JobOptions;
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import dev.streamrec.model.cli.ProgressBar;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.schema.event.EvalMetrics;
@@ -60,11 +61,11 @@ public final class ReplayRun {
     public static Result run(JobClient job, Configuration conf, List<Interaction> interactions, List<byte[]> events,
             Options options, PrintStream out) throws Exception {
         int models = conf.get(JobOptions.MODELS).size();
-        String bootstrap = conf.get(JobOptions.BOOTSTRAP_SERVERS);
-        try (OutputMonitor monitor = new OutputMonitor(bootstrap, conf.get(JobOptions.TOPIC_PREDICTIONS),
+        KafkaClientProperties kafka = KafkaClientProperties.from(conf);
+        try (OutputMonitor monitor = new OutputMonitor(kafka, conf.get(JobOptions.TOPIC_PREDICTIONS),
                 conf.get(JobOptions.TOPIC_DEAD_LETTERS), conf.get(JobOptions.TOPIC_EVAL_METRICS))
                 .warmup((long) options.warmupEvents() * models).start()) {
-            long start = options.preloaded() ? -1 : EventReplayer.replay(bootstrap,
+            long start = options.preloaded() ? -1 : EventReplayer.replay(kafka,
                     conf.get(JobOptions.TOPIC_INTERACTIONS), interactions, events, options.rate(),
                     new ProgressBar(out, "replay", events.size()), monitor::predictions);
             ProgressBar answered = new ProgressBar(out, "predict", (long) events.size() * models);

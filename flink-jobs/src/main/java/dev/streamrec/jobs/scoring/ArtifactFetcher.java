@@ -38,7 +38,8 @@ public final class ArtifactFetcher {
         return "file".equals(u.getScheme()) ? Optional.of(Path.of(u)) : Optional.empty();
     }
 
-    private static URI uri(String uri) {
+    /** {@code uri} as a URI: a plain path becomes an absolute {@code file:} URI. */
+    static URI uri(String uri) {
         return URI.create(uri.contains("://") || uri.startsWith("file:") ? uri : Path.of(uri).toUri().toString());
     }
 

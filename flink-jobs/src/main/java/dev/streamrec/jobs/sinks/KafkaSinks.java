@@ -1,14 +1,18 @@
 package dev.streamrec.jobs.sinks;
 
 import dev.streamrec.jobs.config.JobOptions;
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 
+import java.util.Map;
+
 /**
  * Builds the job's Kafka sinks with one delivery guarantee for all outputs: transactional
  * (exactly-once, visible on checkpoint) or at-least-once (visible at once, duplicates possible after
- * a failure).
+ * a failure), and the job's {@code kafka.properties.*} (security, tuning) on every producer
+ * ({@link KafkaClientProperties}).
  */
 public final class KafkaSinks {
 
@@ -32,15 +36,14 @@ public final class KafkaSinks {
     public static <T> KafkaSink<T> create(Configuration conf, OutputTopic<T> topic, String writer,
             DeliveryGuarantee guarantee) {
         return KafkaSink.<T>builder()
-                .setBootstrapServers(conf.get(JobOptions.BOOTSTRAP_SERVERS))
+                .setKafkaProducerConfig(KafkaClientProperties.from(conf).client(Map.of(
+                        "transaction.timeout.ms", String.valueOf(conf.get(JobOptions.TRANSACTION_TIMEOUT).toMillis()),
+                        "max.request.size", String.valueOf(4 * 1024 * 1024),
+                        "linger.ms", String.valueOf(conf.get(JobOptions.SINK_LINGER).toMillis()),
+                        "batch.size", String.valueOf(conf.get(JobOptions.SINK_BATCH_SIZE).getBytes()))))
                 .setRecordSerializer(new JsonRecordSerializer<>(topic))
                 .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(conf.get(JobOptions.GROUP_ID) + "-" + topic.name() + "-" + writer)
-                .setProperty("transaction.timeout.ms",
-                        String.valueOf(conf.get(JobOptions.TRANSACTION_TIMEOUT).toMillis()))
-                .setProperty("max.request.size", String.valueOf(4 * 1024 * 1024))
-                .setProperty("linger.ms", String.valueOf(conf.get(JobOptions.SINK_LINGER).toMillis()))
-                .setProperty("batch.size", String.valueOf(conf.get(JobOptions.SINK_BATCH_SIZE).getBytes()))
                 .build();
     }
 }

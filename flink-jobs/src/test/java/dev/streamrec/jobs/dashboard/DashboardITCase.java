@@ -3,6 +3,7 @@ package dev.streamrec.jobs.dashboard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import dev.streamrec.jobs.local.ReplayEvents;
 import dev.streamrec.jobs.testutil.HeadlessChromium;
 import dev.streamrec.jobs.testutil.KafkaTestClient;
@@ -54,7 +55,7 @@ class DashboardITCase {
             broker.createTopics(2, TestJobs.ALL_TOPICS);
             Configuration conf = TestJobs.config(broker, tmp);
             JobClient job = TestJobs.start(conf);
-            try (DashboardServer dashboard = DashboardServer.start(broker.bootstrapServers(), DashboardTopics.of(conf),
+            try (DashboardServer dashboard = DashboardServer.start(KafkaClientProperties.from(conf), DashboardTopics.of(conf),
                     DashboardServer.DEFAULT_HOST, 0)) {
                 List<Interaction> events = ReplayEvents.load(null).subList(0, 6000);
                 List<byte[]> values = ReplayEvents.encode(events, 0);

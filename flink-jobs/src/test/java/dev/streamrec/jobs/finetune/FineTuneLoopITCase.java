@@ -2,6 +2,7 @@ package dev.streamrec.jobs.finetune;
 
 import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
+import dev.streamrec.jobs.config.KafkaClientProperties;
 import dev.streamrec.jobs.testutil.KafkaTestClient;
 import dev.streamrec.jobs.testutil.TestJobs;
 import dev.streamrec.model.artifact.ModelArtifact;
@@ -71,8 +72,8 @@ class FineTuneLoopITCase {
         EventCodec codec = new EventCodec();
         JobClient job = TestJobs.start(conf);
         FineTuneSettings settings = new FineTuneSettings(600, Duration.ofDays(3650), 900, 0.2, 1.0, store, "cpu");
-        try (ModelPublisher publisher = new ModelPublisher(store, broker.bootstrapServers(), Topics.MODEL_UPDATES, null);
-                FineTuneLoop loop = new FineTuneLoop(broker.bootstrapServers(), Topics.INTERACTIONS, initial, settings,
+        try (ModelPublisher publisher = new ModelPublisher(store, KafkaClientProperties.from(conf), Topics.MODEL_UPDATES, null);
+                FineTuneLoop loop = new FineTuneLoop(KafkaClientProperties.from(conf), Topics.INTERACTIONS, initial, settings,
                         publisher, FineTuneCommand.roundOptions(initial).parse(List.of("--epochs", "1"))).start()) {
             List<String> keys = new ArrayList<>();
             List<byte[]> values = new ArrayList<>();
@@ -121,7 +122,7 @@ class FineTuneLoopITCase {
 
             // A candidate that must beat the serving model by 1.0 NDCG fails validation: kept, not announced.
             FineTuneSettings strict = new FineTuneSettings(600, Duration.ofDays(3650), 900, 0.2, -1.0, store, "cpu");
-            FineTuneLoop judge = new FineTuneLoop(broker.bootstrapServers(), Topics.INTERACTIONS, loop.current(), strict,
+            FineTuneLoop judge = new FineTuneLoop(KafkaClientProperties.from(conf), Topics.INTERACTIONS, loop.current(), strict,
                     publisher, FineTuneCommand.roundOptions(initial).parse(List.of("--epochs", "1")));
             judge.round(new ArrayList<>(stream.subList(0, 900)), 42L);
             assertFalse(judge.rounds().get(0).published());
