@@ -39,6 +39,19 @@ final class DecoderLayer {
         return norm3.forward(x.add(drop(ffn.forward(x, training), training)));
     }
 
+    /**
+     * The layer's output at chosen positions only: {@code query} (B, Q, D) are rows of {@code x}
+     * (B, T, D) (e.g. each sequence's last token). Every sub-layer but the self-attention's keys and
+     * values is per position, so this equals the same rows of {@link #forward} (exactly, up to float
+     * rounding, without dropout) at the cost of Q positions instead of T: MISSRec reads only the last
+     * position of its last decoder layer.
+     */
+    NDArray forwardAt(NDArray query, NDArray x, NDArray mask, NDArray memory, NDArray memoryMask, boolean training) {
+        NDArray q = norm1.forward(query.add(drop(selfAttention.forward(query, x, mask, training), training)));
+        q = norm2.forward(q.add(drop(crossAttention.forward(q, memory, memoryMask, training), training)));
+        return norm3.forward(q.add(drop(ffn.forward(q, training), training)));
+    }
+
     private NDArray drop(NDArray x, boolean training) {
         return Dropout.dropout(x, dropout, training).singletonOrThrow();
     }

@@ -9,6 +9,8 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
 import dev.streamrec.model.serving.BlockedTopK;
 import dev.streamrec.model.train.Scalars;
 
@@ -42,6 +44,7 @@ public final class MissRecModel implements AutoCloseable {
     private GlobalInterests global;
     private NDList catalogue; // cached scoring vectors (serving / evaluation)
     private FoldedFusion folded; // the cached vectors folded for serving (two modalities), or null
+    private NDList catalogueTokens; // the frozen catalogue's adapter outputs per modality (serving), or null
 
     private MissRecModel(MissRecConfig c, NDManager manager, List<NDArray> features) {
         this.config = c;
@@ -149,25 +152,48 @@ public final class MissRecModel implements AutoCloseable {
      * the concatenated modality-major token order, DPC-KNN starts from them instead of computing them.
      */
     private Pass forward(SequenceBatch batch, boolean training, boolean featureDrop, NDArray distances) {
+        return forward(batch, training, featureDrop, distances, ServingLaps.NONE);
+    }
+
+    private Pass forward(SequenceBatch batch, boolean training, boolean featureDrop, NDArray distances, ServingLaps laps) {
         NDManager m = manager;
         NDArray items = batch.items(m, Integer.MAX_VALUE);
         NDArray mask = batch.mask(m);
-        List<NDArray> tokens = tokenizer.modalityTokens(items, featureDrop); // M x (B, T, D)
+        laps.lap("batch and distances to the device");
+        List<NDArray> tokens = catalogueTokens != null && !training && !featureDrop
+                ? lookup(catalogueTokens, items) // the frozen catalogue's adapter outputs, gathered
+                : tokenizer.modalityTokens(items, featureDrop); // M x (B, T, D)
+        laps.lap("modality tokens (adapters)");
         Interests interests = discoverInterests(batch, tokens, mask, distances);
+        laps.lap("interests (DPC-KNN)");
         NDArray x = tokenizer.sequenceTokens(tokens, batch.items(m, tokenizer.idRows()), training); // (B, T, D)
+        laps.lap("sequence tokens (fusion of modalities and IDs)");
 
         NDArray memory = interests.centroids(); // (B, K, D), no positions
         for (EncoderLayer layer : encoder) {
             memory = layer.forward(memory, interests.mask(), training);
         }
         memory = encoderNorm.forward(memory);
+        laps.lap("encoder over interest tokens");
+        // only each sequence's last position is read: the last layer runs for that position alone
         NDArray h = x;
-        for (DecoderLayer layer : decoder) {
-            h = layer.forward(h, mask, memory, interests.mask(), training);
+        for (int i = 0; i < decoder.size() - 1; i++) {
+            h = decoder.get(i).forward(h, mask, memory, interests.mask(), training);
         }
-        h = decoderNorm.forward(h); // (B, T, D)
-        NDArray last = batch.last(m).expandDims(1).matMul(h).squeeze(1); // (B, D)
+        NDArray lastToken = batch.last(m).expandDims(1).matMul(h); // (B, 1, D)
+        h = decoder.get(decoder.size() - 1).forwardAt(lastToken, h, mask, memory, interests.mask(), training);
+        NDArray last = decoderNorm.forward(h).squeeze(1); // (B, D)
+        laps.lap("decoder over the sequence");
         return new Pass(new Output(normalize(last), memory, interests.mask()), interests);
+    }
+
+    /** Rows {@code items} (B, T) of each modality's token table: M x (B, T, D). */
+    private static List<NDArray> lookup(NDList tables, NDArray items) {
+        List<NDArray> out = new ArrayList<>();
+        for (NDArray table : tables) {
+            out.add(Embedding.embedding(items, table, SparseFormat.DENSE).singletonOrThrow());
+        }
+        return out;
     }
 
     private Interests discoverInterests(SequenceBatch batch, List<NDArray> tokens, NDArray mask, NDArray distances) {
@@ -315,11 +341,23 @@ public final class MissRecModel implements AutoCloseable {
             NDScope.unregister(kept);
             catalogue = kept;
             folded = FoldedFusion.of(kept, config);
+            NDList adapted = new NDList();
+            for (NDArray t : tokenizer.catalogueTokens()) {
+                NDArray d = t.duplicate();
+                d.setRequiresGradient(false);
+                adapted.add(d);
+            }
+            NDScope.unregister(adapted);
+            catalogueTokens = adapted;
         }
     }
 
     /** Drops the cached scoring vectors (call before training steps change the weights). */
     public void releaseCatalogue() {
+        if (catalogueTokens != null) {
+            catalogueTokens.close();
+            catalogueTokens = null;
+        }
         if (folded != null) {
             folded.close();
             folded = null;
@@ -363,20 +401,28 @@ public final class MissRecModel implements AutoCloseable {
 
     /** As {@link #score(SequenceBatch, float[], int)}, the catalogue scored {@code blockRows} rows at a time. */
     Scores score(SequenceBatch batch, float[] distances, int depth, int blockRows) {
+        return score(batch, distances, depth, blockRows, ServingLaps.NONE);
+    }
+
+    /** As {@link #score(SequenceBatch, float[], int, int)}, each stage's time charged to {@code laps}. */
+    Scores score(SequenceBatch batch, float[] distances, int depth, int blockRows, ServingLaps laps) {
         try (NDScope scope = new NDScope()) {
             NDArray d2 = null;
             if (distances != null) {
                 long side = (long) config.numModalities() * batch.width();
                 d2 = manager.create(distances, new Shape(batch.size(), side, side));
             }
-            Pass pass = forward(batch, false, false, d2);
+            Pass pass = forward(batch, false, false, d2, laps);
             NDArray user = pass.output().user(); // (B, D)
             NDList vectors = scoringVectors();
             int n = (int) vectors.get(0).getShape().get(0);
             BlockedTopK.Candidates top = BlockedTopK.topK(manager,
                     (from, to) -> blockLogits(user, vectors, from, to), n, Math.min(depth, n), blockRows);
+            laps.lap("catalogue scored, top-K on the device");
             NDArray a = pass.interests().assignment();
-            return new Scores(top, a == null ? new long[0] : a.toLongArray());
+            Scores scores = new Scores(top, a == null ? new long[0] : a.toLongArray());
+            laps.lap("interest assignment to the host");
+            return scores;
         }
     }
 

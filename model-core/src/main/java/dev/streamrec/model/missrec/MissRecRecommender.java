@@ -2,6 +2,7 @@ package dev.streamrec.model.missrec;
 
 import dev.streamrec.model.data.ItemIndex;
 import dev.streamrec.model.serving.AcceptsItemFeatures;
+import dev.streamrec.model.serving.BlockedTopK;
 import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.Recommender;
@@ -78,6 +79,12 @@ public sealed class MissRecRecommender implements AcceptsItemFeatures permits Mi
 
     /** Scores the batch in one forward pass, with the users' working sets when {@code withState}. */
     final List<Answer> score(List<RecommendRequest> batch, boolean withState) {
+        return score(batch, withState, ServingLaps.NONE);
+    }
+
+    /** As {@link #score(List, boolean)}, each stage's time charged to {@code laps}. */
+    final List<Answer> score(List<RecommendRequest> batch, boolean withState, ServingLaps laps) {
+        laps.start();
         List<Answer> answers = new ArrayList<>(batch.size());
         List<int[]> histories = new ArrayList<>();
         List<Integer> rows = new ArrayList<>();
@@ -93,25 +100,31 @@ public sealed class MissRecRecommender implements AcceptsItemFeatures permits Mi
             return answers;
         }
         SequenceBatch sequences = SequenceBatch.of(histories.toArray(int[][]::new), model.config().maxLen());
+        laps.lap("histories to indexes (Java)");
         InterestWorkingSet[] sets = withState ? advance(batch, rows, sequences) : null;
+        laps.lap("working sets decoded and advanced (Java)");
         int depth = 1; // the padding column may rank among the candidates
         for (int j = 0; j < rows.size(); j++) {
             RecommendRequest req = batch.get(rows.get(j));
             depth = Math.max(depth, req.k() + 1 + (req.excludeHistory() ? histories.get(j).length : 0));
         }
-        MissRecModel.Scores scores = model.score(sequences, sets == null ? null : distances(sets, sequences.width()), depth);
+        float[] distances = sets == null ? null : distances(sets, sequences.width());
+        laps.lap("token distances laid out (Java)");
+        MissRecModel.Scores scores = model.score(sequences, distances, depth, BlockedTopK.rowsPerBlock(sequences.size()), laps);
         int side = model.config().numModalities() * sequences.width();
         byte[][] states = new byte[rows.size()][];
         if (sets != null) {
             perRow(rows.size(), j -> states[j] =
                     sets[j].withForwardAssignment(scores.assignment(), j * side, sequences.width()).encode());
         }
+        laps.lap("working sets encoded (Java)");
         for (int j = 0; j < rows.size(); j++) {
             RecommendRequest req = batch.get(rows.get(j));
             List<ScoredItem> top = scores.candidates().top(j, req.k(),
                     req.excludeHistory() ? histories.get(j) : new int[0], items::idAt);
             answers.set(rows.get(j), new Answer(top, states[j]));
         }
+        laps.lap("top-K read out (Java)");
         return answers;
     }
 

@@ -66,4 +66,24 @@ class BlocksTest {
             assertEquals(0.0, mean, TOL);
         }
     }
+
+    @Test
+    void shouldGiveTheFullDecoderLayersOutputAtTheChosenPositions() {
+        Engine.getInstance().setRandomSeed(2);
+        MissRecConfig c = config();
+        try (NDManager m = NDManager.newBaseManager(); Parameters p = new Parameters(m)) {
+            DecoderLayer dec = new DecoderLayer(p, "dd", c);
+            NDArray x = m.randomNormal(new Shape(2, 4, c.hidden()));
+            NDArray mask = m.create(new float[][] {{1, 1, 1, 0}, {1, 1, 1, 1}});
+            NDArray memory = m.randomNormal(new Shape(2, 3, c.hidden()));
+            NDArray memoryMask = m.create(new float[][] {{1, 1, 0}, {1, 1, 1}});
+            // each sequence's last item: position 2 of row 0, 3 of row 1, picked as the model picks it
+            NDArray last = m.create(new float[][] {{0, 0, 1, 0}, {0, 0, 0, 1}}).expandDims(1);
+            NDArray full = dec.forward(x, mask, memory, memoryMask, false);
+            NDArray at = dec.forwardAt(last.matMul(x), x, mask, memory, memoryMask, false);
+            assertEquals(new Shape(2, 1, c.hidden()), at.getShape());
+            assertArrayEquals(full.get("0, 2").toFloatArray(), at.get("0, 0").toFloatArray(), TOL);
+            assertArrayEquals(full.get("1, 3").toFloatArray(), at.get("1, 0").toFloatArray(), TOL);
+        }
+    }
 }

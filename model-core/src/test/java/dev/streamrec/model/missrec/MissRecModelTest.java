@@ -89,16 +89,19 @@ class MissRecModelTest {
         }
     }
 
-    /** A frozen catalogue is scored through {@link FoldedFusion}: the same logits as the fusion itself. */
+    /**
+     * A frozen catalogue is scored through {@link FoldedFusion} and its histories' tokens are gathered
+     * from the frozen adapter outputs: the same logits as the fusion and the adapters themselves.
+     */
     @Test
     void shouldScoreAFrozenCatalogueAsTheFusionDoes() {
         SyntheticData data = new SyntheticData(3, 5, 12);
         int[][] h = data.sequences.toArray(int[][]::new);
         for (MissRecConfig.Mode mode : MissRecConfig.Mode.values()) {
             for (MissRecConfig.Fusion fusion : MissRecConfig.Fusion.values()) {
-                String what = mode + "/" + fusion;
-                try (MissRecModel m = model(SyntheticData.config(mode, MissRecConfig.InterestMethod.KMEANS, fusion),
-                        data)) {
+              for (MissRecConfig.InterestMethod interest : MissRecConfig.InterestMethod.values()) {
+                String what = mode + "/" + fusion + "/" + interest;
+                try (MissRecModel m = model(SyntheticData.config(mode, interest, fusion), data)) {
                     NDArray alpha = m.params().get("alpha");
                     alpha.addi(alpha.getManager().randomUniform(-6f, 6f, alpha.getShape()));
                     float[][] fused = m.scoreAll(h); // not frozen: DynamicFusion itself
@@ -110,6 +113,7 @@ class MissRecModelTest {
                         }
                     }
                 }
+              }
             }
         }
     }
