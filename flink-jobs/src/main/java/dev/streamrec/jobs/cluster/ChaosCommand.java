@@ -40,7 +40,10 @@ public final class ChaosCommand {
                 .decimal("rate", 100, "Events/s of the rest.")
                 .list("faults", "FAULT,...", "taskmanager,broker,savepoint", "Faults in order: " + ChaosFault.labels()
                         + " (kill -9 a TaskManager and start a new one; kill -9 the broker and restart it on its log "
-                        + "directory; stop the job with a savepoint and resubmit it from there).")
+                        + "directory; kill -9 the JobManager and start a new one, which recovers the job from ZooKeeper: "
+                        + "needs --ha; stop the job with a savepoint and resubmit it from there: the same job, a changed "
+                        + "version (top-k 10, processingMs, one more operator), or with parallelism N).")
+                .flag("ha", false, "ZooKeeper high availability: a ZooKeeper process, HA storage in the run directory.")
                 .text("models", "popularity,cooccurrence", "LIST", "The job's models (ones that need no trained artifact).")
                 .path("data", null, "MovieLens directory or interactions CSV (default: the bundled MovieLens).")
                 .integer("taskmanagers", d.taskManagers(), "TaskManager processes.")
@@ -48,7 +51,8 @@ public final class ChaosCommand {
                 .integer("parallelism", d.parallelism(), "The job's parallelism.")
                 .path("dir", defaultRunDir(), "Run directory (emptied first; logs, broker data and checkpoints stay).")
                 .examples("java -jar flink-jobs/target/streamrec.jar chaos",
-                        "streamrec.jar chaos --events 3000 --rate 100 --faults broker");
+                        "streamrec.jar chaos --events 3000 --rate 100 --faults broker",
+                        "streamrec.jar chaos --ha --events 20000 --rate 100 --faults taskmanager,broker,jobmanager,upgrade,rescale:4,rescale:1");
     }
 
     /** {@code streamrec-chaos} in the system temp directory, beside {@code cluster up}'s. */
@@ -67,26 +71,30 @@ public final class ChaosCommand {
             throw new IllegalArgumentException(jar + " is missing: mvn -B -q package -DskipTests builds it");
         }
         EmbeddedKafkaBroker.deleteRecursively(dir);
-        int[] ports = EmbeddedKafkaBroker.freePorts(4);
+        int[] ports = EmbeddedKafkaBroker.freePorts(5);
         ClusterSettings settings = ClusterSettings.defaults(dir)
                 .withTaskManagers(args.getInt("taskmanagers"), args.getInt("slots"), args.getInt("parallelism"))
-                .withPorts(ports[0], ports[1], ports[2], ports[3]);
+                .withPorts(ports[0], ports[1], ports[2], ports[3])
+                .withHighAvailability(args.getBoolean("ha") ? ports[4] : 0);
+        ChaosScenario.check(faults, settings);
         Path jobYaml = ClusterJobConfig.write(settings, ClusterJobConfig.defaultBase(),
                 Map.of(JobOptions.MODELS.key(), String.join(",", models)));
         Configuration job = ClusterJobConfig.read(jobYaml);
         ProcessCluster cluster = new ProcessCluster(settings, ClusterCommand.flinkLib());
-        out.printf(Locale.ROOT, "Starting Kafka, the JobManager and %d TaskManagers in %s ...%n", settings.taskManagers(), dir);
+        out.printf(Locale.ROOT, "Starting Kafka, %sthe JobManager and %d TaskManagers in %s ...%n",
+                settings.highAvailability() ? "ZooKeeper, " : "", settings.taskManagers(), dir);
         DeliveryAudit.Report report;
         try {
             cluster.start(JobOptions.topics(job), job.get(JobOptions.TOPIC_PARTITIONS));
             report = new ChaosScenario(events, args.getInt("warmup"), args.getDouble("rate"), faults, models, out)
-                    .run(cluster, job, jar, ClusterJobConfig.programArgs(jobYaml));
+                    .run(cluster, job, jar, jobYaml);
         } finally {
             cluster.stop();
         }
         out.println();
         out.println("streamrec chaos: " + faults.stream().map(ChaosFault::label).toList() + ", "
-                + settings.checkpointInterval().toSeconds() + "-s checkpoints, logs in " + settings.logDir());
+                + settings.checkpointInterval().toSeconds() + "-s checkpoints" + (settings.highAvailability() ? ", ZooKeeper HA" : "")
+                + ", logs in " + settings.logDir());
         report.print(out);
         out.println(report.clean() ? "exactly once: nothing lost, nothing duplicated"
                 : "NOT exactly once: see missing / duplicated / unknown / dead letters above");

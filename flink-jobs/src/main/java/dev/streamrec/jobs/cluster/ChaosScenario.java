@@ -27,15 +27,42 @@ import java.util.function.BooleanSupplier;
  * A bounded fault-injection run through a started {@link ProcessCluster}: submits the job, sends a
  * warm-up of events at once and waits until their predictions are committed, then streams the rest
  * at a steady rate while it injects each fault in turn at evenly spaced points of the stream (the
- * next one only once the job emitted again after the previous one), and finally reads on until
+ * next one only once the job emitted again after the previous one was done), and finally reads on until
  * every prediction is in and two more checkpoints have passed, so a duplicate would show. What a
  * {@code read_committed} reader saw of {@code predictions} and {@code dead-letters} is checked by
- * {@link DeliveryAudit}. {@code streamrec.jar chaos} and {@code ProcessClusterITCase} both run it.
+ * {@link DeliveryAudit}, which also counts the predictions of the original and of the upgraded job
+ * ({@link #UPGRADE}: the upgraded one writes {@code processingMs}). {@code streamrec.jar chaos} and
+ * {@code ProcessClusterITCase} both run it.
  */
 public final class ChaosScenario {
 
     /** How long the job may take to emit again after a fault, and to finish the stream after the last. */
     private static final Duration RECOVERY_LIMIT = Duration.ofMinutes(3);
+
+    /**
+     * What the {@code upgrade} fault changes in the job's configuration: a config change (top 10
+     * instead of 20, {@code processingMs} in every prediction, which tells the upgraded job's
+     * predictions apart) and a new operator in the graph ({@code chaos-fail-once} between the
+     * sequence and the scoring operator, a pass-through here: its threshold is never reached). The
+     * stateful operators keep their uids, so the savepoint restores all of their state.
+     */
+    static final Map<String, String> UPGRADE = Map.of(
+            JobOptions.TOP_K.key(), "10",
+            JobOptions.PROCESSING_LATENCY.key(), "true",
+            JobOptions.CHAOS_FAIL_AFTER.key(), String.valueOf(Long.MAX_VALUE));
+
+    /** The job that runs now: its id, its uploaded jar and the config it was submitted with. */
+    private static final class RunningJob {
+        private final Path jar;
+        private String jarId;
+        private String id;
+        private Path config;
+
+        private RunningJob(Path jar, Path config) {
+            this.jar = jar;
+            this.config = config;
+        }
+    }
 
     /** One event of the stream: its id (what the predictions name), Kafka key and encoded value. */
     public record Event(String id, byte[] key, byte[] value) {}
@@ -89,12 +116,32 @@ public final class ChaosScenario {
         return points;
     }
 
-    /** Submits {@code jobJar} with {@code jobArgs} (whose configuration is {@code job}) and runs the scenario. */
-    public DeliveryAudit.Report run(ProcessCluster cluster, Configuration job, Path jobJar, List<String> jobArgs)
+    /**
+     * Fails when {@code cluster} cannot take {@code faults}: a JobManager kill without high
+     * availability (the job would die with the JobManager), a rescale beyond the cluster's slots.
+     */
+    static void check(List<ChaosFault> faults, ClusterSettings cluster) {
+        for (ChaosFault f : faults) {
+            if (f.kind() == ChaosFault.Kind.JOBMANAGER && !cluster.highAvailability()) {
+                throw new IllegalArgumentException("the jobmanager fault needs high availability (--ha): without it the "
+                        + "job dies with its JobManager (docs/ops.md: resubmit from the retained checkpoint)");
+            }
+            int slots = cluster.taskManagers() * cluster.slotsPerTaskManager();
+            if (f.parallelism() > slots) {
+                throw new IllegalArgumentException(f.label() + " needs " + f.parallelism() + " slots; the cluster has "
+                        + slots + " (--taskmanagers, --slots)");
+            }
+        }
+    }
+
+    /** Submits {@code jobJar} with the job config {@code jobYaml} (whose configuration is {@code job}) and runs the scenario. */
+    public DeliveryAudit.Report run(ProcessCluster cluster, Configuration job, Path jobJar, Path jobYaml)
             throws Exception {
-        String jarId = cluster.rest().uploadJar(jobJar);
-        String jobId = cluster.rest().runJar(jarId, jobArgs, null);
-        log.println("job " + jobId + " submitted; web UI " + cluster.settings().restUrl());
+        check(faults, cluster.settings());
+        RunningJob running = new RunningJob(jobJar, jobYaml);
+        running.jarId = cluster.rest().uploadJar(jobJar);
+        running.id = cluster.rest().runJar(running.jarId, ClusterJobConfig.programArgs(jobYaml), null);
+        log.println("job " + running.id + " submitted; web UI " + cluster.settings().restUrl());
         DeliveryAudit audit = new DeliveryAudit(events.stream().map(Event::id).toList(), models);
         EventCodec codec = new EventCodec();
         String predictions = job.get(JobOptions.TOPIC_PREDICTIONS);
@@ -105,7 +152,8 @@ public final class ChaosScenario {
                 List.of(predictions, job.get(JobOptions.TOPIC_DEAD_LETTERS)), r -> {
                     if (r.topic().equals(predictions)) {
                         Prediction p = codec.decodePrediction(r.value());
-                        audit.prediction(p.eventId, p.model, r.timestamp());
+                        audit.prediction(p.eventId, p.model, p.processingMs == null ? "original job" : "upgraded job",
+                                r.timestamp());
                     } else {
                         audit.deadLetter();
                     }
@@ -131,10 +179,12 @@ public final class ChaosScenario {
                 }
                 DeliveryAudit.Fault fault = new DeliveryAudit.Fault(describe(cluster, faults.get(i)), System.currentTimeMillis());
                 log.printf(Locale.ROOT, "%,d events sent: %s%n", sent.get(), fault.name());
-                jobId = inject(cluster, faults.get(i), jobId, jarId, jobArgs);
+                inject(cluster, faults.get(i), running);
                 injected.add(fault);
-                // once the stream is over and every prediction in, nothing more is emitted
-                if (!await(() -> audit.emittedAfter(fault.atMillis())
+                // the job is back once it emitted after the fault was done (a job being stopped with a
+                // savepoint still emits); once the stream is over and every prediction in, nothing more is
+                long done = System.currentTimeMillis();
+                if (!await(() -> audit.emittedAfter(done)
                         || !stream.isAlive() && audit.predictions() >= audit.expectedPredictions(), RECOVERY_LIMIT)) {
                     log.println("no prediction after " + fault.name() + " within " + RECOVERY_LIMIT.toSeconds() + " s");
                 }
@@ -151,34 +201,49 @@ public final class ChaosScenario {
     }
 
     private static String describe(ProcessCluster cluster, ChaosFault fault) throws Exception {
-        return switch (fault) {
+        return switch (fault.kind()) {
             case TASKMANAGER -> "kill -9 taskmanager-" + cluster.liveTaskManagers().get(0);
             case BROKER -> "kill -9 broker";
+            case JOBMANAGER -> "kill -9 jobmanager";
             case SAVEPOINT -> "savepoint, stop, resubmit";
+            case UPGRADE -> "savepoint, stop, upgraded job";
+            case RESCALE -> "savepoint, stop, rescale to " + fault.parallelism();
         };
     }
 
-    /** Injects {@code fault}; returns the id of the job that runs afterwards. */
-    private String inject(ProcessCluster cluster, ChaosFault fault, String jobId, String jarId, List<String> jobArgs)
-            throws Exception {
-        switch (fault) {
+    /** Injects {@code fault}; {@code job} is then the job that runs afterwards. */
+    private void inject(ProcessCluster cluster, ChaosFault fault, RunningJob job) throws Exception {
+        switch (fault.kind()) {
             case TASKMANAGER -> {
                 cluster.taskManager(cluster.liveTaskManagers().get(0)).kill();
                 log.println("started taskmanager-" + cluster.startNewTaskManager());
-                return jobId;
             }
             case BROKER -> {
                 cluster.broker().kill();
                 cluster.startBroker();
                 log.println("broker restarted on its log directory");
-                return jobId;
             }
-            case SAVEPOINT -> {
-                String next = cluster.savepointAndResubmit(jobId, jarId, jobArgs);
-                log.println("job " + jobId + " stopped with a savepoint; job " + next + " runs from it");
-                return next;
+            case JOBMANAGER -> {
+                cluster.jobManager().kill();
+                cluster.startJobManager();
+                log.println("a new JobManager leads; it recovers job " + job.id + " from ZooKeeper by itself");
             }
-            default -> throw new IllegalStateException("unknown fault " + fault);
+            case SAVEPOINT, UPGRADE, RESCALE -> {
+                Path config = switch (fault.kind()) {
+                    case UPGRADE -> ClusterJobConfig.changed(job.config, "upgraded", UPGRADE);
+                    case RESCALE -> ClusterJobConfig.changed(job.config, "parallelism-" + fault.parallelism(),
+                            Map.of(JobOptions.PARALLELISM.key(), String.valueOf(fault.parallelism())));
+                    default -> job.config;
+                };
+                if (!cluster.rest().hasJar(job.jarId)) {
+                    // a JobManager that replaced a killed one has not seen the upload
+                    job.jarId = cluster.rest().uploadJar(job.jar);
+                }
+                String next = cluster.savepointAndResubmit(job.id, job.jarId, ClusterJobConfig.programArgs(config));
+                log.println("job " + job.id + " stopped with a savepoint; job " + next + " runs from it with " + config.getFileName());
+                job.id = next;
+                job.config = config;
+            }
         }
     }
 
