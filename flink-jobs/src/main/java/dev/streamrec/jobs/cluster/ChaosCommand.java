@@ -4,12 +4,15 @@ import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
 import dev.streamrec.jobs.local.ReplayEvents;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CommandOptions;
 import dev.streamrec.model.data.Interaction;
 import org.apache.flink.configuration.Configuration;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,9 +45,12 @@ public final class ChaosCommand {
                         + " (kill -9 a TaskManager and start a new one; kill -9 the broker and restart it on its log "
                         + "directory; kill -9 the JobManager and start a new one, which recovers the job from ZooKeeper: "
                         + "needs --ha; stop the job with a savepoint and resubmit it from there: the same job, a changed "
-                        + "version (top-k 10, processingMs, one more operator), or with parallelism N).")
+                        + "version (top-k 10, processingMs, one more operator), or with parallelism N; kill -9 a "
+                        + "TaskManager and deploy the next of --artifacts while it is down).")
                 .flag("ha", false, "ZooKeeper high availability: a ZooKeeper process, HA storage in the run directory.")
-                .text("models", "popularity,cooccurrence", "LIST", "The job's models (ones that need no trained artifact).")
+                .text("models", "popularity,cooccurrence", "LIST", "The job's models that need no trained artifact.")
+                .list("artifacts", "DIR,...", "", "Trained artifacts of one model (train --output), oldest first: the "
+                        + "job serves the first too, each hotswap fault deploys the next.")
                 .path("data", null, "MovieLens directory or interactions CSV (default: the bundled MovieLens).")
                 .integer("taskmanagers", d.taskManagers(), "TaskManager processes.")
                 .integer("slots", d.slotsPerTaskManager(), "Task slots per TaskManager.")
@@ -63,7 +69,15 @@ public final class ChaosCommand {
     private static int run(CliArgs args, PrintStream out) throws Exception {
         Path dir = args.getPath("dir").toAbsolutePath();
         List<ChaosFault> faults = args.getList("faults").stream().map(ChaosFault::of).toList();
-        List<String> models = List.of(args.get("models").split(","));
+        List<Path> artifacts = args.getList("artifacts").stream().map(Path::of).map(Path::toAbsolutePath).toList();
+        List<String> models = new ArrayList<>(List.of(args.get("models").split(",")));
+        Map<String, String> jobOptions = new HashMap<>();
+        if (!artifacts.isEmpty()) {
+            models.add(ModelArtifact.load(artifacts.get(0)).model());
+            jobOptions.put(JobOptions.ARTIFACTS.key(), artifacts.get(0).toString());
+        }
+        jobOptions.put(JobOptions.MODELS.key(), String.join(",", models));
+        List<Path> deployed = artifacts.isEmpty() ? List.of() : artifacts.subList(1, artifacts.size());
         List<Interaction> all = ReplayEvents.load(args.has("data") ? args.getPath("data") : null);
         List<ChaosScenario.Event> events = ChaosScenario.events(all.subList(0, Math.min(args.getInt("events"), all.size())));
         Path jar = ClusterCommand.codeDir().resolve("streamrec-job.jar");
@@ -76,9 +90,8 @@ public final class ChaosCommand {
                 .withTaskManagers(args.getInt("taskmanagers"), args.getInt("slots"), args.getInt("parallelism"))
                 .withPorts(ports[0], ports[1], ports[2], ports[3])
                 .withHighAvailability(args.getBoolean("ha") ? ports[4] : 0);
-        ChaosScenario.check(faults, settings);
-        Path jobYaml = ClusterJobConfig.write(settings, ClusterJobConfig.defaultBase(),
-                Map.of(JobOptions.MODELS.key(), String.join(",", models)));
+        ChaosScenario.check(faults, settings, deployed.size());
+        Path jobYaml = ClusterJobConfig.write(settings, ClusterJobConfig.defaultBase(), jobOptions);
         Configuration job = ClusterJobConfig.read(jobYaml);
         ProcessCluster cluster = new ProcessCluster(settings, ClusterCommand.flinkLib());
         out.printf(Locale.ROOT, "Starting Kafka, %sthe JobManager and %d TaskManagers in %s ...%n",
@@ -87,6 +100,7 @@ public final class ChaosCommand {
         try {
             cluster.start(JobOptions.topics(job), job.get(JobOptions.TOPIC_PARTITIONS));
             report = new ChaosScenario(events, args.getInt("warmup"), args.getDouble("rate"), faults, models, out)
+                    .deploying(deployed)
                     .run(cluster, job, jar, jobYaml);
         } finally {
             cluster.stop();

@@ -10,8 +10,10 @@ import java.util.stream.Collectors;
  * ({@code kill -9} the Kafka broker, restart it on the same log directory), {@code jobmanager}
  * ({@code kill -9} the JobManager, start a new one that recovers the job from ZooKeeper: high
  * availability only), {@code savepoint} (stop the job with a savepoint and submit it again from that
- * savepoint), {@code upgrade} (the same, submitting a changed version of the job) and
- * {@code rescale:N} (the same, with parallelism N).
+ * savepoint), {@code upgrade} (the same, submitting a changed version of the job),
+ * {@code rescale:N} (the same, with parallelism N) and {@code hotswap} (a model hot swap during a
+ * fault: {@code kill -9} a TaskManager, deploy the next version of the trained model while it is
+ * down, start a new one).
  *
  * @param parallelism the parallelism a rescale resubmits with; 0 for every other kind
  */
@@ -24,7 +26,8 @@ public record ChaosFault(Kind kind, int parallelism) {
         JOBMANAGER,
         SAVEPOINT,
         UPGRADE,
-        RESCALE
+        RESCALE,
+        HOTSWAP
     }
 
     public static final ChaosFault TASKMANAGER = new ChaosFault(Kind.TASKMANAGER, 0);
@@ -32,6 +35,7 @@ public record ChaosFault(Kind kind, int parallelism) {
     public static final ChaosFault JOBMANAGER = new ChaosFault(Kind.JOBMANAGER, 0);
     public static final ChaosFault SAVEPOINT = new ChaosFault(Kind.SAVEPOINT, 0);
     public static final ChaosFault UPGRADE = new ChaosFault(Kind.UPGRADE, 0);
+    public static final ChaosFault HOTSWAP = new ChaosFault(Kind.HOTSWAP, 0);
 
     public ChaosFault {
         if ((kind == Kind.RESCALE) != (parallelism > 0)) {

@@ -1,9 +1,12 @@
 package dev.streamrec.jobs.cluster;
 
 import dev.streamrec.jobs.config.JobOptions;
+import dev.streamrec.jobs.finetune.ModelPublisher;
 import dev.streamrec.jobs.kafka.CommittedTopicsTail;
 import dev.streamrec.jobs.local.ReplayEvents;
+import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.data.Interaction;
+import dev.streamrec.schema.event.ModelUpdate;
 import dev.streamrec.schema.event.Prediction;
 import dev.streamrec.schema.serde.EventCodec;
 import org.apache.flink.configuration.Configuration;
@@ -31,8 +34,8 @@ import java.util.function.BooleanSupplier;
  * every prediction is in and two more checkpoints have passed, so a duplicate would show. What a
  * {@code read_committed} reader saw of {@code predictions} and {@code dead-letters} is checked by
  * {@link DeliveryAudit}, which also counts the predictions of the original and of the upgraded job
- * ({@link #UPGRADE}: the upgraded one writes {@code processingMs}). {@code streamrec.jar chaos} and
- * {@code ProcessClusterITCase} both run it.
+ * ({@link #UPGRADE}: the upgraded one writes {@code processingMs}) and, with hot swaps, those of each
+ * version of the swapped model. {@code streamrec.jar chaos} and {@code ProcessClusterITCase} both run it.
  */
 public final class ChaosScenario {
 
@@ -51,12 +54,16 @@ public final class ChaosScenario {
             JobOptions.PROCESSING_LATENCY.key(), "true",
             JobOptions.CHAOS_FAIL_AFTER.key(), String.valueOf(Long.MAX_VALUE));
 
-    /** The job that runs now: its id, its uploaded jar and the config it was submitted with. */
+    /**
+     * The job that runs now: its id, its uploaded jar and the config it was submitted with, and how
+     * many of the hot-swap versions have been deployed.
+     */
     private static final class RunningJob {
         private final Path jar;
         private String jarId;
         private String id;
         private Path config;
+        private int deployed;
 
         private RunningJob(Path jar, Path config) {
             this.jar = jar;
@@ -73,6 +80,7 @@ public final class ChaosScenario {
     private final List<ChaosFault> faults;
     private final List<String> models;
     private final PrintStream log;
+    private List<Path> deployments = List.of();
 
     /**
      * {@code events} of which the first {@code warmup} go out at once and the rest at {@code rate}
@@ -91,6 +99,15 @@ public final class ChaosScenario {
         this.faults = List.copyOf(faults);
         this.models = List.copyOf(models);
         this.log = log;
+    }
+
+    /**
+     * The trained artifacts that the {@code hotswap} faults deploy, one each, in order: newer versions
+     * of a model the job serves (one of its {@code models}); their predictions are counted per version.
+     */
+    public ChaosScenario deploying(List<Path> artifacts) {
+        this.deployments = List.copyOf(artifacts);
+        return this;
     }
 
     /** Interactions as the events a replay sends them (same ids, keyed by user). */
@@ -118,9 +135,15 @@ public final class ChaosScenario {
 
     /**
      * Fails when {@code cluster} cannot take {@code faults}: a JobManager kill without high
-     * availability (the job would die with the JobManager), a rescale beyond the cluster's slots.
+     * availability (the job would die with the JobManager), a rescale beyond the cluster's slots, more
+     * hot swaps than {@code deployments} versions to deploy.
      */
-    static void check(List<ChaosFault> faults, ClusterSettings cluster) {
+    static void check(List<ChaosFault> faults, ClusterSettings cluster, int deployments) {
+        long swaps = faults.stream().filter(f -> f.kind() == ChaosFault.Kind.HOTSWAP).count();
+        if (swaps > deployments) {
+            throw new IllegalArgumentException(swaps + " hotswap faults need as many model versions to deploy; there are "
+                    + deployments + " (--artifacts: the served version first, then one per hotswap)");
+        }
         for (ChaosFault f : faults) {
             if (f.kind() == ChaosFault.Kind.JOBMANAGER && !cluster.highAvailability()) {
                 throw new IllegalArgumentException("the jobmanager fault needs high availability (--ha): without it the "
@@ -137,7 +160,8 @@ public final class ChaosScenario {
     /** Submits {@code jobJar} with the job config {@code jobYaml} (whose configuration is {@code job}) and runs the scenario. */
     public DeliveryAudit.Report run(ProcessCluster cluster, Configuration job, Path jobJar, Path jobYaml)
             throws Exception {
-        check(faults, cluster.settings());
+        check(faults, cluster.settings(), deployments.size());
+        String swapped = deployments.isEmpty() ? null : ModelArtifact.load(deployments.get(0)).model();
         RunningJob running = new RunningJob(jobJar, jobYaml);
         running.jarId = cluster.rest().uploadJar(jobJar);
         running.id = cluster.rest().runJar(running.jarId, ClusterJobConfig.programArgs(jobYaml), null);
@@ -152,8 +176,8 @@ public final class ChaosScenario {
                 List.of(predictions, job.get(JobOptions.TOPIC_DEAD_LETTERS)), r -> {
                     if (r.topic().equals(predictions)) {
                         Prediction p = codec.decodePrediction(r.value());
-                        audit.prediction(p.eventId, p.model, p.processingMs == null ? "original job" : "upgraded job",
-                                r.timestamp());
+                        audit.prediction(p.eventId, p.model, p.model.equals(swapped) ? p.model + " " + p.modelVersion
+                                : p.processingMs == null ? "original job" : "upgraded job", r.timestamp());
                     } else {
                         audit.deadLetter();
                     }
@@ -179,7 +203,7 @@ public final class ChaosScenario {
                 }
                 DeliveryAudit.Fault fault = new DeliveryAudit.Fault(describe(cluster, faults.get(i)), System.currentTimeMillis());
                 log.printf(Locale.ROOT, "%,d events sent: %s%n", sent.get(), fault.name());
-                inject(cluster, faults.get(i), running);
+                inject(cluster, job, faults.get(i), running);
                 injected.add(fault);
                 // the job is back once it emitted after the fault was done (a job being stopped with a
                 // savepoint still emits); once the stream is over and every prediction in, nothing more is
@@ -208,12 +232,22 @@ public final class ChaosScenario {
             case SAVEPOINT -> "savepoint, stop, resubmit";
             case UPGRADE -> "savepoint, stop, upgraded job";
             case RESCALE -> "savepoint, stop, rescale to " + fault.parallelism();
+            case HOTSWAP -> "kill -9 taskmanager-" + cluster.liveTaskManagers().get(0) + ", deploy a model";
         };
     }
 
-    /** Injects {@code fault}; {@code job} is then the job that runs afterwards. */
-    private void inject(ProcessCluster cluster, ChaosFault fault, RunningJob job) throws Exception {
+    /** Injects {@code fault} into the job of configuration {@code conf}; {@code job} is then the job that runs afterwards. */
+    private void inject(ProcessCluster cluster, Configuration conf, ChaosFault fault, RunningJob job) throws Exception {
         switch (fault.kind()) {
+            case HOTSWAP -> {
+                cluster.taskManager(cluster.liveTaskManagers().get(0)).kill();
+                try (ModelPublisher publisher = new ModelPublisher(null, cluster.settings().bootstrapServers(),
+                        conf.get(JobOptions.TOPIC_MODEL_UPDATES), null)) {
+                    ModelUpdate u = publisher.publish(ModelArtifact.load(deployments.get(job.deployed++)));
+                    log.println("deployed " + u.model + " " + u.version + " while a TaskManager was down");
+                }
+                log.println("started taskmanager-" + cluster.startNewTaskManager());
+            }
             case TASKMANAGER -> {
                 cluster.taskManager(cluster.liveTaskManagers().get(0)).kill();
                 log.println("started taskmanager-" + cluster.startNewTaskManager());

@@ -35,7 +35,7 @@ class ChaosScenarioTest {
         assertEquals(ChaosFault.BROKER, ChaosFault.of(" Broker "));
         assertEquals(ChaosFault.JOBMANAGER, ChaosFault.of("jobmanager"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ChaosFault.of("zookeeper"));
-        assertTrue(e.getMessage().contains("taskmanager,broker,jobmanager,savepoint,upgrade,rescale:N"), e.getMessage());
+        assertTrue(e.getMessage().contains("taskmanager,broker,jobmanager,savepoint,upgrade,rescale:N,hotswap"), e.getMessage());
     }
 
     @Test
@@ -48,13 +48,17 @@ class ChaosScenarioTest {
     }
 
     @Test
-    void shouldRefuseAJobManagerKillWithoutHaAndARescaleBeyondTheSlots() {
+    void shouldRefuseAJobManagerKillWithoutHaARescaleBeyondTheSlotsAndASwapWithoutAVersion() {
         ClusterSettings noHa = ClusterSettings.defaults(Path.of("/tmp/x"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ChaosScenario.check(List.of(ChaosFault.JOBMANAGER), noHa));
+                () -> ChaosScenario.check(List.of(ChaosFault.JOBMANAGER), noHa, 0));
         assertTrue(e.getMessage().contains("--ha"), e.getMessage());
-        ChaosScenario.check(List.of(ChaosFault.JOBMANAGER, ChaosFault.rescale(4)), noHa.withHighAvailability(2181));
-        e = assertThrows(IllegalArgumentException.class, () -> ChaosScenario.check(List.of(ChaosFault.rescale(5)), noHa));
+        ChaosScenario.check(List.of(ChaosFault.JOBMANAGER, ChaosFault.rescale(4), ChaosFault.HOTSWAP),
+                noHa.withHighAvailability(2181), 1);
+        e = assertThrows(IllegalArgumentException.class, () -> ChaosScenario.check(List.of(ChaosFault.rescale(5)), noHa, 0));
         assertTrue(e.getMessage().contains("4 (--taskmanagers, --slots)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ChaosScenario.check(List.of(ChaosFault.HOTSWAP, ChaosFault.HOTSWAP), noHa, 1));
+        assertTrue(e.getMessage().contains("2 hotswap faults"), e.getMessage());
     }
 }
