@@ -30,7 +30,9 @@ import java.util.function.BooleanSupplier;
  * A bounded fault-injection run through a started {@link ProcessCluster}: submits the job, sends a
  * warm-up of events at once and waits until their predictions are committed, then streams the rest
  * at a steady rate while it injects each fault in turn at evenly spaced points of the stream (the
- * next one only once the job emitted again after the previous one was done), and finally reads on until
+ * next one only once the job emitted again after the previous one was done; the stream holds at a
+ * fault's point until then, so a slow recovery delays the rest instead of leaving a fault after the
+ * stream's end), and finally reads on until
  * every prediction is in and two more checkpoints have passed, so a duplicate would show. What a
  * {@code read_committed} reader saw of {@code predictions} and {@code dead-letters} is checked by
  * {@link DeliveryAudit}, which also counts the predictions of the original and of the upgraded job
@@ -183,7 +185,11 @@ public final class ChaosScenario {
                     }
                 }).start()) {
             AtomicInteger sent = new AtomicInteger();
-            send(bootstrap, interactions, 0, warmup, 0, sent);
+            int[] points = faultPoints(warmup, events.size(), faults.size());
+            // the stream holds at a fault's point until that fault is injected, so however long the
+            // previous recoveries took, every fault has events after it
+            AtomicInteger released = new AtomicInteger(points.length > 0 ? points[0] : events.size());
+            send(bootstrap, interactions, 0, warmup, 0, sent, new AtomicInteger(warmup));
             // the job runs and has committed a checkpoint: the warm-up's predictions are visible
             if (!await(() -> audit.predictions() >= warmup * models.size(), RECOVERY_LIMIT)) {
                 throw new IllegalStateException("no predictions of the warm-up after " + RECOVERY_LIMIT.toSeconds()
@@ -191,10 +197,10 @@ public final class ChaosScenario {
             }
             log.printf(Locale.ROOT, "warm-up of %,d events predicted; streaming %,d more at %.0f/s%n",
                     warmup, events.size() - warmup, rate);
-            Thread stream = new Thread(() -> send(bootstrap, interactions, warmup, events.size(), rate, sent), "chaos-stream");
+            Thread stream = new Thread(() -> send(bootstrap, interactions, warmup, events.size(), rate, sent, released),
+                    "chaos-stream");
             stream.setDaemon(true);
             stream.start();
-            int[] points = faultPoints(warmup, events.size(), faults.size());
             for (int i = 0; i < faults.size(); i++) {
                 int point = points[i];
                 while (sent.get() < point && stream.isAlive()) {
@@ -205,8 +211,9 @@ public final class ChaosScenario {
                 log.printf(Locale.ROOT, "%,d events sent: %s%n", sent.get(), fault.name());
                 inject(cluster, job, faults.get(i), running);
                 injected.add(fault);
+                released.set(i + 1 < points.length ? points[i + 1] : events.size());
                 // the job is back once it emitted after the fault was done (a job being stopped with a
-                // savepoint still emits); once the stream is over and every prediction in, nothing more is
+                // savepoint still emits); once the stream is over and every prediction in, nothing more is emitted
                 long done = System.currentTimeMillis();
                 if (!await(() -> audit.emittedAfter(done)
                         || !stream.isAlive() && audit.predictions() >= audit.expectedPredictions(), RECOVERY_LIMIT)) {
@@ -270,7 +277,7 @@ public final class ChaosScenario {
                     default -> job.config;
                 };
                 if (!cluster.rest().hasJar(job.jarId)) {
-                    // a JobManager that replaced a killed one has not seen the upload
+                    // a new JobManager lists the jars of web.upload.dir: upload again if they are gone
                     job.jarId = cluster.rest().uploadJar(job.jar);
                 }
                 String next = cluster.savepointAndResubmit(job.id, job.jarId, ClusterJobConfig.programArgs(config));
@@ -281,14 +288,27 @@ public final class ChaosScenario {
         }
     }
 
-    /** Sends events {@code from .. to-1} at {@code rate} per second (0: at once), counting them in {@code sent}. */
-    private void send(String bootstrap, String topic, int from, int to, double rate, AtomicInteger sent) {
+    /**
+     * Sends events {@code from .. to-1} at {@code rate} per second (0: at once), counting them in
+     * {@code sent}; waits before event number {@code released} until that number grows (the rate
+     * resumes from there, with no burst).
+     */
+    private void send(String bootstrap, String topic, int from, int to, double rate, AtomicInteger sent,
+            AtomicInteger released) {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
             long start = System.currentTimeMillis();
             for (int i = from; i < to; i++) {
+                if (i >= released.get()) {
+                    producer.flush();
+                    long held = System.currentTimeMillis();
+                    while (i >= released.get()) {
+                        Thread.sleep(50);
+                    }
+                    start += System.currentTimeMillis() - held;
+                }
                 producer.send(new ProducerRecord<>(topic, events.get(i).key(), events.get(i).value()));
                 sent.set(i + 1);
                 long wait = rate > 0 ? start + (long) (1000.0 * (i - from + 1) / rate) - System.currentTimeMillis() : 0;
