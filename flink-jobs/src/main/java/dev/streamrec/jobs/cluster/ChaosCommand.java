@@ -4,12 +4,15 @@ import dev.streamrec.jobs.config.JobOptions;
 import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
 import dev.streamrec.jobs.local.ReplayEvents;
 import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.cli.CommandOptions;
 import dev.streamrec.model.data.Interaction;
 import org.apache.flink.configuration.Configuration;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,15 +43,22 @@ public final class ChaosCommand {
                 .decimal("rate", 100, "Events/s of the rest.")
                 .list("faults", "FAULT,...", "taskmanager,broker,savepoint", "Faults in order: " + ChaosFault.labels()
                         + " (kill -9 a TaskManager and start a new one; kill -9 the broker and restart it on its log "
-                        + "directory; stop the job with a savepoint and resubmit it from there).")
-                .text("models", "popularity,cooccurrence", "LIST", "The job's models (ones that need no trained artifact).")
+                        + "directory; kill -9 the JobManager and start a new one, which recovers the job from ZooKeeper: "
+                        + "needs --ha; stop the job with a savepoint and resubmit it from there: the same job, a changed "
+                        + "version (top-k 10, processingMs, one more operator), or with parallelism N; kill -9 a "
+                        + "TaskManager and deploy the next of --artifacts while it is down).")
+                .flag("ha", false, "ZooKeeper high availability: a ZooKeeper process, HA storage in the run directory.")
+                .text("models", "popularity,cooccurrence", "LIST", "The job's models that need no trained artifact.")
+                .list("artifacts", "DIR,...", "", "Trained artifacts of one model (train --output), oldest first: the "
+                        + "job serves the first too, each hotswap fault deploys the next.")
                 .path("data", null, "MovieLens directory or interactions CSV (default: the bundled MovieLens).")
                 .integer("taskmanagers", d.taskManagers(), "TaskManager processes.")
                 .integer("slots", d.slotsPerTaskManager(), "Task slots per TaskManager.")
                 .integer("parallelism", d.parallelism(), "The job's parallelism.")
                 .path("dir", defaultRunDir(), "Run directory (emptied first; logs, broker data and checkpoints stay).")
                 .examples("java -jar flink-jobs/target/streamrec.jar chaos",
-                        "streamrec.jar chaos --events 3000 --rate 100 --faults broker");
+                        "streamrec.jar chaos --events 3000 --rate 100 --faults broker",
+                        "streamrec.jar chaos --ha --events 20000 --rate 100 --faults taskmanager,broker,jobmanager,upgrade,rescale:4,rescale:1");
     }
 
     /** {@code streamrec-chaos} in the system temp directory, beside {@code cluster up}'s. */
@@ -59,7 +69,15 @@ public final class ChaosCommand {
     private static int run(CliArgs args, PrintStream out) throws Exception {
         Path dir = args.getPath("dir").toAbsolutePath();
         List<ChaosFault> faults = args.getList("faults").stream().map(ChaosFault::of).toList();
-        List<String> models = List.of(args.get("models").split(","));
+        List<Path> artifacts = args.getList("artifacts").stream().map(Path::of).map(Path::toAbsolutePath).toList();
+        List<String> models = new ArrayList<>(List.of(args.get("models").split(",")));
+        Map<String, String> jobOptions = new HashMap<>();
+        if (!artifacts.isEmpty()) {
+            models.add(ModelArtifact.load(artifacts.get(0)).model());
+            jobOptions.put(JobOptions.ARTIFACTS.key(), artifacts.get(0).toString());
+        }
+        jobOptions.put(JobOptions.MODELS.key(), String.join(",", models));
+        List<Path> deployed = artifacts.isEmpty() ? List.of() : artifacts.subList(1, artifacts.size());
         List<Interaction> all = ReplayEvents.load(args.has("data") ? args.getPath("data") : null);
         List<ChaosScenario.Event> events = ChaosScenario.events(all.subList(0, Math.min(args.getInt("events"), all.size())));
         Path jar = ClusterCommand.codeDir().resolve("streamrec-job.jar");
@@ -67,26 +85,30 @@ public final class ChaosCommand {
             throw new IllegalArgumentException(jar + " is missing: mvn -B -q package -DskipTests builds it");
         }
         EmbeddedKafkaBroker.deleteRecursively(dir);
-        int[] ports = EmbeddedKafkaBroker.freePorts(4);
+        int[] ports = EmbeddedKafkaBroker.freePorts(5);
         ClusterSettings settings = ClusterSettings.defaults(dir)
                 .withTaskManagers(args.getInt("taskmanagers"), args.getInt("slots"), args.getInt("parallelism"))
-                .withPorts(ports[0], ports[1], ports[2], ports[3]);
-        Path jobYaml = ClusterJobConfig.write(settings, ClusterJobConfig.defaultBase(),
-                Map.of(JobOptions.MODELS.key(), String.join(",", models)));
+                .withPorts(ports[0], ports[1], ports[2], ports[3])
+                .withHighAvailability(args.getBoolean("ha") ? ports[4] : 0);
+        ChaosScenario.check(faults, settings, deployed.size());
+        Path jobYaml = ClusterJobConfig.write(settings, ClusterJobConfig.defaultBase(), jobOptions);
         Configuration job = ClusterJobConfig.read(jobYaml);
         ProcessCluster cluster = new ProcessCluster(settings, ClusterCommand.flinkLib());
-        out.printf(Locale.ROOT, "Starting Kafka, the JobManager and %d TaskManagers in %s ...%n", settings.taskManagers(), dir);
+        out.printf(Locale.ROOT, "Starting Kafka, %sthe JobManager and %d TaskManagers in %s ...%n",
+                settings.highAvailability() ? "ZooKeeper, " : "", settings.taskManagers(), dir);
         DeliveryAudit.Report report;
         try {
             cluster.start(JobOptions.topics(job), job.get(JobOptions.TOPIC_PARTITIONS));
             report = new ChaosScenario(events, args.getInt("warmup"), args.getDouble("rate"), faults, models, out)
-                    .run(cluster, job, jar, ClusterJobConfig.programArgs(jobYaml));
+                    .deploying(deployed)
+                    .run(cluster, job, jar, jobYaml);
         } finally {
             cluster.stop();
         }
         out.println();
         out.println("streamrec chaos: " + faults.stream().map(ChaosFault::label).toList() + ", "
-                + settings.checkpointInterval().toSeconds() + "-s checkpoints, logs in " + settings.logDir());
+                + settings.checkpointInterval().toSeconds() + "-s checkpoints" + (settings.highAvailability() ? ", ZooKeeper HA" : "")
+                + ", logs in " + settings.logDir());
         report.print(out);
         out.println(report.clean() ? "exactly once: nothing lost, nothing duplicated"
                 : "NOT exactly once: see missing / duplicated / unknown / dead letters above");

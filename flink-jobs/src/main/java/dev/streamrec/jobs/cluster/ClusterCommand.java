@@ -13,12 +13,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code streamrec.jar cluster up|status|down|taskmanager}: a Flink session cluster and a Kafka
+ * {@code streamrec.jar cluster up|status|down|taskmanager|jobmanager}: a Flink session cluster and a Kafka
  * broker on this machine as separate processes ({@link ProcessCluster}), for a person to use
  * through Flink's web UI. {@code up} starts the broker, the JobManager and the TaskManagers, creates
  * the topics and submits {@code streamrec-job.jar} over REST with {@code config/cluster.yaml};
  * {@code status} lists the processes and jobs; {@code down} stops them all (their files stay in the
- * run directory); {@code taskmanager} adds one TaskManager (after a {@code kill -9} of another).
+ * run directory); {@code taskmanager} adds one TaskManager (after a {@code kill -9} of another);
+ * {@code jobmanager} starts the JobManager again (after a {@code kill -9}). With {@code --ha} a
+ * ZooKeeper process joins them and Flink runs with ZooKeeper high availability.
  */
 public final class ClusterCommand {
 
@@ -42,6 +44,9 @@ public final class ClusterCommand {
                         .integer("kafka-port", d.kafkaPort(), "The broker's client port.")
                         .path("job-config", null, "Job config (flat YAML; default config/cluster.yaml when run from the "
                                 + "repository root).")
+                        .flag("ha", false, "ZooKeeper high availability: a ZooKeeper process on --zookeeper-port, HA "
+                                + "storage in the run directory; a new JobManager recovers the running job by itself.")
+                        .integer("zookeeper-port", ClusterSettings.DEFAULT_ZOOKEEPER_PORT, "ZooKeeper's client port (with --ha).")
                         .flag("no-job", false, "Start the processes only; submit nothing.")
                         .examples("streamrec.jar cluster up --taskmanagers 2 --slots 2"))
                 .subcommand(withDir(CommandOptions.command("status", "Lists the processes (exit 3 when none runs) and "
@@ -52,7 +57,11 @@ public final class ClusterCommand {
                         .examples("streamrec.jar cluster down"))
                 .subcommand(withDir(CommandOptions.command("taskmanager", "Starts one more TaskManager (e.g. after a "
                                 + "kill -9 of another).", a -> addTaskManager(dir(a), out)))
-                        .examples("streamrec.jar cluster taskmanager"));
+                        .examples("streamrec.jar cluster taskmanager"))
+                .subcommand(withDir(CommandOptions.command("jobmanager", "Starts the JobManager again (after a kill -9): "
+                                + "with --ha it recovers the running jobs by itself, without it resubmit from the retained "
+                                + "checkpoint (docs/ops.md).", a -> restartJobManager(dir(a), out)))
+                        .examples("streamrec.jar cluster jobmanager"));
     }
 
     private static CommandOptions withDir(CommandOptions command) {
@@ -71,6 +80,14 @@ public final class ClusterCommand {
         return 0;
     }
 
+    private static int restartJobManager(Path dir, PrintStream out) throws Exception {
+        ProcessCluster cluster = cluster(ClusterSettings.load(dir));
+        cluster.startJobManager();
+        out.println("JobManager up at " + cluster.settings().restUrl() + (cluster.settings().highAvailability()
+                ? ": it recovers the jobs ZooKeeper holds" : ": no HA, resubmit the job from its newest checkpoint"));
+        return 0;
+    }
+
     private static int down(Path dir, PrintStream out) throws Exception {
         cluster(ClusterSettings.load(dir)).stop();
         out.println("cluster in " + dir + " stopped (logs, broker data and checkpoints kept there)");
@@ -84,12 +101,14 @@ public final class ClusterCommand {
                         args.getInt("slots"),
                         args.getInt("parallelism"))
                 .withPorts(args.getInt("rest-port"), defaults.jobManagerRpcPort(),
-                        args.getInt("kafka-port"), defaults.kafkaControllerPort());
+                        args.getInt("kafka-port"), defaults.kafkaControllerPort())
+                .withHighAvailability(args.getBoolean("ha") ? args.getInt("zookeeper-port") : 0);
         Path base = args.has("job-config") ? args.getPath("job-config") : ClusterJobConfig.defaultBase();
         Path jobYaml = ClusterJobConfig.write(settings, base, Map.of());
         Configuration job = ClusterJobConfig.read(jobYaml);
         ProcessCluster cluster = cluster(settings);
-        out.println("Starting Kafka, the JobManager and " + settings.taskManagers() + " TaskManagers in " + dir + " ...");
+        out.println("Starting Kafka, " + (settings.highAvailability() ? "ZooKeeper, " : "") + "the JobManager and "
+                + settings.taskManagers() + " TaskManagers in " + dir + " ...");
         cluster.start(JobOptions.topics(job), job.get(JobOptions.TOPIC_PARTITIONS));
         out.println("Kafka at " + settings.bootstrapServers() + ", " + cluster.rest().taskManagers() + " TaskManagers registered");
         if (!args.getBoolean("no-job")) {

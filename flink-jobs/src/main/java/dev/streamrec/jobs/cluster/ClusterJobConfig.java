@@ -17,7 +17,8 @@ import java.util.Map;
  * submitted {@code streamrec-job.jar} reads ({@code --config}): a base file (normally
  * {@code config/cluster.yaml}, the compose cluster's) followed by what this cluster decides, which
  * wins because later lines override earlier ones: the broker's address, the checkpoint directory and
- * interval, and a parallelism of every slot. Extra {@code key: value} settings come last.
+ * interval, and a parallelism of every slot. Extra {@code key: value} settings come last. A changed
+ * version of the job ({@link #changed}) is that file with more lines at its end.
  */
 public final class ClusterJobConfig {
 
@@ -46,6 +47,20 @@ public final class ClusterJobConfig {
         own.forEach((k, v) -> yaml.append(k).append(": ").append(v).append('\n'));
         Path file = s.runDir().resolve("job.yaml");
         Files.createDirectories(s.runDir());
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /**
+     * Writes {@code job-NAME.yaml} beside {@code jobYaml}: its lines followed by {@code changes},
+     * which override them (a job resubmitted from a savepoint with another configuration). Returns
+     * its path.
+     */
+    public static Path changed(Path jobYaml, String name, Map<String, String> changes) throws IOException {
+        StringBuilder yaml = new StringBuilder(Files.readString(jobYaml, StandardCharsets.UTF_8));
+        yaml.append("# ---- changed: ").append(name).append('\n');
+        changes.forEach((k, v) -> yaml.append(k).append(": ").append(v).append('\n'));
+        Path file = jobYaml.resolveSibling("job-" + name + ".yaml");
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
         return file;
     }

@@ -22,11 +22,18 @@ import java.util.List;
  * {@code --configDir}, and their heap, direct and metaspace limits and memory settings computed from
  * {@code config.yaml} by Flink's memory model (what {@code BashJavaUtils} prints for the scripts).
  * The broker runs {@link KafkaBrokerMain} on this JVM's class path (streamrec.jar holds the broker).
+ * ZooKeeper (high availability only) runs the standalone server of the same lib's
+ * {@code flink-shaded-zookeeper-3}, the ZooKeeper that Flink's client is built on, with
+ * {@code conf/zoo.cfg}.
  */
 public final class ClusterJvms {
 
     static final String JOB_MANAGER_MAIN = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
     static final String TASK_MANAGER_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
+    static final String ZOOKEEPER_MAIN = "org.apache.flink.shaded.zookeeper3.org.apache.zookeeper.server.ZooKeeperServerMain";
+
+    /** ZooKeeper holds a few small nodes per job: leader addresses, job graph and checkpoint pointers. */
+    private static final String ZOOKEEPER_HEAP = "128m";
 
     private final ClusterSettings settings;
     private final Path flinkLib;
@@ -63,6 +70,16 @@ public final class ClusterJvms {
         cmd.add(KafkaBrokerMain.class.getName());
         cmd.addAll(List.of("--dir", settings.kafkaDir().toString(), "--port", String.valueOf(settings.kafkaPort()),
                 "--controller-port", String.valueOf(settings.kafkaControllerPort())));
+        return cmd;
+    }
+
+    public List<String> zooKeeper() {
+        List<String> cmd = java("zookeeper");
+        cmd.add("-Xmx" + ZOOKEEPER_HEAP);
+        cmd.add("-cp");
+        cmd.add(flinkLib.toAbsolutePath() + "/*");
+        cmd.add(ZOOKEEPER_MAIN);
+        cmd.add(FlinkConfigFile.zooKeeperConfig(settings).toString());
         return cmd;
     }
 

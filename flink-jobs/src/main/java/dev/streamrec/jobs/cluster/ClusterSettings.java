@@ -19,6 +19,10 @@ import java.util.Properties;
  * <p>Two TaskManagers of two slots run a job of parallelism 2 spread over both, so when one dies
  * the job restarts at once in the other's free slot instead of waiting for a new JVM.
  *
+ * <p>High availability is off unless a ZooKeeper port is set ({@link #withHighAvailability}): then a
+ * ZooKeeper server runs as one more process, and a JobManager that dies is replaced by a new one that
+ * recovers the running job from ZooKeeper and {@link #haDir()} by itself.
+ *
  * <p>The memory fits a 2-core, 24 GiB machine that also builds: 1 GiB JobManager, 1.5 GiB per
  * TaskManager, a 512 MiB broker heap (about 4.5 GiB with two TaskManagers).
  */
@@ -28,6 +32,7 @@ public record ClusterSettings(
         int jobManagerRpcPort,
         int kafkaPort,
         int kafkaControllerPort,
+        int zooKeeperPort,
         int taskManagers,
         int slotsPerTaskManager,
         int parallelism,
@@ -38,12 +43,15 @@ public record ClusterSettings(
 
     public static final String FILE = "cluster.properties";
 
+    /** The ZooKeeper port of {@code cluster up --ha}. */
+    public static final int DEFAULT_ZOOKEEPER_PORT = 2181;
+
     /**
      * The defaults: REST/web UI on 8081, JobManager RPC on 6123, Kafka on 9092 (controller 9093), two
-     * TaskManagers of two slots, parallelism 2.
+     * TaskManagers of two slots, parallelism 2, no high availability (ZooKeeper port 0).
      */
     public static ClusterSettings defaults(Path runDir) {
-        return new ClusterSettings(runDir.toAbsolutePath(), 8081, 6123, 9092, 9093, 2, 2, 2, Duration.ofSeconds(5),
+        return new ClusterSettings(runDir.toAbsolutePath(), 8081, 6123, 9092, 9093, 0, 2, 2, 2, Duration.ofSeconds(5),
                 "1024m", "1536m", "512m");
     }
 
@@ -80,15 +88,41 @@ public record ClusterSettings(
         return runDir.resolve("savepoints");
     }
 
+    /** Whether a ZooKeeper server and Flink's ZooKeeper high availability are part of the cluster. */
+    public boolean highAvailability() {
+        return zooKeeperPort > 0;
+    }
+
+    public String zooKeeperQuorum() {
+        return "127.0.0.1:" + zooKeeperPort;
+    }
+
+    /** ZooKeeper's data directory. */
+    public Path zooKeeperDir() {
+        return runDir.resolve("zookeeper");
+    }
+
+    /** Flink's HA storage: the job graphs, jars and checkpoint metadata that ZooKeeper points to. */
+    public Path haDir() {
+        return runDir.resolve("ha");
+    }
+
     public ClusterSettings withPorts(int rest, int jobManagerRpc, int kafka, int kafkaController) {
-        return new ClusterSettings(runDir, rest, jobManagerRpc, kafka, kafkaController, taskManagers,
+        return new ClusterSettings(runDir, rest, jobManagerRpc, kafka, kafkaController, zooKeeperPort, taskManagers,
                 slotsPerTaskManager, parallelism, checkpointInterval, jobManagerMemory, taskManagerMemory, brokerHeap);
     }
 
     /** {@code count} TaskManagers of {@code slots} slots each, and the job's parallelism. */
     public ClusterSettings withTaskManagers(int count, int slots, int jobParallelism) {
-        return new ClusterSettings(runDir, restPort, jobManagerRpcPort, kafkaPort, kafkaControllerPort, count, slots,
-                jobParallelism, checkpointInterval, jobManagerMemory, taskManagerMemory, brokerHeap);
+        return new ClusterSettings(runDir, restPort, jobManagerRpcPort, kafkaPort, kafkaControllerPort, zooKeeperPort,
+                count, slots, jobParallelism, checkpointInterval, jobManagerMemory, taskManagerMemory, brokerHeap);
+    }
+
+    /** High availability with a ZooKeeper server on {@code port}; 0 turns it off. */
+    public ClusterSettings withHighAvailability(int port) {
+        return new ClusterSettings(runDir, restPort, jobManagerRpcPort, kafkaPort, kafkaControllerPort, port,
+                taskManagers, slotsPerTaskManager, parallelism, checkpointInterval, jobManagerMemory, taskManagerMemory,
+                brokerHeap);
     }
 
     public void save() throws IOException {
@@ -98,6 +132,7 @@ public record ClusterSettings(
         p.setProperty("jobManagerRpcPort", String.valueOf(jobManagerRpcPort));
         p.setProperty("kafkaPort", String.valueOf(kafkaPort));
         p.setProperty("kafkaControllerPort", String.valueOf(kafkaControllerPort));
+        p.setProperty("zooKeeperPort", String.valueOf(zooKeeperPort));
         p.setProperty("taskManagers", String.valueOf(taskManagers));
         p.setProperty("slotsPerTaskManager", String.valueOf(slotsPerTaskManager));
         p.setProperty("parallelism", String.valueOf(parallelism));
@@ -122,7 +157,8 @@ public record ClusterSettings(
             p.load(r);
         }
         return new ClusterSettings(Path.of(p.getProperty("runDir")), intOf(p, "restPort"), intOf(p, "jobManagerRpcPort"),
-                intOf(p, "kafkaPort"), intOf(p, "kafkaControllerPort"), intOf(p, "taskManagers"),
+                intOf(p, "kafkaPort"), intOf(p, "kafkaControllerPort"), Integer.parseInt(p.getProperty("zooKeeperPort", "0")),
+                intOf(p, "taskManagers"),
                 intOf(p, "slotsPerTaskManager"), intOf(p, "parallelism"), Duration.parse(p.getProperty("checkpointInterval")),
                 p.getProperty("jobManagerMemory"), p.getProperty("taskManagerMemory"), p.getProperty("brokerHeap"));
     }

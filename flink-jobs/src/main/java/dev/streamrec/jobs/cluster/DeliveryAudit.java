@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * Checks a fault-injection run's output for exactly-once delivery: every event sent must have
  * exactly one prediction per model in what a {@code read_committed} reader sees. Counts predictions
  * per {@code (eventId, model)} and dead letters as they are read, then reports events in,
- * predictions per model, missing and duplicated pairs, and each fault's recovery time: the longest
+ * predictions per model and per version of the job that emitted them (what the caller tells apart,
+ * e.g. an upgraded job's), missing and duplicated pairs, and each fault's recovery time: the longest
  * silence of the job's output around the fault, the longest gap between two consecutive predictions
  * it emitted (the Kafka record timestamps, which the job's sink leaves to the producer's clock) that
  * ends after the fault and begins before the next one. So a prediction written before a failure but
@@ -36,8 +37,8 @@ public final class DeliveryAudit {
     }
 
     /** The outcome of a run. */
-    public record Report(int eventsIn, Map<String, Integer> predictionsPerModel, int missing, int duplicated,
-            int unexpected, long deadLetters, List<Recovery> recoveries) {
+    public record Report(int eventsIn, Map<String, Integer> predictionsPerModel, Map<String, Integer> predictionsPerVersion,
+            int missing, int duplicated, int unexpected, long deadLetters, List<Recovery> recoveries) {
 
         /** Nothing lost, nothing twice, nothing unknown, no dead letter. */
         public boolean clean() {
@@ -49,6 +50,7 @@ public final class DeliveryAudit {
             Map<String, String> rows = new LinkedHashMap<>();
             rows.put("events in", String.format(Locale.ROOT, "%,d", eventsIn));
             predictionsPerModel.forEach((model, n) -> rows.put("predictions " + model, String.format(Locale.ROOT, "%,d", n)));
+            predictionsPerVersion.forEach((version, n) -> rows.put("predictions by " + version, String.format(Locale.ROOT, "%,d", n)));
             rows.put("missing (eventId, model)", String.format(Locale.ROOT, "%,d", missing));
             rows.put("duplicated (eventId, model)", String.format(Locale.ROOT, "%,d", duplicated));
             rows.put("unknown eventIds", String.format(Locale.ROOT, "%,d", unexpected));
@@ -65,6 +67,7 @@ public final class DeliveryAudit {
     private final Set<String> eventIds;
     private final List<String> models;
     private final Map<String, Map<String, Integer>> counts = new HashMap<>();
+    private final Map<String, Integer> perVersion = new TreeMap<>();
     private final List<Long> emitted = new ArrayList<>();
     private long deadLetters;
 
@@ -73,9 +76,10 @@ public final class DeliveryAudit {
         this.models = List.copyOf(models);
     }
 
-    /** A prediction read from the output, with its record timestamp. */
-    public synchronized void prediction(String eventId, String model, long timestampMillis) {
+    /** A prediction read from the output: emitted by {@code version} of the job, with its record timestamp. */
+    public synchronized void prediction(String eventId, String model, String version, long timestampMillis) {
         counts.computeIfAbsent(eventId, e -> new HashMap<>()).merge(model, 1, Integer::sum);
+        perVersion.merge(version, 1, Integer::sum);
         emitted.add(timestampMillis);
     }
 
@@ -138,6 +142,6 @@ public final class DeliveryAudit {
             }
             recoveries.add(new Recovery(faults.get(i), from, to));
         }
-        return new Report(eventIds.size(), perModel, missing, duplicated, unexpected, deadLetters, recoveries);
+        return new Report(eventIds.size(), perModel, new TreeMap<>(perVersion), missing, duplicated, unexpected, deadLetters, recoveries);
     }
 }

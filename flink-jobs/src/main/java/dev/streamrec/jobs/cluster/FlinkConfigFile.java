@@ -14,7 +14,9 @@ import java.util.Map;
  * cluster's {@code docker/conf/config.yaml} (RocksDB, incremental checkpoints and their directories,
  * retained checkpoints, DJL parent-first), with this machine's addresses, ports, directories and
  * memory, and what a fast failover needs on one host (heartbeats, a REST body large enough for the
- * job jar).
+ * job jar). With high availability on, also ZooKeeper HA: the quorum of the cluster's ZooKeeper
+ * process, the HA storage in the run directory, and a ZooKeeper session short enough that a new
+ * JobManager takes over from a killed one within seconds.
  */
 public final class FlinkConfigFile {
 
@@ -74,16 +76,54 @@ public final class FlinkConfigFile {
         c.put("io.tmp.dirs", s.runDir().resolve("tmp").toString());
         c.put("web.upload.dir", s.runDir().resolve("uploads").toString());
         c.put("web.tmpdir", s.runDir().resolve("web").toString());
+        if (s.highAvailability()) {
+            c.put("high-availability.type", "zookeeper");
+            c.put("high-availability.zookeeper.quorum", s.zooKeeperQuorum());
+            c.put("high-availability.storageDir", s.haDir().toUri().toString());
+            c.put("high-availability.cluster-id", "/streamrec");
+            // In HA mode the JobManager's RPC port comes from here (the TaskManagers find it in ZooKeeper).
+            c.put("high-availability.jobmanager.port", String.valueOf(s.jobManagerRpcPort()));
+            // A killed JobManager's leader node lives until its session expires: the new one leads after
+            // this long (ZooKeeper's default tick of 2 s allows 4 to 40 s; Flink's default is 60 s).
+            c.put("high-availability.zookeeper.client.session-timeout", "10 s");
+        }
         return c;
     }
 
-    /** Writes {@code config.yaml} and {@code log4j.properties} into the settings' conf directory. */
+    /**
+     * The standalone ZooKeeper server's {@code zoo.cfg} (as in a Flink distribution's conf): its data
+     * directory and client port on the loopback interface, no admin web server.
+     */
+    public static Map<String, String> zooKeeperEntries(ClusterSettings s) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("tickTime", "2000");
+        c.put("dataDir", s.zooKeeperDir().toString());
+        c.put("clientPort", String.valueOf(s.zooKeeperPort()));
+        c.put("clientPortAddress", "127.0.0.1");
+        c.put("admin.enableServer", "false");
+        return c;
+    }
+
+    /**
+     * Writes {@code config.yaml} and {@code log4j.properties} into the settings' conf directory, and
+     * {@code zoo.cfg} when high availability is on.
+     */
     public static void write(ClusterSettings s) throws IOException {
         Files.createDirectories(s.confDir());
         StringBuilder yaml = new StringBuilder("# Written by streamrec.jar cluster up (see docs/ops.md); rewritten at each up.\n");
         entries(s).forEach((k, v) -> yaml.append(k).append(": ").append(quoted(v)).append('\n'));
         Files.writeString(s.confDir().resolve("config.yaml"), yaml, StandardCharsets.UTF_8);
         Files.writeString(s.confDir().resolve("log4j.properties"), LOG4J, StandardCharsets.UTF_8);
+        if (s.highAvailability()) {
+            StringBuilder cfg = new StringBuilder();
+            zooKeeperEntries(s).forEach((k, v) -> cfg.append(k).append('=').append(v).append('\n'));
+            Files.writeString(zooKeeperConfig(s), cfg, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Where {@link #write} puts {@code zoo.cfg}. */
+    public static Path zooKeeperConfig(ClusterSettings s) {
+        return s.confDir().resolve("zoo.cfg");
     }
 
     private static String quoted(String v) {

@@ -20,7 +20,7 @@ import java.util.UUID;
 /**
  * The calls of Flink's REST API that run a job on the cluster, the same path as {@code flink run}
  * and the web UI: upload a jar ({@code POST /jars/upload}), run it with program arguments and
- * optionally a savepoint ({@code POST /jars/:id/run}), list jobs and TaskManagers, and stop a job
+ * optionally a savepoint ({@code POST /jars/:id/run}), list jars, jobs and TaskManagers, and stop a job
  * with a savepoint ({@code POST /jobs/:id/stop}, then poll the savepoint's trigger).
  */
 public final class FlinkRestClient {
@@ -52,6 +52,11 @@ public final class FlinkRestClient {
         get("/jobs/overview").ifPresent(o -> o.path("jobs").forEach(j ->
                 jobs.add(new JobStatus(j.path("jid").asText(), j.path("name").asText(), j.path("state").asText()))));
         return jobs;
+    }
+
+    /** Whether the JobManager holds the uploaded jar {@code jarId} (a new JobManager may not). */
+    public boolean hasJar(String jarId) {
+        return get("/jars").map(o -> o.path("files").findValuesAsText("id").contains(jarId)).orElse(false);
     }
 
     /** Uploads a job jar; returns its id on the JobManager. */

@@ -3,6 +3,8 @@ package dev.streamrec.jobs.cluster;
 import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,8 +15,8 @@ import java.util.stream.Stream;
 
 /**
  * A Flink + Kafka cluster on this machine as separate OS processes, and the control of each of
- * them: the KRaft broker, the JobManager and the TaskManagers start, stop, {@code kill -9} and
- * restart one by one, jobs are submitted over REST and moved with a savepoint. {@code cluster up},
+ * them: the KRaft broker, the JobManager, the TaskManagers and, with high availability, ZooKeeper
+ * start, stop, {@code kill -9} and restart one by one, jobs are submitted over REST and moved with a savepoint. {@code cluster up},
  * {@code status} and {@code down}, the tests and the fault-injection runs all go through it.
  *
  * <p>TaskManagers are numbered from 1; a replacement takes the next free number
@@ -46,6 +48,10 @@ public final class ProcessCluster {
         return new ClusterProcess("kafka", settings.runDir());
     }
 
+    public ClusterProcess zooKeeper() {
+        return new ClusterProcess("zookeeper", settings.runDir());
+    }
+
     public ClusterProcess jobManager() {
         return new ClusterProcess("jobmanager", settings.runDir());
     }
@@ -54,7 +60,7 @@ public final class ProcessCluster {
         return new ClusterProcess("taskmanager-" + number, settings.runDir());
     }
 
-    /** Every process that has a pid file in the run directory, TaskManagers first, the broker last. */
+    /** Every process that has a pid file in the run directory, TaskManagers first, then the broker, ZooKeeper last. */
     public List<ClusterProcess> processes() throws IOException {
         List<ClusterProcess> all = new ArrayList<>();
         Path pids = settings.runDir().resolve("pids");
@@ -68,13 +74,16 @@ public final class ProcessCluster {
         }
         all.add(jobManager());
         all.add(broker());
+        if (settings.highAvailability()) {
+            all.add(zooKeeper());
+        }
         return all;
     }
 
     /**
      * Brings the whole cluster up: writes the settings and Flink's {@code config.yaml}, starts the
-     * broker and creates {@code topics}, then the JobManager and the TaskManagers, and waits until
-     * every TaskManager has registered.
+     * broker and creates {@code topics}, ZooKeeper with high availability, then the JobManager and
+     * the TaskManagers, and waits until every TaskManager has registered.
      */
     public void start(Collection<String> topics, int partitions) throws Exception {
         if (processes().stream().anyMatch(ClusterProcess::isAlive)) {
@@ -87,6 +96,9 @@ public final class ProcessCluster {
         Files.createDirectories(settings.checkpointDir());
         startBroker();
         EmbeddedKafkaBroker.createTopics(settings.bootstrapServers(), partitions, topics);
+        if (settings.highAvailability()) {
+            startZooKeeper();
+        }
         startJobManager();
         for (int i = 1; i <= settings.taskManagers(); i++) {
             taskManager(i).start(jvms().taskManager(taskManager(i).name()));
@@ -103,7 +115,21 @@ public final class ProcessCluster {
         });
     }
 
-    /** Starts the JobManager and waits until its REST endpoint answers. */
+    /** Starts ZooKeeper on its data directory and waits until it accepts connections. */
+    public void startZooKeeper() throws Exception {
+        zooKeeper().start(jvms().zooKeeper());
+        await(zooKeeper(), "ZooKeeper at " + settings.zooKeeperQuorum(), () -> {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", settings.zooKeeperPort()), 1_000);
+                return true;
+            }
+        });
+    }
+
+    /**
+     * Starts the JobManager and waits until its REST endpoint answers (with high availability: once it
+     * has won the leader election).
+     */
     public void startJobManager() throws Exception {
         jobManager().start(jvms().jobManager());
         await(jobManager(), "the JobManager's REST endpoint at " + settings.restUrl(), rest::isUp);
@@ -150,7 +176,7 @@ public final class ProcessCluster {
         return rest.runJar(jarId, args, savepoint);
     }
 
-    /** Stops every process (SIGTERM, then SIGKILL after 20 s): TaskManagers, JobManager, broker. */
+    /** Stops every process (SIGTERM, then SIGKILL after 20 s): TaskManagers, JobManager, broker, ZooKeeper. */
     public void stop() throws IOException, InterruptedException {
         for (ClusterProcess p : processes()) {
             p.stop(20);

@@ -4,6 +4,7 @@ import dev.streamrec.model.data.Interaction;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -32,7 +33,32 @@ class ChaosScenarioTest {
     @Test
     void shouldNameEveryFaultWhenOneIsUnknown() {
         assertEquals(ChaosFault.BROKER, ChaosFault.of(" Broker "));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ChaosFault.of("jobmanager"));
-        assertTrue(e.getMessage().contains("taskmanager,broker,savepoint"), e.getMessage());
+        assertEquals(ChaosFault.JOBMANAGER, ChaosFault.of("jobmanager"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ChaosFault.of("zookeeper"));
+        assertTrue(e.getMessage().contains("taskmanager,broker,jobmanager,savepoint,upgrade,rescale:N,hotswap"), e.getMessage());
+    }
+
+    @Test
+    void shouldReadARescaleWithItsParallelism() {
+        assertEquals(ChaosFault.rescale(4), ChaosFault.of("rescale:4"));
+        assertEquals("rescale:4", ChaosFault.of("RESCALE:4").label());
+        assertThrows(IllegalArgumentException.class, () -> ChaosFault.of("rescale"));
+        assertThrows(IllegalArgumentException.class, () -> ChaosFault.of("rescale:0"));
+        assertThrows(IllegalArgumentException.class, () -> ChaosFault.of("broker:2"));
+    }
+
+    @Test
+    void shouldRefuseAJobManagerKillWithoutHaARescaleBeyondTheSlotsAndASwapWithoutAVersion() {
+        ClusterSettings noHa = ClusterSettings.defaults(Path.of("/tmp/x"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ChaosScenario.check(List.of(ChaosFault.JOBMANAGER), noHa, 0));
+        assertTrue(e.getMessage().contains("--ha"), e.getMessage());
+        ChaosScenario.check(List.of(ChaosFault.JOBMANAGER, ChaosFault.rescale(4), ChaosFault.HOTSWAP),
+                noHa.withHighAvailability(2181), 1);
+        e = assertThrows(IllegalArgumentException.class, () -> ChaosScenario.check(List.of(ChaosFault.rescale(5)), noHa, 0));
+        assertTrue(e.getMessage().contains("4 (--taskmanagers, --slots)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ChaosScenario.check(List.of(ChaosFault.HOTSWAP, ChaosFault.HOTSWAP), noHa, 1));
+        assertTrue(e.getMessage().contains("2 hotswap faults"), e.getMessage());
     }
 }

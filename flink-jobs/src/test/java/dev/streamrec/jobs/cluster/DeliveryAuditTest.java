@@ -19,24 +19,25 @@ class DeliveryAuditTest {
     @Test
     void shouldPassWhenEveryEventHasOnePredictionPerModel() {
         DeliveryAudit audit = new DeliveryAudit(List.of("e1", "e2"), MODELS);
-        audit.prediction("e1", "popularity", 100);
-        audit.prediction("e1", "cooccurrence", 100);
-        audit.prediction("e2", "popularity", 200);
-        audit.prediction("e2", "cooccurrence", 200);
+        audit.prediction("e1", "popularity", "v1", 100);
+        audit.prediction("e1", "cooccurrence", "v1", 100);
+        audit.prediction("e2", "popularity", "v2", 200);
+        audit.prediction("e2", "cooccurrence", "v2", 200);
         DeliveryAudit.Report r = audit.report(List.of());
         assertTrue(r.clean());
         assertEquals(Map.of("popularity", 2, "cooccurrence", 2), r.predictionsPerModel());
+        assertEquals(Map.of("v1", 2, "v2", 2), r.predictionsPerVersion());
         assertEquals(4, audit.expectedPredictions());
     }
 
     @Test
     void shouldCountMissingDuplicatedUnknownAndDeadLetters() {
         DeliveryAudit audit = new DeliveryAudit(List.of("e1", "e2"), MODELS);
-        audit.prediction("e1", "popularity", 100);
-        audit.prediction("e1", "popularity", 150);
-        audit.prediction("e1", "popularity", 160);
-        audit.prediction("e1", "cooccurrence", 100);
-        audit.prediction("e9", "popularity", 100);
+        audit.prediction("e1", "popularity", "v1", 100);
+        audit.prediction("e1", "popularity", "v1", 150);
+        audit.prediction("e1", "popularity", "v1", 160);
+        audit.prediction("e1", "cooccurrence", "v1", 100);
+        audit.prediction("e9", "popularity", "v1", 100);
         audit.deadLetter();
         DeliveryAudit.Report r = audit.report(List.of());
         assertEquals(2, r.missing(), "e2 for both models");
@@ -49,11 +50,11 @@ class DeliveryAuditTest {
     @Test
     void shouldMeasureRecoveryAsTheLongestSilenceAfterTheFaultNotTheEmitsJustAfterIt() {
         DeliveryAudit audit = new DeliveryAudit(List.of("e1", "e2", "e3", "e4", "e5"), List.of("popularity"));
-        audit.prediction("e1", "popularity", 1_000);
-        audit.prediction("e2", "popularity", 3_005);
-        audit.prediction("e3", "popularity", 3_010);
-        audit.prediction("e4", "popularity", 15_010);
-        audit.prediction("e5", "popularity", 15_020);
+        audit.prediction("e1", "popularity", "v1", 1_000);
+        audit.prediction("e2", "popularity", "v1", 3_005);
+        audit.prediction("e3", "popularity", "v1", 3_010);
+        audit.prediction("e4", "popularity", "v1", 15_010);
+        audit.prediction("e5", "popularity", "v1", 15_020);
         DeliveryAudit.Report r = audit.report(List.of(new DeliveryAudit.Fault("kill broker", 3_000),
                 new DeliveryAudit.Fault("next", 15_015)));
         assertEquals(12_000, r.recoveries().get(0).millis(), "3.01 s (still emitted after the kill) to 15.01 s");
@@ -64,9 +65,9 @@ class DeliveryAuditTest {
     @Test
     void shouldMeasureRecoveryFromTheLastEmitBeforeTheFaultToTheFirstAfter() {
         DeliveryAudit audit = new DeliveryAudit(List.of("e1", "e2", "e3"), List.of("popularity"));
-        audit.prediction("e1", "popularity", 1_000);
-        audit.prediction("e3", "popularity", 9_500);
-        audit.prediction("e2", "popularity", 2_000);
+        audit.prediction("e1", "popularity", "v1", 1_000);
+        audit.prediction("e3", "popularity", "v1", 9_500);
+        audit.prediction("e2", "popularity", "v1", 2_000);
         DeliveryAudit.Report r = audit.report(List.of(new DeliveryAudit.Fault("kill", 3_000),
                 new DeliveryAudit.Fault("late", 10_000)));
         assertEquals(7_500, r.recoveries().get(0).millis());

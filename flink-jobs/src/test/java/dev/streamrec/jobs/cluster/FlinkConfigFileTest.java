@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.HighAvailabilityOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -13,14 +14,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FlinkConfigFileTest {
@@ -67,9 +72,34 @@ class FlinkConfigFileTest {
 
     @Test
     void shouldRoundTripTheSettings(@TempDir Path dir) throws IOException {
-        ClusterSettings s = ClusterSettings.defaults(dir).withTaskManagers(3, 2, 6).withPorts(1, 2, 3, 4);
+        ClusterSettings s = ClusterSettings.defaults(dir).withTaskManagers(3, 2, 6).withPorts(1, 2, 3, 4)
+                .withHighAvailability(5);
         s.save();
         assertEquals(s, ClusterSettings.load(dir));
+    }
+
+    @Test
+    void shouldConfigureZooKeeperHighAvailabilityOnlyWhenAsked(@TempDir Path dir) throws IOException {
+        ClusterSettings s = ClusterSettings.defaults(dir).withPorts(18081, 16123, 19092, 19093);
+        FlinkConfigFile.write(s);
+        assertEquals("NONE", GlobalConfiguration.loadConfiguration(s.confDir().toString())
+                .get(HighAvailabilityOptions.HA_MODE).toUpperCase(java.util.Locale.ROOT));
+        assertFalse(Files.exists(FlinkConfigFile.zooKeeperConfig(s)));
+
+        ClusterSettings ha = s.withHighAvailability(12181);
+        FlinkConfigFile.write(ha);
+        Configuration conf = GlobalConfiguration.loadConfiguration(ha.confDir().toString());
+        assertEquals("zookeeper", conf.get(HighAvailabilityOptions.HA_MODE));
+        assertEquals("127.0.0.1:12181", conf.get(HighAvailabilityOptions.HA_ZOOKEEPER_QUORUM));
+        assertEquals(ha.haDir().toUri().toString(), conf.get(HighAvailabilityOptions.HA_STORAGE_PATH));
+        assertEquals("16123", conf.get(HighAvailabilityOptions.HA_JOB_MANAGER_PORT_RANGE));
+        assertEquals(Duration.ofSeconds(10), conf.get(HighAvailabilityOptions.ZOOKEEPER_SESSION_TIMEOUT));
+        Properties zoo = new Properties();
+        try (Reader r = Files.newBufferedReader(FlinkConfigFile.zooKeeperConfig(ha))) {
+            zoo.load(r);
+        }
+        assertEquals("12181", zoo.getProperty("clientPort"));
+        assertEquals(ha.zooKeeperDir().toString(), zoo.getProperty("dataDir"));
     }
 
     private static void flatten(String prefix, JsonNode node, Set<String> keys) {

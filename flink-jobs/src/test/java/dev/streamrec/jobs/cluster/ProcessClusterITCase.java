@@ -15,13 +15,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The job on a real multi-process cluster: a broker, a JobManager and two TaskManagers of two slots
- * as separate JVMs (RocksDB, 5-s checkpoints, the job's parallelism 2 spread over both), the job jar
- * submitted over REST. {@link ChaosScenario}, what {@code streamrec.jar chaos} runs: the first
+ * The job on a real multi-process cluster: a broker, ZooKeeper, a JobManager with ZooKeeper high
+ * availability and two TaskManagers of two slots as separate JVMs (RocksDB, 5-s checkpoints, the
+ * job's parallelism 2 spread over both), the job jar submitted over REST. {@link ChaosScenario}, what {@code streamrec.jar chaos} runs: the first
  * 20,000 MovieLens events stream in at 200/s (100 s: the next fault waits until the job emits again
  * after the previous one, up to 35 s each on a loaded 2-core machine) while, in turn, a TaskManager is {@code kill -9}ed and a new
- * one started, the broker is {@code kill -9}ed and restarted on its log directory, and the job is
- * stopped with a savepoint and resubmitted from it. A read_committed reader must then see exactly
+ * one started, the broker is {@code kill -9}ed and restarted on its log directory, the JobManager is
+ * {@code kill -9}ed and a new one recovers the job from ZooKeeper by itself, and the job is stopped
+ * with a savepoint and resubmitted from it. A read_committed reader must then see exactly
  * one prediction per event and model, and the job must have emitted again after every fault (the
  * recovery times are printed). Runs after {@code package} (it needs streamrec-job.jar and
  * docker/cluster-lib/target/lib): the {@code cluster-tests} execution in flink-jobs/pom.xml.
@@ -36,15 +37,17 @@ class ProcessClusterITCase {
     private static final double RATE = 200;
 
     @Test
-    void shouldDeliverEveryPredictionOnceThroughTaskManagerBrokerAndSavepointFaults() throws Exception {
+    void shouldDeliverEveryPredictionOnceThroughTaskManagerBrokerJobManagerAndSavepointFaults() throws Exception {
         assertTrue(Files.exists(JOB_JAR) && Files.isDirectory(FLINK_LIB),
                 "build first: mvn -B -o -q package -DskipTests (streamrec-job.jar, docker/cluster-lib/target/lib)");
         Path runDir = Path.of("target", "process-cluster-it").toAbsolutePath();
         EmbeddedKafkaBroker.deleteRecursively(runDir);
-        int[] ports = EmbeddedKafkaBroker.freePorts(4);
-        ClusterSettings settings = ClusterSettings.defaults(runDir).withPorts(ports[0], ports[1], ports[2], ports[3]);
+        int[] ports = EmbeddedKafkaBroker.freePorts(5);
+        ClusterSettings settings = ClusterSettings.defaults(runDir).withPorts(ports[0], ports[1], ports[2], ports[3])
+                .withHighAvailability(ports[4]);
         ProcessCluster cluster = new ProcessCluster(settings, FLINK_LIB);
-        List<ChaosFault> faults = List.of(ChaosFault.TASKMANAGER, ChaosFault.BROKER, ChaosFault.SAVEPOINT);
+        List<ChaosFault> faults = List.of(ChaosFault.TASKMANAGER, ChaosFault.BROKER, ChaosFault.JOBMANAGER,
+                ChaosFault.SAVEPOINT);
         DeliveryAudit.Report report;
         try {
             Path jobYaml = ClusterJobConfig.write(settings, Path.of("..", "config", "cluster.yaml"),
@@ -53,7 +56,7 @@ class ProcessClusterITCase {
             cluster.start(JobOptions.topics(job), 2);
             List<ChaosScenario.Event> events = ChaosScenario.events(MovieLens.bundled().interactions().subList(0, EVENTS));
             report = new ChaosScenario(events, WARMUP_EVENTS, RATE, faults, MODELS, System.out)
-                    .run(cluster, job, JOB_JAR, ClusterJobConfig.programArgs(jobYaml));
+                    .run(cluster, job, JOB_JAR, jobYaml);
         } finally {
             cluster.stop();
         }
