@@ -4,6 +4,7 @@ import dev.streamrec.jobs.bench.BenchCommand;
 import dev.streamrec.jobs.cluster.ChaosCommand;
 import dev.streamrec.jobs.cluster.ClusterCommand;
 import dev.streamrec.jobs.local.LocalMode;
+import dev.streamrec.jobs.soak.SoakCommand;
 import dev.streamrec.model.cli.CommandOptions;
 import dev.streamrec.model.cli.CommandRunner;
 import dev.streamrec.model.cli.ModelCli;
@@ -16,7 +17,7 @@ import java.util.List;
 
 /**
  * The entry point of {@code streamrec.jar}: {@code local} runs the whole system on this machine;
- * {@code bench} the benchmarks; {@code cluster} Kafka and a Flink cluster as processes on this machine; {@code chaos} a fault-injection run through one; {@code featurize}, {@code train}, {@code pretrain}, {@code evaluate},
+ * {@code bench} the benchmarks; {@code cluster} Kafka and a Flink cluster as processes on this machine; {@code chaos} a fault-injection run through one; {@code soak} a long run through one; {@code featurize}, {@code train}, {@code pretrain}, {@code evaluate},
  * {@code finetune} and {@code stress} are the offline model commands of model-core ({@link ModelCli});
  * {@code completion} prints a bash/zsh completion script; {@code help [command]} the usage. Parsing,
  * {@code --help}, errors and exit codes are picocli's, through {@link CommandRunner}.
@@ -46,6 +47,7 @@ public final class StreamRecCli {
         root.subcommand(BenchCommand.options(out));
         root.subcommand(ClusterCommand.options(out));
         root.subcommand(ChaosCommand.options(out));
+        root.subcommand(SoakCommand.options(out));
         ModelCli.commands(argv).forEach(root::subcommand);
         root.subcommand(CommandOptions.command("completion", "Prints a bash/zsh completion script for the alias "
                         + "streamrec (alias streamrec='java -jar /path/to/streamrec.jar').", a -> {

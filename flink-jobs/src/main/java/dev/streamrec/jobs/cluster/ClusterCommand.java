@@ -145,12 +145,12 @@ public final class ClusterCommand {
     }
 
     /** Flink's runtime jars, built by the module docker/cluster-lib. */
-    static Path flinkLib() throws URISyntaxException {
+    public static Path flinkLib() throws URISyntaxException {
         return codeDir().resolve("../../docker/cluster-lib/target/lib").normalize();
     }
 
     /** The directory of streamrec.jar (flink-jobs/target), or of the classes when run from the build. */
-    static Path codeDir() throws URISyntaxException {
+    public static Path codeDir() throws URISyntaxException {
         return Path.of(ClusterCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
     }
 }

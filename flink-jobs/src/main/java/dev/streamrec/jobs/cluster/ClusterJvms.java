@@ -20,7 +20,8 @@ import java.util.List;
  * build them: the JobManager ({@code StandaloneSessionClusterEntrypoint}) and the TaskManagers
  * ({@code TaskManagerRunner}) run on the Flink runtime jars of {@code docker/cluster-lib/target/lib} with
  * {@code --configDir}, and their heap, direct and metaspace limits and memory settings computed from
- * {@code config.yaml} by Flink's memory model (what {@code BashJavaUtils} prints for the scripts).
+ * {@code config.yaml} by Flink's memory model (what {@code BashJavaUtils} prints for the scripts);
+ * each TaskManager registers under its process name ({@code taskmanager-N}) as its resource id.
  * The broker runs {@link KafkaBrokerMain} on this JVM's class path (streamrec.jar holds the broker).
  * ZooKeeper (high availability only) runs the standalone server of the same lib's
  * {@code flink-shaded-zookeeper-3}, the ZooKeeper that Flink's client is built on, with
@@ -31,6 +32,9 @@ public final class ClusterJvms {
     static final String JOB_MANAGER_MAIN = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
     static final String TASK_MANAGER_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
     static final String ZOOKEEPER_MAIN = "org.apache.flink.shaded.zookeeper3.org.apache.zookeeper.server.ZooKeeperServerMain";
+
+    /** The TaskManager's id at the JobManager ({@code TaskManagerOptions.TASK_MANAGER_RESOURCE_ID}). */
+    static final String RESOURCE_ID = "taskmanager.resource-id";
 
     /** ZooKeeper holds a few small nodes per job: leader addresses, job graph and checkpoint pointers. */
     private static final String ZOOKEEPER_HEAP = "128m";
@@ -58,8 +62,9 @@ public final class ClusterJvms {
 
     public List<String> taskManager(String name) {
         TaskExecutorProcessSpec spec = TaskExecutorProcessUtils.processSpecFromConfig(flinkConf);
-        return flink(name, ProcessMemoryUtils.generateJvmParametersStr(spec),
-                TASK_MANAGER_MAIN, TaskExecutorProcessUtils.generateDynamicConfigsStr(spec));
+        // registered under its process name, so the REST API's and the web UI's TaskManager ids say which process it is
+        return flink(name, ProcessMemoryUtils.generateJvmParametersStr(spec), TASK_MANAGER_MAIN,
+                TaskExecutorProcessUtils.generateDynamicConfigsStr(spec) + " -D " + RESOURCE_ID + "=" + name);
     }
 
     public List<String> broker() {

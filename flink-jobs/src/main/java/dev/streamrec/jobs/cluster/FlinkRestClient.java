@@ -20,8 +20,9 @@ import java.util.UUID;
 /**
  * The calls of Flink's REST API that run a job on the cluster, the same path as {@code flink run}
  * and the web UI: upload a jar ({@code POST /jars/upload}), run it with program arguments and
- * optionally a savepoint ({@code POST /jars/:id/run}), list jars, jobs and TaskManagers, and stop a job
- * with a savepoint ({@code POST /jobs/:id/stop}, then poll the savepoint's trigger).
+ * optionally a savepoint ({@code POST /jars/:id/run}), list jars, jobs and TaskManagers, stop a job
+ * with a savepoint ({@code POST /jobs/:id/stop}, then poll the savepoint's trigger), and read any
+ * other resource as JSON (checkpoints, metrics: {@link #json}).
  */
 public final class FlinkRestClient {
 
@@ -106,6 +107,11 @@ public final class FlinkRestClient {
             Thread.sleep(500);
         }
         throw new IOException("savepoint of " + jobId + " not complete after " + timeout);
+    }
+
+    /** The JSON answer of a GET of {@code path} (e.g. {@code /jobs/ID/checkpoints}), empty when it fails. */
+    public Optional<JsonNode> json(String path) {
+        return get(path);
     }
 
     private HttpRequest post(String path, JsonNode body, Duration timeout) {

@@ -1,12 +1,10 @@
 package dev.streamrec.jobs.cluster;
 
 import dev.streamrec.jobs.config.JobOptions;
-import dev.streamrec.jobs.kafka.EmbeddedKafkaBroker;
 import dev.streamrec.model.data.MovieLens;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ProcessClusterITCase {
 
-    private static final Path JOB_JAR = Path.of("target", "streamrec-job.jar");
-    private static final Path FLINK_LIB = Path.of("..", "docker", "cluster-lib", "target", "lib");
     private static final List<String> MODELS = List.of("popularity", "cooccurrence");
     private static final int EVENTS = 20_000;
     private static final int WARMUP_EVENTS = 200;
@@ -38,25 +34,19 @@ class ProcessClusterITCase {
 
     @Test
     void shouldDeliverEveryPredictionOnceThroughTaskManagerBrokerJobManagerAndSavepointFaults() throws Exception {
-        assertTrue(Files.exists(JOB_JAR) && Files.isDirectory(FLINK_LIB),
-                "build first: mvn -B -o -q package -DskipTests (streamrec-job.jar, docker/cluster-lib/target/lib)");
-        Path runDir = Path.of("target", "process-cluster-it").toAbsolutePath();
-        EmbeddedKafkaBroker.deleteRecursively(runDir);
-        int[] ports = EmbeddedKafkaBroker.freePorts(5);
-        ClusterSettings settings = ClusterSettings.defaults(runDir).withPorts(ports[0], ports[1], ports[2], ports[3])
-                .withHighAvailability(ports[4]);
-        ProcessCluster cluster = new ProcessCluster(settings, FLINK_LIB);
+        ProcessClusterFixture.assertBuilt();
+        ClusterSettings settings = ProcessClusterFixture.settings("process-cluster-it", true);
+        ProcessCluster cluster = new ProcessCluster(settings, ProcessClusterFixture.FLINK_LIB);
         List<ChaosFault> faults = List.of(ChaosFault.TASKMANAGER, ChaosFault.BROKER, ChaosFault.JOBMANAGER,
                 ChaosFault.SAVEPOINT);
         DeliveryAudit.Report report;
         try {
-            Path jobYaml = ClusterJobConfig.write(settings, Path.of("..", "config", "cluster.yaml"),
-                    Map.of(JobOptions.MODELS.key(), String.join(",", MODELS)));
+            Path jobYaml = ProcessClusterFixture.jobYaml(settings, Map.of(JobOptions.MODELS.key(), String.join(",", MODELS)));
             Configuration job = ClusterJobConfig.read(jobYaml);
             cluster.start(JobOptions.topics(job), 2);
             List<ChaosScenario.Event> events = ChaosScenario.events(MovieLens.bundled().interactions().subList(0, EVENTS));
             report = new ChaosScenario(events, WARMUP_EVENTS, RATE, faults, MODELS, System.out)
-                    .run(cluster, job, JOB_JAR, jobYaml);
+                    .run(cluster, job, ProcessClusterFixture.JOB_JAR, jobYaml);
         } finally {
             cluster.stop();
         }

@@ -1,0 +1,31 @@
+package dev.streamrec.jobs.soak;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClusterProbeTest {
+
+    @Test
+    void shouldCountOnlyTheFilesInRocksDbDirectories(@TempDir Path tmp) throws Exception {
+        Path db = Files.createDirectories(tmp.resolve("tm_taskmanager-1/tmp/job_x_op_y/db"));
+        Files.write(db.resolve("000012.sst"), new byte[1000]);
+        Files.write(db.resolve("MANIFEST-000001"), new byte[24]);
+        Files.write(tmp.resolve("tm_taskmanager-1/tmp/blob"), new byte[5000]);
+        assertEquals(1024, ClusterProbe.rocksDbBytes(tmp), 1e-9);
+        assertEquals(0, ClusterProbe.rocksDbBytes(tmp.resolve("absent")), 1e-9);
+    }
+
+    @Test
+    void shouldReadTheResidentSetOfAProcStatusFile(@TempDir Path tmp) throws Exception {
+        Path status = tmp.resolve("status");
+        Files.writeString(status, "Name:\tjava\nVmPeak:\t 9000 kB\nVmRSS:\t  204800 kB\nThreads:\t40\n");
+        assertEquals(204800.0 * 1024, ClusterProbe.rssOf(status), 1e-9);
+        assertTrue(Double.isNaN(ClusterProbe.rssOf(tmp.resolve("none"))));
+    }
+}
