@@ -231,11 +231,14 @@ public final class JobOptions {
     public static final ConfigOption<Boolean> INCREMENTAL_INFERENCE =
             ConfigOptions.key("scoring.incremental-inference").booleanType().defaultValue(false)
                     .withDescription("Serve trained models with incremental inference where their family has it "
-                            + "(GRU4Rec backbones): each user's GRU state is kept in the keyed state and an event "
-                            + "runs one recurrent step from it, so the cost no longer grows with the history and "
-                            + "the scores follow the user's whole history, not only the last "
+                            + "(GRU4Rec backbones; SASRec backbones trained with --positions rotary): each user's "
+                            + "GRU state, or SASRec key/value cache, is kept in the keyed state and an event "
+                            + "runs one recurrent step, or one new position against the cache, from it, so the "
+                            + "cost no longer grows with the history (beyond SASRec's attention over its L-1 "
+                            + "cached positions) and the scores follow the user's whole history, not only the last "
                             + "sequence.max-length events. A missing state, or one of another model version, "
-                            + "starts over from the events the request carries.");
+                            + "starts over from the events the request carries. SASRec with learned positions "
+                            + "is served as without the option.");
 
     public static final ConfigOption<Integer> BATCH_SIZE =
             ConfigOptions.key("scoring.batch-size").intType().defaultValue(64)

@@ -20,27 +20,31 @@ import java.util.List;
 /**
  * The SASRec encoder (Kang and McAuley, ICDM 2018): item vectors scaled by sqrt(d) plus learned
  * absolute positions, dropout, a stack of causal {@link SasRecLayerBlock}s and a final LayerNorm.
- * Sequences are left-padded to L so position L-1 is always the newest item. Inputs: item vectors
- * (B, L, d) and mask (B, L); output hidden states (B, L, d).
+ * Sequences are left-padded to L so position L-1 is always the newest item. With rotary positions
+ * ({@link EncoderConfig.Positions#ROTARY}) there is no position parameter: the attention rotates
+ * queries and keys instead, and a sequence may be longer than L. Inputs: item vectors (B, T, d),
+ * mask (B, T) and optionally the attention's additive mask (such as {@link CausalSelfAttentionBlock#bandMask}); output
+ * hidden states (B, T, d).
  */
 public final class SasRecEncoderBlock extends AbstractBlock {
 
     private final int dim;
-    private final Parameter positions;
+    private final Parameter positions; // null: rotary positions
     private final Dropout dropout;
     private final List<SasRecLayerBlock> layers = new ArrayList<>();
     private final LayerNorm finalNorm;
 
     public SasRecEncoderBlock(EncoderConfig config) {
         this.dim = config.dim();
-        this.positions = addParameter(Parameter.builder()
+        boolean rotary = config.positions() == EncoderConfig.Positions.ROTARY;
+        this.positions = rotary ? null : addParameter(Parameter.builder()
                 .setName("positions")
                 .setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(config.maxLen(), config.dim()))
                 .build());
         this.dropout = addChildBlock("dropout", Dropout.builder().optRate(config.dropout()).build());
         for (int i = 0; i < config.layers(); i++) {
-            layers.add(addChildBlock("layer" + i, new SasRecLayerBlock(config.dim(), config.heads(), config.dropout())));
+            layers.add(addChildBlock("layer" + i, new SasRecLayerBlock(config.dim(), config.heads(), config.dropout(), rotary)));
         }
         this.finalNorm = addChildBlock("finalNorm", LayerNorm.builder().axis(2).build());
     }
@@ -49,21 +53,40 @@ public final class SasRecEncoderBlock extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray items = inputs.get(0); // (B, T, d)
         NDArray mask = inputs.get(1); // (B, T)
-        long t = items.getShape().get(1);
-        NDArray pos = ps.getValue(positions, items.getDevice(), training);
-        long maxLen = pos.getShape().get(0);
-        if (t > maxLen) {
-            throw new IllegalArgumentException("sequence length " + t + " exceeds maxLen " + maxLen);
-        }
         NDArray keep = mask.expandDims(2); // (B, T, 1)
-        NDArray x = Scalars.mul(items, (float) Math.sqrt(dim))
-                .add(pos.get(maxLen - t + ":")) // newest item always gets position L-1
-                .mul(keep);
-        x = dropout.forward(ps, new NDList(x), training).head();
-        for (SasRecLayerBlock layer : layers) {
-            x = layer.forward(ps, new NDList(x, mask), training).head();
+        NDArray x = input(items);
+        if (positions != null) {
+            long t = items.getShape().get(1);
+            NDArray pos = ps.getValue(positions, items.getDevice(), training);
+            long maxLen = pos.getShape().get(0);
+            if (t > maxLen) {
+                throw new IllegalArgumentException("sequence length " + t + " exceeds maxLen " + maxLen);
+            }
+            x = x.add(pos.get(maxLen - t + ":")); // newest item always gets position L-1
         }
-        return new NDList(finalNorm.forward(ps, new NDList(x), training).head().mul(keep));
+        x = dropout.forward(ps, new NDList(x.mul(keep)), training).head();
+        for (SasRecLayerBlock layer : layers) {
+            NDList layerInputs = new NDList(x, mask);
+            if (inputs.size() > 2) {
+                layerInputs.add(inputs.get(2));
+            }
+            x = layer.forward(ps, layerInputs, training).head();
+        }
+        return new NDList(output(ps, x, training).mul(keep));
+    }
+
+    /** The first layer's input without positions: item vectors (B, T, d) scaled by sqrt(d). */
+    public NDArray input(NDArray items) {
+        return Scalars.mul(items, (float) Math.sqrt(dim));
+    }
+
+    public List<SasRecLayerBlock> layers() {
+        return layers;
+    }
+
+    /** The final LayerNorm of the last layer's output (B, T, d). */
+    public NDArray output(ParameterStore ps, NDArray x, boolean training) {
+        return finalNorm.forward(ps, new NDList(x), training).head();
     }
 
     @Override

@@ -50,6 +50,21 @@ public final class SequenceModelBlock extends AbstractBlock {
         return encoder.forward(ps, new NDList(x, mask), training).head();
     }
 
+    /**
+     * SASRec's whole-history function, the reference of the key/value cache ({@link SasRecStepper}):
+     * hidden states (B, T, d) of ids (B, T) of any length T (left-padded with 0), every layer's
+     * attention at position t over the band t-L+1..t (L = maxLen). Up to L items it is
+     * {@link #encode}. Needs rotary positions (learned ones are defined for L positions only).
+     */
+    public NDArray encodeBanded(ParameterStore ps, NDArray table, NDArray ids) {
+        if (config.positions() != EncoderConfig.Positions.ROTARY) {
+            throw new IllegalArgumentException("the band-masked forward needs rotary positions");
+        }
+        NDArray mask = ids.neq(0).toType(DataType.FLOAT32, false);
+        NDArray x = ItemEmbeddingBlock.lookup(table, ids);
+        return encoder.forward(ps, new NDList(x, mask, CausalSelfAttentionBlock.bandMask(mask, config.maxLen())), false).head();
+    }
+
     /** Next-item scores (B, N+1) from the last position of each sequence; column 0 is padding. */
     public static NDArray scoreLast(NDArray hidden, NDArray table) {
         return lastHidden(hidden).matMul(table.transpose()); // (B, N+1)

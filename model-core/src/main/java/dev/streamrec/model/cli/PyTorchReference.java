@@ -34,13 +34,13 @@ final class PyTorchReference {
     /**
      * The script's arguments for the DJL run whose artifact config is {@code config}: its model,
      * catalogue, encoder shapes, loss and negatives, batch, learning rate, weight decay and clipping, with {@code steps} and
-     * {@code threads}. Empty when the run used a sampler the script does not re-state (popularity).
+     * {@code threads}. Empty when the run used a sampler the script does not re-state (popularity), or rotary positions.
      */
     static Optional<List<String>> arguments(String model, JsonNode config, long steps, int threads) {
         JsonNode hp = config.path("hyperParameters");
         JsonNode settings = config.path("training").path("settings");
-        if (!"uniform".equals(settings.path("negativeSampler").asText("uniform"))) {
-            return Optional.empty();
+        if (!"uniform".equals(settings.path("negativeSampler").asText("uniform")) || hp.has("positions")) {
+            return Optional.empty(); // the script has neither other samplers nor rotary positions
         }
         List<String> args = new ArrayList<>(List.of("--model", model, "--steps", Long.toString(steps),
                 "--threads", Integer.toString(threads), "--items", hp.path("numItems").asText(),

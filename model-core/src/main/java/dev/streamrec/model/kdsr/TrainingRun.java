@@ -27,6 +27,11 @@ record TrainingRun(EncoderConfig encoder, TrainingOptions settings, CliArgs loss
                 .integer("layers", 2, "Encoder layers.")
                 .integer("heads", 1, "Attention heads (SASRec).")
                 .decimal("dropout", 0.2, "Dropout rate.");
+        if (model.endsWith("sasrec")) {
+            c.text("positions", EncoderConfig.Positions.DEFAULT.id(), "NAME",
+                    "SASRec position scheme: learned (absolute embeddings) or rotary (RoPE; allows the key/value cache "
+                            + "of incremental inference).");
+        }
         TrainingOptions.declare(c, DEFAULTS);
         LossSettings.declare(c);
         if (distils(model)) {
@@ -51,8 +56,11 @@ record TrainingRun(EncoderConfig encoder, TrainingOptions settings, CliArgs loss
         EncoderConfig.Kind kind = model.equals(KdsrArtifacts.POPULARITY_MODEL)
                 ? EncoderConfig.Kind.SASREC
                 : KdsrArtifacts.backboneOf(model);
+        EncoderConfig.Positions positions = model.endsWith("sasrec")
+                ? EncoderConfig.Positions.of(a.get("positions"))
+                : EncoderConfig.Positions.DEFAULT;
         EncoderConfig encoder = new EncoderConfig(kind, 1, a.getInt("dim"), a.getInt("max-len"), a.getInt("layers"),
-                a.getInt("heads"), (float) a.getDouble("dropout"));
+                a.getInt("heads"), (float) a.getDouble("dropout"), positions);
         TrainingOptions settings = TrainingOptions.from(a);
         LossSettings.parse(a, encoder.numItems()); // refuses invalid loss options before any work
         KdsrConfig kdsr = !distils(model) ? KdsrConfig.defaults() : new KdsrConfig(

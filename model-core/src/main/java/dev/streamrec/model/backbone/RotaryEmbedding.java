@@ -1,0 +1,58 @@
+package dev.streamrec.model.backbone;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Rotary position embeddings (RoPE, Su et al. 2021, the "rotate half" layout of GPT-NeoX and
+ * LLaMA): the two halves of a head vector are paired, and pair i is rotated by the angle
+ * p·θ_i at position p, θ_i = 10000^(-2i/dh). Rotations compose, so the dot product of a query
+ * rotated to position a and a key rotated to position b is that of the query unrotated and the key
+ * rotated to b - a: attention logits depend only on the offset between positions. That is what
+ * lets {@link SasRecStepper} cache keys unrotated and rotate them by their offset from the new
+ * position when they are used, with small angles however long the history. The angles are
+ * computed in double precision in Java.
+ */
+public final class RotaryEmbedding {
+
+    private static final double BASE = 10_000;
+
+    private RotaryEmbedding() {}
+
+    /** cos (first) and sin (second) of the angles of positions {@code from..from+count-1}: (count, dh) each. */
+    public static NDList table(NDManager manager, int from, int count, int dh) {
+        if (dh % 2 != 0) {
+            throw new IllegalArgumentException("rotary positions need an even head size, not " + dh);
+        }
+        int half = dh / 2;
+        float[] cos = new float[count * dh];
+        float[] sin = new float[count * dh];
+        for (int t = 0; t < count; t++) {
+            for (int i = 0; i < half; i++) {
+                double angle = (from + t) * Math.pow(BASE, -2.0 * i / dh);
+                float c = (float) Math.cos(angle);
+                float s = (float) Math.sin(angle);
+                cos[t * dh + i] = c;
+                cos[t * dh + half + i] = c;
+                sin[t * dh + i] = s;
+                sin[t * dh + half + i] = s;
+            }
+        }
+        // duplicate: libtorch-owned copies, safe to keep for a backward pass (see Scalars)
+        return new NDList(manager.create(cos, new Shape(count, dh)).duplicate(),
+                manager.create(sin, new Shape(count, dh)).duplicate());
+    }
+
+    /** x (..., T, dh) rotated by the table of its T positions ({@link #table}): x·cos + rotateHalf(x)·sin. */
+    public static NDArray rotate(NDArray x, NDList table) {
+        long dh = x.getShape().getLastDimension();
+        long half = dh / 2;
+        NDArray first = x.get("..., :" + half);
+        NDArray second = x.get("..., " + half + ":");
+        NDArray rotated = NDArrays.concat(new NDList(second.neg(), first), -1);
+        return x.mul(table.get(0)).add(rotated.mul(table.get(1)));
+    }
+}

@@ -1,0 +1,122 @@
+package dev.streamrec.model.kdsr;
+
+import dev.streamrec.model.backbone.SasRecStepper;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What the stream keeps per user for incremental SASRec ({@link IncrementalSasRecRecommender}): the
+ * key/value cache of {@link SasRecStepper} (the item indices of the last P <= L-1 positions, the
+ * keys and values of those positions in every layer above the first, the final hidden state of the
+ * newest position) and the tag of the model that computed it (the artifact's sha256). Bytes
+ * (little-endian): a format byte, the tag, the {@link CacheEncoding}, P, the cached layers and d,
+ * the P items (int32), the hidden state (float32), then each cached layer's P key rows and P value
+ * rows in the encoding: 86 + 4·P + 4·d + 2·P·(layers-1)·(bytes per row) bytes with a sha256 tag.
+ *
+ * <p>{@link #rowFor} decides what a request folds in: the newest item when the cache ends where the
+ * request's history ends before it (its last min(P, n) items agree), nothing when the newest item
+ * is unknown to the model and the cache ends with the history; otherwise the cache is refused, as
+ * is one of another model or shape ({@link #decode}), and the row starts over from the history the
+ * request carries ({@link #fresh}).
+ */
+public record SasRecUserState(String tag, SasRecStepper.Cache cache) {
+
+    private static final byte FORMAT = 1;
+
+    public byte[] encode(CacheEncoding encoding) {
+        byte[] tagBytes = tag.getBytes(StandardCharsets.UTF_8);
+        int p = cache.positions();
+        int d = cache.top().length;
+        int layers = cache.keys().length;
+        ByteBuffer b = ByteBuffer.allocate(1 + 4 + tagBytes.length + 1 + 12 + 4 * p + 4 * d
+                + 2 * layers * encoding.bytes(p, d)).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(FORMAT).putInt(tagBytes.length).put(tagBytes).put((byte) encoding.ordinal());
+        b.putInt(p).putInt(layers).putInt(d);
+        for (int item : cache.items()) {
+            b.putInt(item);
+        }
+        for (float v : cache.top()) {
+            b.putFloat(v);
+        }
+        for (int l = 0; l < layers; l++) {
+            encoding.write(b, cache.keys()[l], d);
+            encoding.write(b, cache.values()[l], d);
+        }
+        return b.array();
+    }
+
+    /**
+     * Reads {@link #encode}'s form in any encoding; null (start over) for null, for another format,
+     * for bytes it cannot read, and for a cache of another model ({@code tag}) or shape (more than
+     * {@code slots} positions, other layer count or d).
+     */
+    public static SasRecUserState decode(byte[] state, String tag, int slots, int cachedLayers, int d) {
+        if (state == null || state.length == 0 || state[0] != FORMAT) {
+            return null;
+        }
+        try {
+            ByteBuffer b = ByteBuffer.wrap(state).order(ByteOrder.LITTLE_ENDIAN);
+            b.get();
+            byte[] tagBytes = new byte[b.getInt()];
+            b.get(tagBytes);
+            if (!tag.equals(new String(tagBytes, StandardCharsets.UTF_8))) {
+                return null;
+            }
+            CacheEncoding encoding = CacheEncoding.values()[b.get()];
+            int p = b.getInt();
+            if (p < 0 || p > slots || b.getInt() != cachedLayers || b.getInt() != d
+                    || b.remaining() != 4 * p + 4 * d + 2 * cachedLayers * encoding.bytes(p, d)) {
+                return null;
+            }
+            int[] items = new int[p];
+            for (int i = 0; i < p; i++) {
+                items[i] = b.getInt();
+            }
+            float[] top = new float[d];
+            for (int i = 0; i < d; i++) {
+                top[i] = b.getFloat();
+            }
+            float[][] keys = new float[cachedLayers][];
+            float[][] values = new float[cachedLayers][];
+            for (int l = 0; l < cachedLayers; l++) {
+                keys[l] = encoding.read(b, p, d);
+                values[l] = encoding.read(b, p, d);
+            }
+            return new SasRecUserState(tag, new SasRecStepper.Cache(items, keys, values, top));
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    /**
+     * The row that folds the request's event into this cache, or null when the cache does not end
+     * where the request's history (known item indices, oldest first) ends before the event: when
+     * that part of the history has known items and its last min(P, n) are not the cache's newest
+     * (a cache of no items never fits a history that has some). When it has none, nothing can be
+     * checked and the cache is used.
+     *
+     * @param newestKnown whether the request's newest item is one the model knows (the last of
+     *     {@code known}); when not, the event adds nothing and the cache is scored as it is
+     */
+    public SasRecStepper.Row rowFor(int[] known, boolean newestKnown) {
+        int before = known.length - (newestKnown ? 1 : 0);
+        int[] items = cache.items();
+        if (before > 0 && items.length == 0) {
+            return null;
+        }
+        int m = Math.min(items.length, before);
+        for (int i = 1; i <= m; i++) {
+            if (items[items.length - i] != known[before - i]) {
+                return null;
+            }
+        }
+        return new SasRecStepper.Row(cache, newestKnown ? new int[] {known[known.length - 1]} : new int[0]);
+    }
+
+    /** The row of a user without a usable cache: the whole known history, encoded from nothing. */
+    public static SasRecStepper.Row fresh(int[] known) {
+        return new SasRecStepper.Row(null, known);
+    }
+}

@@ -1,0 +1,194 @@
+package dev.streamrec.model.backbone;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.streamrec.model.serving.BlockedTopK;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SasRecStepperTest {
+
+    /** float32 against the band-masked full forward: the same sums in other orders and shapes. */
+    private static final float TOLERANCE = 1e-4f;
+    private static final int ITEMS = 30;
+    private static final int DIM = 8;
+    private static final int MAX_LEN = 4;
+
+    static SequenceModelBlock sasrec(NDManager m, int layers, int maxLen) {
+        Engine.getInstance().setRandomSeed(11);
+        SequenceModelBlock block = new SequenceModelBlock(new EncoderConfig(EncoderConfig.Kind.SASREC, ITEMS, DIM, maxLen,
+                layers, 2, 0.3f, EncoderConfig.Positions.ROTARY));
+        block.initialize(m, DataType.FLOAT32, new Shape(1, maxLen));
+        return block;
+    }
+
+    /** The reference: the band-masked forward over the whole history (one padding id when empty), scored at the last position. */
+    static float[] reference(SequenceModelBlock block, NDManager m, List<Integer> history) {
+        try (NDManager s = m.newSubManager()) {
+            long[] ids = history.isEmpty() ? new long[1] : history.stream().mapToLong(Integer::longValue).toArray();
+            ParameterStore ps = new ParameterStore(s, false);
+            NDArray table = block.items().table(ps, s.getDevice(), false);
+            NDArray hidden = block.encodeBanded(ps, table, s.create(ids, new Shape(1, ids.length)));
+            return SequenceModelBlock.scoreLast(hidden, table).toFloatArray();
+        }
+    }
+
+    /** The model's ordinary forward over the last maxLen items, left-padded (what the window encoder serves). */
+    private static float[] window(SequenceModelBlock block, NDManager m, List<Integer> history) {
+        try (NDManager s = m.newSubManager()) {
+            int l = block.config().maxLen();
+            long[] ids = new long[l];
+            TrainingWindows.leftPad(history.stream().mapToInt(Integer::intValue).toArray(), l, ids, 0);
+            ParameterStore ps = new ParameterStore(s, false);
+            NDArray table = block.items().table(ps, s.getDevice(), false);
+            return SequenceModelBlock.scoreLast(block.encode(ps, table, s.create(ids, new Shape(1, l)), false), table)
+                    .toFloatArray();
+        }
+    }
+
+    private static List<Integer> randomHistory(Random random, int n) {
+        List<Integer> h = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            h.add(1 + random.nextInt(ITEMS));
+        }
+        return h;
+    }
+
+    /**
+     * The reference is the trained model's function: up to maxLen items it equals the ordinary
+     * (left-padded, causal) forward for any number of layers, and with one layer it equals the
+     * window over the last maxLen items for any length (one band, over the item vectors alone).
+     */
+    @Test
+    void theBandForwardIsTheModelsForwardUpToMaxLenAndTheWindowForOneLayer() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Random random = new Random(3);
+            SequenceModelBlock two = sasrec(m, 2, MAX_LEN);
+            SequenceModelBlock one = sasrec(m, 1, MAX_LEN);
+            for (int n = 0; n <= MAX_LEN; n++) {
+                List<Integer> h = randomHistory(random, n);
+                assertArrayEquals(window(two, m, h), reference(two, m, h), TOLERANCE, "length " + n);
+            }
+            for (int n = MAX_LEN + 1; n < 4 * MAX_LEN; n++) {
+                List<Integer> h = randomHistory(random, n);
+                assertArrayEquals(window(one, m, h), reference(one, m, h), TOLERANCE, "length " + n);
+            }
+            List<Integer> longer = randomHistory(random, 3 * MAX_LEN);
+            float[] banded = reference(two, m, longer);
+            float[] windowed = window(two, m, longer);
+            double gap = 0;
+            for (int i = 1; i < banded.length; i++) {
+                gap = Math.max(gap, Math.abs(banded[i] - windowed[i]));
+            }
+            assertTrue(gap > 1e-3, "two layers over more than maxLen items see further back than the window: " + gap);
+        }
+    }
+
+    /**
+     * A random stream of 6 users (histories up to 6·maxLen): each batch takes a random subset in
+     * random order; a user with a cache folds in one new item (sometimes two), one without (new,
+     * or whose cache was dropped) its whole history. Every row's scores, and its ranking on the
+     * device, equal the band-masked full forward over the whole history, for one to three layers.
+     */
+    @Test
+    void cachedRowsScoreLikeTheBandMaskedFullForwardOverRandomStreams() {
+        for (int layers = 1; layers <= 3; layers++) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                SequenceModelBlock block = sasrec(m, layers, MAX_LEN);
+                SasRecStepper stepper = new SasRecStepper(block, m);
+                Random random = new Random(5 + layers);
+                List<String> users = List.of("a", "b", "c", "d", "e", "f");
+                Map<String, List<Integer>> histories = new HashMap<>();
+                Map<String, SasRecStepper.Cache> caches = new HashMap<>();
+                int rowsChecked = 0;
+                int mixed = 0;
+                for (int step = 0; step < 45; step++) {
+                    List<String> batch = new ArrayList<>(users);
+                    Collections.shuffle(batch, random);
+                    batch = batch.subList(0, 1 + random.nextInt(users.size()));
+                    List<SasRecStepper.Row> rows = new ArrayList<>();
+                    for (String u : batch) {
+                        if (random.nextInt(8) == 0) {
+                            caches.remove(u); // the cache is lost: this row starts over from its whole history
+                        }
+                        List<Integer> h = histories.computeIfAbsent(u, x -> new ArrayList<>());
+                        int[] fresh = random.nextInt(6) == 0 ? new int[] {1 + random.nextInt(ITEMS), 1 + random.nextInt(ITEMS)}
+                                : new int[] {1 + random.nextInt(ITEMS)};
+                        for (int i : fresh) {
+                            h.add(i);
+                        }
+                        SasRecStepper.Cache carried = caches.get(u);
+                        rows.add(carried == null
+                                ? new SasRecStepper.Row(null, h.stream().mapToInt(Integer::intValue).toArray())
+                                : new SasRecStepper.Row(carried, fresh));
+                    }
+                    if (rows.stream().anyMatch(r -> r.cache() == null) && rows.stream().anyMatch(r -> r.cache() != null)) {
+                        mixed++;
+                    }
+                    SasRecStepper.Scored scored = stepper.scores(rows);
+                    BlockedTopK.Candidates ranked = stepper.candidates(rows, ITEMS + 1).candidates();
+                    for (int r = 0; r < batch.size(); r++) {
+                        String u = batch.get(r);
+                        float[] expected = reference(block, m, histories.get(u));
+                        assertArrayEquals(expected, scored.scores()[r], TOLERANCE, layers + " layers, user " + u + " at step " + step);
+                        for (int j = 0; j < ranked.indices()[r].length; j++) {
+                            assertEquals(expected[ranked.indices()[r][j]], ranked.scores()[r][j], TOLERANCE);
+                        }
+                        assertEquals(Math.min(MAX_LEN - 1, histories.get(u).size()), scored.caches()[r].positions());
+                        caches.put(u, scored.caches()[r]);
+                        rowsChecked++;
+                    }
+                }
+                assertTrue(rowsChecked > 100, "rows checked: " + rowsChecked);
+                assertTrue(mixed > 5, "batches mixing cached and uncached rows: " + mixed);
+                assertTrue(histories.values().stream().anyMatch(h -> h.size() > 4 * MAX_LEN));
+            }
+        }
+    }
+
+    @Test
+    void aRowWithoutItemsKeepsItsCacheAndTheEmptyCacheScoresLikeAnEmptyHistory() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            SequenceModelBlock block = sasrec(m, 2, MAX_LEN);
+            SasRecStepper stepper = new SasRecStepper(block, m);
+            SasRecStepper.Cache carried = stepper.scores(List.of(new SasRecStepper.Row(null, new int[] {3, 4}))).caches()[0];
+            SasRecStepper.Scored scored = stepper.scores(List.of(
+                    new SasRecStepper.Row(null, new int[0]), new SasRecStepper.Row(carried, new int[0])));
+            assertArrayEquals(reference(block, m, List.of()), scored.scores()[0], TOLERANCE);
+            assertEquals(0, scored.caches()[0].positions());
+            assertEquals(carried, scored.caches()[1]);
+            assertArrayEquals(reference(block, m, List.of(3, 4)), scored.scores()[1], TOLERANCE);
+        }
+    }
+
+    @Test
+    void refusesLearnedPositionsAGruAndACacheOfAnotherShape() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (EncoderConfig config : List.of(
+                    new EncoderConfig(EncoderConfig.Kind.SASREC, ITEMS, DIM, MAX_LEN, 1, 1, 0f),
+                    new EncoderConfig(EncoderConfig.Kind.GRU4REC, ITEMS, DIM, MAX_LEN, 1, 1, 0f))) {
+                SequenceModelBlock other = new SequenceModelBlock(config);
+                other.initialize(m, DataType.FLOAT32, new Shape(1, MAX_LEN));
+                assertThrows(IllegalArgumentException.class, () -> new SasRecStepper(other, m));
+            }
+            SasRecStepper stepper = new SasRecStepper(sasrec(m, 2, MAX_LEN), m);
+            SasRecStepper.Cache wrong = new SasRecStepper.Cache(new int[] {1}, new float[][] {new float[DIM]},
+                    new float[][] {new float[DIM - 1]}, new float[DIM]);
+            assertThrows(IllegalArgumentException.class, () -> stepper.scores(List.of(new SasRecStepper.Row(wrong, new int[] {2}))));
+        }
+    }
+}
