@@ -34,7 +34,7 @@ class JobDependencyRuleTest {
 
     /** The tools around the job. */
     static final Set<String> TOOL_PACKAGES =
-            Set.of("bench", "cli", "cluster", "dashboard", "deploy", "finetune", "kafka", "local");
+            Set.of("bench", "cli", "cluster", "dashboard", "deploy", "finetune", "kafka", "local", "soak");
 
     private static final Pattern TOOL_REFERENCE = Pattern.compile(
             "dev\\.streamrec\\.jobs\\.(" + String.join("|", TOOL_PACKAGES) + ")\\b");
