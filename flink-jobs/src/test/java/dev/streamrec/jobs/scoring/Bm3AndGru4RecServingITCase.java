@@ -527,25 +527,13 @@ class Bm3AndGru4RecServingITCase {
         conf.set(JobOptions.EXCLUDE_SEEN, false);
         int events = 80;
         conf.set(JobOptions.CHAOS_FAIL_AFTER, (long) events / 2 + 10);
-        Map<String, List<String>> histories = new LinkedHashMap<>();
-        List<String> keys = new ArrayList<>();
-        List<byte[]> values = new ArrayList<>();
-        Random rnd = new Random(11);
-        for (int i = 0; i < events; i++) {
-            String user = "g" + (i % 4);
-            String item = artifact.items().idAt(1 + rnd.nextInt(artifact.items().size()));
-            keys.add(user);
-            values.add(TestJobs.event("g" + i, user, item, 5_000L + i));
-            histories.computeIfAbsent(user, u -> new ArrayList<>()).add(item);
-        }
+        TestJobs.RoundRobinStream stream = TestJobs.RoundRobinStream.of("g", 4, events, artifact.items(), 11);
         Map<String, Prediction> served = TestJobs.onePredictionPerEvent(conf,
-                new KafkaTestClient(broker.bootstrapServers()), keys, values);
+                new KafkaTestClient(broker.bootstrapServers()), stream.keys(), stream.values());
         try (Recommender reference = ModelFamilies.forModel("gru4rec").loadIncrementalRecommender(artifact, "cpu")) {
             for (int i = 0; i < events; i++) {
-                String user = "g" + (i % 4);
-                List<String> whole = histories.get(user).subList(0, i / 4 + 1);
-                List<ScoredItem> expected = reference.recommend(List.of(
-                        new RecommendRequest(user, whole, conf.get(JobOptions.TOP_K), false))).get(0);
+                List<ScoredItem> expected = reference.recommend(List.of(new RecommendRequest(stream.keys().get(i),
+                        stream.historyAt(i), conf.get(JobOptions.TOP_K), false))).get(0);
                 TestJobs.assertServedRanking(expected, served.get("g" + i), "event g" + i);
             }
         }

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * user's previous event: the caches are stored in float16 between events, so this is the path
  * the job takes, and with 20 events per user (more than L) both the cache and the band matter.
  * Against the float32 whole-history function the served scores differ by the float16 rounding
- * (about 1e-4 here), which {@code IncrementalSasRecRecommenderTest} bounds.
+ * (about 1e-4 here), which {@code IncrementalSequenceRecommenderTest} bounds.
  */
 class SasRecCacheServingITCase {
 
@@ -76,26 +76,16 @@ class SasRecCacheServingITCase {
         conf.set(JobOptions.EXCLUDE_SEEN, false);
         int events = 80;
         conf.set(JobOptions.CHAOS_FAIL_AFTER, (long) events / 2 + 10);
-        Map<String, List<String>> histories = new LinkedHashMap<>();
-        List<String> keys = new ArrayList<>();
-        List<byte[]> values = new ArrayList<>();
-        Random rnd = new Random(11);
-        for (int i = 0; i < events; i++) {
-            String user = "s" + (i % 4);
-            String item = artifact.items().idAt(1 + rnd.nextInt(artifact.items().size()));
-            keys.add(user);
-            values.add(TestJobs.event("s" + i, user, item, 5_000L + i));
-            histories.computeIfAbsent(user, u -> new ArrayList<>()).add(item);
-        }
+        TestJobs.RoundRobinStream stream = TestJobs.RoundRobinStream.of("s", 4, events, artifact.items(), 11);
         Map<String, Prediction> served = TestJobs.onePredictionPerEvent(conf,
-                new KafkaTestClient(broker.bootstrapServers()), keys, values);
+                new KafkaTestClient(broker.bootstrapServers()), stream.keys(), stream.values());
         try (Recommender model = ModelFamilies.forModel("sasrec").loadIncrementalRecommender(artifact, "cpu")) {
             assertTrue(model instanceof UserStateful, "a rotary artifact is served with the cache");
             UserStateful reference = (UserStateful) model;
             Map<String, byte[]> caches = new HashMap<>();
             for (int i = 0; i < events; i++) {
-                String user = "s" + (i % 4);
-                List<String> whole = histories.get(user).subList(0, i / 4 + 1);
+                String user = stream.keys().get(i);
+                List<String> whole = stream.historyAt(i);
                 List<String> window = whole.subList(Math.max(0, whole.size() - WINDOW), whole.size());
                 Answer expected = reference.answer(List.of(new RecommendRequest(user, List.copyOf(window),
                         conf.get(JobOptions.TOP_K), false, caches.get(user)))).get(0);

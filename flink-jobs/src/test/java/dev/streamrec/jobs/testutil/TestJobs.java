@@ -108,6 +108,37 @@ public final class TestJobs {
     }
 
     /**
+     * A stream for the incremental-serving tests: {@code events} events of {@code users} users in
+     * turn (event i is {@code prefix + i}, of user {@code prefix + i % users}), each of a random
+     * item of {@code items} (seeded), with each user's whole history in event order.
+     */
+    public record RoundRobinStream(List<String> keys, List<byte[]> values, Map<String, List<String>> histories) {
+
+        public static RoundRobinStream of(String prefix, int users, int events, dev.streamrec.model.data.ItemIndex items,
+                long seed) {
+            List<String> keys = new java.util.ArrayList<>();
+            List<byte[]> values = new java.util.ArrayList<>();
+            Map<String, List<String>> histories = new LinkedHashMap<>();
+            java.util.Random rnd = new java.util.Random(seed);
+            for (int i = 0; i < events; i++) {
+                String user = prefix + (i % users);
+                String item = items.idAt(1 + rnd.nextInt(items.size()));
+                keys.add(user);
+                values.add(event(prefix + i, user, item, 5_000L + i));
+                histories.computeIfAbsent(user, u -> new java.util.ArrayList<>()).add(item);
+            }
+            return new RoundRobinStream(keys, values, histories);
+        }
+
+        /** The history of event i's user up to and including event i. */
+        public List<String> historyAt(int i) {
+            String user = keys.get(i);
+            int users = histories.size();
+            return histories.get(user).subList(0, i / users + 1);
+        }
+    }
+
+    /**
      * Writes the first {@code n} MovieLens interactions (replay order) as a generic interactions CSV
      * and returns them: the small real training set of the model tests.
      */

@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.function.Supplier;
 
 /**
  * Model-only cost of GRU4Rec per event, incremental ({@link Gru4RecStepper}: one recurrent step
@@ -30,7 +29,6 @@ public final class Gru4RecIncrementalBenchmark {
     private static final int DEPTH = 21; // top 20 and the padding row
     private static final int[] LENGTHS = {50, 200, 1000};
     private static final int[] BATCHES = {1, 64};
-    private static final int REPEATS = 3;
 
     private Gru4RecIncrementalBenchmark() {}
 
@@ -58,13 +56,13 @@ public final class Gru4RecIncrementalBenchmark {
                         Arrays.setAll(h, i -> 1 + random.nextInt(items));
                         fresh.add(new Gru4RecStepper.Row(null, Arrays.copyOf(h, len - 1)));
                     }
-                    float[][] carried = stepper.candidates(fresh, DEPTH).states(); // after all but the newest item
+                    float[][] carried = stepper.candidates(fresh, DEPTH).states().toArray(new float[0][]); // after all but the newest item
                     List<Gru4RecStepper.Row> steps = new ArrayList<>(b);
                     for (int r = 0; r < b; r++) {
                         steps.add(new Gru4RecStepper.Row(carried[r], new int[] {histories[r][len - 1]}));
                     }
-                    report(len, b, "re-encoding", flops(len, items), rate(b, seconds, () -> window.candidates(histories, DEPTH)));
-                    report(len, b, "incremental", flops(1, items), rate(b, seconds, () -> stepper.candidates(steps, DEPTH)));
+                    StepRate.report(len, b, "re-encoding", flops(len, items), StepRate.rate(b, seconds, () -> window.candidates(histories, DEPTH)));
+                    StepRate.report(len, b, "incremental", flops(1, items), StepRate.rate(b, seconds, () -> stepper.candidates(steps, DEPTH)));
                 }
             }
         }
@@ -73,28 +71,5 @@ public final class Gru4RecIncrementalBenchmark {
     /** FLOPs per event for {@code steps} recurrent steps through every layer, then scoring the catalogue. */
     static long flops(int steps, int items) {
         return (long) steps * LAYERS * 12L * DIM * DIM + 2L * DIM * (items + 1);
-    }
-
-    /** Median sequences/s of {@link #REPEATS} windows of {@code seconds}, after one warm-up window. */
-    private static double rate(int batch, double seconds, Supplier<?> call) {
-        double[] rates = new double[REPEATS];
-        for (int w = -1; w < REPEATS; w++) {
-            long calls = 0;
-            long start = System.nanoTime();
-            long end = start + (long) (seconds * 1e9);
-            while (System.nanoTime() < end) {
-                call.get();
-                calls++;
-            }
-            if (w >= 0) {
-                rates[w] = calls * batch / ((System.nanoTime() - start) / 1e9);
-            }
-        }
-        Arrays.sort(rates);
-        return rates[REPEATS / 2];
-    }
-
-    private static void report(int len, int batch, String path, long flops, double rate) {
-        System.out.printf(Locale.ROOT, "%6d %6d %-12s %,14d %,14.0f %10.3f%n", len, batch, path, flops, rate, 1000.0 * batch / rate);
     }
 }

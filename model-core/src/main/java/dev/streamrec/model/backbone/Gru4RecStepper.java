@@ -6,12 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import dev.streamrec.model.serving.BlockedTopK;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Incremental GRU4Rec inference: advances a batch of users' carried GRU states by the items each
@@ -35,36 +31,25 @@ import java.util.TreeMap;
  * the whole batch, from the top layer's new state. Every intermediate NDArray is released by the
  * call; calls may run concurrently (each has its own parameter store and NDArray scope).
  */
-public final class Gru4RecStepper {
+public final class Gru4RecStepper extends BatchStepper<float[], Gru4RecStepper.Row> {
 
     /**
      * One user's row: the carried state ({@link #stateSize} floats; null: the padding state) and
      * the item indices to fold into it, oldest first (none: score the carried state as it is).
      */
-    public record Row(float[] state, int[] pending) {}
+    public record Row(float[] state, int[] pending) implements BatchStepper.Pending {}
 
-    /** The rows' new states, in row order, and their full score rows (B, N+1; column 0 is padding). */
-    public record Scored(float[][] states, float[][] scores) {}
-
-    /** The rows' new states, in row order, and the best {@code depth} items of each row. */
-    public record Ranked(float[][] states, BlockedTopK.Candidates candidates) {}
-
-    private final SequenceModelBlock block;
     private final Gru4RecEncoderBlock gru;
-    private final NDManager manager;
     private final int layers;
-    private final int dim;
     private final float[] paddingState;
 
     public Gru4RecStepper(SequenceModelBlock block, NDManager manager) {
+        super(block, manager);
         if (!(block.encoder() instanceof Gru4RecEncoderBlock g)) {
             throw new IllegalArgumentException("incremental inference needs a GRU4Rec encoder, not " + block.config().kind().id());
         }
-        this.block = block;
         this.gru = g;
-        this.manager = manager;
         this.layers = block.config().layers();
-        this.dim = block.config().dim();
         this.paddingState = runPadding();
     }
 
@@ -78,67 +63,23 @@ public final class Gru4RecStepper {
         return paddingState.clone();
     }
 
-    /** Advances every row and returns the new states with the full score rows (tests, evaluation). */
-    public Scored scores(List<Row> rows) {
-        try (NDScope scope = new NDScope()) {
-            ParameterStore ps = new ParameterStore(manager, false);
-            NDArray table = block.items().table(ps, manager.getDevice(), false); // (N+1, d)
-            float[][] states = new float[rows.size()][];
-            NDArray top = advance(ps, table, rows, states);
-            float[] flat = top.matMul(table.transpose()).toFloatArray();
-            int n = (int) table.getShape().get(0);
-            float[][] scores = new float[rows.size()][n];
-            for (int r = 0; r < rows.size(); r++) {
-                System.arraycopy(flat, r * n, scores[r], 0, n);
-            }
-            scope.suppressNotUsedWarning();
-            return new Scored(states, scores);
+    @Override
+    protected float[] start(Row row, int r) {
+        float[] from = row.state() == null ? paddingState : row.state();
+        if (from.length != stateSize()) {
+            throw new IllegalArgumentException("row " + r + ": state of " + from.length + " floats, expected " + stateSize());
         }
+        return from.clone();
     }
 
-    /** Advances every row and ranks on the device block by block: the new states and each row's best {@code depth}. */
-    public Ranked candidates(List<Row> rows, int depth) {
-        try (NDScope scope = new NDScope()) {
-            ParameterStore ps = new ParameterStore(manager, false);
-            NDArray table = block.items().table(ps, manager.getDevice(), false);
-            float[][] states = new float[rows.size()][];
-            NDArray top = advance(ps, table, rows, states);
-            int n = (int) table.getShape().get(0);
-            scope.suppressNotUsedWarning();
-            return new Ranked(states, BlockedTopK.dotProduct(manager, top, table, Math.min(depth, n), SequenceScorer.BLOCK));
-        }
+    @Override
+    protected void copyTop(float[] state, float[] into, int offset) {
+        System.arraycopy(state, (layers - 1) * dim, into, offset, dim);
     }
 
-    /**
-     * Folds each row's pending items into its state (one fused GRU call per distinct pending
-     * length), fills {@code states} with the new states and returns the top layer's (B, d).
-     */
-    private NDArray advance(ParameterStore ps, NDArray table, List<Row> rows, float[][] states) {
-        int b = rows.size();
-        Map<Integer, List<Integer>> byLength = new TreeMap<>();
-        for (int r = 0; r < b; r++) {
-            Row row = rows.get(r);
-            float[] from = row.state() == null ? paddingState : row.state();
-            if (from.length != stateSize()) {
-                throw new IllegalArgumentException("row " + r + ": state of " + from.length + " floats, expected " + stateSize());
-            }
-            states[r] = from.clone();
-            if (row.pending().length > 0) {
-                byLength.computeIfAbsent(row.pending().length, t -> new ArrayList<>()).add(r);
-            }
-        }
-        for (Map.Entry<Integer, List<Integer>> group : byLength.entrySet()) {
-            recur(ps, table, rows, group.getValue(), group.getKey(), states);
-        }
-        float[] top = new float[b * dim];
-        for (int r = 0; r < b; r++) {
-            System.arraycopy(states[r], (layers - 1) * dim, top, r * dim, dim);
-        }
-        return manager.create(top, new Shape(b, dim));
-    }
-
-    /** One fused GRU call over the {@code t} pending items of the rows {@code members}; their states are replaced. */
-    private void recur(ParameterStore ps, NDArray table, List<Row> rows, List<Integer> members, int t, float[][] states) {
+    /** One fused GRU call over the {@code t} pending items of the rows {@code members}; their states are overwritten. */
+    @Override
+    protected void fold(ParameterStore ps, NDArray table, List<Row> rows, List<Integer> members, int t, List<float[]> states) {
         int g = members.size();
         long[] ids = new long[g * t];
         float[] h0 = new float[layers * g * dim];
@@ -149,7 +90,7 @@ public final class Gru4RecStepper {
                 ids[j * t + i] = pending[i];
             }
             for (int l = 0; l < layers; l++) {
-                System.arraycopy(states[r], l * dim, h0, (l * g + j) * dim, dim);
+                System.arraycopy(states.get(r), l * dim, h0, (l * g + j) * dim, dim);
             }
         }
         NDArray x = ItemEmbeddingBlock.lookup(table, manager.create(ids, new Shape(g, t))); // (g, t, d)
@@ -158,7 +99,7 @@ public final class Gru4RecStepper {
         for (int j = 0; j < g; j++) {
             int r = members.get(j);
             for (int l = 0; l < layers; l++) {
-                System.arraycopy(hn, (l * g + j) * dim, states[r], l * dim, dim);
+                System.arraycopy(hn, (l * g + j) * dim, states.get(r), l * dim, dim);
             }
         }
     }

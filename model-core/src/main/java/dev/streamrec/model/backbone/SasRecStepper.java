@@ -7,13 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import dev.streamrec.model.serving.BlockedTopK;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Incremental SASRec inference with a key/value cache: advances a batch of users' caches by the
@@ -39,7 +35,7 @@ import java.util.TreeMap;
  * one call per distinct number of pending items; the scoring is one pass over the whole batch.
  * Every intermediate NDArray is released by the call; calls may run concurrently.
  */
-public final class SasRecStepper {
+public final class SasRecStepper extends BatchStepper<SasRecStepper.Cache, SasRecStepper.Row> {
 
     /**
      * One user's cache: {@code items} the indices of the last P <= L-1 positions, oldest first;
@@ -55,19 +51,10 @@ public final class SasRecStepper {
     }
 
     /** One user's row: the cache (null: none) and the item indices to fold in, oldest first. */
-    public record Row(Cache cache, int[] pending) {}
+    public record Row(Cache cache, int[] pending) implements BatchStepper.Pending {}
 
-    /** The rows' new caches, in row order, and their full score rows (B, N+1; column 0 is padding). */
-    public record Scored(Cache[] caches, float[][] scores) {}
-
-    /** The rows' new caches, in row order, and the best {@code depth} items of each row. */
-    public record Ranked(Cache[] caches, BlockedTopK.Candidates candidates) {}
-
-    private final SequenceModelBlock block;
     private final SasRecEncoderBlock encoder;
-    private final NDManager manager;
     private final int layers;
-    private final int dim;
     private final int window;
     private final int slots;
     private final NDArray firstKeys; // (N+1, d): layer 0's key of each item
@@ -75,16 +62,14 @@ public final class SasRecStepper {
     private final NDList stepPositions; // rotary table of key positions -slots..0
 
     public SasRecStepper(SequenceModelBlock block, NDManager manager) {
+        super(block, manager);
         if (!(block.encoder() instanceof SasRecEncoderBlock e)
                 || block.config().positions() != EncoderConfig.Positions.ROTARY) {
             throw new IllegalArgumentException("a key/value cache needs a SASRec encoder with rotary positions, not "
                     + block.config().kind().id() + " with " + block.config().positions().id() + " positions");
         }
-        this.block = block;
         this.encoder = e;
-        this.manager = manager;
         this.layers = block.config().layers();
-        this.dim = block.config().dim();
         this.window = block.config().maxLen();
         this.slots = window - 1;
         try (NDScope scope = new NDScope()) {
@@ -122,56 +107,14 @@ public final class SasRecStepper {
         return new Cache(new int[0], none, none, new float[dim]);
     }
 
-    /** Advances every row and returns the new caches with the full score rows (tests, evaluation). */
-    public Scored scores(List<Row> rows) {
-        try (NDScope scope = new NDScope()) {
-            ParameterStore ps = new ParameterStore(manager, false);
-            NDArray table = block.items().table(ps, manager.getDevice(), false); // (N+1, d)
-            Cache[] caches = new Cache[rows.size()];
-            NDArray top = advance(ps, table, rows, caches);
-            float[] flat = top.matMul(table.transpose()).toFloatArray();
-            int n = (int) table.getShape().get(0);
-            float[][] scores = new float[rows.size()][n];
-            for (int r = 0; r < rows.size(); r++) {
-                System.arraycopy(flat, r * n, scores[r], 0, n);
-            }
-            scope.suppressNotUsedWarning();
-            return new Scored(caches, scores);
-        }
+    @Override
+    protected Cache start(Row row, int r) {
+        return row.cache() == null ? empty() : check(row.cache(), r);
     }
 
-    /** Advances every row and ranks on the device block by block: the new caches and each row's best {@code depth}. */
-    public Ranked candidates(List<Row> rows, int depth) {
-        try (NDScope scope = new NDScope()) {
-            ParameterStore ps = new ParameterStore(manager, false);
-            NDArray table = block.items().table(ps, manager.getDevice(), false);
-            Cache[] caches = new Cache[rows.size()];
-            NDArray top = advance(ps, table, rows, caches);
-            int n = (int) table.getShape().get(0);
-            scope.suppressNotUsedWarning();
-            return new Ranked(caches, BlockedTopK.dotProduct(manager, top, table, Math.min(depth, n), SequenceScorer.BLOCK));
-        }
-    }
-
-    /** Folds each row's pending items into its cache (one call per distinct count), fills {@code caches}, returns the tops (B, d). */
-    private NDArray advance(ParameterStore ps, NDArray table, List<Row> rows, Cache[] caches) {
-        int b = rows.size();
-        Map<Integer, List<Integer>> byLength = new TreeMap<>();
-        for (int r = 0; r < b; r++) {
-            Row row = rows.get(r);
-            caches[r] = row.cache() == null ? empty() : check(row.cache(), r);
-            if (row.pending().length > 0) {
-                byLength.computeIfAbsent(row.pending().length, t -> new ArrayList<>()).add(r);
-            }
-        }
-        for (Map.Entry<Integer, List<Integer>> group : byLength.entrySet()) {
-            extend(ps, table, rows, group.getValue(), group.getKey(), caches);
-        }
-        float[] top = new float[b * dim];
-        for (int r = 0; r < b; r++) {
-            System.arraycopy(caches[r].top(), 0, top, r * dim, dim);
-        }
-        return manager.create(top, new Shape(b, dim));
+    @Override
+    protected void copyTop(Cache cache, float[] into, int offset) {
+        System.arraycopy(cache.top(), 0, into, offset, dim);
     }
 
     private Cache check(Cache c, int row) {
@@ -192,17 +135,18 @@ public final class SasRecStepper {
      * over their caches (left-padded to the longest among them) and each other within the band,
      * and replaces their caches with the extended ones.
      */
-    private void extend(ParameterStore ps, NDArray table, List<Row> rows, List<Integer> members, int t, Cache[] caches) {
+    @Override
+    protected void fold(ParameterStore ps, NDArray table, List<Row> rows, List<Integer> members, int t, List<Cache> caches) {
         int g = members.size();
         int c = 0; // cache slots of this call: the longest cache among the members
         for (int r : members) {
-            c = Math.max(c, caches[r].positions());
+            c = Math.max(c, caches.get(r).positions());
         }
         long[] ids = new long[g * t];
         long[] cacheIds = new long[g * c];
         float[] mask = new float[g * t * (c + t)];
         for (int j = 0; j < g; j++) {
-            Cache cache = caches[members.get(j)];
+            Cache cache = caches.get(members.get(j));
             int[] pending = rows.get(members.get(j)).pending();
             int p = cache.positions();
             for (int i = 0; i < t; i++) {
@@ -258,16 +202,16 @@ public final class SasRecStepper {
         float[] tops = encoder.output(ps, x.get(":, " + (t - 1) + ":, :"), false).toFloatArray(); // (g, 1, d)
         for (int j = 0; j < g; j++) {
             int r = members.get(j);
-            caches[r] = extended(caches[r], rows.get(r).pending(), newKeys, newValues, j, t,
-                    Arrays.copyOfRange(tops, j * dim, (j + 1) * dim));
+            caches.set(r, extended(caches.get(r), rows.get(r).pending(), newKeys, newValues, j, t,
+                    Arrays.copyOfRange(tops, j * dim, (j + 1) * dim)));
         }
     }
 
     /** Layer {@code upper}+1's cached keys (or values) of the members, left-padded to {@code c} positions: (g, c, d). */
-    private NDArray gather(List<Integer> members, Cache[] caches, int c, int upper, boolean keys) {
+    private NDArray gather(List<Integer> members, List<Cache> caches, int c, int upper, boolean keys) {
         float[] out = new float[members.size() * c * dim];
         for (int j = 0; j < members.size(); j++) {
-            Cache cache = caches[members.get(j)];
+            Cache cache = caches.get(members.get(j));
             float[] rows = keys ? cache.keys()[upper] : cache.values()[upper];
             System.arraycopy(rows, 0, out, (j * c + c - cache.positions()) * dim, rows.length);
         }

@@ -3,11 +3,9 @@ package dev.streamrec.model.kdsr;
 import dev.streamrec.model.backbone.Gru4RecStepper;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 /**
- * What the stream keeps per user for incremental GRU4Rec ({@link IncrementalGru4RecRecommender}):
+ * What the stream keeps per user for incremental GRU4Rec ({@link Gru4RecIncrementalBackbone}):
  * the GRU's hidden state per layer after the user's whole history ({@link Gru4RecStepper}), the
  * index of the newest item folded into it (0: none), and the tag of the model that computed it
  * (the artifact's sha256). Bytes: a format byte, the tag, the item, the float count and the floats
@@ -24,9 +22,8 @@ public record Gru4RecUserState(String tag, int lastItem, float[] hidden) {
     private static final byte FORMAT = 1;
 
     public byte[] encode() {
-        byte[] tagBytes = tag.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(1 + 4 + tagBytes.length + 4 + 4 + 4 * hidden.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(FORMAT).putInt(tagBytes.length).put(tagBytes).putInt(lastItem).putInt(hidden.length);
+        ByteBuffer b = StateHeader.allocate(FORMAT, tag, 4 + 4 + 4 * hidden.length);
+        b.putInt(lastItem).putInt(hidden.length);
         b.asFloatBuffer().put(hidden);
         return b.array();
     }
@@ -36,15 +33,9 @@ public record Gru4RecUserState(String tag, int lastItem, float[] hidden) {
      * cannot read, and for a state of another model ({@code tag}) or size ({@code stateSize} floats).
      */
     public static Gru4RecUserState decode(byte[] state, String tag, int stateSize) {
-        if (state == null || state.length == 0 || state[0] != FORMAT) {
-            return null;
-        }
         try {
-            ByteBuffer b = ByteBuffer.wrap(state).order(ByteOrder.LITTLE_ENDIAN);
-            b.get();
-            byte[] tagBytes = new byte[b.getInt()];
-            b.get(tagBytes);
-            if (!tag.equals(new String(tagBytes, StandardCharsets.UTF_8))) {
+            ByteBuffer b = StateHeader.open(state, FORMAT, tag);
+            if (b == null) {
                 return null;
             }
             int lastItem = b.getInt();

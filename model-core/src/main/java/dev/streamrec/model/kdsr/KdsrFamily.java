@@ -243,20 +243,19 @@ public final class KdsrFamily implements ModelFamily {
     }
 
     /**
-     * GRU4Rec backbones (gru4rec, kdsr-gru4rec) carry each user's GRU state
-     * ({@link IncrementalGru4RecRecommender}); SASRec backbones with rotary positions each user's
-     * key/value cache ({@link IncrementalSasRecRecommender}, stored in {@link CacheEncoding#DEFAULT});
-     * SASRec backbones with learned positions, whose position embeddings change with every event,
-     * serve as {@link #loadRecommender} (re-encoding the window), as does popularity.
+     * GRU4Rec backbones (gru4rec, kdsr-gru4rec) carry each user's GRU state and SASRec backbones
+     * with rotary positions each user's key/value cache ({@link IncrementalSequenceRecommender},
+     * caches stored in {@link CacheEncoding#DEFAULT}); SASRec backbones with learned positions, whose
+     * position embeddings change with every event, serve as {@link #loadRecommender} (re-encoding
+     * the window), as does popularity.
      */
     @Override
     public Recommender loadIncrementalRecommender(ModelArtifact artifact, String device) throws Exception {
-        if (artifact.model().endsWith("gru4rec")) {
-            return IncrementalGru4RecRecommender.load(artifact, Devices.available(device));
-        }
-        if (artifact.model().endsWith("sasrec") && EncoderConfig.readFrom(artifact.config().path("hyperParameters"))
-                .positions() == EncoderConfig.Positions.ROTARY) {
-            return IncrementalSasRecRecommender.load(artifact, Devices.available(device), CacheEncoding.DEFAULT);
+        boolean gru4rec = artifact.model().endsWith("gru4rec");
+        boolean rotarySasRec = artifact.model().endsWith("sasrec") && EncoderConfig.readFrom(
+                artifact.config().path("hyperParameters")).positions() == EncoderConfig.Positions.ROTARY;
+        if (gru4rec || rotarySasRec) {
+            return IncrementalSequenceRecommender.load(artifact, Devices.available(device), CacheEncoding.DEFAULT);
         }
         return loadRecommender(artifact, device);
     }

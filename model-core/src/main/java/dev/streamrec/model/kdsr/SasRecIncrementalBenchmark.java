@@ -7,9 +7,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.backbone.EncoderConfig;
+import dev.streamrec.model.backbone.BatchStepper;
 import dev.streamrec.model.backbone.SasRecStepper;
 import dev.streamrec.model.backbone.SequenceModelBlock;
 import dev.streamrec.model.backbone.SequenceScorer;
+import dev.streamrec.model.backbone.StepRate;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Model-only cost of SASRec (rotary positions) per event, incremental ({@link SasRecStepper}: the
@@ -45,7 +46,6 @@ public final class SasRecIncrementalBenchmark {
     private static final int DEPTH = 21; // top 20 and the padding row
     private static final int[] LENGTHS = {50, 200, 1000};
     private static final int[] BATCHES = {1, 64};
-    private static final int REPEATS = 3;
     private static final int ERROR_USERS = 64;
     private static final int ERROR_EVENTS = 60;
 
@@ -87,8 +87,8 @@ public final class SasRecIncrementalBenchmark {
                     for (int r = 0; r < b; r++) {
                         steps.add(new SasRecStepper.Row(carried[r], new int[] {histories[r][len - 1]}));
                     }
-                    report(len, b, "re-encoding", reEncodingFlops(len, items), rate(b, seconds, () -> window.candidates(histories, DEPTH)));
-                    report(len, b, "incremental", incrementalFlops(len, items), rate(b, seconds, () -> stepper.candidates(steps, DEPTH)));
+                    StepRate.report(len, b, "re-encoding", reEncodingFlops(len, items), StepRate.rate(b, seconds, () -> window.candidates(histories, DEPTH)));
+                    StepRate.report(len, b, "incremental", incrementalFlops(len, items), StepRate.rate(b, seconds, () -> stepper.candidates(steps, DEPTH)));
                     last = carried;
                 }
                 stateSizes(len, last[0], seconds);
@@ -113,7 +113,7 @@ public final class SasRecIncrementalBenchmark {
         for (int[] h : histories) {
             fresh.add(new SasRecStepper.Row(null, Arrays.copyOf(h, h.length - 1)));
         }
-        return stepper.candidates(fresh, DEPTH).caches();
+        return stepper.candidates(fresh, DEPTH).states().toArray(new SasRecStepper.Cache[0]);
     }
 
     /**
@@ -140,7 +140,7 @@ public final class SasRecIncrementalBenchmark {
         for (CacheEncoding e : CacheEncoding.values()) {
             SasRecUserState state = new SasRecUserState(tag, cache);
             byte[] bytes = state.encode(e);
-            double perSecond = rate(1, seconds / 2, () -> SasRecUserState.decode(state.encode(e), tag, len - 1, LAYERS - 1, DIM));
+            double perSecond = StepRate.rate(1, seconds / 2, () -> SasRecUserState.decode(state.encode(e), tag, len - 1, LAYERS - 1, DIM));
             System.out.printf(Locale.ROOT, "%6d %-9s %,12d %14.1f%n", len, e.id(), bytes.length, 1e6 / perSecond);
         }
     }
@@ -193,8 +193,8 @@ public final class SasRecIncrementalBenchmark {
                         tag, len - 1, layers - 1, dim).cache();
                 rows.add(new SasRecStepper.Row(stored, new int[] {events[r][t]}));
             }
-            SasRecStepper.Scored scored = stepper.scores(rows);
-            caches = scored.caches();
+            BatchStepper.Scored<SasRecStepper.Cache> scored = stepper.scores(rows);
+            caches = scored.states().toArray(new SasRecStepper.Cache[0]);
             out.add(scored.scores());
         }
         return out;
@@ -217,28 +217,5 @@ public final class SasRecIncrementalBenchmark {
             var += (x[i] - mean) * (x[i] - mean) / (x.length - 1);
         }
         return Math.sqrt(var);
-    }
-
-    /** Median sequences/s of {@link #REPEATS} windows of {@code seconds}, after one warm-up window. */
-    private static double rate(int batch, double seconds, Supplier<?> call) {
-        double[] rates = new double[REPEATS];
-        for (int w = -1; w < REPEATS; w++) {
-            long calls = 0;
-            long start = System.nanoTime();
-            long end = start + (long) (seconds * 1e9);
-            while (System.nanoTime() < end) {
-                call.get();
-                calls++;
-            }
-            if (w >= 0) {
-                rates[w] = calls * batch / ((System.nanoTime() - start) / 1e9);
-            }
-        }
-        Arrays.sort(rates);
-        return rates[REPEATS / 2];
-    }
-
-    private static void report(int len, int batch, String path, long flops, double rate) {
-        System.out.printf(Locale.ROOT, "%6d %6d %-12s %,14d %,14.0f %10.3f%n", len, batch, path, flops, rate, 1000.0 * batch / rate);
     }
 }

@@ -3,11 +3,9 @@ package dev.streamrec.model.kdsr;
 import dev.streamrec.model.backbone.SasRecStepper;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 /**
- * What the stream keeps per user for incremental SASRec ({@link IncrementalSasRecRecommender}): the
+ * What the stream keeps per user for incremental SASRec ({@link SasRecIncrementalBackbone}): the
  * key/value cache of {@link SasRecStepper} (the item indices of the last P <= L-1 positions, the
  * keys and values of those positions in every layer above the first, the final hidden state of the
  * newest position) and the tag of the model that computed it (the artifact's sha256). Bytes
@@ -26,13 +24,11 @@ public record SasRecUserState(String tag, SasRecStepper.Cache cache) {
     private static final byte FORMAT = 1;
 
     public byte[] encode(CacheEncoding encoding) {
-        byte[] tagBytes = tag.getBytes(StandardCharsets.UTF_8);
         int p = cache.positions();
         int d = cache.top().length;
         int layers = cache.keys().length;
-        ByteBuffer b = ByteBuffer.allocate(1 + 4 + tagBytes.length + 1 + 12 + 4 * p + 4 * d
-                + 2 * layers * encoding.bytes(p, d)).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(FORMAT).putInt(tagBytes.length).put(tagBytes).put((byte) encoding.ordinal());
+        ByteBuffer b = StateHeader.allocate(FORMAT, tag, 1 + 12 + 4 * p + 4 * d + 2 * layers * encoding.bytes(p, d));
+        b.put((byte) encoding.ordinal());
         b.putInt(p).putInt(layers).putInt(d);
         for (int item : cache.items()) {
             b.putInt(item);
@@ -53,15 +49,9 @@ public record SasRecUserState(String tag, SasRecStepper.Cache cache) {
      * {@code slots} positions, other layer count or d).
      */
     public static SasRecUserState decode(byte[] state, String tag, int slots, int cachedLayers, int d) {
-        if (state == null || state.length == 0 || state[0] != FORMAT) {
-            return null;
-        }
         try {
-            ByteBuffer b = ByteBuffer.wrap(state).order(ByteOrder.LITTLE_ENDIAN);
-            b.get();
-            byte[] tagBytes = new byte[b.getInt()];
-            b.get(tagBytes);
-            if (!tag.equals(new String(tagBytes, StandardCharsets.UTF_8))) {
+            ByteBuffer b = StateHeader.open(state, FORMAT, tag);
+            if (b == null) {
                 return null;
             }
             CacheEncoding encoding = CacheEncoding.values()[b.get()];

@@ -82,7 +82,7 @@ class Gru4RecStepperTest {
                             ? new Gru4RecStepper.Row(null, h.stream().mapToInt(Integer::intValue).toArray())
                             : new Gru4RecStepper.Row(carried, new int[] {item}));
                 }
-                Gru4RecStepper.Scored scored = stepper.scores(rows);
+                BatchStepper.Scored<float[]> scored = stepper.scores(rows);
                 BlockedTopK.Candidates ranked = stepper.candidates(rows, ITEMS + 1).candidates();
                 for (int r = 0; r < batch.size(); r++) {
                     String u = batch.get(r);
@@ -91,7 +91,7 @@ class Gru4RecStepperTest {
                     for (int j = 0; j < ranked.indices()[r].length; j++) {
                         assertEquals(expected[ranked.indices()[r][j]], ranked.scores()[r][j], TOLERANCE);
                     }
-                    states.put(u, scored.states()[r]);
+                    states.put(u, scored.states().get(r));
                     rowsChecked++;
                 }
             }
@@ -105,12 +105,12 @@ class Gru4RecStepperTest {
         try (NDManager m = NDManager.newBaseManager()) {
             SequenceModelBlock block = gru4rec(m);
             Gru4RecStepper stepper = new Gru4RecStepper(block, m);
-            float[] carried = stepper.scores(List.of(new Gru4RecStepper.Row(null, new int[] {3, 4}))).states()[0];
-            Gru4RecStepper.Scored scored = stepper.scores(List.of(
+            float[] carried = stepper.scores(List.of(new Gru4RecStepper.Row(null, new int[] {3, 4}))).states().get(0);
+            BatchStepper.Scored<float[]> scored = stepper.scores(List.of(
                     new Gru4RecStepper.Row(null, new int[0]), new Gru4RecStepper.Row(carried, new int[0])));
             assertArrayEquals(fullReEncoding(block, m, List.of()), scored.scores()[0], TOLERANCE);
-            assertArrayEquals(stepper.paddingState(), scored.states()[0]);
-            assertArrayEquals(carried, scored.states()[1]);
+            assertArrayEquals(stepper.paddingState(), scored.states().get(0));
+            assertArrayEquals(carried, scored.states().get(1));
             assertArrayEquals(fullReEncoding(block, m, List.of(3, 4)), scored.scores()[1], TOLERANCE);
         }
     }

@@ -139,7 +139,7 @@ class SasRecStepperTest {
                     if (rows.stream().anyMatch(r -> r.cache() == null) && rows.stream().anyMatch(r -> r.cache() != null)) {
                         mixed++;
                     }
-                    SasRecStepper.Scored scored = stepper.scores(rows);
+                    BatchStepper.Scored<SasRecStepper.Cache> scored = stepper.scores(rows);
                     BlockedTopK.Candidates ranked = stepper.candidates(rows, ITEMS + 1).candidates();
                     for (int r = 0; r < batch.size(); r++) {
                         String u = batch.get(r);
@@ -148,8 +148,8 @@ class SasRecStepperTest {
                         for (int j = 0; j < ranked.indices()[r].length; j++) {
                             assertEquals(expected[ranked.indices()[r][j]], ranked.scores()[r][j], TOLERANCE);
                         }
-                        assertEquals(Math.min(MAX_LEN - 1, histories.get(u).size()), scored.caches()[r].positions());
-                        caches.put(u, scored.caches()[r]);
+                        assertEquals(Math.min(MAX_LEN - 1, histories.get(u).size()), scored.states().get(r).positions());
+                        caches.put(u, scored.states().get(r));
                         rowsChecked++;
                     }
                 }
@@ -165,12 +165,12 @@ class SasRecStepperTest {
         try (NDManager m = NDManager.newBaseManager()) {
             SequenceModelBlock block = sasrec(m, 2, MAX_LEN);
             SasRecStepper stepper = new SasRecStepper(block, m);
-            SasRecStepper.Cache carried = stepper.scores(List.of(new SasRecStepper.Row(null, new int[] {3, 4}))).caches()[0];
-            SasRecStepper.Scored scored = stepper.scores(List.of(
+            SasRecStepper.Cache carried = stepper.scores(List.of(new SasRecStepper.Row(null, new int[] {3, 4}))).states().get(0);
+            BatchStepper.Scored<SasRecStepper.Cache> scored = stepper.scores(List.of(
                     new SasRecStepper.Row(null, new int[0]), new SasRecStepper.Row(carried, new int[0])));
             assertArrayEquals(reference(block, m, List.of()), scored.scores()[0], TOLERANCE);
-            assertEquals(0, scored.caches()[0].positions());
-            assertEquals(carried, scored.caches()[1]);
+            assertEquals(0, scored.states().get(0).positions());
+            assertEquals(carried, scored.states().get(1));
             assertArrayEquals(reference(block, m, List.of(3, 4)), scored.scores()[1], TOLERANCE);
         }
     }

@@ -1,0 +1,43 @@
+package dev.streamrec.model.kdsr;
+
+import dev.streamrec.model.serving.BlockedTopK;
+
+import java.util.List;
+
+/**
+ * What a sequence backbone provides to be served incrementally by
+ * {@link IncrementalSequenceRecommender}: how a stored per-user state (bytes the stream keeps)
+ * becomes a row that folds in the request's event, how a user without a usable state starts, and
+ * one batched step over the rows that ranks candidates and returns each row's new state as bytes.
+ * Implemented by {@link Gru4RecIncrementalBackbone} (the GRU's hidden state) and
+ * {@link SasRecIncrementalBackbone} (SASRec's key/value cache).
+ *
+ * @param <R> the backbone's row: a state to go on from and the items still to fold in
+ */
+public interface IncrementalBackbone<R> {
+
+    /**
+     * The row that folds the request's event into the stored state, or null when the state is not
+     * usable: none, of another model or shape, unreadable, or not ending where the request's
+     * history ends before its event.
+     *
+     * @param known the request's history as known item indices, oldest first
+     * @param newestKnown whether the request's newest item is one the model knows (the last of
+     *     {@code known}); when not, the event adds nothing
+     */
+    R carried(byte[] stored, int[] known, boolean newestKnown);
+
+    /** The row of a user without a usable state: the whole known history, from nothing. */
+    R fresh(int[] known);
+
+    /**
+     * Runs the rows in one batch: each row's {@code depth} best candidates and the state after it,
+     * encoded as the stream stores it.
+     *
+     * @param known each row's known history (the same as given to {@link #carried} or {@link #fresh})
+     */
+    Stepped step(List<R> rows, int[][] known, int depth);
+
+    /** One batch's ranked candidates (row r's are row r of the batch) and each row's new state. */
+    record Stepped(BlockedTopK.Candidates candidates, byte[][] states) {}
+}

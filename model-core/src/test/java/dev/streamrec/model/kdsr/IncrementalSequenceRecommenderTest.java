@@ -1,0 +1,183 @@
+package dev.streamrec.model.kdsr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.streamrec.model.backbone.EncoderConfig;
+import dev.streamrec.model.backbone.Gru4RecStepper;
+import dev.streamrec.model.backbone.SasRecStepper;
+import dev.streamrec.model.backbone.SequenceModelBlock;
+import dev.streamrec.model.data.ItemIndex;
+import dev.streamrec.model.serving.Answer;
+import dev.streamrec.model.serving.RecommendRequest;
+import dev.streamrec.model.serving.ScoredItem;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The incremental contract for every backbone that has one: requests that carry only the last
+ * items of a long history, with the states the recommender returned, are answered as the whole
+ * history; states of another artifact or that missed an event are refused.
+ */
+class IncrementalSequenceRecommenderTest {
+
+    private static final int ITEMS = 25;
+    private static final int MAX_LEN = 4;
+    /** Items the stream's requests carry: fewer than the histories grow to, as the job's window. */
+    private static final int WINDOW = 3;
+    private static final int K = 5;
+    static final ItemIndex INDEX = ItemIndex.of(IntStream.rangeClosed(1, ITEMS).mapToObj(i -> "i" + i).toList());
+
+    /** The backbones under test, each with its score tolerance against re-encoding the whole history. */
+    enum Backbone {
+        /** Two GRU layers of d = 8: the state is 2·8 floats, the newest item and the header. */
+        GRU4REC(1e-5f, 4 * 8 * 2 + 1 + 4 + 5 + 4 + 4),
+        /** Two rotary SASRec layers of d = 8, float32 caches of P = 3 positions and one cached layer. */
+        SASREC(1e-4f, 1 + 4 + 5 + 1 + 12 + 12 + 32 + 2 * 3 * 32);
+
+        final float tolerance;
+        final int stateBytes;
+
+        Backbone(float tolerance, int stateBytes) {
+            this.tolerance = tolerance;
+            this.stateBytes = stateBytes;
+        }
+
+        IncrementalSequenceRecommender<?> recommender(NDManager m, String tag) {
+            return this == GRU4REC
+                    ? new IncrementalSequenceRecommender<>("gru4rec", "v1", INDEX, new Gru4RecIncrementalBackbone(tag,
+                            new Gru4RecStepper(block(m, EncoderConfig.Kind.GRU4REC, EncoderConfig.Positions.LEARNED), m)),
+                            () -> {})
+                    : sasRec(m, tag, CacheEncoding.FLOAT32);
+        }
+    }
+
+    static SequenceModelBlock block(NDManager m, EncoderConfig.Kind kind, EncoderConfig.Positions positions) {
+        Engine.getInstance().setRandomSeed(3);
+        int heads = kind == EncoderConfig.Kind.SASREC ? 2 : 1;
+        SequenceModelBlock block = new SequenceModelBlock(
+                new EncoderConfig(kind, ITEMS, 8, MAX_LEN, 2, heads, 0.2f, positions));
+        block.initialize(m, DataType.FLOAT32, new Shape(1, MAX_LEN));
+        return block;
+    }
+
+    static IncrementalSequenceRecommender<?> sasRec(NDManager m, String tag, CacheEncoding encoding) {
+        return new IncrementalSequenceRecommender<>("sasrec", "v1", INDEX, new SasRecIncrementalBackbone(tag,
+                new SasRecStepper(block(m, EncoderConfig.Kind.SASREC, EncoderConfig.Positions.ROTARY), m), encoding),
+                () -> {});
+    }
+
+    private static RecommendRequest request(String user, List<String> history, byte[] state) {
+        return new RecommendRequest(user, List.copyOf(history.subList(Math.max(0, history.size() - WINDOW), history.size())),
+                K, true, state);
+    }
+
+    static void assertSameAnswer(List<ScoredItem> expected, List<ScoredItem> actual, float tolerance) {
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i).itemId(), actual.get(i).itemId());
+            assertEquals(expected.get(i).score(), actual.get(i).score(), tolerance);
+        }
+    }
+
+    /**
+     * Five users' random events (some of items the model does not know) in batches of any order,
+     * users joining over time so that batches mix rows with and without a state: the requests
+     * carry only the last 3 items, yet with the stored states every answer is that of the whole
+     * history, as {@link IncrementalSequenceRecommender#recommend} gives it when the whole history
+     * is carried (apart from the excluded items, which only the window names).
+     */
+    @ParameterizedTest
+    @EnumSource(Backbone.class)
+    void storedStatesAnswerForTheWholeHistory(Backbone backbone) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            IncrementalSequenceRecommender<?> model = backbone.recommender(m, "sha-a");
+            Random random = new Random(9);
+            Map<String, List<String>> histories = new HashMap<>();
+            Map<String, byte[]> states = new HashMap<>();
+            int mixed = 0;
+            for (int step = 0; step < 30; step++) {
+                List<String> users = new ArrayList<>(List.of("a", "b", "c", "d", "e").subList(0, Math.min(5, 1 + step / 4)));
+                Collections.shuffle(users, random);
+                users = users.subList(0, 1 + random.nextInt(users.size()));
+                List<RecommendRequest> batch = new ArrayList<>();
+                for (String u : users) {
+                    List<String> h = histories.computeIfAbsent(u, x -> new ArrayList<>());
+                    h.add(random.nextInt(10) == 0 ? "unknown" + step : "i" + (1 + random.nextInt(ITEMS)));
+                    batch.add(request(u, h, states.get(u)));
+                }
+                if (batch.stream().anyMatch(r -> r.userState() == null) && batch.stream().anyMatch(r -> r.userState() != null)) {
+                    mixed++;
+                }
+                List<Answer> answers = model.answer(batch);
+                for (int r = 0; r < users.size(); r++) {
+                    String u = users.get(r);
+                    List<String> whole = histories.get(u);
+                    List<String> window = batch.get(r).history();
+                    RecommendRequest full = new RecommendRequest(u, whole, K + whole.size(), false);
+                    List<ScoredItem> expected = model.recommend(List.of(full)).get(0).stream()
+                            .filter(s -> !window.contains(s.itemId()))
+                            .limit(K).toList();
+                    assertSameAnswer(expected, answers.get(r).items(), backbone.tolerance);
+                    assertNotNull(answers.get(r).userState());
+                    states.put(u, answers.get(r).userState());
+                }
+            }
+            assertTrue(mixed > 2, "batches mixing users with and without a state: " + mixed);
+            assertTrue(histories.values().stream().anyMatch(h -> h.size() > 2 * MAX_LEN));
+            assertEquals(backbone.stateBytes, states.get("a").length);
+        }
+    }
+
+    /** A state of another artifact, or one that missed an event, is not used: the answer starts over from the window. */
+    @ParameterizedTest
+    @EnumSource(Backbone.class)
+    void refusesAStateOfAnotherArtifactOrOneThatMissedAnEvent(Backbone backbone) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            IncrementalSequenceRecommender<?> a = backbone.recommender(m, "sha-a");
+            IncrementalSequenceRecommender<?> b = backbone.recommender(m, "sha-b");
+            List<String> history = new ArrayList<>(List.of("i1", "i2", "i3", "i4", "i5", "i6"));
+            byte[] stateA = a.answer(List.of(request("u", history.subList(0, 5), null))).get(0).userState();
+            RecommendRequest next = request("u", history, stateA);
+            List<ScoredItem> fromWindow = a.answer(List.of(next.withUserState(null))).get(0).items();
+
+            assertNotEquals(fromWindow.get(0).score(), a.answer(List.of(next)).get(0).items().get(0).score());
+            assertSameAnswer(fromWindow, b.answer(List.of(next)).get(0).items(), backbone.tolerance);
+            history.add(5, "i9"); // an event the state did not see
+            RecommendRequest skipped = request("u", history, stateA);
+            assertSameAnswer(a.answer(List.of(skipped.withUserState(null))).get(0).items(),
+                    a.answer(List.of(skipped)).get(0).items(), backbone.tolerance);
+        }
+    }
+
+    /** A state whose header names another model is not decoded at all. */
+    @ParameterizedTest
+    @EnumSource(Backbone.class)
+    void decodesNoStateOfAnotherTag(Backbone backbone) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            byte[] state = backbone.recommender(m, "sha-a")
+                    .answer(List.of(request("u", List.of("i1", "i2"), null))).get(0).userState();
+            if (backbone == Backbone.GRU4REC) {
+                assertNotNull(Gru4RecUserState.decode(state, "sha-a", 16));
+                assertNull(Gru4RecUserState.decode(state, "sha-b", 16));
+            } else {
+                assertNotNull(SasRecUserState.decode(state, "sha-a", MAX_LEN - 1, 1, 8));
+                assertNull(SasRecUserState.decode(state, "sha-b", MAX_LEN - 1, 1, 8));
+            }
+        }
+    }
+}
