@@ -165,4 +165,42 @@ class DpcKnnTest {
             assertArrayEquals(new float[] {1, 1, 2, 2, 3, 3, 2, 2, 3, 3, 0, 0}, r.centroids().toFloatArray(), TOL);
         }
     }
+
+    /**
+     * The partial top-k of {@link DpcKnn#localDensity} gives the densities of the definition's
+     * full sort of every distance row (the form it replaced), over batches of sequences of mixed
+     * lengths with padding and ratios whose k differs between the sequences of a batch.
+     */
+    @Test
+    void localDensityOverTheNearestEqualsTheFullSort() {
+        Random random = new Random(5);
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (float knnRatio : new float[] {0.1f, 0.25f, 0.3f, 0.5f, 1f}) {
+                int b = 6;
+                int n = 23;
+                float[] x = new float[b * n * 8];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) random.nextGaussian();
+                }
+                float[] mask = new float[b * n];
+                for (int s = 0; s < b; s++) {
+                    int length = 1 + random.nextInt(n);
+                    for (int i = 0; i < length; i++) {
+                        mask[s * n + i] = 1f;
+                    }
+                }
+                NDArray d2 = DpcKnn.scaledSquaredDistances(m.create(x, new Shape(b, n, 8)));
+                NDArray valid = m.create(mask, new Shape(b, n));
+                // the definition with a full sort of every row
+                NDArray sorted = d2.add(valid.expandDims(1).sub(1f).mul(-DpcKnn.FAR)).sort(2);
+                NDArray k = valid.sum(new int[] {1}, true).mul(knnRatio).ceil().maximum(1f);
+                NDArray inKnn = m.arange(0f, (float) n, 1f).reshape(1, 1, n).lt(k.expandDims(2)).toType(
+                        ai.djl.ndarray.types.DataType.FLOAT32, false);
+                float[] expected = sorted.mul(inKnn).sum(new int[] {2}).div(k).neg().exp()
+                        .mul(valid).add(valid.sub(1f)).toFloatArray();
+                assertArrayEquals(expected, DpcKnn.localDensity(d2, valid, knnRatio).toFloatArray(), 1e-6f,
+                        "knnRatio " + knnRatio);
+            }
+        }
+    }
 }
