@@ -43,6 +43,8 @@ public final class SoakCommand {
                 .text("sample", "30s", "DURATION", "Sample interval.")
                 .text("smoothing", "3m", "DURATION", "Span of the rolling min/max/mean a series is judged by.")
                 .text("state-ttl", "10m", "DURATION", "The job's sequence.state-ttl: users idle this long lose their state.")
+                .text("baseline-half-life", "1m", "DURATION", "The job's baseline.half-life: popularity and "
+                        + "co-occurrence forget retired items' counts after about 10 half-lives.")
                 .text("fine-tune-every", "10m", "DURATION", "A fine-tuning round (and hot swap) of the SASRec this often.")
                 .integer("deletion-every", d.deletionEvery(), "A deletion request every N events.")
                 .longInteger("seed", d.seed(), "Seed of the generated stream.")
@@ -64,7 +66,7 @@ public final class SoakCommand {
         return SoakSettings.defaults()
                 .withDuration(duration(args, "duration"))
                 .withPacing(args.getDouble("rate"), duration(args, "sample"), duration(args, "smoothing"),
-                        duration(args, "state-ttl"), duration(args, "fine-tune-every"))
+                        duration(args, "state-ttl"), duration(args, "baseline-half-life"), duration(args, "fine-tune-every"))
                 .withDeletionsAndSeed(args.getInt("deletion-every"), args.getLong("seed"));
     }
 

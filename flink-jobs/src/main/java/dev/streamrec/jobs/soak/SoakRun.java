@@ -111,7 +111,8 @@ public final class SoakRun {
 
     /**
      * The job's settings for a soak: the baselines and the trained model at {@code artifact}, model
-     * updates allowed from {@code store}, {@code processingMs} in predictions, the soak's state TTL.
+     * updates allowed from {@code store}, {@code processingMs} in predictions, the soak's state TTL and
+     * baseline half-life.
      */
     public Map<String, String> jobOptions(Path artifact, Path store) throws java.io.IOException {
         Files.createDirectories(store);
@@ -122,6 +123,7 @@ public final class SoakRun {
                 + store.toAbsolutePath().toUri());
         o.put(JobOptions.PROCESSING_LATENCY.key(), "true");
         o.put(JobOptions.STATE_TTL.key(), settings.stateTtl().toMillis() + " ms");
+        o.put(JobOptions.POPULARITY_HALF_LIFE.key(), settings.baselineHalfLife().toMillis() + " ms");
         return o;
     }
 

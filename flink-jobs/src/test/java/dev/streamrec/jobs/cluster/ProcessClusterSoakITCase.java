@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProcessClusterSoakITCase {
 
     private static final SoakSettings CI = new SoakSettings(Duration.ofMinutes(2), 50, Duration.ofSeconds(10),
-            Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofSeconds(40), 50, 10, 100, 200, 50, 100, 2_000, 42);
+            Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(40), 50, 10, 100, 200, 50,
+            100, 2_000, 42);
 
     @Test
     void shouldSoakWithoutRestartsConfirmingEveryDeletionAndHotSwapping() throws Exception {

@@ -15,6 +15,7 @@ class SoakStreamTest {
 
     private static final SoakSettings SMALL = new SoakSettings(java.time.Duration.ofMinutes(1), 100,
             java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(10),
+            java.time.Duration.ofMinutes(1),
             java.time.Duration.ofMinutes(10), 20, 10, 50, 40, 25, 100, 100, 7);
 
     private static List<SoakStream.Next> draw(SoakStream s, int n) {

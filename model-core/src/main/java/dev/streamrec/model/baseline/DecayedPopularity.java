@@ -19,7 +19,8 @@ import java.util.TreeSet;
  * Decayed global popularity, updated per event: every interaction adds one unit to its item, and
  * units halve every {@code halfLife} of event time. Recommends the currently most popular items.
  * A score-ordered index keeps both the update and top-K at O(log n + K), whatever the catalogue
- * size.
+ * size. Items whose count decayed below a thousandth of one event are forgotten (once per
+ * half-life), so a churning catalogue does not grow the model without end.
  */
 public final class DecayedPopularity implements LearnsOnline, Snapshotting {
 
@@ -90,6 +91,12 @@ public final class DecayedPopularity implements LearnsOnline, Snapshotting {
         return e == null ? 0.0 : e.score;
     }
 
+    /** What an item's count is worth at event time {@code t}, in events observed at t (0 when never seen or forgotten). */
+    public double count(String itemId, long t) {
+        Entry e = entries.get(itemId);
+        return e == null ? 0.0 : e.score / clock.weight(t);
+    }
+
     @Override
     public void observe(String userId, List<String> historyBefore, String itemId, long timestampMillis) {
         double factor = clock.rescaleFactor(timestampMillis);
@@ -100,6 +107,22 @@ public final class DecayedPopularity implements LearnsOnline, Snapshotting {
         ranked.remove(e);
         e.score += clock.weight(timestampMillis);
         ranked.add(e);
+        if (clock.sweepDue(timestampMillis)) {
+            forgetBelow(clock.forgetFloor(timestampMillis));
+        }
+    }
+
+    /** Drops the items whose stored score is below {@code floor}: the tail of the ranked index. */
+    private void forgetBelow(double floor) {
+        Iterator<Entry> weakest = ranked.descendingIterator();
+        while (weakest.hasNext()) {
+            Entry e = weakest.next();
+            if (e.score >= floor) {
+                return;
+            }
+            weakest.remove();
+            entries.remove(e.itemId);
+        }
     }
 
     private void rescale(double factor) {

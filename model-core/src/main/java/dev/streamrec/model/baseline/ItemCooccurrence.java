@@ -20,7 +20,9 @@ import java.util.Set;
  * a_j -> b gains weight 1/j, decayed over event time like {@link DecayedPopularity}. A user is
  * scored by summing the neighbour lists of their last {@code window} items with the same 1/j
  * weights; when fewer than K candidates remain, decayed popularity fills the rest. Each item keeps
- * at most {@code maxNeighbours} neighbours (the weakest are evicted), so memory stays bounded.
+ * at most {@code maxNeighbours} neighbours (the weakest are evicted), and transitions whose weight
+ * decayed below a thousandth of one event are forgotten (once per half-life, with lists left
+ * empty), so memory stays bounded however many items come and go.
  */
 public final class ItemCooccurrence implements LearnsOnline, Snapshotting {
 
@@ -118,6 +120,18 @@ public final class ItemCooccurrence implements LearnsOnline, Snapshotting {
                 prune(nb);
             }
         }
+        if (clock.sweepDue(timestampMillis)) {
+            double floor = clock.forgetFloor(timestampMillis);
+            neighbours.values().removeIf(nb -> {
+                nb.values().removeIf(w -> w < floor);
+                return nb.isEmpty();
+            });
+        }
+    }
+
+    /** Items with a neighbour list. */
+    public int numSources() {
+        return neighbours.size();
     }
 
     /** Keeps the strongest {@code maxNeighbours} entries. */

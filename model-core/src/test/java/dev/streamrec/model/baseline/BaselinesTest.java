@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BaselinesTest {
 
@@ -34,10 +35,41 @@ class BaselinesTest {
     @Test
     void shouldKeepTheOrderAcrossRescaling() {
         DecayedPopularity p = new DecayedPopularity(1);
-        p.observe("u", List.of(), "old", 0);
+        p.observe("u", List.of(), "first", 0); // the clock's origin
+        p.observe("u", List.of(), "old", 95);
         p.observe("u", List.of(), "new", 100); // exponent 100 > 60: rescale
         p.observe("u", List.of(), "new2", 100);
-        assertEquals(List.of("new", "new2", "old"), ids(p.top(3, Set.of())));
+        // "first" is 100 half-lives old, worth far less than a thousandth of an event: forgotten
+        assertEquals(List.of("new", "new2", "old"), ids(p.top(4, Set.of())));
+    }
+
+    /**
+     * A churning catalogue: a new item every minute, each seen ten times and then never again.
+     * With a half-life of one minute both baselines forget the items that stopped appearing, so
+     * what they keep levels off instead of growing with every item ever seen.
+     */
+    @Test
+    void shouldForgetItemsThatStoppedAppearing() {
+        long minute = 60_000L;
+        DecayedPopularity p = new DecayedPopularity(minute);
+        ItemCooccurrence c = new ItemCooccurrence(minute, 2, 10);
+        List<Integer> popularityItems = new java.util.ArrayList<>();
+        List<Integer> cooccurrenceSources = new java.util.ArrayList<>();
+        for (int item = 1; item <= 200; item++) {
+            for (int i = 0; i < 10; i++) {
+                long t = item * minute + i * 1_000L;
+                p.observe("u", List.of(), "i" + item, t);
+                c.observe("u" + i, List.of("i" + (item - 1)), "i" + item, t);
+            }
+            popularityItems.add(p.numItems());
+            cooccurrenceSources.add(c.numSources());
+        }
+        // ten events decay below a thousandth of one in log2(10·1024) ≈ 13.3 half-lives
+        assertTrue(p.numItems() <= 16, "popularity keeps " + p.numItems() + " of 200 items");
+        assertTrue(c.numSources() <= 16, "co-occurrence keeps " + c.numSources() + " of 199 sources");
+        assertEquals(popularityItems.get(99), p.numItems(), 2, "levelled off");
+        assertEquals(List.of("i200", "i199"), ids(p.top(2, Set.of())), "the recent items stay, in order");
+        assertTrue(c.weight("i199", "i200") > 0 && c.weight("i1", "i2") == 0.0);
     }
 
     @Test
@@ -84,7 +116,8 @@ class BaselinesTest {
     /**
      * Two subtasks' snapshots restored whole into one (a scale-down to one) give what one model that
      * saw both users' events learned: the same ranking, and stored values in the same proportions (the
-     * merged clock's origin is the later one, so they differ by one constant factor).
+     * merged clock's origin is the later one, so they differ by one constant factor), for every
+     * candidate above the forgetting floor's reach.
      */
     @Test
     void shouldMergeTheSnapshotsOfAScaleDown() {
@@ -108,8 +141,14 @@ class BaselinesTest {
         merged.restoreState(second.snapshotState(), 1.0);
         for (String last : List.of("i0", "i3", "i7")) {
             RecommendRequest r = new RecommendRequest("u9", List.of("i5", last), 8, false);
-            List<ScoredItem> expected = all.recommend(List.of(r)).get(0);
-            List<ScoredItem> got = merged.recommend(List.of(r)).get(0);
+            List<ScoredItem> allRanked = all.recommend(List.of(r)).get(0);
+            // counts below a thousandth of an event are forgotten by each model on its own, so the
+            // weakest candidates (here, those under 5% of the best) may differ between the whole and
+            // the split; the rest must not
+            List<ScoredItem> expected = allRanked.stream()
+                    .filter(s -> s.score() >= 0.05f * allRanked.get(0).score()).toList();
+            assertTrue(expected.size() >= 4, "after " + last + ": " + allRanked);
+            List<ScoredItem> got = merged.recommend(List.of(r)).get(0).subList(0, expected.size());
             assertEquals(ids(expected), ids(got), "after " + last);
             double ratio = got.get(0).score() / expected.get(0).score();
             for (int k = 0; k < expected.size(); k++) {
@@ -128,9 +167,11 @@ class BaselinesTest {
         popMerged.restoreState(popA.snapshotState(), 1.0);
         popMerged.restoreState(popB.snapshotState(), 1.0);
         assertEquals(ids(popAll.top(9, Set.of())), ids(popMerged.top(9, Set.of())));
-        double ratio = popMerged.score("p0") / popAll.score("p0");
-        for (int i = 1; i < 9; i++) {
-            assertEquals(ratio, popMerged.score("p" + i) / popAll.score("p" + i), 1e-9 * ratio, "p" + i);
+        // in events: each half forgets less than a thousandth of an event per sweep, and what it
+        // forgot decays on, so the merged count is short of the whole's by under 2·2·2^-10 events
+        long end = 299 * HOUR / 3;
+        for (int i = 0; i < 9; i++) {
+            assertEquals(popAll.count("p" + i, end), popMerged.count("p" + i, end), 4 * 0x1p-10, "p" + i);
         }
 
         // a scale-up to two subtasks: each takes half of every snapshot, so together they hold it once
