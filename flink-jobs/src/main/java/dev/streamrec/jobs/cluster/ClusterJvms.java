@@ -36,6 +36,15 @@ public final class ClusterJvms {
     /** The TaskManager's id at the JobManager ({@code TaskManagerOptions.TASK_MANAGER_RESOURCE_ID}). */
     static final String RESOURCE_ID = "taskmanager.resource-id";
 
+    /**
+     * glibc malloc arenas of a TaskManager. With the default (8 per core) libtorch's and RocksDB's
+     * threads spread their allocations over many arenas, and the resident memory crept up for most
+     * of an hour before it levelled off (the soak's first run in docs/ops.md: 31 arenas, 350–400
+     * MiB); Flink's own images bound the same native fragmentation with jemalloc (FLINK-19125). A
+     * MALLOC_ARENA_MAX in the environment wins.
+     */
+    static final String TASK_MANAGER_MALLOC_ARENAS = "2";
+
     /** ZooKeeper holds a few small nodes per job: leader addresses, job graph and checkpoint pointers. */
     private static final String ZOOKEEPER_HEAP = "128m";
 
@@ -63,8 +72,11 @@ public final class ClusterJvms {
     public List<String> taskManager(String name) {
         TaskExecutorProcessSpec spec = TaskExecutorProcessUtils.processSpecFromConfig(flinkConf);
         // registered under its process name, so the REST API's and the web UI's TaskManager ids say which process it is
-        return flink(name, ProcessMemoryUtils.generateJvmParametersStr(spec), TASK_MANAGER_MAIN,
+        List<String> cmd = flink(name, ProcessMemoryUtils.generateJvmParametersStr(spec), TASK_MANAGER_MAIN,
                 TaskExecutorProcessUtils.generateDynamicConfigsStr(spec) + " -D " + RESOURCE_ID + "=" + name);
+        String arenas = System.getenv().getOrDefault("MALLOC_ARENA_MAX", TASK_MANAGER_MALLOC_ARENAS);
+        cmd.addAll(cmd.indexOf(javaBinary()), List.of("/usr/bin/env", "MALLOC_ARENA_MAX=" + arenas));
+        return cmd;
     }
 
     public List<String> broker() {
@@ -108,12 +120,16 @@ public final class ClusterJvms {
             // its own session: a Ctrl-C in the shell that ran cluster up does not reach the cluster
             cmd.add("/usr/bin/setsid");
         }
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(javaBinary());
         cmd.add("-XX:+UseG1GC");
         cmd.add("-Dlog.file=" + settings.logDir().resolve(name + ".log"));
         cmd.add("-Dlog4j.configurationFile=file:" + settings.confDir().resolve("log4j.properties"));
         cmd.add("-Dai.djl.offline=true");
         return cmd;
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** This JVM's class path with absolute entries: the processes run in the run directory. */

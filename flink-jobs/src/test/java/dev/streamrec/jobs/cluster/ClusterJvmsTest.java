@@ -1,0 +1,36 @@
+package dev.streamrec.jobs.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClusterJvmsTest {
+
+    @TempDir
+    Path dir;
+
+    /** TaskManagers start with bounded malloc arenas (unless the environment sets its own); the JobManager as Flink starts it. */
+    @Test
+    void taskManagersRunWithBoundedMallocArenas() throws Exception {
+        ClusterSettings settings = ClusterSettings.defaults(dir.resolve("run"));
+        FlinkConfigFile.write(settings);
+        ClusterJvms jvms = new ClusterJvms(settings, Files.createDirectories(dir.resolve("lib")));
+
+        List<String> tm = jvms.taskManager("taskmanager-1");
+        int env = tm.indexOf("/usr/bin/env");
+        assertTrue(env >= 0, String.join(" ", tm));
+        String arenas = System.getenv().getOrDefault("MALLOC_ARENA_MAX", ClusterJvms.TASK_MANAGER_MALLOC_ARENAS);
+        assertEquals("MALLOC_ARENA_MAX=" + arenas, tm.get(env + 1));
+        assertTrue(tm.get(env + 2).endsWith("/bin/java"), tm.get(env + 2));
+        assertTrue(tm.contains(ClusterJvms.TASK_MANAGER_MAIN));
+        assertTrue(tm.stream().anyMatch(a -> a.startsWith("-Xmx")), "Flink's memory model sets the heap");
+
+        assertFalse(jvms.jobManager().contains("/usr/bin/env"));
+    }
+}
