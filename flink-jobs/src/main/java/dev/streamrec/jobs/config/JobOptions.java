@@ -150,6 +150,13 @@ public final class JobOptions {
                             + "so they use idle cores instead of taking them from scoring. Process-wide: it "
                             + "applies to every RocksDB instance of the task manager.");
 
+    public static final ConfigOption<MemorySize> ROCKSDB_MAX_MANIFEST_SIZE =
+            ConfigOptions.key("state.rocksdb.max-manifest-size").memoryType().defaultValue(MemorySize.parse("64kb"))
+                    .withDescription("Size at which RocksDB starts a new MANIFEST (its log of file additions and "
+                            + "removals) holding only the live files. RocksDB's default never rolls it, so with a "
+                            + "flush per checkpoint it grows for as long as the job runs, on disk and in every "
+                            + "incremental checkpoint, which uploads it whole.");
+
     public static final ConfigOption<MemorySize> LOCAL_MANAGED_MEMORY =
             ConfigOptions.key("local.managed-memory").memoryType().defaultValue(MemorySize.parse("512m"))
                     .withDescription("Managed memory of the embedded MiniCluster (local mode and benchmarks), "

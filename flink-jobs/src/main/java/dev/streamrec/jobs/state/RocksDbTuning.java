@@ -25,6 +25,10 @@ import java.util.Collection;
  *   <li>{@link JobOptions#ROCKSDB_LOW_PRIORITY_COMPACTION}: compaction threads run at the lowest CPU priority (nice
  *       19), so they use the cores scoring leaves idle instead of competing with it; flushes, which
  *       a checkpoint waits for, keep their priority.
+ *   <li>{@link JobOptions#ROCKSDB_MAX_MANIFEST_SIZE}: the MANIFEST rolls over to a fresh one listing only
+ *       the live files once it reaches this size (64 KiB by default). RocksDB never rolls it by default,
+ *       and every flush and compaction appends to it, so a job that flushes at every checkpoint grows it
+ *       without end, on disk and in every incremental checkpoint (which uploads it whole).
  * </ul>
  */
 public final class RocksDbTuning implements ConfigurableRocksDBOptionsFactory {
@@ -33,11 +37,13 @@ public final class RocksDbTuning implements ConfigurableRocksDBOptionsFactory {
 
     private int level0Trigger = JobOptions.ROCKSDB_LEVEL0_COMPACTION_TRIGGER.defaultValue();
     private boolean lowPriorityCompaction = JobOptions.ROCKSDB_LOW_PRIORITY_COMPACTION.defaultValue();
+    private long maxManifestBytes = JobOptions.ROCKSDB_MAX_MANIFEST_SIZE.defaultValue().getBytes();
 
     @Override
     public RocksDBOptionsFactory configure(ReadableConfig config) {
         level0Trigger = Math.max(2, config.get(JobOptions.ROCKSDB_LEVEL0_COMPACTION_TRIGGER));
         lowPriorityCompaction = config.get(JobOptions.ROCKSDB_LOW_PRIORITY_COMPACTION);
+        maxManifestBytes = config.get(JobOptions.ROCKSDB_MAX_MANIFEST_SIZE).getBytes();
         return this;
     }
 
@@ -47,7 +53,7 @@ public final class RocksDbTuning implements ConfigurableRocksDBOptionsFactory {
             // The default Env's pools are shared by every instance in the process; lowering is idempotent.
             Env.getDefault().lowerThreadPoolCPUPriority(Priority.LOW);
         }
-        return current;
+        return current.setMaxManifestFileSize(maxManifestBytes);
     }
 
     @Override
