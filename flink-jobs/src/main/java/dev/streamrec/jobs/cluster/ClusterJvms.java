@@ -113,7 +113,11 @@ public final class ClusterJvms {
         return cmd;
     }
 
-    /** {@code java} with what every process gets: its log file, the shared log4j config, the GC, and no JNI surprises. */
+    /**
+     * {@code java} with what every process gets: its log file, its GC log ({@code NAME-gc.log}: one line per
+     * pause with the heap before and after, which the soak reads), the shared log4j config, the GC, and no JNI
+     * surprises.
+     */
     private List<String> java(String name) {
         List<String> cmd = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
@@ -122,10 +126,16 @@ public final class ClusterJvms {
         }
         cmd.add(javaBinary());
         cmd.add("-XX:+UseG1GC");
+        cmd.add("-Xlog:gc:file=" + gcLog(settings, name) + ":uptime:filecount=2,filesize=20m");
         cmd.add("-Dlog.file=" + settings.logDir().resolve(name + ".log"));
         cmd.add("-Dlog4j.configurationFile=file:" + settings.confDir().resolve("log4j.properties"));
         cmd.add("-Dai.djl.offline=true");
         return cmd;
+    }
+
+    /** The GC log of process {@code name}. */
+    public static Path gcLog(ClusterSettings settings, String name) {
+        return settings.logDir().resolve(name + "-gc.log");
     }
 
     private static String javaBinary() {

@@ -1,6 +1,7 @@
 package dev.streamrec.jobs.soak;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamrec.jobs.cluster.ClusterJvms;
 import dev.streamrec.jobs.cluster.ClusterProcess;
 import dev.streamrec.jobs.cluster.FlinkRestClient;
 import dev.streamrec.jobs.cluster.ProcessCluster;
@@ -21,8 +22,9 @@ import java.util.stream.Stream;
  * REST API the latest completed checkpoint's full and incremental size and end-to-end duration and the
  * failed checkpoints ({@code /jobs/ID/checkpoints}), the job's restarts ({@code numRestarts} of
  * {@code /jobs/ID/metrics}), and each TaskManager's heap, non-heap, direct and managed memory in use
- * ({@code /taskmanagers/NAME/metrics}; the TaskManagers register under their process names); from the
- * OS each TaskManager's resident set ({@code VmRSS} of {@code /proc/PID/status}) and the size of
+ * ({@code /taskmanagers/NAME/metrics}; the TaskManagers register under their process names); from each
+ * TaskManager's GC log the smallest heap right after a collection since the previous sample
+ * ({@link GcLog}); from the OS each TaskManager's resident set ({@code VmRSS} of {@code /proc/PID/status}) and the size of
  * RocksDB's local files: the files under a {@code db} directory below the TaskManagers' temporary
  * directories ({@code io.tmp.dirs}, where the RocksDB instances of every keyed operator live). A value
  * that cannot be read is NaN.
@@ -36,6 +38,7 @@ public final class ClusterProbe {
     private final FlinkRestClient rest;
     private final String jobId;
     private final List<String> taskManagers;
+    private final Map<String, GcLog> gcLogs = new LinkedHashMap<>();
 
     /** Probes job {@code jobId} on {@code cluster}, whose TaskManager processes are {@code taskManagers}. */
     public ClusterProbe(ProcessCluster cluster, String jobId, List<String> taskManagers) {
@@ -43,6 +46,7 @@ public final class ClusterProbe {
         this.rest = cluster.rest();
         this.jobId = jobId;
         this.taskManagers = List.copyOf(taskManagers);
+        taskManagers.forEach(tm -> gcLogs.put(tm, new GcLog(ClusterJvms.gcLog(cluster.settings(), tm))));
     }
 
     /** One sample of every series this probe reads. */
@@ -60,6 +64,7 @@ public final class ClusterProbe {
         for (String tm : taskManagers) {
             Map<String, Double> m = metrics("/taskmanagers/" + tm + "/metrics?get=" + METRICS);
             v.put(SoakSample.taskManager(tm, SoakSample.HEAP), m.getOrDefault("Status.JVM.Memory.Heap.Used", Double.NaN));
+            v.put(SoakSample.taskManager(tm, SoakSample.HEAP_AFTER_GC), gcLogs.get(tm).smallestAfterGcSinceLastRead());
             v.put(SoakSample.taskManager(tm, SoakSample.NON_HEAP), m.getOrDefault("Status.JVM.Memory.NonHeap.Used",
                     Double.NaN));
             v.put(SoakSample.taskManager(tm, SoakSample.DIRECT), m.getOrDefault("Status.JVM.Memory.Direct.MemoryUsed",

@@ -35,8 +35,9 @@ public final class SoakCharts {
             double[] heap = mib(column(samples, SoakSample.taskManager(tm, SoakSample.HEAP)));
             labels.add(tm + " heap used");
             series.add(heap);
-            labels.add(tm + " heap floor (rolling min of " + smoothingSamples + ")");
-            series.add(SoakReport.smooth(heap, smoothingSamples, SoakReport.Smoothing.FLOOR));
+            labels.add(tm + " heap after GC, floor (rolling min of " + smoothingSamples + ")");
+            series.add(SoakReport.smooth(mib(column(samples, SoakSample.taskManager(tm, SoakSample.HEAP_AFTER_GC))),
+                    smoothingSamples, SoakReport.Smoothing.FLOOR));
         }
         Path heap = dir.resolve("soak-heap.png");
         LineChart.write(heap, "TaskManager heap (MiB)", x, labels, series);

@@ -63,15 +63,16 @@ public final class SoakReport {
 
     /**
      * The series a soak judges: RocksDB's local size and the checkpoint's full size by their rolling
-     * maximum, each TaskManager's heap by its floor, its non-heap memory by its mean and its RSS by its
-     * rolling maximum.
+     * maximum, each TaskManager's heap by its floor (the rolling minimum of the heap right after a
+     * collection: the heap in use at a sample's moment is mostly young garbage), its non-heap memory by
+     * its mean and its RSS by its rolling maximum.
      */
     public static List<Judged> judged(List<String> taskManagers) {
         List<Judged> j = new ArrayList<>();
         j.add(new Judged(SoakSample.ROCKSDB_BYTES, Smoothing.CEILING));
         j.add(new Judged(SoakSample.CHECKPOINT_BYTES, Smoothing.CEILING));
         for (String tm : taskManagers) {
-            j.add(new Judged(SoakSample.taskManager(tm, SoakSample.HEAP), Smoothing.FLOOR));
+            j.add(new Judged(SoakSample.taskManager(tm, SoakSample.HEAP_AFTER_GC), Smoothing.FLOOR));
             j.add(new Judged(SoakSample.taskManager(tm, SoakSample.NON_HEAP), Smoothing.MEAN));
             j.add(new Judged(SoakSample.taskManager(tm, SoakSample.RSS), Smoothing.CEILING));
         }

@@ -27,13 +27,15 @@ public record SoakSample(double elapsedSeconds, Map<String, Double> values) {
     public static final String USERS = "users";
 
     public static final String HEAP = "heap_bytes";
+    /** The smallest heap right after a collection in the sample's interval (the GC log; NaN when none ran). */
+    public static final String HEAP_AFTER_GC = "heap_after_gc_bytes";
     public static final String NON_HEAP = "non_heap_bytes";
     public static final String DIRECT = "direct_bytes";
     public static final String MANAGED = "managed_bytes";
     public static final String RSS = "rss_bytes";
 
     /** The per-TaskManager memory series, in column order. */
-    public static final List<String> TASK_MANAGER_SERIES = List.of(HEAP, NON_HEAP, DIRECT, MANAGED, RSS);
+    public static final List<String> TASK_MANAGER_SERIES = List.of(HEAP, HEAP_AFTER_GC, NON_HEAP, DIRECT, MANAGED, RSS);
 
     /** The job-wide series, in column order. */
     public static final List<String> JOB_SERIES = List.of(EVENTS_SENT, EVENTS_PER_SECOND, P99_MS, ROCKSDB_BYTES,

@@ -33,4 +33,16 @@ class ClusterJvmsTest {
 
         assertFalse(jvms.jobManager().contains("/usr/bin/env"));
     }
+
+    /** Every process writes a GC log in the log directory (the soak judges the heap after collections by it). */
+    @Test
+    void everyProcessWritesAGcLog() throws Exception {
+        ClusterSettings settings = ClusterSettings.defaults(dir.resolve("run"));
+        FlinkConfigFile.write(settings);
+        ClusterJvms jvms = new ClusterJvms(settings, Files.createDirectories(dir.resolve("lib")));
+        String gc = "-Xlog:gc:file=" + settings.logDir().resolve("taskmanager-2-gc.log");
+        assertTrue(jvms.taskManager("taskmanager-2").stream().anyMatch(a -> a.startsWith(gc)));
+        assertTrue(jvms.jobManager().stream().anyMatch(a -> a.startsWith("-Xlog:gc:file=")));
+        assertTrue(jvms.broker().stream().anyMatch(a -> a.startsWith("-Xlog:gc:file=")));
+    }
 }
