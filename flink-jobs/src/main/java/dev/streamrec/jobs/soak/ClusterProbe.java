@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -22,9 +23,11 @@ import java.util.stream.Stream;
  * REST API the latest completed checkpoint's full and incremental size and end-to-end duration and the
  * failed checkpoints ({@code /jobs/ID/checkpoints}), the job's restarts ({@code numRestarts} of
  * {@code /jobs/ID/metrics}), and each TaskManager's heap, non-heap, direct and managed memory in use
- * ({@code /taskmanagers/NAME/metrics}; the TaskManagers register under their process names); from each
- * TaskManager's GC log the smallest heap right after a collection since the previous sample
- * ({@link GcLog}); from the OS each TaskManager's resident set ({@code VmRSS} of {@code /proc/PID/status}) and the size of
+ * ({@code /taskmanagers/NAME/metrics}; the TaskManagers register under their process names); each
+ * TaskManager's live heap: the probe asks it for a full collection ({@code jcmd PID GC.run}, tens of
+ * milliseconds at these heaps) and reads the heap after it from the TaskManager's GC log ({@link GcLog};
+ * without the full collection only young ones run for hours, and the heap after those grows with old
+ * garbage that no concurrent cycle has marked yet); from the OS each TaskManager's resident set ({@code VmRSS} of {@code /proc/PID/status}) and the size of
  * RocksDB's local files: the files under a {@code db} directory below the TaskManagers' temporary
  * directories ({@code io.tmp.dirs}, where the RocksDB instances of every keyed operator live). A value
  * that cannot be read is NaN.
@@ -64,6 +67,8 @@ public final class ClusterProbe {
         for (String tm : taskManagers) {
             Map<String, Double> m = metrics("/taskmanagers/" + tm + "/metrics?get=" + METRICS);
             v.put(SoakSample.taskManager(tm, SoakSample.HEAP), m.getOrDefault("Status.JVM.Memory.Heap.Used", Double.NaN));
+            ClusterProcess process = new ClusterProcess(tm, cluster.settings().runDir());
+            process.handle().ifPresent(h -> collect(h.pid()));
             v.put(SoakSample.taskManager(tm, SoakSample.HEAP_AFTER_GC), gcLogs.get(tm).smallestAfterGcSinceLastRead());
             v.put(SoakSample.taskManager(tm, SoakSample.NON_HEAP), m.getOrDefault("Status.JVM.Memory.NonHeap.Used",
                     Double.NaN));
@@ -71,9 +76,34 @@ public final class ClusterProbe {
                     Double.NaN));
             v.put(SoakSample.taskManager(tm, SoakSample.MANAGED), m.getOrDefault("Status.Flink.Memory.Managed.Used",
                     Double.NaN));
-            v.put(SoakSample.taskManager(tm, SoakSample.RSS), rss(new ClusterProcess(tm, cluster.settings().runDir())));
+            v.put(SoakSample.taskManager(tm, SoakSample.RSS), rss(process));
         }
         return v;
+    }
+
+    /**
+     * Asks JVM {@code pid} for a full collection ({@code jcmd PID GC.run}, which returns when it is done)
+     * and waits up to 30 s; false when it could not (no {@code jcmd} in this JDK, the process gone).
+     */
+    static boolean collect(long pid) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            return false;
+        }
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return false;
+            }
+            return p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** {@code [{"id": NAME, "value": "123"}, ...]} as a map; empty when the call fails. */

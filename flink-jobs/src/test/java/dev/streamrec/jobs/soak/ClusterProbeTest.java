@@ -3,6 +3,8 @@ package dev.streamrec.jobs.soak;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -27,5 +29,18 @@ class ClusterProbeTest {
         Files.writeString(status, "Name:\tjava\nVmPeak:\t 9000 kB\nVmRSS:\t  204800 kB\nThreads:\t40\n");
         assertEquals(204800.0 * 1024, ClusterProbe.rssOf(status), 1e-9);
         assertTrue(Double.isNaN(ClusterProbe.rssOf(tmp.resolve("none"))));
+    }
+
+    /** The live-heap probe: {@code jcmd PID GC.run} makes the JVM collect (this test's own JVM here). */
+    @Test
+    void shouldMakeAJvmCollect() {
+        long before = collections();
+        assertTrue(ClusterProbe.collect(ProcessHandle.current().pid()));
+        assertTrue(collections() > before, "a collection ran");
+    }
+
+    private static long collections() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
     }
 }
