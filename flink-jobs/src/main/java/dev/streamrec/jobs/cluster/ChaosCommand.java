@@ -96,15 +96,12 @@ public final class ChaosCommand {
         ProcessCluster cluster = new ProcessCluster(settings, ClusterCommand.flinkLib());
         out.printf(Locale.ROOT, "Starting Kafka, %sthe JobManager and %d TaskManagers in %s ...%n",
                 settings.highAvailability() ? "ZooKeeper, " : "", settings.taskManagers(), dir);
-        DeliveryAudit.Report report;
-        try {
+        DeliveryAudit.Report report = cluster.runThenStop(() -> {
             cluster.start(JobOptions.topics(job), job.get(JobOptions.TOPIC_PARTITIONS));
-            report = new ChaosScenario(events, args.getInt("warmup"), args.getDouble("rate"), faults, models, out)
+            return new ChaosScenario(events, args.getInt("warmup"), args.getDouble("rate"), faults, models, out)
                     .deploying(deployed)
                     .run(cluster, job, jar, jobYaml);
-        } finally {
-            cluster.stop();
-        }
+        });
         out.println();
         out.println("streamrec chaos: " + faults.stream().map(ChaosFault::label).toList() + ", "
                 + settings.checkpointInterval().toSeconds() + "-s checkpoints" + (settings.highAvailability() ? ", ZooKeeper HA" : "")

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
@@ -174,6 +175,32 @@ public final class ProcessCluster {
     public String savepointAndResubmit(String jobId, String jarId, List<String> args) throws IOException, InterruptedException {
         String savepoint = rest.stopWithSavepoint(jobId, settings.savepointDir().toUri().toString(), STARTUP);
         return rest.runJar(jarId, args, savepoint);
+    }
+
+    /**
+     * Runs {@code body} and then stops every process, also when this JVM is terminated meanwhile
+     * (SIGTERM, Ctrl-C): the processes run in their own sessions and would otherwise outlive it, so a
+     * shutdown hook stops them until {@code body} is done.
+     */
+    public <T> T runThenStop(Callable<T> body) throws Exception {
+        Thread onExit = new Thread(() -> {
+            try {
+                stop();
+            } catch (IOException | InterruptedException e) {
+                // the JVM is exiting: nothing left to tell
+            }
+        }, "process-cluster-stop");
+        Runtime.getRuntime().addShutdownHook(onExit);
+        try {
+            return body.call();
+        } finally {
+            stop();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException exiting) {
+                // the hook is running already
+            }
+        }
     }
 
     /** Stops every process (SIGTERM, then SIGKILL after 20 s): TaskManagers, JobManager, broker, ZooKeeper. */

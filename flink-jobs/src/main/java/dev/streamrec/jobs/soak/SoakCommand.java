@@ -93,13 +93,10 @@ public final class SoakCommand {
         ProcessCluster processes = new ProcessCluster(cluster, ClusterCommand.flinkLib());
         out.printf(Locale.ROOT, "Starting Kafka, the JobManager and %d TaskManagers in %s ...%n",
                 cluster.taskManagers(), dir);
-        SoakRun.Result result;
-        try {
+        SoakRun.Result result = processes.runThenStop(() -> {
             processes.start(JobOptions.topics(job), job.get(JobOptions.TOPIC_PARTITIONS));
-            result = soak.run(processes, job, jar, jobYaml, model, store, args.getPath("output"), args.getPath("charts"));
-        } finally {
-            processes.stop();
-        }
+            return soak.run(processes, job, jar, jobYaml, model, store, args.getPath("output"), args.getPath("charts"));
+        });
         out.println();
         out.printf(Locale.ROOT, "streamrec soak: %d s at %.0f events/s, state TTL %d s, %d samples in %s, logs in %s%n",
                 settings.duration().toSeconds(), settings.rate(), settings.stateTtl().toSeconds(),
