@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +26,13 @@ import java.util.stream.Stream;
  * {@code /jobs/ID/metrics}), and each TaskManager's heap, non-heap, direct and managed memory in use
  * ({@code /taskmanagers/NAME/metrics}; the TaskManagers register under their process names); each
  * TaskManager's live heap: the probe asks it for a full collection ({@code jcmd PID GC.run}, tens of
- * milliseconds at these heaps) and reads the heap after it from the TaskManager's GC log ({@link GcLog};
- * without the full collection only young ones run for hours, and the heap after those grows with old
- * garbage that no concurrent cycle has marked yet); from the OS each TaskManager's resident set ({@code VmRSS} of {@code /proc/PID/status}) and the size of
- * RocksDB's local files: the files under a {@code db} directory below the TaskManagers' temporary
- * directories ({@code io.tmp.dirs}, where the RocksDB instances of every keyed operator live). A value
+ * milliseconds at these heaps; at most every {@link #COLLECT_EVERY}, as each jcmd starts a JVM) and
+ * reads the heap after it from the TaskManager's GC log ({@link GcLog}; without the full collection
+ * only young ones run for hours, and the heap after those grows with old garbage that no concurrent
+ * cycle has marked yet); from the OS each TaskManager's resident set ({@code VmRSS} of
+ * {@code /proc/PID/status}) and the size of RocksDB's local files: the files under a {@code db}
+ * directory below the TaskManagers' temporary directories ({@code io.tmp.dirs}, where the RocksDB
+ * instances of every keyed operator live). A value
  * that cannot be read is NaN.
  */
 public final class ClusterProbe {
@@ -37,11 +40,15 @@ public final class ClusterProbe {
     static final String METRICS = "Status.JVM.Memory.Heap.Used,Status.JVM.Memory.NonHeap.Used,"
             + "Status.JVM.Memory.Direct.MemoryUsed,Status.Flink.Memory.Managed.Used";
 
+    /** The shortest time between two forced full collections of a TaskManager (samples in between read young ones). */
+    static final Duration COLLECT_EVERY = Duration.ofSeconds(25);
+
     private final ProcessCluster cluster;
     private final FlinkRestClient rest;
     private final String jobId;
     private final List<String> taskManagers;
     private final Map<String, GcLog> gcLogs = new LinkedHashMap<>();
+    private long lastCollection = Long.MIN_VALUE;
 
     /** Probes job {@code jobId} on {@code cluster}, whose TaskManager processes are {@code taskManagers}. */
     public ClusterProbe(ProcessCluster cluster, String jobId, List<String> taskManagers) {
@@ -64,11 +71,19 @@ public final class ClusterProbe {
         v.put(SoakSample.CHECKPOINTS_FAILED, checkpoints.map(c -> number(c.path("counts"), "failed")).orElse(Double.NaN));
         v.put(SoakSample.RESTARTS, metrics("/jobs/" + jobId + "/metrics?get=numRestarts").getOrDefault("numRestarts",
                 Double.NaN));
+        // each jcmd is a JVM start: at most one full collection per TaskManager every COLLECT_EVERY
+        boolean collecting = lastCollection == Long.MIN_VALUE
+                || System.nanoTime() - lastCollection >= COLLECT_EVERY.toNanos();
+        if (collecting) {
+            lastCollection = System.nanoTime();
+        }
         for (String tm : taskManagers) {
             Map<String, Double> m = metrics("/taskmanagers/" + tm + "/metrics?get=" + METRICS);
             v.put(SoakSample.taskManager(tm, SoakSample.HEAP), m.getOrDefault("Status.JVM.Memory.Heap.Used", Double.NaN));
             ClusterProcess process = new ClusterProcess(tm, cluster.settings().runDir());
-            process.handle().ifPresent(h -> collect(h.pid()));
+            if (collecting) {
+                process.handle().ifPresent(h -> collect(h.pid()));
+            }
             v.put(SoakSample.taskManager(tm, SoakSample.HEAP_AFTER_GC), gcLogs.get(tm).smallestAfterGcSinceLastRead());
             v.put(SoakSample.taskManager(tm, SoakSample.NON_HEAP), m.getOrDefault("Status.JVM.Memory.NonHeap.Used",
                     Double.NaN));
