@@ -75,7 +75,7 @@ public final class ClusterJvms {
         List<String> cmd = flink(name, ProcessMemoryUtils.generateJvmParametersStr(spec), TASK_MANAGER_MAIN,
                 TaskExecutorProcessUtils.generateDynamicConfigsStr(spec) + " -D " + RESOURCE_ID + "=" + name);
         String arenas = System.getenv().getOrDefault("MALLOC_ARENA_MAX", TASK_MANAGER_MALLOC_ARENAS);
-        cmd.addAll(cmd.indexOf(javaBinary()), List.of("/usr/bin/env", "MALLOC_ARENA_MAX=" + arenas));
+        cmd.addAll(cmd.indexOf(jdkTool("java")), List.of("/usr/bin/env", "MALLOC_ARENA_MAX=" + arenas));
         return cmd;
     }
 
@@ -124,7 +124,7 @@ public final class ClusterJvms {
             // its own session: a Ctrl-C in the shell that ran cluster up does not reach the cluster
             cmd.add("/usr/bin/setsid");
         }
-        cmd.add(javaBinary());
+        cmd.add(jdkTool("java"));
         cmd.add("-XX:+UseG1GC");
         cmd.add("-Xlog:gc:file=" + gcLog(settings, name) + ":uptime:filecount=2,filesize=20m");
         cmd.add("-Dlog.file=" + settings.logDir().resolve(name + ".log"));
@@ -138,8 +138,9 @@ public final class ClusterJvms {
         return settings.logDir().resolve(name + "-gc.log");
     }
 
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /** A tool of the JDK this JVM runs on ({@code java}, {@code jcmd}): the cluster's processes run on the same one. */
+    public static String jdkTool(String name) {
+        return Path.of(System.getProperty("java.home"), "bin", name).toString();
     }
 
     /** This JVM's class path with absolute entries: the processes run in the run directory. */

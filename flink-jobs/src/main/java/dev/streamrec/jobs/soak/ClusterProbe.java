@@ -101,12 +101,12 @@ public final class ClusterProbe {
      * and waits up to 30 s; false when it could not (no {@code jcmd} in this JDK, the process gone).
      */
     static boolean collect(long pid) {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        if (!Files.isExecutable(jcmd)) {
+        String jcmd = ClusterJvms.jdkTool("jcmd");
+        if (!Files.isExecutable(Path.of(jcmd))) {
             return false;
         }
         try {
-            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run")
+            Process p = new ProcessBuilder(jcmd, Long.toString(pid), "GC.run")
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -41,10 +41,12 @@ final class GcLog {
             while (buf.hasRemaining() && ch.read(buf, offset + buf.position()) >= 0) {
                 // read to the size seen above
             }
-            String text = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
-            int complete = text.lastIndexOf('\n') + 1; // a line still being written is read next time
-            offset += text.substring(0, complete).getBytes(StandardCharsets.UTF_8).length;
-            return smallestAfterGc(text.substring(0, complete).lines().toList());
+            int complete = buf.position(); // up to the last newline: a line still being written is read next time
+            while (complete > 0 && buf.get(complete - 1) != '\n') {
+                complete--;
+            }
+            offset += complete;
+            return smallestAfterGc(new String(buf.array(), 0, complete, StandardCharsets.UTF_8).lines().toList());
         } catch (IOException e) {
             return Double.NaN;
         }

@@ -18,9 +18,7 @@ class ClusterJvmsTest {
     /** TaskManagers start with bounded malloc arenas (unless the environment sets its own); the JobManager as Flink starts it. */
     @Test
     void taskManagersRunWithBoundedMallocArenas() throws Exception {
-        ClusterSettings settings = ClusterSettings.defaults(dir.resolve("run"));
-        FlinkConfigFile.write(settings);
-        ClusterJvms jvms = new ClusterJvms(settings, Files.createDirectories(dir.resolve("lib")));
+        ClusterJvms jvms = jvms(ClusterSettings.defaults(dir.resolve("run")));
 
         List<String> tm = jvms.taskManager("taskmanager-1");
         int env = tm.indexOf("/usr/bin/env");
@@ -38,11 +36,15 @@ class ClusterJvmsTest {
     @Test
     void everyProcessWritesAGcLog() throws Exception {
         ClusterSettings settings = ClusterSettings.defaults(dir.resolve("run"));
-        FlinkConfigFile.write(settings);
-        ClusterJvms jvms = new ClusterJvms(settings, Files.createDirectories(dir.resolve("lib")));
+        ClusterJvms jvms = jvms(settings);
         String gc = "-Xlog:gc:file=" + settings.logDir().resolve("taskmanager-2-gc.log");
         assertTrue(jvms.taskManager("taskmanager-2").stream().anyMatch(a -> a.startsWith(gc)));
         assertTrue(jvms.jobManager().stream().anyMatch(a -> a.startsWith("-Xlog:gc:file=")));
         assertTrue(jvms.broker().stream().anyMatch(a -> a.startsWith("-Xlog:gc:file=")));
+    }
+
+    private ClusterJvms jvms(ClusterSettings settings) throws Exception {
+        FlinkConfigFile.write(settings);
+        return new ClusterJvms(settings, Files.createDirectories(dir.resolve("lib")));
     }
 }
