@@ -1,5 +1,6 @@
 package dev.streamrec.jobs.cluster;
 
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -65,14 +66,14 @@ public final class ClusterJvms {
 
     public List<String> jobManager() {
         JobManagerProcessSpec spec = JobManagerProcessUtils.processSpecFromConfig(flinkConf);
-        return flink("jobmanager", JobManagerProcessUtils.generateJvmParametersStr(spec, flinkConf),
+        return flink("jobmanager", CoreOptions.FLINK_JM_JVM_OPTIONS, JobManagerProcessUtils.generateJvmParametersStr(spec, flinkConf),
                 JOB_MANAGER_MAIN, JobManagerProcessUtils.generateDynamicConfigsStr(spec));
     }
 
     public List<String> taskManager(String name) {
         TaskExecutorProcessSpec spec = TaskExecutorProcessUtils.processSpecFromConfig(flinkConf);
         // registered under its process name, so the REST API's and the web UI's TaskManager ids say which process it is
-        List<String> cmd = flink(name, ProcessMemoryUtils.generateJvmParametersStr(spec), TASK_MANAGER_MAIN,
+        List<String> cmd = flink(name, CoreOptions.FLINK_TM_JVM_OPTIONS, ProcessMemoryUtils.generateJvmParametersStr(spec), TASK_MANAGER_MAIN,
                 TaskExecutorProcessUtils.generateDynamicConfigsStr(spec) + " -D " + RESOURCE_ID + "=" + name);
         String arenas = System.getenv().getOrDefault("MALLOC_ARENA_MAX", TASK_MANAGER_MALLOC_ARENAS);
         cmd.addAll(cmd.indexOf(jdkTool("java")), List.of("/usr/bin/env", "MALLOC_ARENA_MAX=" + arenas));
@@ -100,9 +101,13 @@ public final class ClusterJvms {
         return cmd;
     }
 
-    private List<String> flink(String name, String jvmMemory, String mainClass, String dynamicConfigs) {
+    /** A Flink process with the JVM options of {@code config.yaml}: {@code env.java.default-opts.all}, {@code env.java.opts.all} and the role's. */
+    private List<String> flink(String name, ConfigOption<String> roleOptions, String jvmMemory, String mainClass,
+            String dynamicConfigs) {
         List<String> cmd = java(name);
         cmd.addAll(split(flinkConf.get(CoreOptions.FLINK_DEFAULT_JVM_OPTIONS)));
+        cmd.addAll(split(flinkConf.get(CoreOptions.FLINK_JVM_OPTIONS)));
+        cmd.addAll(split(flinkConf.get(roleOptions)));
         cmd.addAll(split(jvmMemory));
         cmd.add("-cp");
         cmd.add(flinkLib.toAbsolutePath() + "/*");

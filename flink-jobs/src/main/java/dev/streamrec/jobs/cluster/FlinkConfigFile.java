@@ -23,6 +23,9 @@ public final class FlinkConfigFile {
     /** Largest REST request and response: the job jar (with libtorch) is ~350 MB. */
     static final String MAX_CONTENT_LENGTH = String.valueOf(1024L * 1024 * 1024);
 
+    /** {@code env.java.opts.taskmanager}: every heap page touched at start ({@code -XX:+AlwaysPreTouch}). */
+    static final String TASK_MANAGER_JVM_OPTIONS = "-XX:+AlwaysPreTouch";
+
     static final String JDK_OPENS = String.join(" ",
             "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
             "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
@@ -73,6 +76,9 @@ public final class FlinkConfigFile {
         c.put("classloader.parent-first-patterns.additional", "ai.djl.;ai.onnxruntime.");
         // What a Flink distribution's config.yaml gives every JVM: Flink and Kryo reach into JDK internals.
         c.put("env.java.default-opts.all", JDK_OPENS);
+        // The TaskManager's heap resident from the start: otherwise the resident size grows for most of an
+        // hour while G1 first touches each heap region, and hides native growth that way (docs/ops.md "Soak").
+        c.put("env.java.opts.taskmanager", TASK_MANAGER_JVM_OPTIONS);
         c.put("io.tmp.dirs", s.runDir().resolve("tmp").toString());
         c.put("web.upload.dir", s.runDir().resolve("uploads").toString());
         c.put("web.tmpdir", s.runDir().resolve("web").toString());

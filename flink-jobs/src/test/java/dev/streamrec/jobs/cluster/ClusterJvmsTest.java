@@ -43,6 +43,21 @@ class ClusterJvmsTest {
         assertTrue(jvms.broker().stream().anyMatch(a -> a.startsWith("-Xlog:gc:file=")));
     }
 
+    /**
+     * config.yaml's JVM options reach the processes as Flink's scripts pass them: all processes' and each
+     * role's own; the TaskManagers' heap is touched at start, the JobManager's is not.
+     */
+    @Test
+    void processesGetTheJvmOptionsOfTheirRole() throws Exception {
+        ClusterJvms jvms = jvms(ClusterSettings.defaults(dir.resolve("run")));
+        List<String> tm = jvms.taskManager("taskmanager-1");
+        List<String> jm = jvms.jobManager();
+        assertTrue(tm.contains("-XX:+AlwaysPreTouch"), String.join(" ", tm));
+        assertFalse(jm.contains("-XX:+AlwaysPreTouch"), String.join(" ", jm));
+        assertTrue(tm.indexOf("-XX:+AlwaysPreTouch") < tm.indexOf(ClusterJvms.TASK_MANAGER_MAIN));
+        assertTrue(jm.contains("--add-opens=java.base/java.util=ALL-UNNAMED") && tm.contains("--add-opens=java.base/java.util=ALL-UNNAMED"));
+    }
+
     private ClusterJvms jvms(ClusterSettings settings) throws Exception {
         FlinkConfigFile.write(settings);
         return new ClusterJvms(settings, Files.createDirectories(dir.resolve("lib")));
