@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 
@@ -172,7 +171,6 @@ public final class SasRecStepper extends BatchStepper<SasRecStepper.Cache, SasRe
                 ? new NDList(stepPositions.get(0).get((slots - c) + ":"), stepPositions.get(1).get((slots - c) + ":"))
                 : RotaryEmbedding.table(manager, -c, c + t, dh);
 
-        NativeStaging staging = c > 0 && layers > 1 ? NativeStaging.begin(2L * (layers - 1) * g * c * dim) : null;
         NDArray x = encoder.input(ItemEmbeddingBlock.lookup(table, manager.create(ids, new Shape(g, t)))); // (g, t, d)
         float[][] newKeys = new float[layers - 1][];
         float[][] newValues = new float[layers - 1][];
@@ -188,9 +186,8 @@ public final class SasRecStepper extends BatchStepper<SasRecStepper.Cache, SasRe
                     cachedKeys = ItemEmbeddingBlock.lookup(firstKeys, cacheIndex);
                     cachedValues = ItemEmbeddingBlock.lookup(firstValues, cacheIndex);
                 } else {
-                    NDArray cached = gather(staging, members, caches, c, l - 1); // (2, g, c, d)
-                    cachedKeys = cached.get(0);
-                    cachedValues = cached.get(1);
+                    cachedKeys = gather(members, caches, c, l - 1, true);
+                    cachedValues = gather(members, caches, c, l - 1, false);
                 }
                 keys = NDArrays.concat(new NDList(cachedKeys, keys), 1);
                 values = NDArrays.concat(new NDList(cachedValues, values), 1);
@@ -210,27 +207,15 @@ public final class SasRecStepper extends BatchStepper<SasRecStepper.Cache, SasRe
         }
     }
 
-    /**
-     * Layer {@code upper}+1's cached keys and values of the members, left-padded with zeros to
-     * {@code c} positions: (2, g, c, d), keys first, written once into the thread's native staging.
-     */
-    private NDArray gather(NativeStaging staging, List<Integer> members, List<Cache> caches, int c, int upper) {
-        int g = members.size();
-        int block = c * dim; // one member's floats in one of the two halves
-        NativeStaging.Region region = staging.next(2 * g * block);
-        FloatBuffer out = region.floats();
-        float[] zeros = new float[block];
-        for (int half = 0; half < 2; half++) {
-            for (int j = 0; j < g; j++) {
-                Cache cache = caches.get(members.get(j));
-                float[] rows = half == 0 ? cache.keys()[upper] : cache.values()[upper];
-                int start = (half * g + j) * block;
-                int pad = block - rows.length;
-                out.put(start, zeros, 0, pad);
-                out.put(start + pad, rows, 0, rows.length);
-            }
+    /** Layer {@code upper}+1's cached keys (or values) of the members, left-padded to {@code c} positions: (g, c, d). */
+    private NDArray gather(List<Integer> members, List<Cache> caches, int c, int upper, boolean keys) {
+        float[] out = new float[members.size() * c * dim];
+        for (int j = 0; j < members.size(); j++) {
+            Cache cache = caches.get(members.get(j));
+            float[] rows = keys ? cache.keys()[upper] : cache.values()[upper];
+            System.arraycopy(rows, 0, out, (j * c + c - cache.positions()) * dim, rows.length);
         }
-        return region.array(manager, new Shape(2, g, c, dim));
+        return manager.create(out, new Shape(members.size(), c, dim));
     }
 
     /** The cache after appending {@code t} positions (member {@code j} of the call's new keys and values), cut to the last L-1. */
