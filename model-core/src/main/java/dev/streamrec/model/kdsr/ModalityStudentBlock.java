@@ -60,8 +60,26 @@ public final class ModalityStudentBlock extends AbstractBlock {
         return fusion.forward(ps, new NDList(modalityTable), training).head();
     }
 
-    /** g_φ(e): (B, T, d) to (B, T, d). */
+    /**
+     * g_φ(e): (B, T, d) to (B, T, d). The two stacked Linear layers have no activation between them,
+     * so g_φ(e) = e·(W2·W1)ᵀ + (W2·b1 + b2): one (d, d) product per call and one matmul over the
+     * rows instead of two, the same function and the same gradients for W1, b1, W2, b2.
+     */
     public NDArray correlationView(ParameterStore ps, NDArray rows, boolean training) {
+        Device device = rows.getDevice();
+        Linear first = (Linear) correlationProjection.getChildren().get(0).getValue();
+        Linear second = (Linear) correlationProjection.getChildren().get(1).getValue();
+        NDArray w1 = ps.getValue(first.getParameters().get("weight"), device, training); // (d, d): out × in
+        NDArray b1 = ps.getValue(first.getParameters().get("bias"), device, training); // (d)
+        NDArray w2 = ps.getValue(second.getParameters().get("weight"), device, training);
+        NDArray b2 = ps.getValue(second.getParameters().get("bias"), device, training);
+        NDArray folded = w2.matMul(w1); // (d, d)
+        NDArray bias = w2.matMul(b1.reshape(-1, 1)).reshape(-1).add(b2); // (d)
+        return rows.matMul(folded.transpose()).add(bias);
+    }
+
+    /** g_φ(e) as the two Linear layers one after the other (the reference the folded form equals). */
+    NDArray correlationViewStacked(ParameterStore ps, NDArray rows, boolean training) {
         return correlationProjection.forward(ps, new NDList(rows), training).head();
     }
 

@@ -77,7 +77,7 @@ class KdsrStepProfileTest {
             for (EncoderConfig.Kind kind : List.of(EncoderConfig.Kind.SASREC, EncoderConfig.Kind.GRU4REC)) {
                 EncoderConfig encoder = new EncoderConfig(kind, ITEMS, DIM, T, 2, 1, 0.2f);
                 KdsrTrainingBlock plain = block(encoder, List.of(), 0, m);
-                for (int partners : new int[] {0, 16, 8, 4}) {
+                for (int partners : new int[] {0, 16, 8, 4, 2}) {
                     KdsrTrainingBlock kdsr = block(encoder, teachers, partners, m);
                     double[] t = timePair(ps -> plain.forward(ps, inputs, true).head(),
                             ps -> kdsr.forward(ps, inputs, true).head(), m);
@@ -118,7 +118,7 @@ class KdsrStepProfileTest {
                 }
                 return loss;
             }, m), Double.NaN);
-            for (int partners : new int[] {16, 8, 4}) {
+            for (int partners : new int[] {16, 8, 4, 2}) {
                 CorrelationPairs sampled = CorrelationPairs.sample(idValues, B, T, partners, r);
                 report("part: sampling " + partners + " partners (Java, " + sampled.size() + " pairs)", time(ps -> {
                     CorrelationPairs.sample(idValues, B, T, partners, r);
