@@ -60,13 +60,16 @@ public record StressOptions(List<StressFamily> families, int runs, List<Long> se
                 a.getDouble("train-fraction"), a.getInt("examples-per-epoch"), a.getInt("synthetic"),
                 a.getInt("synthetic-dim"), a.getPath("features-dir"), a.getPath("work-dir"),
                 a.getBoolean("xcheck-jni"), a.getLong("gc-every"), a.get("heap"), a.getLong("timeout"));
-        if (o.runs < 1 || o.epochs < 1 || seeds.isEmpty() || families.isEmpty()) {
-            throw new IllegalArgumentException("--runs and --epochs must be positive, --seeds and --families non-empty");
+        if (o.runs < 1 || seeds.isEmpty() || families.isEmpty()) {
+            throw new IllegalArgumentException("--runs must be positive, --seeds and --families non-empty");
         }
-        if (o.trainFraction <= 0 || o.trainFraction > 1) {
-            throw new IllegalArgumentException("--train-fraction must be in (0, 1]");
-        }
+        o.training(); // validates the training options
         return o;
+    }
+
+    /** How each run trains. */
+    public ShortTraining training() {
+        return new ShortTraining(epochs, trainFraction, examplesPerEpoch);
     }
 
     /** The seed of a family's run {@code i} (0-based). */
