@@ -1,5 +1,8 @@
 package dev.streamrec.model.stress;
 
+import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +30,28 @@ final class ChildJvm {
      * @param xcheckJni run it with {@code -Xcheck:jni}
      * @param gcEveryMillis it calls {@code System.gc()} this often ({@link ForcedCollections}; 0 = never)
      */
-    record Settings(String heap, boolean xcheckJni, long gcEveryMillis) {}
+    record Settings(String heap, boolean xcheckJni, long gcEveryMillis) {
+
+        /** Declares {@code --xcheck-jni}, {@code --gc-every} and {@code --heap} (default {@code heap}) on a stress command. */
+        static void declare(CommandOptions command, String heap) {
+            command.flag("xcheck-jni", false, "Run each child JVM with -Xcheck:jni.")
+                    .longInteger("gc-every", 200, "System.gc() in each child every N ms (0 = off).")
+                    .text("heap", heap, "SIZE", "The children's -Xmx.");
+        }
+
+        static Settings parse(CliArgs a) {
+            return new Settings(a.get("heap"), a.getBoolean("xcheck-jni"), a.getLong("gc-every"));
+        }
+
+        /** The options {@link #parse} reads back. */
+        List<String> toArgs() {
+            List<String> args = new ArrayList<>(List.of("--gc-every", Long.toString(gcEveryMillis), "--heap", heap));
+            if (xcheckJni) {
+                args.add("--xcheck-jni");
+            }
+            return args;
+        }
+    }
 
     /** How one run ended. {@code crashFrame} is null when no fatal-error log was written. */
     record Outcome(int exitCode, boolean timedOut, String crashFrame, List<String> lines, double seconds, Path logFile) {

@@ -38,7 +38,7 @@ public final class ServingStressCommand {
         List<Path> features = StressFeatures.prepare(o.featuresDir(), ServingStressOptions.SYNTHETIC_MODALITIES,
                 ServingStressOptions.SYNTHETIC_DIM, work);
         System.err.println("stress-serving: work directory " + work + ", features " + features);
-        ChildJvm jvm = new ChildJvm(new ChildJvm.Settings(o.heap(), o.xcheckJni(), o.gcEveryMillis()));
+        ChildJvm jvm = new ChildJvm(o.children());
         List<String> failed = new ServingArtifacts(work).trainMissing(o, features, jvm);
         if (!failed.isEmpty()) {
             failed.forEach(f -> System.out.println("training failed: " + f));

@@ -28,15 +28,12 @@ import java.util.stream.Collectors;
  * @param upsertEvery a new item's features go to the models every this many batches
  * @param featuresDir where the MiniLM {@code title.tsv.gz} and {@code tags.tsv.gz} are (made there when missing)
  * @param workDir artifacts (reused when present), synthetic features, logs
- * @param xcheckJni run the children with {@code -Xcheck:jni}
- * @param gcEveryMillis each child calls {@code System.gc()} this often (0 = never)
- * @param heap the children's {@code -Xmx}
+ * @param children how the child JVMs run: heap, {@code -Xcheck:jni}, {@code System.gc()} every so many ms
  * @param trainTimeoutSeconds a training child still alive after this is killed
  */
 public record ServingStressOptions(List<StressFamily> families, List<Long> seeds, ShortTraining training,
         Duration duration, Duration swapEvery, Duration reportEvery, int batchSize, int k, int historyLength,
-        int upsertEvery, Path featuresDir, Path workDir, boolean xcheckJni, long gcEveryMillis, String heap,
-        long trainTimeoutSeconds) {
+        int upsertEvery, Path featuresDir, Path workDir, ChildJvm.Settings children, long trainTimeoutSeconds) {
 
     /** CLIP-like modalities added to title and tags, as {@code stress} adds them by default. */
     static final int SYNTHETIC_MODALITIES = 2;
@@ -58,13 +55,10 @@ public record ServingStressOptions(List<StressFamily> families, List<Long> seeds
                 .integer("k", 10, "Items per answer.")
                 .integer("history", 50, "Items kept per user.")
                 .integer("upsert-every", 20, "A new item's features go to the models every N batches (0 = never).")
-                .path("features-dir", Path.of(System.getProperty("user.home"), ".cache", "streamrec", "features"),
-                        "MiniLM title/tags feature files (featurized there when missing).")
                 .path("work-dir", null, "Artifacts (reused when present), features, logs (default: a new temp directory).")
-                .flag("xcheck-jni", false, "Run each child JVM with -Xcheck:jni.")
-                .longInteger("gc-every", 200, "System.gc() in each child every N ms (0 = off).")
-                .text("heap", "4g", "SIZE", "The children's -Xmx.")
                 .longInteger("train-timeout", 900, "Kill a training after N seconds.");
+        StressFeatures.declareDir(command);
+        ChildJvm.Settings.declare(command, "4g");
     }
 
     public static ServingStressOptions parse(CliArgs a) {
@@ -82,8 +76,7 @@ public record ServingStressOptions(List<StressFamily> families, List<Long> seeds
                 new ShortTraining(a.getInt("epochs"), a.getDouble("train-fraction"), a.getInt("examples-per-epoch")),
                 duration(a.get("duration")), duration(a.get("swap-every")), duration(a.get("report-every")),
                 a.getInt("batch-size"), a.getInt("k"), a.getInt("history"), a.getInt("upsert-every"),
-                a.getPath("features-dir"), a.getPath("work-dir"), a.getBoolean("xcheck-jni"), a.getLong("gc-every"),
-                a.get("heap"), a.getLong("train-timeout"));
+                a.getPath("features-dir"), a.getPath("work-dir"), ChildJvm.Settings.parse(a), a.getLong("train-timeout"));
         if (o.batchSize < 1 || o.k < 1 || o.historyLength < 1 || o.upsertEvery < 0) {
             throw new IllegalArgumentException("--batch-size, --k and --history must be positive, --upsert-every not negative");
         }
@@ -131,12 +124,8 @@ public record ServingStressOptions(List<StressFamily> families, List<Long> seeds
                 "--upsert-every", Integer.toString(upsertEvery),
                 "--features-dir", featuresDir.toString(),
                 "--work-dir", workDir.toString(),
-                "--gc-every", Long.toString(gcEveryMillis),
-                "--heap", heap,
                 "--train-timeout", Long.toString(trainTimeoutSeconds)));
-        if (xcheckJni) {
-            a.add("--xcheck-jni");
-        }
+        a.addAll(children.toArgs());
         return a;
     }
 

@@ -34,7 +34,7 @@ public final class StressCommand {
         Path work = o.workDir() != null ? Files.createDirectories(o.workDir()) : Files.createTempDirectory("streamrec-stress");
         List<Path> features = StressFeatures.prepare(o.featuresDir(), o.syntheticModalities(), o.syntheticDim(), work);
         System.err.println("stress: work directory " + work + ", features " + features);
-        ChildJvm jvm = new ChildJvm(new ChildJvm.Settings(o.heap(), o.xcheckJni(), o.gcEveryMillis()));
+        ChildJvm jvm = new ChildJvm(o.children());
         StressReport report = new StressReport();
         for (StressFamily family : o.families()) {
             for (int run = 0; run < o.runs(); run++) {

@@ -1,5 +1,6 @@
 package dev.streamrec.model.stress;
 
+import dev.streamrec.model.cli.CommandOptions;
 import dev.streamrec.model.cli.ModelCli;
 import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.data.MovieLens;
@@ -21,6 +22,12 @@ import java.util.Set;
 final class StressFeatures {
 
     private StressFeatures() {}
+
+    /** Declares {@code --features-dir}, where the MiniLM files are (or are featurized), on a stress command. */
+    static void declareDir(CommandOptions command) {
+        command.path("features-dir", Path.of(System.getProperty("user.home"), ".cache", "streamrec", "features"),
+                "MiniLM title/tags feature files (featurized there when missing).");
+    }
 
     /**
      * The feature files: title and tags from {@code featuresDir} (featurized there when missing) and

@@ -1,7 +1,6 @@
 package dev.streamrec.model.stress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,9 +25,8 @@ class ServingStressOptionsTest {
         assertEquals(64, o.batchSize());
         assertEquals(Duration.ofSeconds(30), o.swapEvery());
         assertEquals(Duration.ofSeconds(60), o.reportEvery());
-        assertEquals(200, o.gcEveryMillis());
+        assertEquals(new ChildJvm.Settings("4g", false, 200), o.children());
         assertEquals(List.of(1L, 2L), o.seeds());
-        assertFalse(o.xcheckJni());
     }
 
     @Test
@@ -60,7 +58,8 @@ class ServingStressOptionsTest {
         ServingStressOptions child = ServingStressOptions.parse(ServingStressCommand.options().parse(o.toArgs(work)));
         assertEquals(new ServingStressOptions(o.families(), o.seeds(), o.training(), o.duration(), o.swapEvery(),
                 o.reportEvery(), o.batchSize(), o.k(), o.historyLength(), o.upsertEvery(), o.featuresDir(), work,
-                o.xcheckJni(), o.gcEveryMillis(), o.heap(), o.trainTimeoutSeconds()), child);
+                o.children(), o.trainTimeoutSeconds()), child);
+        assertEquals(new ChildJvm.Settings("4g", true, 50), child.children());
         assertTrue(o.childTimeoutSeconds() > Duration.ofHours(3).toSeconds());
     }
 }
