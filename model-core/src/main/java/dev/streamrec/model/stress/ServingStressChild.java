@@ -59,21 +59,21 @@ public final class ServingStressChild {
     static List<ServedSlot> slots(List<StressFamily> families, ServingArtifacts artifacts) throws Exception {
         List<ServedSlot> slots = new ArrayList<>();
         for (StressFamily f : families) {
-            List<ModelArtifact> versions = List.of(artifacts.load(f, 0), artifacts.load(f, 1));
-            ModelFamily family = ModelFamilies.forModel(versions.get(0).model());
-            int catalogue = versions.get(0).items().size();
-            Recommender plain = family.loadRecommender(versions.get(0), DEVICE);
-            slots.add(new ServedSlot(f.id(), plain,
-                    versions.stream().<ServedSlot.Version>map(a -> () -> family.loadRecommender(a, DEVICE)).toList(),
-                    Math.min(catalogue, versions.get(1).items().size())));
-            Recommender incremental = family.loadIncrementalRecommender(versions.get(0), DEVICE);
+            List<Path> dirs = List.of(artifacts.dir(f, 0), artifacts.dir(f, 1));
+            ModelArtifact a = ModelArtifact.load(dirs.get(0));
+            ModelFamily family = ModelFamilies.forModel(a.model());
+            int catalogue = Math.min(a.items().size(), ModelArtifact.load(dirs.get(1)).items().size());
+            // each load reads and verifies the artifact again, as the job's hot swap fetches it
+            Recommender plain = family.loadRecommender(a, DEVICE);
+            slots.add(new ServedSlot(f.id(), plain, dirs.stream().<ServedSlot.Version>map(
+                    d -> () -> family.loadRecommender(ModelArtifact.load(d), DEVICE)).toList(), catalogue));
+            Recommender incremental = family.loadIncrementalRecommender(ModelArtifact.load(dirs.get(0)), DEVICE);
             if (incremental.getClass() == plain.getClass()) {
                 incremental.close(); // the family serves incrementally as it serves plainly
                 continue;
             }
-            slots.add(new ServedSlot(f.id() + "/incremental", incremental,
-                    versions.stream().<ServedSlot.Version>map(a -> () -> family.loadIncrementalRecommender(a, DEVICE)).toList(),
-                    Math.min(catalogue, versions.get(1).items().size())));
+            slots.add(new ServedSlot(f.id() + "/incremental", incremental, dirs.stream().<ServedSlot.Version>map(
+                    d -> () -> family.loadIncrementalRecommender(ModelArtifact.load(d), DEVICE)).toList(), catalogue));
         }
         for (String name : List.of(DecayedPopularity.NAME, ItemCooccurrence.NAME)) {
             slots.add(new ServedSlot(name, ModelFamilies.baseline(name, BASELINES),
