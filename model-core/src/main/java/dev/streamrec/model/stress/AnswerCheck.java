@@ -7,18 +7,23 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What can be wrong with one answer of a served model, checked on every answer of a serving stress
  * run: a score that is not finite, a null item id, an item twice, more than {@code k} items or fewer
  * than the catalogue allows, an item of the user's history when the request excludes it, items not
- * best first.
+ * best first. One short answer is not a fault but is told apart: an empty answer to a user none of
+ * whose items the model knows ({@link Fault#COLD_EMPTY}), which is what MISSRec answers by design
+ * (it encodes only known items; {@code MissRecArtifactsTest} asserts it).
  */
 final class AnswerCheck {
 
     /** One kind of fault. */
     enum Fault {
-        NON_FINITE_SCORE, NULL_ITEM, DUPLICATE_ITEM, TOO_MANY, TOO_FEW, HISTORY_ITEM, NOT_BEST_FIRST
+        NON_FINITE_SCORE, NULL_ITEM, DUPLICATE_ITEM, TOO_MANY, TOO_FEW, HISTORY_ITEM, NOT_BEST_FIRST,
+        /** Not a fault: nothing answered to a history of items all outside the model's catalogue. */
+        COLD_EMPTY
     }
 
     private AnswerCheck() {}
@@ -28,8 +33,9 @@ final class AnswerCheck {
      *
      * @param catalogueSize items the model can recommend at least (its trained catalogue); below 0
      *     when unknown (an online baseline), and then only the upper bound {@code k} is checked
+     * @param known whether an item is in the model's catalogue (for {@link Fault#COLD_EMPTY})
      */
-    static Set<Fault> check(RecommendRequest request, List<ScoredItem> answer, int catalogueSize) {
+    static Set<Fault> check(RecommendRequest request, List<ScoredItem> answer, int catalogueSize, Predicate<String> known) {
         EnumSet<Fault> faults = EnumSet.noneOf(Fault.class);
         Set<String> seen = new HashSet<>();
         Set<String> history = request.excludeHistory() ? new HashSet<>(request.history()) : Set.of();
@@ -58,7 +64,7 @@ final class AnswerCheck {
             faults.add(Fault.TOO_MANY);
         }
         if (answer.size() < minimumSize(request, catalogueSize)) {
-            faults.add(Fault.TOO_FEW);
+            faults.add(answer.isEmpty() && request.history().stream().noneMatch(known) ? Fault.COLD_EMPTY : Fault.TOO_FEW);
         }
         return faults;
     }

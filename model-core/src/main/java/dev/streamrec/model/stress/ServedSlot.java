@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -39,6 +40,8 @@ final class ServedSlot implements AutoCloseable {
     final String name;
     /** Items the model can recommend at least; below 0 when unknown ({@link AnswerCheck}). */
     final int catalogueSize;
+    /** The ids of the items the versions were trained on; null when unknown (every item counts as known). */
+    private final Set<String> catalogue;
     final ServingCounts counts = new ServingCounts();
     private final List<Version> versions;
     private final boolean[] servedBefore;
@@ -51,14 +54,21 @@ final class ServedSlot implements AutoCloseable {
     /**
      * @param first version 0, loaded
      * @param versions how to load each version (0 included); one version never swaps
+     * @param catalogue the ids of the items the versions were trained on; null when unknown
      */
-    ServedSlot(String name, Recommender first, List<Version> versions, int catalogueSize) {
+    ServedSlot(String name, Recommender first, List<Version> versions, Set<String> catalogue) {
         this.name = name;
         this.current = first;
         this.versions = List.copyOf(versions);
         this.servedBefore = new boolean[versions.size()];
         this.servedBefore[0] = true;
-        this.catalogueSize = catalogueSize;
+        this.catalogue = catalogue;
+        this.catalogueSize = catalogue == null ? -1 : catalogue.size();
+    }
+
+    /** Whether the model knows an item from training (new items never enter a replayed history). */
+    boolean knows(String itemId) {
+        return catalogue == null || catalogue.contains(itemId);
     }
 
     Recommender model() {

@@ -20,7 +20,7 @@ final class ServingLines {
 
     /** One served model's counts at the end ({@link ServingCounts}). */
     record Result(String model, long events, long batches, long swaps, long nonFinite, long badAnswers,
-            long exceptions) {
+            long exceptions, long coldEmpty) {
 
         /** Whether anything went wrong. */
         boolean clean() {
@@ -57,8 +57,9 @@ final class ServingLines {
     }
 
     static String result(Result r) {
-        return String.format(Locale.ROOT, "%s model=%s events=%d batches=%d swaps=%d nonFinite=%d badAnswers=%d exceptions=%d",
-                RESULT, r.model(), r.events(), r.batches(), r.swaps(), r.nonFinite(), r.badAnswers(), r.exceptions());
+        return String.format(Locale.ROOT,
+                "%s model=%s events=%d batches=%d swaps=%d nonFinite=%d badAnswers=%d exceptions=%d coldEmpty=%d", RESULT,
+                r.model(), r.events(), r.batches(), r.swaps(), r.nonFinite(), r.badAnswers(), r.exceptions(), r.coldEmpty());
     }
 
     static String total(Total t) {
@@ -85,7 +86,7 @@ final class ServingLines {
                 } else if (line.startsWith(RESULT + " ")) {
                     Map<String, String> f = fields(line);
                     results.add(new Result(f.get("model"), num(f, "events"), num(f, "batches"), num(f, "swaps"),
-                            num(f, "nonFinite"), num(f, "badAnswers"), num(f, "exceptions")));
+                            num(f, "nonFinite"), num(f, "badAnswers"), num(f, "exceptions"), num(f, "coldEmpty")));
                 } else if (line.startsWith(TOTAL + " ")) {
                     Map<String, String> f = fields(line);
                     total = new Total(num(f, "events"), num(f, "batches"), Double.parseDouble(f.get("seconds")));

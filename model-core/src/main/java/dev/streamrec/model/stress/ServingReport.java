@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * The serving stress table: per served model, the events and batches it answered, the versions
- * swapped in, non-finite scores, bad answers and exceptions; then the run as a whole: whether the
+ * swapped in, non-finite scores, bad answers and exceptions, and (not a problem) the empty answers to
+ * users the model knows no item of; then the run as a whole: whether the
  * child crashed (and the frame its fatal-error log blames), timed out or failed, how long it ran,
  * and its resident memory at the first progress report, the last and the largest.
  */
@@ -33,11 +34,11 @@ final class ServingReport {
     }
 
     void print(PrintStream out) {
-        out.printf(Locale.ROOT, "%-30s %10s %8s %6s %11s %12s %11s%n", "model", "events", "batches", "swaps",
-                "non-finite", "bad-answers", "exceptions");
+        out.printf(Locale.ROOT, "%-26s %9s %8s %6s %11s %12s %11s %11s%n", "model", "events", "batches", "swaps",
+                "non-finite", "bad-answers", "exceptions", "cold-empty");
         for (ServingLines.Result r : log.results()) {
-            out.printf(Locale.ROOT, "%-30s %10d %8d %6d %11d %12d %11d%n", r.model(), r.events(), r.batches(), r.swaps(),
-                    r.nonFinite(), r.badAnswers(), r.exceptions());
+            out.printf(Locale.ROOT, "%-26s %9d %8d %6d %11d %12d %11d %11d%n", r.model(), r.events(), r.batches(),
+                    r.swaps(), r.nonFinite(), r.badAnswers(), r.exceptions(), r.coldEmpty());
         }
         out.printf(Locale.ROOT, "crash: %s%n", outcome.crashed()
                 ? (outcome.crashFrame().isEmpty() ? "yes, no frame named" : outcome.crashFrame()) + " (" + outcome.logFile().getParent() + ")"

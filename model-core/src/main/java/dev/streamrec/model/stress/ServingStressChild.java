@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The serving child of {@code stress-serving}, in a JVM of its own so that a native crash kills only
@@ -62,7 +64,9 @@ public final class ServingStressChild {
             List<Path> dirs = List.of(artifacts.dir(f, 0), artifacts.dir(f, 1));
             ModelArtifact a = ModelArtifact.load(dirs.get(0));
             ModelFamily family = ModelFamilies.forModel(a.model());
-            int catalogue = Math.min(a.items().size(), ModelArtifact.load(dirs.get(1)).items().size());
+            // the items of both versions: a history the serving version knows nothing of must be cold for both
+            Set<String> catalogue = new HashSet<>(a.items().ids());
+            catalogue.addAll(ModelArtifact.load(dirs.get(1)).items().ids());
             // each load reads and verifies the artifact again, as the job's hot swap fetches it
             Recommender plain = family.loadRecommender(a, DEVICE);
             slots.add(new ServedSlot(f.id(), plain, dirs.stream().<ServedSlot.Version>map(
@@ -77,7 +81,7 @@ public final class ServingStressChild {
         }
         for (String name : List.of(DecayedPopularity.NAME, ItemCooccurrence.NAME)) {
             slots.add(new ServedSlot(name, ModelFamilies.baseline(name, BASELINES),
-                    List.of(() -> ModelFamilies.baseline(name, BASELINES)), -1));
+                    List.of(() -> ModelFamilies.baseline(name, BASELINES)), null));
         }
         return slots;
     }

@@ -188,9 +188,12 @@ final class ServingStressLoop {
             }
             for (int i = 0; i < asked.size(); i++) {
                 List<ScoredItem> items = got.get(i).items();
-                Set<AnswerCheck.Fault> faults = AnswerCheck.check(asked.get(i), items, slot.catalogueSize);
+                Set<AnswerCheck.Fault> faults = AnswerCheck.check(asked.get(i), items, slot.catalogueSize, slot::knows);
                 slot.counts.nonFinite.addAndGet(AnswerCheck.nonFiniteScores(items));
                 faults.remove(AnswerCheck.Fault.NON_FINITE_SCORE);
+                if (faults.remove(AnswerCheck.Fault.COLD_EMPTY)) {
+                    slot.counts.coldEmpty.incrementAndGet();
+                }
                 if (!faults.isEmpty() && slot.counts.badAnswers.incrementAndGet() <= 5) {
                     out.println("stress-fault " + slot.name + ": user " + asked.get(i).userId() + " " + faults + ": " + items);
                 }

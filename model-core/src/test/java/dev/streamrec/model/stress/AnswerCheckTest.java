@@ -17,7 +17,7 @@ class AnswerCheckTest {
     private static final int CATALOGUE = 100;
 
     private static Set<AnswerCheck.Fault> check(ScoredItem... items) {
-        return AnswerCheck.check(ASKED, List.of(items), CATALOGUE);
+        return AnswerCheck.check(ASKED, List.of(items), CATALOGUE, id -> true);
     }
 
     private static ScoredItem s(String id, float score) {
@@ -44,14 +44,24 @@ class AnswerCheckTest {
     }
 
     @Test
+    void shouldTellAnEmptyAnswerToAColdUserApart() {
+        // no history item in the catalogue: an empty answer is cold, not a fault
+        assertEquals(Set.of(AnswerCheck.Fault.COLD_EMPTY), AnswerCheck.check(ASKED, List.of(), CATALOGUE, id -> false));
+        // one known history item: the same empty answer is too short
+        assertEquals(Set.of(AnswerCheck.Fault.TOO_FEW), AnswerCheck.check(ASKED, List.of(), CATALOGUE, "h2"::equals));
+        // a cold user answered with too few, but some, items is too short as well
+        assertEquals(Set.of(AnswerCheck.Fault.TOO_FEW), AnswerCheck.check(ASKED, List.of(s("a", 1f)), CATALOGUE, id -> false));
+    }
+
+    @Test
     void shouldAllowShortAnswersOnlyWhenTheCatalogueIsSmaller() {
         // 4 items, 2 of them in the excluded history: 2 can be answered
-        assertEquals(Set.of(), AnswerCheck.check(ASKED, List.of(s("a", 2f), s("b", 1f)), 4));
-        assertEquals(Set.of(AnswerCheck.Fault.TOO_FEW), AnswerCheck.check(ASKED, List.of(s("a", 2f)), 4));
+        assertEquals(Set.of(), AnswerCheck.check(ASKED, List.of(s("a", 2f), s("b", 1f)), 4, id -> true));
+        assertEquals(Set.of(AnswerCheck.Fault.TOO_FEW), AnswerCheck.check(ASKED, List.of(s("a", 2f)), 4, id -> true));
         // unknown catalogue (an online baseline): any size up to k
-        assertEquals(Set.of(), AnswerCheck.check(ASKED, List.of(), -1));
+        assertEquals(Set.of(), AnswerCheck.check(ASKED, List.of(), -1, id -> true));
         // history items are fine when the request does not exclude them
         RecommendRequest keeping = new RecommendRequest("u", List.of("h1"), 1, false);
-        assertEquals(Set.of(), AnswerCheck.check(keeping, List.of(s("h1", 1f)), CATALOGUE));
+        assertEquals(Set.of(), AnswerCheck.check(keeping, List.of(s("h1", 1f)), CATALOGUE, id -> true));
     }
 }

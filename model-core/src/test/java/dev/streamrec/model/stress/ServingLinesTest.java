@@ -18,8 +18,8 @@ class ServingLinesTest {
 
     private static final ServingLines.Progress P1 = new ServingLines.Progress(60.2, 6400, 100, 3, 0, 0, 0, 1500, 300);
     private static final ServingLines.Progress P2 = new ServingLines.Progress(120.4, 12800, 200, 7, 0, 0, 0, 1800, 310);
-    private static final ServingLines.Result SASREC = new ServingLines.Result("sasrec", 12800, 200, 7, 0, 0, 0);
-    private static final ServingLines.Result BM3 = new ServingLines.Result("bm3", 12736, 199, 6, 0, 0, 1);
+    private static final ServingLines.Result SASREC = new ServingLines.Result("sasrec", 12800, 200, 7, 0, 0, 0, 0);
+    private static final ServingLines.Result BM3 = new ServingLines.Result("bm3", 12736, 199, 6, 0, 0, 1, 12);
 
     private static List<String> finishedRun() {
         return List.of("stress-serving child: serving [sasrec, bm3]", ServingLines.progress(P1), "some warning",

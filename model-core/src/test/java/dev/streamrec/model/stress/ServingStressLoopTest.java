@@ -159,10 +159,10 @@ class ServingStressLoopTest {
         List<ServedSlot> slots = List.of(
                 new ServedSlot("popularity", new DecayedPopularity(Duration.ofDays(30).toMillis()),
                         List.of(() -> new DecayedPopularity(Duration.ofDays(30).toMillis()),
-                                () -> new DecayedPopularity(Duration.ofDays(30).toMillis())), -1),
-                new ServedSlot("nan", new NanScores(), List.of(NanScores::new), 100),
-                new ServedSlot("throwing", new Throwing(), List.of(Throwing::new), 100),
-                new ServedSlot("counting", counting.load(), List.of(counting, counting), 100));
+                                () -> new DecayedPopularity(Duration.ofDays(30).toMillis())), null),
+                new ServedSlot("nan", new NanScores(), List.of(NanScores::new), null),
+                new ServedSlot("throwing", new Throwing(), List.of(Throwing::new), null),
+                new ServedSlot("counting", counting.load(), List.of(counting, counting), null));
         ServingLines.Parsed p = run(slots, replay(), null);
 
         assertTrue(p.finished());
