@@ -47,6 +47,8 @@ final class ServingStressLoop {
     private final Map<String, NewItemFeatures.Item> upserted = new LinkedHashMap<>();
     private long events;
     private long batches;
+    /** The batch count at the last progress line. */
+    private long reportedAt = -1;
 
     /**
      * @param newItems where new items' features come from; null for none
@@ -98,10 +100,13 @@ final class ServingStressLoop {
                 if (System.nanoTime() >= nextReport) {
                     out.println(ServingLines.progress(progress(start)));
                     out.flush();
+                    reportedAt = batches;
                     nextReport += settings.reportEvery().toNanos();
                 }
             }
-            out.println(ServingLines.progress(progress(start)));
+            if (batches != reportedAt) {
+                out.println(ServingLines.progress(progress(start))); // the end, unless just reported
+            }
             for (ServedSlot s : slots) {
                 out.println(ServingLines.result(s.counts.result(s.name)));
             }
