@@ -93,9 +93,11 @@ public final class ItemCooccurrence implements LearnsOnline, Snapshotting {
         if (top.size() < r.k()) {
             Set<String> taken = new HashSet<>(exclude);
             top.forEach(s -> taken.add(s.itemId()));
-            // Popularity fallback ranks below every co-occurrence candidate: negative scores.
+            // Popularity fallback ranks below every co-occurrence candidate: negative scores, falling
+            // with the rank (-1, -2, ...) so that the answer stays best first.
+            int rank = 0;
             for (ScoredItem p : popularity.top(r.k() - top.size(), taken)) {
-                top.add(new ScoredItem(p.itemId(), -1.0f / (1.0f + top.size())));
+                top.add(new ScoredItem(p.itemId(), -1.0f - rank++));
             }
         }
         return top;

@@ -2,6 +2,7 @@ package dev.streamrec.model.cli;
 
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.features.FeaturizeCommand;
+import dev.streamrec.model.stress.ServingStressCommand;
 import dev.streamrec.model.stress.StressCommand;
 
 import java.io.IOException;
@@ -14,14 +15,17 @@ import java.util.TreeSet;
 /**
  * The offline commands of {@code streamrec.jar}: {@code featurize}, {@code train}, {@code pretrain},
  * {@code evaluate}, {@code finetune} (one streaming fine-tuning round, see {@link FineTuneCommand}) and
- * {@code stress} (repeated short trainings in child JVMs, see {@link StressCommand}). The training
+ * {@code stress} (repeated short trainings in child JVMs, see {@link StressCommand}) and
+ * {@code stress-serving} (hours of serving with hot swaps in a child JVM, see
+ * {@link ServingStressCommand}). The training
  * commands dispatch on {@code --model} (or the artifact's model) to its {@link ModelFamily}, and
  * their options are the ones that family declares, with its defaults: {@code train --model bm3 --help}
  * lists BM3's; without a model, {@code --help} lists the models.
  */
 public final class ModelCli {
 
-    public static final List<String> COMMANDS = List.of("featurize", "train", "pretrain", "evaluate", "finetune", "stress");
+    public static final List<String> COMMANDS = List.of("featurize", "train", "pretrain", "evaluate", "finetune", "stress",
+            "stress-serving");
 
     private ModelCli() {}
 
@@ -64,6 +68,7 @@ public final class ModelCli {
             case "evaluate" -> evaluation(artifact(args));
             case "finetune" -> FineTuneCommand.options(artifact(args));
             case "stress" -> StressCommand.options();
+            case "stress-serving" -> ServingStressCommand.options();
             default -> throw new IllegalArgumentException("unknown command " + name + "; one of " + COMMANDS);
         };
     }

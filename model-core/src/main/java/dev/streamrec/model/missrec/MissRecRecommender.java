@@ -33,7 +33,9 @@ public sealed class MissRecRecommender implements AcceptsItemFeatures permits Mi
 
     private MissRecRecommender(MissRecModel model, ItemIndex items, String version) {
         this.model = model;
-        this.items = items;
+        // its own copy: new items join this recommender's catalogue, not the artifact's (which the
+        // next recommender loaded from the same artifact would otherwise start with)
+        this.items = ItemIndex.of(items.ids());
         this.version = version;
     }
 

@@ -1,24 +1,65 @@
 package dev.streamrec.model.stress;
 
+import dev.streamrec.model.cli.CliArgs;
+import dev.streamrec.model.cli.CommandOptions;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Starts a {@link StressChild} in a new JVM (this JVM's {@code java} and class path), waits for it
- * with a timeout, and says what happened: exit code, whether it crashed (a fatal-error log appeared:
- * the child writes {@code hs_err_pid*.log} into its run directory) and where, and what its output
- * reported ({@link ChildLog}). The output goes to {@code run.log} in the run directory.
+ * Starts a stress child ({@link StressChild}, {@link ServingStressChild}) in a new JVM (this JVM's
+ * {@code java} and class path, with the forced-collection interval as its first argument), waits
+ * for it with a timeout, and says what happened: exit code, whether it crashed (a fatal-error log
+ * appeared: the child writes {@code hs_err_pid*.log} into its run directory) and where, and its
+ * output lines. The output goes to {@code run.log} in the run directory, which starts empty.
  */
 final class ChildJvm {
 
+    /**
+     * How every child JVM runs.
+     *
+     * @param heap its {@code -Xmx}
+     * @param xcheckJni run it with {@code -Xcheck:jni}
+     * @param gcEveryMillis it calls {@code System.gc()} this often ({@link ForcedCollections}; 0 = never)
+     */
+    record Settings(String heap, boolean xcheckJni, long gcEveryMillis) {
+
+        /** Declares {@code --xcheck-jni}, {@code --gc-every} and {@code --heap} (default {@code heap}) on a stress command. */
+        static void declare(CommandOptions command, String heap) {
+            command.flag("xcheck-jni", false, "Run each child JVM with -Xcheck:jni.")
+                    .longInteger("gc-every", 200, "System.gc() in each child every N ms (0 = off).")
+                    .text("heap", heap, "SIZE", "The children's -Xmx.");
+        }
+
+        static Settings parse(CliArgs a) {
+            return new Settings(a.get("heap"), a.getBoolean("xcheck-jni"), a.getLong("gc-every"));
+        }
+
+        /** The options {@link #parse} reads back. */
+        List<String> toArgs() {
+            List<String> args = new ArrayList<>(List.of("--gc-every", Long.toString(gcEveryMillis), "--heap", heap));
+            if (xcheckJni) {
+                args.add("--xcheck-jni");
+            }
+            return args;
+        }
+    }
+
     /** How one run ended. {@code crashFrame} is null when no fatal-error log was written. */
-    record Outcome(int exitCode, boolean timedOut, String crashFrame, ChildLog log, double seconds, Path logFile) {
+    record Outcome(int exitCode, boolean timedOut, String crashFrame, List<String> lines, double seconds, Path logFile) {
+
+        /** What the output of a training child ({@link StressChild}) says. */
+        ChildLog log() {
+            return ChildLog.parse(lines);
+        }
 
         boolean crashed() {
             return crashFrame != null;
@@ -30,13 +71,25 @@ final class ChildJvm {
         }
     }
 
-    private final StressOptions options;
+    private final Settings options;
 
-    ChildJvm(StressOptions options) {
+    ChildJvm(Settings options) {
         this.options = options;
     }
 
-    Outcome run(List<String> command, Path runDir) throws IOException, InterruptedException {
+    /** {@link #run(Class, List, Path, long, Consumer)} without following the output. */
+    Outcome run(Class<?> main, List<String> args, Path runDir, long timeoutSeconds) throws IOException, InterruptedException {
+        return run(main, args, runDir, timeoutSeconds, line -> {});
+    }
+
+    /**
+     * Runs {@code main} with {@code GC_EVERY_MS args...} in {@code runDir} (deleted first, so that no
+     * earlier fatal-error log is taken for this run's); each output line goes to {@code onLine}
+     * about once a second while the child runs. A child alive after {@code timeoutSeconds} is killed.
+     */
+    Outcome run(Class<?> main, List<String> args, Path runDir, long timeoutSeconds, Consumer<String> onLine)
+            throws IOException, InterruptedException {
+        deleteRecursively(runDir);
         Files.createDirectories(runDir);
         Path logFile = runDir.resolve("run.log");
         List<String> jvm = new ArrayList<>();
@@ -50,9 +103,9 @@ final class ChildJvm {
         jvm.add("-Dai.djl.default_engine=PyTorch");
         jvm.add("-cp");
         jvm.add(System.getProperty("java.class.path"));
-        jvm.add(StressChild.class.getName());
+        jvm.add(main.getName());
         jvm.add(Long.toString(options.gcEveryMillis()));
-        jvm.addAll(command);
+        jvm.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(jvm).redirectErrorStream(true).redirectOutput(logFile.toFile());
         // libtorch's OpenMP threads spin-wait by default: one thread each on the shared cores
         pb.environment().putIfAbsent("OMP_NUM_THREADS", "1");
@@ -61,9 +114,15 @@ final class ChildJvm {
         // a stress command stopped by Ctrl-C or kill takes its running child with it
         Thread reaper = new Thread(p::destroyForcibly, "stress-child-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
-        boolean done;
+        LogTail tail = new LogTail(logFile, onLine);
+        long deadline = start + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        boolean done = false;
         try {
-            done = p.waitFor(options.timeoutSeconds(), TimeUnit.SECONDS);
+            while (!done && System.nanoTime() < deadline) {
+                done = p.waitFor(Math.min(1000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
+                        TimeUnit.MILLISECONDS);
+                tail.poll();
+            }
             if (!done) {
                 p.destroyForcibly().waitFor();
             }
@@ -77,7 +136,18 @@ final class ChildJvm {
         double seconds = (System.nanoTime() - start) / 1e9;
         // lenient decoding: a crashing child may leave a torn line
         List<String> lines = new String(Files.readAllBytes(logFile), StandardCharsets.UTF_8).lines().toList();
-        return new Outcome(p.exitValue(), !done, crashFrame(runDir), ChildLog.parse(lines), seconds, logFile);
+        return new Outcome(p.exitValue(), !done, crashFrame(runDir), lines, seconds, logFile);
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** The problematic frame of the run's fatal-error log, "" when it names none, null without a log. */

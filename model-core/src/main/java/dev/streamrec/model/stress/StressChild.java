@@ -12,10 +12,8 @@ import java.util.List;
  * One stress run, in a JVM of its own so that a native crash kills only it: runs a model-cli
  * command ({@code train} or {@code pretrain}), then counts the non-finite values in the artifact it
  * wrote and prints them as a {@link ChildLog#RESULT} line. Usage:
- * {@code StressChild GC_EVERY_MS COMMAND [options]}. With {@code GC_EVERY_MS > 0} a daemon thread
- * calls {@code System.gc()} that often, so that direct buffers only a dropped Java wrapper kept
- * alive are freed within milliseconds instead of whenever the heap fills (issue 26's crash needed
- * a collection at the wrong moment).
+ * {@code StressChild GC_EVERY_MS COMMAND [options]}. With {@code GC_EVERY_MS > 0} it collects that
+ * often ({@link ForcedCollections}).
  */
 public final class StressChild {
 
@@ -25,11 +23,7 @@ public final class StressChild {
         long gcEvery = Long.parseLong(argv[0]);
         String command = argv[1];
         List<String> rest = Arrays.asList(argv).subList(2, argv.length);
-        if (gcEvery > 0) {
-            Thread gc = new Thread(() -> collectEvery(gcEvery), "stress-gc");
-            gc.setDaemon(true);
-            gc.start();
-        }
+        ForcedCollections.startEvery(gcEvery);
         int code = ModelCli.run(command, rest);
         if (code == 0) {
             ArtifactWeights.Count c = ArtifactWeights.count(
@@ -38,16 +32,5 @@ public final class StressChild {
         }
         System.out.flush();
         System.exit(code);
-    }
-
-    private static void collectEvery(long millis) {
-        while (true) {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                return;
-            }
-            System.gc();
-        }
     }
 }

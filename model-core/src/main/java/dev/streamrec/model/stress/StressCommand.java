@@ -3,13 +3,10 @@ package dev.streamrec.model.stress;
 import dev.streamrec.model.cli.CliArgs;
 import dev.streamrec.model.cli.CommandOptions;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * {@code stress}: trains each chosen family again and again (several seeds, a few epochs on part of
@@ -35,16 +32,16 @@ public final class StressCommand {
     private static int run(CliArgs args) throws Exception {
         StressOptions o = StressOptions.parse(args);
         Path work = o.workDir() != null ? Files.createDirectories(o.workDir()) : Files.createTempDirectory("streamrec-stress");
-        List<Path> features = StressFeatures.prepare(o, work);
+        List<Path> features = StressFeatures.prepare(o.featuresDir(), o.syntheticModalities(), o.syntheticDim(), work);
         System.err.println("stress: work directory " + work + ", features " + features);
-        ChildJvm jvm = new ChildJvm(o);
+        ChildJvm jvm = new ChildJvm(o.children());
         StressReport report = new StressReport();
         for (StressFamily family : o.families()) {
             for (int run = 0; run < o.runs(); run++) {
                 long seed = o.seed(run);
                 Path dir = work.resolve("runs").resolve(family.id() + "-" + run);
-                deleteRecursively(dir);
-                ChildJvm.Outcome out = jvm.run(family.command(o, seed, features, dir.resolve("artifact")), dir);
+                ChildJvm.Outcome out = jvm.run(StressChild.class,
+                        family.command(o.training(), seed, features, dir.resolve("artifact")), dir, o.timeoutSeconds());
                 report.add(family, run, seed, out);
                 System.err.printf(Locale.ROOT, "stress %s run %d seed %d: exit %d%s%s, %d skipped steps, %s, %.1f s%n",
                         family.id(), run, seed, out.exitCode(), out.crashed() ? " CRASH" : "",
@@ -56,16 +53,5 @@ public final class StressCommand {
         }
         report.print(System.out);
         return report.problems() == 0 ? 0 : 1;
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -9,12 +9,14 @@ import java.util.stream.Collectors;
 
 /**
  * The trainings a stress run can repeat, each as the {@code streamrec.jar} command line it runs: the
- * ID-only SASRec, KDSR-distilled SASRec and GRU4Rec, MISSRec fine-tuning in both modes and its
- * contrastive pre-training, and BM3. Every one trains for exactly the given epochs (patience = epochs)
- * on the time cut, with every modality given.
+ * ID-only SASRec and GRU4Rec, KDSR-distilled SASRec and GRU4Rec, MISSRec fine-tuning in both modes and
+ * its contrastive pre-training, and BM3. Every one trains for exactly the given epochs (patience =
+ * epochs) on the time cut, with every modality given. All but the pre-training write an artifact
+ * that serves ({@link #serves()}).
  */
 public enum StressFamily {
     SASREC("sasrec", false),
+    GRU4REC("gru4rec", false),
     KDSR_SASREC("kdsr-sasrec", true),
     KDSR_GRU4REC("kdsr-gru4rec", true),
     MISSREC_TRANSDUCTIVE("missrec-transductive", true),
@@ -34,6 +36,11 @@ public enum StressFamily {
         return id;
     }
 
+    /** Whether the artifact it writes is a serving model (the pre-training's is only a starting point). */
+    public boolean serves() {
+        return this != MISSREC_PRETRAIN;
+    }
+
     public static StressFamily of(String id) {
         for (StressFamily f : values()) {
             if (f.id.equals(id)) {
@@ -47,11 +54,16 @@ public enum StressFamily {
         return Arrays.stream(values()).map(StressFamily::id).collect(Collectors.joining(","));
     }
 
+    /** The families whose artifacts serve, comma-separated. */
+    static String servingNames() {
+        return Arrays.stream(values()).filter(StressFamily::serves).map(StressFamily::id).collect(Collectors.joining(","));
+    }
+
     /** The model-cli arguments (command first) of one run. */
-    public List<String> command(StressOptions o, long seed, List<Path> features, Path output) {
+    public List<String> command(ShortTraining o, long seed, List<Path> features, Path output) {
         List<String> a = new ArrayList<>();
         switch (this) {
-            case SASREC, KDSR_SASREC, KDSR_GRU4REC -> {
+            case SASREC, GRU4REC, KDSR_SASREC, KDSR_GRU4REC -> {
                 a.addAll(List.of("train", "--model", id));
                 // the denoising autoencoder of the teachers: a couple of epochs is enough to exercise it
                 if (usesFeatures) {

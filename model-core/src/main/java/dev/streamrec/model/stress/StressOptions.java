@@ -20,15 +20,14 @@ import java.util.List;
  * @param syntheticDim their dimension
  * @param featuresDir where the MiniLM {@code title.tsv.gz} and {@code tags.tsv.gz} are (made there when missing)
  * @param workDir where the synthetic features, artifacts and per-run logs go
- * @param xcheckJni run the children with {@code -Xcheck:jni}
- * @param gcEveryMillis each child calls {@code System.gc()} this often (0 = never), so that a Java
- *     buffer a tensor still points to is freed soon after its last reference goes (issue 26)
- * @param heap the children's {@code -Xmx}
+ * @param children how the child JVMs run: heap, {@code -Xcheck:jni}, and {@code System.gc()} every
+ *     so many ms, so that a Java buffer a tensor still points to is freed soon after its last
+ *     reference goes (issue 26)
  * @param timeoutSeconds a run still alive after this is killed and counted as a timeout
  */
 public record StressOptions(List<StressFamily> families, int runs, List<Long> seeds, int epochs, double trainFraction,
-        int examplesPerEpoch, int syntheticModalities, int syntheticDim, Path featuresDir, Path workDir, boolean xcheckJni,
-        long gcEveryMillis, String heap, long timeoutSeconds) {
+        int examplesPerEpoch, int syntheticModalities, int syntheticDim, Path featuresDir, Path workDir,
+        ChildJvm.Settings children, long timeoutSeconds) {
 
     /** Declares the options on {@code command}, with their defaults. */
     public static void declare(CommandOptions command) {
@@ -40,14 +39,11 @@ public record StressOptions(List<StressFamily> families, int runs, List<Long> se
                 .integer("examples-per-epoch", 3000, "MISSRec training examples per epoch.")
                 .integer("synthetic", 2, "CLIP-like modalities added to title and tags (0 = none).")
                 .integer("synthetic-dim", 512, "Their dimension.")
-                .path("features-dir", Path.of(System.getProperty("user.home"), ".cache", "streamrec", "features"),
-                        "MiniLM title/tags feature files (featurized there when missing).")
                 .path("work-dir", null, "Synthetic features, artifacts, run logs (default: a new temp directory).")
-                .flag("xcheck-jni", false, "Run each child JVM with -Xcheck:jni.")
-                .longInteger("gc-every", 200, "System.gc() in each child every N ms (0 = off).")
-                .text("heap", "3g", "SIZE", "The children's -Xmx.")
                 .longInteger("timeout", 900, "Kill a run after N seconds.")
                 .renamed("rows");
+        StressFeatures.declareDir(command);
+        ChildJvm.Settings.declare(command, "3g");
     }
 
     public static StressOptions parse(CliArgs a) {
@@ -59,14 +55,17 @@ public record StressOptions(List<StressFamily> families, int runs, List<Long> se
         StressOptions o = new StressOptions(families, a.getInt("runs"), seeds, a.getInt("epochs"),
                 a.getDouble("train-fraction"), a.getInt("examples-per-epoch"), a.getInt("synthetic"),
                 a.getInt("synthetic-dim"), a.getPath("features-dir"), a.getPath("work-dir"),
-                a.getBoolean("xcheck-jni"), a.getLong("gc-every"), a.get("heap"), a.getLong("timeout"));
-        if (o.runs < 1 || o.epochs < 1 || seeds.isEmpty() || families.isEmpty()) {
-            throw new IllegalArgumentException("--runs and --epochs must be positive, --seeds and --families non-empty");
+                ChildJvm.Settings.parse(a), a.getLong("timeout"));
+        if (o.runs < 1 || seeds.isEmpty() || families.isEmpty()) {
+            throw new IllegalArgumentException("--runs must be positive, --seeds and --families non-empty");
         }
-        if (o.trainFraction <= 0 || o.trainFraction > 1) {
-            throw new IllegalArgumentException("--train-fraction must be in (0, 1]");
-        }
+        o.training(); // validates the training options
         return o;
+    }
+
+    /** How each run trains. */
+    public ShortTraining training() {
+        return new ShortTraining(epochs, trainFraction, examplesPerEpoch);
     }
 
     /** The seed of a family's run {@code i} (0-based). */

@@ -114,6 +114,27 @@ class BaselinesTest {
     }
 
     /**
+     * The popularity fallback ranks below every co-occurrence candidate and keeps the answer best
+     * first: its scores fall with the rank (they rose, -1/2, -1/3, ..., before: the serving stress
+     * run's answer check caught it).
+     */
+    @Test
+    void shouldKeepTheFallbackBestFirst() {
+        ItemCooccurrence c = new ItemCooccurrence(HOUR, 3, 10);
+        c.observe("u1", List.of(), "a", 0);
+        c.observe("u1", List.of("a"), "b", 1);
+        for (String item : List.of("p", "p", "p", "q", "q", "r")) {
+            c.observe("u9", List.of(), item, 2);
+        }
+        List<ScoredItem> r = c.recommend(List.of(new RecommendRequest("u3", List.of("a"), 4, true))).get(0);
+        assertEquals(List.of("b", "p", "q", "r"), ids(r));
+        assertTrue(r.get(1).score() < 0, "below every co-occurrence candidate");
+        for (int i = 1; i < r.size(); i++) {
+            assertTrue(r.get(i).score() < r.get(i - 1).score(), "best first at rank " + i + ": " + r);
+        }
+    }
+
+    /**
      * Two subtasks' snapshots restored whole into one (a scale-down to one) give what one model that
      * saw both users' events learned: the same ranking, and stored values in the same proportions (the
      * merged clock's origin is the later one, so they differ by one constant factor), for every

@@ -119,6 +119,32 @@ class MissRecArtifactsTest {
         }
     }
 
+    /**
+     * Two recommenders loaded from one {@link ModelArtifact} (the serving stress reloads a version from
+     * the artifact it loaded before) each have their own catalogue: an item one of them took must not
+     * appear in the other's. Before the fix both shared the artifact's item index, so the second
+     * took the new item for a known one and wrote past its feature table ("index 12 is out of bounds").
+     */
+    @Test
+    void shouldKeepEachRecommendersNewItemsToItself(@TempDir Path tmp) throws Exception {
+        SyntheticData data = new SyntheticData(1, 4, 12);
+        ModelArtifact a = save(tmp.resolve("ind"), SyntheticData.config(MissRecConfig.Mode.INDUCTIVE,
+                MissRecConfig.InterestMethod.DPC_KNN), data, new float[1][][], new int[][] {{1}});
+        ModelArtifact loaded = ModelArtifact.load(a.dir());
+        int known = loaded.items().size();
+        Map<String, float[]> features = Map.of("text", data.features.get(0)[2], "image", data.features.get(1)[2]);
+        try (Recommender first = new MissRecFamily().loadRecommender(loaded, "cpu")) {
+            ((AcceptsItemFeatures) first).upsertItem("brand-new", "a new movie", features);
+            assertEquals(known, loaded.items().size(), "the artifact's catalogue is not the recommender's");
+            try (Recommender second = new MissRecFamily().loadRecommender(loaded, "cpu")) {
+                RecommendRequest all = new RecommendRequest("u", List.of("m2"), known + 1, false);
+                assertTrue(second.recommend(List.of(all)).get(0).stream().noneMatch(s -> s.itemId().equals("brand-new")));
+                ((AcceptsItemFeatures) second).upsertItem("brand-new", "a new movie", features);
+                assertEquals(known + 1, second.recommend(List.of(all)).get(0).size());
+            }
+        }
+    }
+
     @Test
     void shouldServeTheSameTopKOnCuda(@TempDir Path tmp) throws Exception {
         GpuParity.assumeGpu();

@@ -30,7 +30,7 @@ class StressFamilyTest {
     @Test
     void everyFamilysCommandPassesTheTrainingOptionParser() {
         for (StressFamily f : StressFamily.values()) {
-            List<String> cmd = f.command(OPTIONS, 7, List.of(Path.of("a.tsv.gz")), Path.of("out"));
+            List<String> cmd = f.command(OPTIONS.training(), 7, List.of(Path.of("a.tsv.gz")), Path.of("out"));
             assertTrue(cmd.get(0).equals("train") || cmd.get(0).equals("pretrain"), f + ": " + cmd);
             CliArgs args = childOptions(cmd);
             assertDoesNotThrow(() -> TrainingOptions.from(args), f.id());
@@ -42,7 +42,7 @@ class StressFamilyTest {
     void missrecRunsSampleTheConfiguredExamplesPerEpoch() {
         for (StressFamily f : List.of(StressFamily.MISSREC_TRANSDUCTIVE, StressFamily.MISSREC_INDUCTIVE,
                 StressFamily.MISSREC_PRETRAIN)) {
-            List<String> cmd = f.command(OPTIONS, 1, List.of(), Path.of("out"));
+            List<String> cmd = f.command(OPTIONS.training(), 1, List.of(), Path.of("out"));
             CliArgs args = childOptions(cmd);
             assertTrue(args.has("examples-per-epoch"), f.id());
             assertEquals(1500, args.getInt("examples-per-epoch"), f.id());
