@@ -79,9 +79,14 @@ final class ServedSlot implements AutoCloseable {
         return current instanceof UserStateful;
     }
 
+    /** Whether the model has another version to swap to. */
+    boolean swappable() {
+        return versions.size() > 1;
+    }
+
     /** Starts loading the next version, unless there is none or one is loading. */
     void startLoad(ExecutorService loader) {
-        if (versions.size() < 2 || loading != null) {
+        if (!swappable() || loading != null) {
             return;
         }
         loadingVersion = (serving + 1) % versions.size();

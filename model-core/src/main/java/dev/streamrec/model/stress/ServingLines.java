@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The lines a serving stress child prints and its parent reads back: a {@link #PROGRESS} line every
  * report interval, and at the end one {@link #RESULT} line per served model and one {@link #TOTAL}
- * line. Each is the prefix and {@code key=value} fields. A crashed child has no final lines, but
+ * line; with fine-tuning in the serving JVM ({@link InJvmFineTuning}) also a {@link #FINE_TUNE_ROUND}
+ * line per round and a {@link #FINE_TUNE_TOTAL} line at the end. Each is the prefix and {@code key=value} fields. A crashed child has no final lines, but
  * its progress lines still show how far it got and how its memory grew.
  */
 final class ServingLines {
@@ -17,6 +18,8 @@ final class ServingLines {
     static final String PROGRESS = "serving-progress";
     static final String RESULT = "serving-result";
     static final String TOTAL = "serving-total";
+    static final String FINE_TUNE_ROUND = "serving-finetune";
+    static final String FINE_TUNE_TOTAL = "serving-finetune-total";
 
     /** One served model's counts at the end ({@link ServingCounts}). */
     record Result(String model, long events, long batches, long swaps, long nonFinite, long badAnswers,
@@ -39,8 +42,18 @@ final class ServingLines {
     /** The end of a run: events replayed, batches scored, seconds served. */
     record Total(long events, long batches, double seconds) {}
 
-    /** Everything a child's output says. {@code total} is null when the child never finished. */
-    record Parsed(List<Progress> progress, List<Result> results, Total total) {
+    /** One fine-tuning round in the serving JVM: its model, number, seconds and the written weights' count. */
+    record FineTuneRound(String model, long round, double seconds, long nonFinite, long checked) {}
+
+    /** The fine-tuning rounds of a run: finished, failed (threw), with non-finite weights, seconds in all. */
+    record FineTuneTotal(long rounds, long failed, long nonFiniteRounds, double seconds) {}
+
+    /**
+     * Everything a child's output says. {@code total} is null when the child never finished;
+     * {@code fineTune} is null when it ran no fine-tuning (or never finished).
+     */
+    record Parsed(List<Progress> progress, List<Result> results, Total total, List<FineTuneRound> rounds,
+            FineTuneTotal fineTune) {
 
         boolean finished() {
             return total != null;
@@ -66,9 +79,24 @@ final class ServingLines {
         return String.format(Locale.ROOT, "%s events=%d batches=%d seconds=%.1f", TOTAL, t.events(), t.batches(), t.seconds());
     }
 
+    static String fineTuneRound(FineTuneRound r) {
+        return String.format(Locale.ROOT, "%s model=%s round=%d seconds=%.1f nonFinite=%d checked=%d", FINE_TUNE_ROUND,
+                r.model(), r.round(), r.seconds(), r.nonFinite(), r.checked());
+    }
+
+    static String fineTuneTotal(FineTuneTotal t) {
+        return String.format(Locale.ROOT, "%s rounds=%d failed=%d nonFiniteRounds=%d seconds=%.1f", FINE_TUNE_TOTAL,
+                t.rounds(), t.failed(), t.nonFiniteRounds(), t.seconds());
+    }
+
     /** Whether a line is one of these (the parent echoes them while the child runs). */
     static boolean isReport(String line) {
-        return line.startsWith(PROGRESS + " ") || line.startsWith(RESULT + " ") || line.startsWith(TOTAL + " ");
+        for (String prefix : List.of(PROGRESS, RESULT, TOTAL, FINE_TUNE_ROUND, FINE_TUNE_TOTAL)) {
+            if (line.startsWith(prefix + " ")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Reads a child's output; other lines (logs, warnings, a torn last line) are skipped. */
@@ -76,6 +104,8 @@ final class ServingLines {
         List<Progress> progress = new ArrayList<>();
         List<Result> results = new ArrayList<>();
         Total total = null;
+        List<FineTuneRound> rounds = new ArrayList<>();
+        FineTuneTotal fineTune = null;
         for (String line : lines) {
             try {
                 if (line.startsWith(PROGRESS + " ")) {
@@ -90,12 +120,20 @@ final class ServingLines {
                 } else if (line.startsWith(TOTAL + " ")) {
                     Map<String, String> f = fields(line);
                     total = new Total(num(f, "events"), num(f, "batches"), Double.parseDouble(f.get("seconds")));
+                } else if (line.startsWith(FINE_TUNE_ROUND + " ")) {
+                    Map<String, String> f = fields(line);
+                    rounds.add(new FineTuneRound(f.get("model"), num(f, "round"), Double.parseDouble(f.get("seconds")),
+                            num(f, "nonFinite"), num(f, "checked")));
+                } else if (line.startsWith(FINE_TUNE_TOTAL + " ")) {
+                    Map<String, String> f = fields(line);
+                    fineTune = new FineTuneTotal(num(f, "rounds"), num(f, "failed"), num(f, "nonFiniteRounds"),
+                            Double.parseDouble(f.get("seconds")));
                 }
             } catch (RuntimeException torn) {
                 // a line cut off by a crash: what it said is lost, the lines before it are not
             }
         }
-        return new Parsed(progress, results, total);
+        return new Parsed(progress, results, total, rounds, fineTune);
     }
 
     private static Map<String, String> fields(String line) {

@@ -2,13 +2,17 @@ package dev.streamrec.model.stress;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The serving stress table: per served model, the events and batches it answered, the versions
  * swapped in, non-finite scores, bad answers and exceptions, and (not a problem) the empty answers to
  * users the model knows no item of; then the run as a whole: whether the
  * child crashed (and the frame its fatal-error log blames), timed out or failed, how long it ran,
- * and its resident memory at the first progress report, the last and the largest.
+ * and its resident memory at the first progress report, the last and the largest; and when the run
+ * fine-tuned in the serving JVM ({@link InJvmFineTuning}), its rounds per model, failed rounds,
+ * rounds that wrote non-finite weights and the training steps skipped.
  */
 final class ServingReport {
 
@@ -21,8 +25,9 @@ final class ServingReport {
     }
 
     /**
-     * What went wrong: a crash, a timeout, a failed or unfinished child, and every non-finite score,
-     * bad answer and exception. 0 means a clean run.
+     * What went wrong: a crash, a timeout, a failed or unfinished child, every non-finite score, bad
+     * answer and exception, and every failed fine-tuning round, round with non-finite weights and
+     * skipped training step. 0 means a clean run.
      */
     long problems() {
         long n = (outcome.crashed() ? 1 : 0) + (outcome.timedOut() ? 1 : 0) + (outcome.failed() ? 1 : 0)
@@ -30,7 +35,10 @@ final class ServingReport {
         for (ServingLines.Result r : log.results()) {
             n += r.nonFinite() + r.badAnswers() + r.exceptions();
         }
-        return n;
+        if (log.fineTune() != null) {
+            n += log.fineTune().failed() + log.fineTune().nonFiniteRounds();
+        }
+        return n + outcome.log().skippedSteps();
     }
 
     void print(PrintStream out) {
@@ -51,6 +59,7 @@ final class ServingReport {
         } else {
             out.printf(Locale.ROOT, "duration: %.1f s with start-up%n", outcome.seconds());
         }
+        printFineTuning(out);
         if (log.progress().isEmpty()) {
             out.println("RSS: no progress report");
         } else {
@@ -60,5 +69,18 @@ final class ServingReport {
             out.printf(Locale.ROOT, "RSS: first report %d MB (%.0f s), last %d MB (%.0f s), max %d MB%n", first.rssMb(),
                     first.elapsedSeconds(), last.rssMb(), last.elapsedSeconds(), max);
         }
+    }
+
+    private void printFineTuning(PrintStream out) {
+        if (log.fineTune() == null && log.rounds().isEmpty()) {
+            return;
+        }
+        Map<String, Long> perModel = new TreeMap<>();
+        log.rounds().forEach(r -> perModel.merge(r.model(), 1L, Long::sum));
+        ServingLines.FineTuneTotal t = log.fineTune();
+        out.printf(Locale.ROOT, "fine-tuning in the serving JVM: %s rounds %s, %s failed, %s with non-finite weights, "
+                + "%d training steps skipped%s%n", t == null ? log.rounds().size() : t.rounds(), perModel,
+                t == null ? "?" : t.failed(), t == null ? "?" : t.nonFiniteRounds(), outcome.log().skippedSteps(),
+                t == null ? "" : String.format(Locale.ROOT, ", %.0f s of training", t.seconds()));
     }
 }

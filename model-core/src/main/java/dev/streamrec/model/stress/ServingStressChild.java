@@ -26,6 +26,8 @@ import java.util.Set;
  * {@link ServingStressLoop} over the bundled MovieLens log. Usage:
  * {@code ServingStressChild GC_EVERY_MS [stress-serving options]}, the options as
  * {@link ServingStressOptions#toArgs} writes them (with the work directory the parent trained into).
+ * With {@code --fine-tune-every}, fine-tuning rounds of the served families also run in this JVM
+ * ({@link InJvmFineTuning}), from each family's version a, writing under {@code WORK/serving/tuned}.
  */
 public final class ServingStressChild {
 
@@ -47,11 +49,15 @@ public final class ServingStressChild {
         }
         List<ServedSlot> slots = slots(o.families(), new ServingArtifacts(o.workDir()));
         System.out.println("stress-serving child: serving " + slots.stream().map(s -> s.name).toList());
+        ServingArtifacts artifacts = new ServingArtifacts(o.workDir());
+        InJvmFineTuning fineTuning = o.fineTuneEvery().isZero() ? null : new InJvmFineTuning(o.fineTuneEvery(),
+                o.families().stream().map(f -> new InJvmFineTuning.Target(f.id(), artifacts.dir(f, 0))).toList(),
+                o.workDir().resolve("serving").resolve("tuned"), System.out);
         ServingStressLoop loop = new ServingStressLoop(
                 new ServingStressLoop.Settings(o.duration(), o.swapEvery(), o.reportEvery(), o.batchSize(), o.k(),
-                        o.upsertEvery()),
+                        o.upsertEvery(), 0),
                 slots, new EventReplay(MovieLens.bundled().interactions(), o.historyLength()),
-                new NewItemFeatures(modalities, NEW_ITEMS, 26L), System.out);
+                new NewItemFeatures(modalities, NEW_ITEMS, 26L), System.out, fineTuning, o.fineTuneWindow());
         loop.run();
         System.out.flush();
         System.exit(0);

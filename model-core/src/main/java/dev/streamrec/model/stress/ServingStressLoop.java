@@ -1,5 +1,6 @@
 package dev.streamrec.model.stress;
 
+import dev.streamrec.model.data.Interaction;
 import dev.streamrec.model.serving.AcceptsItemFeatures;
 import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.LearnsOnline;
@@ -11,6 +12,7 @@ import dev.streamrec.model.serving.UserStateful;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,17 +35,31 @@ import java.util.concurrent.TimeUnit;
  * are replayed to it) and the old version closed; every few batches a new item's features go to
  * the models that take them. Every answer is checked ({@link AnswerCheck}); a progress line goes out
  * every report interval, and one result line per model and a total at the end ({@link ServingLines}).
+ * With fine-tuning on, a round starts every fine-tuning interval on the last {@code window} events
+ * replayed, on a trainer thread of this JVM ({@link InJvmFineTuning}), while the batches go on.
  */
 final class ServingStressLoop {
 
-    /** How the loop runs: see {@link ServingStressOptions} for each. */
-    record Settings(Duration duration, Duration swapEvery, Duration reportEvery, int batchSize, int k, int upsertEvery) {}
+    /**
+     * How the loop runs: see {@link ServingStressOptions} for each. {@code minSwaps}: serve on past the
+     * duration (by at most {@link #GRACE}) until every model with two versions has swapped this often,
+     * so that a short run on a slow machine still swaps (tests; the command uses 0).
+     */
+    record Settings(Duration duration, Duration swapEvery, Duration reportEvery, int batchSize, int k, int upsertEvery,
+            int minSwaps) {}
+
+    /** The longest a run serves past its duration waiting for {@code minSwaps}. */
+    static final Duration GRACE = Duration.ofMinutes(2);
 
     private final Settings settings;
     private final List<ServedSlot> slots;
     private final EventReplay replay;
     private final NewItemFeatures newItems;
     private final PrintStream out;
+    private final InJvmFineTuning fineTuning;
+    private final int fineTuneWindow;
+    /** The last {@code fineTuneWindow} events replayed, oldest first (kept only with fine-tuning on). */
+    private final ArrayDeque<Interaction> recent = new ArrayDeque<>();
     private final Map<String, NewItemFeatures.Item> upserted = new LinkedHashMap<>();
     private long events;
     private long batches;
@@ -56,11 +72,22 @@ final class ServingStressLoop {
      */
     ServingStressLoop(Settings settings, List<ServedSlot> slots, EventReplay replay, NewItemFeatures newItems,
             PrintStream out) {
+        this(settings, slots, replay, newItems, out, null, 0);
+    }
+
+    /**
+     * @param fineTuning the rounds to run beside serving; null for none
+     * @param fineTuneWindow how many of the last replayed events each round trains on
+     */
+    ServingStressLoop(Settings settings, List<ServedSlot> slots, EventReplay replay, NewItemFeatures newItems,
+            PrintStream out, InJvmFineTuning fineTuning, int fineTuneWindow) {
         this.settings = settings;
         this.slots = slots;
         this.replay = replay;
         this.newItems = newItems;
         this.out = out;
+        this.fineTuning = fineTuning;
+        this.fineTuneWindow = fineTuneWindow;
     }
 
     /** Serves for the duration, prints the results, and closes every model. */
@@ -72,9 +99,11 @@ final class ServingStressLoop {
         long end = start + settings.duration().toNanos();
         long nextSwap = start + settings.swapEvery().toNanos();
         long nextReport = start + settings.reportEvery().toNanos();
+        long nextFineTune = fineTuning == null ? Long.MAX_VALUE : start + fineTuning.every().toNanos();
         try {
             List<EventReplay.Event> next = replay.next(settings.batchSize());
-            while (System.nanoTime() < end) {
+            long hardEnd = end + GRACE.toNanos();
+            while (System.nanoTime() < end || (!swappedEnough() && System.nanoTime() < hardEnd)) {
                 List<EventReplay.Event> batch = next;
                 List<Recommender> lent = new ArrayList<>();
                 List<List<RecommendRequest>> requests = new ArrayList<>();
@@ -94,6 +123,14 @@ final class ServingStressLoop {
                 events += batch.size();
                 batches++;
                 applyFinishedLoads();
+                if (fineTuning != null) {
+                    remember(batch);
+                    fineTuning.collect();
+                    if (System.nanoTime() >= nextFineTune && fineTuning.ready()) {
+                        fineTuning.start(List.copyOf(recent));
+                        nextFineTune = System.nanoTime() + fineTuning.every().toNanos();
+                    }
+                }
                 if (newItems != null && settings.upsertEvery() > 0 && batches % settings.upsertEvery() == 0) {
                     upsert(newItems.next());
                 }
@@ -111,6 +148,10 @@ final class ServingStressLoop {
                 out.println(ServingLines.result(s.counts.result(s.name)));
             }
             out.println(ServingLines.total(new ServingLines.Total(events, batches, (System.nanoTime() - start) / 1e9)));
+            if (fineTuning != null) {
+                fineTuning.close(); // the round under way finishes and is counted
+                out.println(ServingLines.fineTuneTotal(fineTuning.total()));
+            }
             out.flush();
         } finally {
             inference.shutdownNow();
@@ -120,6 +161,26 @@ final class ServingStressLoop {
             slices.close();
             if (idle) {
                 slots.forEach(ServedSlot::close);
+            }
+        }
+    }
+
+    /** Whether every model with two versions has swapped {@code minSwaps} times. */
+    private boolean swappedEnough() {
+        for (ServedSlot s : slots) {
+            if (s.swappable() && s.counts.swaps.get() < settings.minSwaps()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Keeps the batch's events as interactions, the last {@code fineTuneWindow} of them. */
+    private void remember(List<EventReplay.Event> batch) {
+        for (EventReplay.Event e : batch) {
+            recent.addLast(new Interaction(e.userId(), e.itemId(), e.timestampMillis(), 1.0));
+            if (recent.size() > fineTuneWindow) {
+                recent.removeFirst();
             }
         }
     }

@@ -30,10 +30,13 @@ import java.util.stream.Collectors;
  * @param workDir artifacts (reused when present), synthetic features, logs
  * @param children how the child JVMs run: heap, {@code -Xcheck:jni}, {@code System.gc()} every so many ms
  * @param trainTimeoutSeconds a training child still alive after this is killed
+ * @param fineTuneEvery how often a fine-tuning round starts in the serving JVM ({@link InJvmFineTuning}); zero for never
+ * @param fineTuneWindow how many of the last replayed events a round trains on
  */
 public record ServingStressOptions(List<StressFamily> families, List<Long> seeds, ShortTraining training,
         Duration duration, Duration swapEvery, Duration reportEvery, int batchSize, int k, int historyLength,
-        int upsertEvery, Path featuresDir, Path workDir, ChildJvm.Settings children, long trainTimeoutSeconds) {
+        int upsertEvery, Path featuresDir, Path workDir, ChildJvm.Settings children, long trainTimeoutSeconds,
+        Duration fineTuneEvery, int fineTuneWindow) {
 
     /** CLIP-like modalities added to title and tags, as {@code stress} adds them by default. */
     static final int SYNTHETIC_MODALITIES = 2;
@@ -56,7 +59,10 @@ public record ServingStressOptions(List<StressFamily> families, List<Long> seeds
                 .integer("history", 50, "Items kept per user.")
                 .integer("upsert-every", 20, "A new item's features go to the models every N batches (0 = never).")
                 .path("work-dir", null, "Artifacts (reused when present), features, logs (default: a new temp directory).")
-                .longInteger("train-timeout", 900, "Kill a training after N seconds.");
+                .longInteger("train-timeout", 900, "Kill a training after N seconds.")
+                .text("fine-tune-every", "0", "TIME", "Also run a streaming fine-tuning round in the serving JVM this "
+                        + "often, beside the scoring threads (0 = never; the stream job runs rounds in a child JVM).")
+                .integer("fine-tune-window", 2000, "Events (the last replayed) a fine-tuning round trains on.");
         StressFeatures.declareDir(command);
         ChildJvm.Settings.declare(command, "4g");
     }
@@ -76,9 +82,11 @@ public record ServingStressOptions(List<StressFamily> families, List<Long> seeds
                 new ShortTraining(a.getInt("epochs"), a.getDouble("train-fraction"), a.getInt("examples-per-epoch")),
                 duration(a.get("duration")), duration(a.get("swap-every")), duration(a.get("report-every")),
                 a.getInt("batch-size"), a.getInt("k"), a.getInt("history"), a.getInt("upsert-every"),
-                a.getPath("features-dir"), a.getPath("work-dir"), ChildJvm.Settings.parse(a), a.getLong("train-timeout"));
-        if (o.batchSize < 1 || o.k < 1 || o.historyLength < 1 || o.upsertEvery < 0) {
-            throw new IllegalArgumentException("--batch-size, --k and --history must be positive, --upsert-every not negative");
+                a.getPath("features-dir"), a.getPath("work-dir"), ChildJvm.Settings.parse(a), a.getLong("train-timeout"),
+                duration(a.get("fine-tune-every")), a.getInt("fine-tune-window"));
+        if (o.batchSize < 1 || o.k < 1 || o.historyLength < 1 || o.upsertEvery < 0 || o.fineTuneWindow < 1) {
+            throw new IllegalArgumentException("--batch-size, --k, --history and --fine-tune-window must be positive, "
+                    + "--upsert-every not negative");
         }
         if (o.swapEvery.isZero() || o.reportEvery.isZero()) {
             throw new IllegalArgumentException("--swap-every and --report-every must be positive");
@@ -124,7 +132,9 @@ public record ServingStressOptions(List<StressFamily> families, List<Long> seeds
                 "--upsert-every", Integer.toString(upsertEvery),
                 "--features-dir", featuresDir.toString(),
                 "--work-dir", workDir.toString(),
-                "--train-timeout", Long.toString(trainTimeoutSeconds)));
+                "--train-timeout", Long.toString(trainTimeoutSeconds),
+                "--fine-tune-every", fineTuneEvery.toMillis() + "ms",
+                "--fine-tune-window", Integer.toString(fineTuneWindow)));
         a.addAll(children.toArgs());
         return a;
     }

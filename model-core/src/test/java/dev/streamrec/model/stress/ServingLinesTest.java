@@ -76,4 +76,26 @@ class ServingLinesTest {
         assertTrue(print(crashed).contains("crash: libtorch_cpu.so+0x1 at::foo"), print(crashed));
         assertEquals(2, new ServingReport(outcome(137, true, null, List.of())).problems(), "a timeout, no result");
     }
+
+    @Test
+    void shouldReadBackAndCountFineTuningInTheServingJvm() {
+        ServingLines.FineTuneRound round = new ServingLines.FineTuneRound("kdsr-gru4rec", 3, 41.5, 0, 202241);
+        ServingLines.FineTuneTotal total = new ServingLines.FineTuneTotal(4, 0, 0, 160.0);
+        List<String> lines = new java.util.ArrayList<>(List.of(ServingLines.progress(P1), ServingLines.result(SASREC),
+                ServingLines.fineTuneRound(round), ServingLines.total(new ServingLines.Total(12800, 200, 125.0)),
+                ServingLines.fineTuneTotal(total)));
+        ServingLines.Parsed p = ServingLines.parse(lines);
+        assertEquals(List.of(round), p.rounds());
+        assertEquals(total, p.fineTune());
+        assertTrue(ServingLines.isReport(ServingLines.fineTuneRound(round)));
+        ServingReport clean = new ServingReport(outcome(0, false, null, lines));
+        assertEquals(0, clean.problems());
+        assertTrue(print(clean).contains("fine-tuning in the serving JVM: 4 rounds {kdsr-gru4rec=1}, 0 failed, "
+                + "0 with non-finite weights, 0 training steps skipped, 160 s of training"), print(clean));
+
+        lines.add("kdsr-gru4rec: 2 steps skipped (non-finite loss or gradient)");
+        lines.add(ServingLines.fineTuneTotal(new ServingLines.FineTuneTotal(4, 1, 1, 160.0)));
+        assertEquals(4, new ServingReport(outcome(0, false, null, lines)).problems(),
+                "2 skipped steps, a failed round, a round with non-finite weights");
+    }
 }

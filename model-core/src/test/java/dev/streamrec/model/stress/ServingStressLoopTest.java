@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The serving loop for a few seconds with swaps: clean models come out clean, a model that answers a
  * NaN or throws is counted, per-user state goes back to the model with the user's next request
  * across swaps; and the same on real (tiny) GRU4Rec artifacts, plain and incremental, as the child
- * serves them.
+ * serves them, also with fine-tuning rounds of the model in the same JVM.
  */
 class ServingStressLoopTest {
 
@@ -132,6 +132,25 @@ class ServingStressLoopTest {
         }
     }
 
+    /** The first 3,000 events of the bundled MovieLens. */
+    private static List<Interaction> firstEvents() throws Exception {
+        return MovieLens.bundled().interactions().subList(0, 3000);
+    }
+
+    /** Versions a and b of a tiny GRU4Rec (seeds 1 and 2) trained on {@code log}, as the command's artifacts. */
+    private static ServingArtifacts tinyGru4RecVersions(Path tmp, List<Interaction> log) throws Exception {
+        StringBuilder csv = new StringBuilder("userId,itemId,timestamp\n");
+        log.forEach(i -> csv.append(i.userId()).append(',').append(i.itemId()).append(',').append(i.timestampMillis()).append('\n'));
+        Files.writeString(tmp.resolve("d.csv"), csv);
+        ServingArtifacts artifacts = new ServingArtifacts(tmp);
+        for (int v = 0; v < 2; v++) {
+            assertEquals(0, ModelCli.run("train", List.of("--model", "gru4rec", "--data", tmp.resolve("d.csv").toString(),
+                    "--epochs", "1", "--dim", "16", "--max-len", "20", "--seed", Integer.toString(v + 1),
+                    "--output", artifacts.dir(StressFamily.GRU4REC, v).toString())));
+        }
+        return artifacts;
+    }
+
     private static EventReplay replay() throws Exception {
         return new EventReplay(MovieLens.bundled().interactions(), 50);
     }
@@ -139,7 +158,7 @@ class ServingStressLoopTest {
     private static ServingLines.Parsed run(List<ServedSlot> slots, EventReplay replay, NewItemFeatures items)
             throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        new ServingStressLoop(new ServingStressLoop.Settings(SHORT, SWAP, Duration.ofMillis(1000), 64, 10, 5), slots,
+        new ServingStressLoop(new ServingStressLoop.Settings(SHORT, SWAP, Duration.ofMillis(1000), 64, 10, 5, 1), slots,
                 replay, items, new PrintStream(bytes, true, StandardCharsets.UTF_8)).run();
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
         lines.stream().filter(l -> l.startsWith("stress-fault")).limit(20).forEach(System.out::println);
@@ -191,16 +210,8 @@ class ServingStressLoopTest {
 
     @Test
     void shouldServeTinyGru4RecVersionsPlainAndIncrementallyWithSwaps(@TempDir Path tmp) throws Exception {
-        List<Interaction> log = MovieLens.bundled().interactions().subList(0, 3000);
-        StringBuilder csv = new StringBuilder("userId,itemId,timestamp\n");
-        log.forEach(i -> csv.append(i.userId()).append(',').append(i.itemId()).append(',').append(i.timestampMillis()).append('\n'));
-        Files.writeString(tmp.resolve("d.csv"), csv);
-        ServingArtifacts artifacts = new ServingArtifacts(tmp);
-        for (int v = 0; v < 2; v++) {
-            assertEquals(0, ModelCli.run("train", List.of("--model", "gru4rec", "--data", tmp.resolve("d.csv").toString(),
-                    "--epochs", "1", "--dim", "16", "--max-len", "20", "--seed", Integer.toString(v + 1),
-                    "--output", artifacts.dir(StressFamily.GRU4REC, v).toString())));
-        }
+        List<Interaction> log = firstEvents();
+        ServingArtifacts artifacts = tinyGru4RecVersions(tmp, log);
         List<ServedSlot> slots = ServingStressChild.slots(List.of(StressFamily.GRU4REC), artifacts);
         assertEquals(List.of("gru4rec", "gru4rec/incremental", "popularity", "cooccurrence"),
                 slots.stream().map(s -> s.name).toList());
@@ -213,5 +224,26 @@ class ServingStressLoopTest {
         Map<String, ServingLines.Result> r = byModel(p);
         assertTrue(r.get("gru4rec").swaps() >= 1, r.get("gru4rec").toString());
         assertTrue(r.get("gru4rec/incremental").swaps() >= 1, r.get("gru4rec/incremental").toString());
+    }
+
+    @Test
+    void shouldFineTuneInTheServingJvmWhileServing(@TempDir Path tmp) throws Exception {
+        List<Interaction> log = firstEvents();
+        ServingArtifacts artifacts = tinyGru4RecVersions(tmp, log);
+        List<ServedSlot> slots = ServingStressChild.slots(List.of(StressFamily.GRU4REC), artifacts);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        InJvmFineTuning fineTuning = new InJvmFineTuning(Duration.ofMillis(200),
+                List.of(new InJvmFineTuning.Target("gru4rec", artifacts.dir(StressFamily.GRU4REC, 0))), tmp.resolve("tuned"), out);
+        new ServingStressLoop(new ServingStressLoop.Settings(SHORT, SWAP, Duration.ofMillis(1000), 64, 10, 5, 1), slots,
+                new EventReplay(log, 50), null, out, fineTuning, 500).run();
+        ServingLines.Parsed p = ServingLines.parse(bytes.toString(StandardCharsets.UTF_8).lines().toList());
+
+        assertTrue(p.finished());
+        p.results().forEach(r -> assertTrue(r.clean(), r.toString()));
+        assertTrue(p.fineTune().rounds() >= 1, p.fineTune().toString());
+        assertEquals(0, p.fineTune().failed(), bytes.toString(StandardCharsets.UTF_8));
+        assertEquals(0, p.fineTune().nonFiniteRounds());
+        assertTrue(p.rounds().get(0).checked() > 0, p.rounds().toString());
     }
 }

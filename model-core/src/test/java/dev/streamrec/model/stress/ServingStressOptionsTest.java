@@ -53,12 +53,12 @@ class ServingStressOptionsTest {
     void shouldHandTheChildTheSameOptions() {
         ServingStressOptions o = parse("--families", "bm3,gru4rec", "--duration", "3h", "--swap-every", "20s",
                 "--batch-size", "32", "--gc-every", "50", "--xcheck-jni", "--features-dir", "/f", "--report-every", "2m",
-                "--train-fraction", "0.25", "--seeds", "7,8");
+                "--train-fraction", "0.25", "--seeds", "7,8", "--fine-tune-every", "5m", "--fine-tune-window", "500");
         Path work = Path.of("/tmp/w");
         ServingStressOptions child = ServingStressOptions.parse(ServingStressCommand.options().parse(o.toArgs(work)));
         assertEquals(new ServingStressOptions(o.families(), o.seeds(), o.training(), o.duration(), o.swapEvery(),
                 o.reportEvery(), o.batchSize(), o.k(), o.historyLength(), o.upsertEvery(), o.featuresDir(), work,
-                o.children(), o.trainTimeoutSeconds()), child);
+                o.children(), o.trainTimeoutSeconds(), Duration.ofMinutes(5), 500), child);
         assertEquals(new ChildJvm.Settings("4g", true, 50), child.children());
         assertTrue(o.childTimeoutSeconds() > Duration.ofHours(3).toSeconds());
     }
