@@ -53,12 +53,17 @@ final class ChildJvm {
         }
     }
 
-    /** How one run ended. {@code crashFrame} is null when no fatal-error log was written. */
-    record Outcome(int exitCode, boolean timedOut, String crashFrame, List<String> lines, double seconds, Path logFile) {
+    /**
+     * How one run ended. {@code crashFrame} is null when no fatal-error log was written; {@code log}
+     * is what the output says in a training child's terms ({@link StressChild}: skipped steps, the
+     * weight check), read once from {@code lines}.
+     */
+    record Outcome(int exitCode, boolean timedOut, String crashFrame, List<String> lines, ChildLog log, double seconds,
+            Path logFile) {
 
-        /** What the output of a training child ({@link StressChild}) says. */
-        ChildLog log() {
-            return ChildLog.parse(lines);
+        /** The outcome of a child whose output is {@code lines}. */
+        Outcome(int exitCode, boolean timedOut, String crashFrame, List<String> lines, double seconds, Path logFile) {
+            this(exitCode, timedOut, crashFrame, lines, ChildLog.parse(lines), seconds, logFile);
         }
 
         boolean crashed() {

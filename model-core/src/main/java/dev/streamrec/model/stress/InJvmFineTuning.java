@@ -72,15 +72,17 @@ final class InJvmFineTuning implements AutoCloseable {
         return running == null && !targets.isEmpty();
     }
 
-    /** Starts a round on {@code window} for the next family, unless it is not {@link #ready()}. */
+    /**
+     * Starts a round on {@code window} for the next family, unless it is not {@link #ready()}. The
+     * trainer thread reads {@code window} while the caller goes on: hand it a list nobody changes.
+     */
     void start(List<Interaction> window) {
         if (!ready() || window.isEmpty()) {
             return;
         }
         Target target = targets.get(turn++ % targets.size());
         int number = ++started;
-        List<Interaction> copy = List.copyOf(window);
-        running = trainer.submit(() -> round(target, number, copy));
+        running = trainer.submit(() -> round(target, number, window));
     }
 
     private Round round(Target target, int number, List<Interaction> window) throws Exception {

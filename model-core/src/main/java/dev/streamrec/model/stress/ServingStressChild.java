@@ -47,9 +47,9 @@ public final class ServingStressChild {
         for (Path f : StressFeatures.files(o.featuresDir(), ServingStressOptions.SYNTHETIC_MODALITIES, o.workDir())) {
             modalities.add(ModalityFeatures.read(f));
         }
-        List<ServedSlot> slots = slots(o.families(), new ServingArtifacts(o.workDir()));
-        System.out.println("stress-serving child: serving " + slots.stream().map(s -> s.name).toList());
         ServingArtifacts artifacts = new ServingArtifacts(o.workDir());
+        List<ServedSlot> slots = slots(o.families(), artifacts);
+        System.out.println("stress-serving child: serving " + slots.stream().map(s -> s.name).toList());
         InJvmFineTuning fineTuning = o.fineTuneEvery().isZero() ? null : new InJvmFineTuning(o.fineTuneEvery(),
                 o.families().stream().map(f -> new InJvmFineTuning.Target(f.id(), artifacts.dir(f, 0))).toList(),
                 o.workDir().resolve("serving").resolve("tuned"), System.out);
