@@ -117,6 +117,11 @@ public final class CausalSelfAttentionBlock extends AbstractBlock {
         NDArray context = weights.matMul(splitHeads(v, b, s, dh)) // (B, h, T, dh)
                 .transpose(0, 2, 1, 3)
                 .reshape(b, t, dim); // (B, T, d)
+        return output(ps, context, training);
+    }
+
+    /** The output projection of the heads' concatenated context (B, T, d): the attention's output (B, T, d). */
+    public NDArray output(ParameterStore ps, NDArray context, boolean training) {
         return output.forward(ps, new NDList(context), training).head();
     }
 

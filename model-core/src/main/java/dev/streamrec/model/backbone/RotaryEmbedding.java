@@ -12,9 +12,9 @@ import ai.djl.ndarray.types.Shape;
  * p·θ_i at position p, θ_i = 10000^(-2i/dh). Rotations compose, so the dot product of a query
  * rotated to position a and a key rotated to position b is that of the query unrotated and the key
  * rotated to b - a: attention logits depend only on the offset between positions. That is what
- * lets {@link SasRecStepper} cache keys unrotated and rotate them by their offset from the new
- * position when they are used, with small angles however long the history. The angles are
- * computed in double precision in Java.
+ * lets {@link SasRecStepper} cache keys rotated at their absolute positions ({@link #rowTable}):
+ * a cached key is then never rotated again, and the angles, computed in double precision in Java
+ * and rounded to float once, lose nothing however long the history.
  */
 public final class RotaryEmbedding {
 
@@ -22,17 +22,27 @@ public final class RotaryEmbedding {
 
     private RotaryEmbedding() {}
 
-    /** cos (first) and sin (second) of the angles of positions {@code from..from+count-1}: (count, dh) each. */
-    public static NDList table(NDManager manager, int from, int count, int dh) {
+    /** θ_i = 10000^(-2i/dh) of the dh/2 pairs of a head. */
+    public static double[] frequencies(int dh) {
         if (dh % 2 != 0) {
             throw new IllegalArgumentException("rotary positions need an even head size, not " + dh);
         }
+        double[] theta = new double[dh / 2];
+        for (int i = 0; i < theta.length; i++) {
+            theta[i] = Math.pow(BASE, -2.0 * i / dh);
+        }
+        return theta;
+    }
+
+    /** cos (first) and sin (second) of the angles of positions {@code from..from+count-1}: (count, dh) each. */
+    public static NDList table(NDManager manager, int from, int count, int dh) {
         int half = dh / 2;
+        double[] theta = frequencies(dh);
         float[] cos = new float[count * dh];
         float[] sin = new float[count * dh];
         for (int t = 0; t < count; t++) {
             for (int i = 0; i < half; i++) {
-                double angle = (from + t) * Math.pow(BASE, -2.0 * i / dh);
+                double angle = (from + t) * theta[i];
                 float c = (float) Math.cos(angle);
                 float s = (float) Math.sin(angle);
                 cos[t * dh + i] = c;
@@ -44,6 +54,40 @@ public final class RotaryEmbedding {
         // duplicate: libtorch-owned copies, safe to keep for a backward pass (see Scalars)
         return new NDList(manager.create(cos, new Shape(count, dh)).duplicate(),
                 manager.create(sin, new Shape(count, dh)).duplicate());
+    }
+
+    /**
+     * cos (first) and sin (second) of the angles of positions {@code starts[b]..starts[b]+count-1}
+     * of each row b: (B, count, 1, dh) each, to rotate projections laid out (B, T, heads, dh)
+     * ({@link #rotateHeads}).
+     */
+    public static NDList rowTable(NDManager manager, long[] starts, int count, int dh) {
+        int half = dh / 2;
+        double[] theta = frequencies(dh);
+        float[] cos = new float[starts.length * count * dh];
+        float[] sin = new float[starts.length * count * dh];
+        for (int b = 0; b < starts.length; b++) {
+            for (int t = 0; t < count; t++) {
+                int at = (b * count + t) * dh;
+                for (int i = 0; i < half; i++) {
+                    double angle = (starts[b] + t) * theta[i];
+                    float c = (float) Math.cos(angle);
+                    float s = (float) Math.sin(angle);
+                    cos[at + i] = c;
+                    cos[at + half + i] = c;
+                    sin[at + i] = s;
+                    sin[at + half + i] = s;
+                }
+            }
+        }
+        Shape shape = new Shape(starts.length, count, 1, dh);
+        return new NDList(manager.create(cos, shape), manager.create(sin, shape));
+    }
+
+    /** Projections x (B, T, d) of {@code heads} heads rotated head by head by a {@link #rowTable} of their positions: (B, T, d). */
+    public static NDArray rotateHeads(NDArray x, NDList rowTable, int heads) {
+        Shape shape = x.getShape();
+        return rotate(x.reshape(shape.get(0), shape.get(1), heads, -1), rowTable).reshape(shape);
     }
 
     /** x (..., T, dh) rotated by the table of its T positions ({@link #table}): x·cos + rotateHalf(x)·sin. */

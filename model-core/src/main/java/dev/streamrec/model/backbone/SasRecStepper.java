@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,44 +21,36 @@ import java.util.List;
  * ordinary causal forward; beyond, the window encoder forgets the older items at every layer, while
  * here a layer's input at t-L+1 still carries what the layers below saw before it (the receptive
  * field grows by L-1 per layer). It needs rotary positions ({@link EncoderConfig.Positions#ROTARY}):
- * attention logits then depend only on offsets, so a key computed once stays valid. Keys are cached
- * unrotated and rotated at use by their offset from the new position (the new query at offset 0,
- * the cached key of position s at s - t), which keeps the angles small however long the history.
+ * attention logits then depend only on offsets, so a key computed once stays valid. The keys of the
+ * layers above the first are cached rotated at their absolute position in the cache's history
+ * (counted from the position the cache started at; the angles in double precision,
+ * {@link RotaryEmbedding#rowTable}), so that a step rotates only its new queries and keys and never
+ * a cached key again. The first layer's keys and values depend on the item alone (item vector,
+ * LayerNorm, projection): they are not cached but read from per-item tables computed at
+ * construction, unrotated, and rotated at use by their offset from the new position.
  *
- * <p>A user's {@link Cache} holds, for the last L-1 positions, the item indices and, for each layer
- * above the first, the keys and values; the first layer's keys and values depend on the item alone
- * (item vector, LayerNorm, projection) and are gathered from per-item tables computed at
- * construction. It also holds the final hidden state of the newest position, which a row without
- * new items is scored from. A row without a cache (null) starts from the empty one: its pending
- * items are the history the request carries, encoded as one band-masked forward. The rows run as
- * one call per distinct number of pending items; the scoring is one pass over the whole batch.
- * Every intermediate NDArray is released by the call; calls may run concurrently.
+ * <p>A user's {@link KeyValueCache} holds the last L-1 positions (the new position's attention sees
+ * those and itself). A row without a cache (null) starts from the empty one: its pending items are
+ * the history the request carries. The rows run as one call per distinct number of pending items;
+ * the scoring is one pass over the whole batch. Rows of one item, the streaming case, attend in
+ * plain Java over their caches where they lie ({@link SingleStepAttention}); rows of several items
+ * run as one band-masked forward over their caches gathered into a tensor. Either way the caches
+ * are advanced in place ({@link KeyValueCache}: each belongs to one row). Every intermediate
+ * NDArray is released by the call; calls may run concurrently.
  */
-public final class SasRecStepper extends BatchStepper<SasRecStepper.Cache, SasRecStepper.Row> {
-
-    /**
-     * One user's cache: {@code items} the indices of the last P <= L-1 positions, oldest first;
-     * {@code keys[l-1]} and {@code values[l-1]} layer l's unrotated keys and values of those
-     * positions (P·d floats, position-major) for l = 1..layers-1; {@code top} the final hidden
-     * state at the newest position (d floats; zeros when P = 0).
-     */
-    public record Cache(int[] items, float[][] keys, float[][] values, float[] top) {
-
-        public int positions() {
-            return items.length;
-        }
-    }
+public final class SasRecStepper extends BatchStepper<KeyValueCache, SasRecStepper.Row> {
 
     /** One user's row: the cache (null: none) and the item indices to fold in, oldest first. */
-    public record Row(Cache cache, int[] pending) implements BatchStepper.Pending {}
+    public record Row(KeyValueCache cache, int[] pending) implements BatchStepper.Pending {}
 
     private final SasRecEncoderBlock encoder;
     private final int layers;
+    private final int heads;
     private final int window;
     private final int slots;
     private final NDArray firstKeys; // (N+1, d): layer 0's key of each item
     private final NDArray firstValues; // (N+1, d)
-    private final NDList stepPositions; // rotary table of key positions -slots..0
+    private final SingleStepAttention single;
 
     public SasRecStepper(SequenceModelBlock block, NDManager manager) {
         super(block, manager);
@@ -70,6 +61,7 @@ public final class SasRecStepper extends BatchStepper<SasRecStepper.Cache, SasRe
         }
         this.encoder = e;
         this.layers = block.config().layers();
+        this.heads = block.config().heads();
         this.window = block.config().maxLen();
         this.slots = window - 1;
         try (NDScope scope = new NDScope()) {
@@ -80,9 +72,8 @@ public final class SasRecStepper extends BatchStepper<SasRecStepper.Cache, SasRe
             NDList kv = first.attention().project(ps, first.attentionInput(ps, x, false), false);
             this.firstKeys = kv.get(1).squeeze(0);
             this.firstValues = kv.get(2).squeeze(0);
-            this.stepPositions = RotaryEmbedding.table(manager, -slots, slots + 1, dim / block.config().heads());
             NDScope.unregister(firstKeys, firstValues);
-            NDScope.unregister(stepPositions);
+            this.single = new SingleStepAttention(dim, heads, slots, firstKeys.toFloatArray(), firstValues.toFloatArray());
             scope.suppressNotUsedWarning();
         }
     }
@@ -102,41 +93,103 @@ public final class SasRecStepper extends BatchStepper<SasRecStepper.Cache, SasRe
     }
 
     /** The cache of a user with no history. */
-    public Cache empty() {
-        float[][] none = new float[layers - 1][0];
-        return new Cache(new int[0], none, none, new float[dim]);
+    public KeyValueCache empty() {
+        return KeyValueCache.empty(slots, layers - 1, dim);
     }
 
     @Override
-    protected Cache start(Row row, int r) {
-        return row.cache() == null ? empty() : check(row.cache(), r);
-    }
-
-    @Override
-    protected void copyTop(Cache cache, float[] into, int offset) {
-        System.arraycopy(cache.top(), 0, into, offset, dim);
-    }
-
-    private Cache check(Cache c, int row) {
-        boolean ok = c.items().length <= slots && c.top().length == dim
-                && c.keys().length == layers - 1 && c.values().length == layers - 1;
-        for (int l = 0; ok && l < layers - 1; l++) {
-            ok = c.keys()[l].length == c.positions() * dim && c.values()[l].length == c.positions() * dim;
+    protected KeyValueCache start(Row row, int r) {
+        KeyValueCache c = row.cache();
+        if (c == null) {
+            return empty();
         }
-        if (!ok) {
-            throw new IllegalArgumentException("row " + row + ": a cache of another shape (at most " + slots
-                    + " positions, " + (layers - 1) + " cached layers, d = " + dim + ")");
+        if (c.slots() != slots || c.cachedLayers() != layers - 1 || c.dim() != dim) {
+            throw new IllegalArgumentException("row " + r + ": a cache of another shape (" + slots + " slots, "
+                    + (layers - 1) + " cached layers, d = " + dim + ")");
         }
         return c;
     }
 
+    @Override
+    protected void copyTop(KeyValueCache cache, float[] into, int offset) {
+        System.arraycopy(cache.top(), 0, into, offset, dim);
+    }
+
+    @Override
+    protected void fold(ParameterStore ps, NDArray table, List<Row> rows, List<Integer> members, int t, List<KeyValueCache> caches) {
+        if (t == 1) {
+            foldOne(ps, table, rows, members, caches);
+        } else {
+            foldMany(ps, table, rows, members, t, caches);
+        }
+    }
+
+    /**
+     * Folds one pending item per member: the new position through every layer, its attention over
+     * the member's cache in Java ({@link SingleStepAttention}), the projections and the rest of
+     * each layer as batched tensor calls of (g, 1, d).
+     */
+    private void foldOne(ParameterStore ps, NDArray table, List<Row> rows, List<Integer> members, List<KeyValueCache> caches) {
+        int g = members.size();
+        long[] ids = new long[g];
+        float[][] angles = new float[g][];
+        int[][] itemRows = new int[g][]; // per member, its cached positions' rows in the item tables, oldest first
+        int[][] ringRows = new int[g][]; // and in its rings
+        for (int j = 0; j < g; j++) {
+            KeyValueCache cache = caches.get(members.get(j));
+            ids[j] = rows.get(members.get(j)).pending()[0];
+            angles[j] = layers > 1 ? single.angles(cache.next()) : null;
+            itemRows[j] = new int[cache.positions()];
+            ringRows[j] = new int[cache.positions()];
+            for (int i = 0; i < cache.positions(); i++) {
+                int row = cache.row(i);
+                itemRows[j][i] = cache.itemAt(row) * dim;
+                ringRows[j][i] = row * dim;
+            }
+        }
+        NDArray x = encoder.input(ItemEmbeddingBlock.lookup(table, manager.create(ids, new Shape(g, 1)))); // (g, 1, d)
+        float[][] newKeys = new float[layers - 1][];
+        float[][] newValues = new float[layers - 1][];
+        float[] logits = new float[slots + 1];
+        float[] scratch = new float[(slots + 1) * dim];
+        for (int l = 0; l < layers; l++) {
+            SasRecLayerBlock layer = encoder.layers().get(l);
+            NDList qkv = layer.attention().project(ps, layer.attentionInput(ps, x, false), false);
+            float[] q = qkv.get(0).toFloatArray();
+            float[] k = qkv.get(1).toFloatArray();
+            float[] v = qkv.get(2).toFloatArray();
+            float[] context = new float[g * dim];
+            for (int j = 0; j < g; j++) {
+                KeyValueCache cache = caches.get(members.get(j));
+                if (l == 0) {
+                    single.attendFirst(itemRows[j], q, k, v, j * dim, context, logits, scratch);
+                } else {
+                    single.rotate(q, j * dim, angles[j]);
+                    single.rotate(k, j * dim, angles[j]);
+                    single.attendUpper(ringRows[j], cache.keyRing(l - 1), cache.valueRing(l - 1), q, k, v, j * dim,
+                            context, logits);
+                }
+            }
+            if (l > 0) {
+                newKeys[l - 1] = k;
+                newValues[l - 1] = v;
+            }
+            NDArray a = layer.attention().output(ps, manager.create(context, new Shape(g, 1, dim)), false);
+            x = layer.afterAttention(ps, x, a, false);
+        }
+        float[] tops = encoder.output(ps, x, false).toFloatArray(); // (g, 1, d)
+        for (int j = 0; j < g; j++) {
+            int r = members.get(j);
+            caches.get(r).append(rows.get(r).pending(), newKeys, newValues, j * dim, tops, j * dim);
+        }
+    }
+
     /**
      * Runs the {@code t} pending items of the rows {@code members} through every layer, attending
-     * over their caches (left-padded to the longest among them) and each other within the band,
-     * and replaces their caches with the extended ones.
+     * over their caches (gathered oldest first, left-padded to the longest among them) and each
+     * other within the band, and appends them to their caches.
      */
-    @Override
-    protected void fold(ParameterStore ps, NDArray table, List<Row> rows, List<Integer> members, int t, List<Cache> caches) {
+    private void foldMany(ParameterStore ps, NDArray table, List<Row> rows, List<Integer> members, int t, List<KeyValueCache> caches) {
         int g = members.size();
         int c = 0; // cache slots of this call: the longest cache among the members
         for (int r : members) {
@@ -144,16 +197,19 @@ public final class SasRecStepper extends BatchStepper<SasRecStepper.Cache, SasRe
         }
         long[] ids = new long[g * t];
         long[] cacheIds = new long[g * c];
+        long[] starts = new long[g]; // absolute position of each member's first pending item
         float[] mask = new float[g * t * (c + t)];
         for (int j = 0; j < g; j++) {
-            Cache cache = caches.get(members.get(j));
+            KeyValueCache cache = caches.get(members.get(j));
             int[] pending = rows.get(members.get(j)).pending();
             int p = cache.positions();
+            starts[j] = cache.next();
             for (int i = 0; i < t; i++) {
                 ids[j * t + i] = pending[i];
             }
+            int[] cached = cache.items();
             for (int s = 0; s < p; s++) {
-                cacheIds[j * c + c - p + s] = cache.items()[s];
+                cacheIds[j * c + c - p + s] = cached[s];
             }
             for (int i = 0; i < t; i++) { // query at position i; key k at position k - c
                 for (int k = 0; k < c + t; k++) {
@@ -165,11 +221,12 @@ public final class SasRecStepper extends BatchStepper<SasRecStepper.Cache, SasRe
         }
         NDArray additive = manager.create(mask, new Shape(g, 1, t, c + t));
         NDArray cacheIndex = manager.create(cacheIds, new Shape(g, c));
-        int dh = dim / block.config().heads();
-        NDList queryPositions = t == 1 ? null : RotaryEmbedding.table(manager, 0, t, dh);
-        NDList keyPositions = t == 1
-                ? new NDList(stepPositions.get(0).get((slots - c) + ":"), stepPositions.get(1).get((slots - c) + ":"))
-                : RotaryEmbedding.table(manager, -c, c + t, dh);
+        int dh = dim / heads;
+        // the first layer: offsets from the first pending position (its cached keys come unrotated from the table)
+        NDList queryPositions = RotaryEmbedding.table(manager, 0, t, dh);
+        NDList keyPositions = RotaryEmbedding.table(manager, -c, c + t, dh);
+        // the layers above: absolute positions (their cached keys are stored rotated)
+        NDList absolute = layers > 1 ? RotaryEmbedding.rowTable(manager, starts, t, dh) : null;
 
         NDArray x = encoder.input(ItemEmbeddingBlock.lookup(table, manager.create(ids, new Shape(g, t)))); // (g, t, d)
         float[][] newKeys = new float[layers - 1][];
@@ -177,7 +234,14 @@ public final class SasRecStepper extends BatchStepper<SasRecStepper.Cache, SasRe
         for (int l = 0; l < layers; l++) {
             SasRecLayerBlock layer = encoder.layers().get(l);
             NDList qkv = layer.attention().project(ps, layer.attentionInput(ps, x, false), false);
-            NDArray keys = qkv.get(1);
+            NDArray queries = qkv.get(0);
+            NDArray fresh = l == 0 ? qkv.get(1) : RotaryEmbedding.rotateHeads(qkv.get(1), absolute, heads);
+            if (l > 0) {
+                queries = RotaryEmbedding.rotateHeads(queries, absolute, heads);
+                newKeys[l - 1] = fresh.toFloatArray();
+                newValues[l - 1] = qkv.get(2).toFloatArray();
+            }
+            NDArray keys = fresh;
             NDArray values = qkv.get(2);
             if (c > 0) {
                 NDArray cachedKeys;
@@ -192,54 +256,26 @@ public final class SasRecStepper extends BatchStepper<SasRecStepper.Cache, SasRe
                 keys = NDArrays.concat(new NDList(cachedKeys, keys), 1);
                 values = NDArrays.concat(new NDList(cachedValues, values), 1);
             }
-            if (l > 0) {
-                newKeys[l - 1] = qkv.get(1).toFloatArray();
-                newValues[l - 1] = qkv.get(2).toFloatArray();
-            }
-            NDArray a = layer.attention().attend(ps, qkv.get(0), keys, values, additive, queryPositions, keyPositions, false);
+            NDArray a = l == 0
+                    ? layer.attention().attend(ps, queries, keys, values, additive, queryPositions, keyPositions, false)
+                    : layer.attention().attend(ps, queries, keys, values, additive, null, null, false);
             x = layer.afterAttention(ps, x, a, false);
         }
         float[] tops = encoder.output(ps, x.get(":, " + (t - 1) + ":, :"), false).toFloatArray(); // (g, 1, d)
         for (int j = 0; j < g; j++) {
             int r = members.get(j);
-            caches.set(r, extended(caches.get(r), rows.get(r).pending(), newKeys, newValues, j, t,
-                    Arrays.copyOfRange(tops, j * dim, (j + 1) * dim)));
+            caches.get(r).append(rows.get(r).pending(), newKeys, newValues, j * t * dim, tops, j * dim);
         }
     }
 
-    /** Layer {@code upper}+1's cached keys (or values) of the members, left-padded to {@code c} positions: (g, c, d). */
-    private NDArray gather(List<Integer> members, List<Cache> caches, int c, int upper, boolean keys) {
+    /** Layer {@code upper}+1's cached keys (or values) of the members, oldest first, left-padded to {@code c} positions: (g, c, d). */
+    private NDArray gather(List<Integer> members, List<KeyValueCache> caches, int c, int upper, boolean keys) {
         float[] out = new float[members.size() * c * dim];
         for (int j = 0; j < members.size(); j++) {
-            Cache cache = caches.get(members.get(j));
-            float[] rows = keys ? cache.keys()[upper] : cache.values()[upper];
+            KeyValueCache cache = caches.get(members.get(j));
+            float[] rows = keys ? cache.keys(upper) : cache.values(upper);
             System.arraycopy(rows, 0, out, (j * c + c - cache.positions()) * dim, rows.length);
         }
         return manager.create(out, new Shape(members.size(), c, dim));
-    }
-
-    /** The cache after appending {@code t} positions (member {@code j} of the call's new keys and values), cut to the last L-1. */
-    private Cache extended(Cache old, int[] pending, float[][] newKeys, float[][] newValues, int j, int t, float[] top) {
-        int p = old.positions();
-        int keep = Math.min(slots, p + t);
-        int fromOld = Math.max(0, keep - t); // positions kept from the old cache (its newest)
-        int fromNew = keep - fromOld; // the newest positions of the call
-        int[] items = new int[keep];
-        System.arraycopy(old.items(), p - fromOld, items, 0, fromOld);
-        System.arraycopy(pending, t - fromNew, items, fromOld, fromNew);
-        float[][] keys = new float[layers - 1][];
-        float[][] values = new float[layers - 1][];
-        for (int u = 0; u < layers - 1; u++) {
-            keys[u] = append(old.keys()[u], p, fromOld, newKeys[u], j, t, fromNew);
-            values[u] = append(old.values()[u], p, fromOld, newValues[u], j, t, fromNew);
-        }
-        return new Cache(items, keys, values, top);
-    }
-
-    private float[] append(float[] old, int p, int fromOld, float[] fresh, int j, int t, int fromNew) {
-        float[] out = new float[(fromOld + fromNew) * dim];
-        System.arraycopy(old, (p - fromOld) * dim, out, 0, fromOld * dim);
-        System.arraycopy(fresh, (j * t + t - fromNew) * dim, out, fromOld * dim, fromNew * dim);
-        return out;
     }
 }

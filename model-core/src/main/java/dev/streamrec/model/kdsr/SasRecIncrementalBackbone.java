@@ -1,6 +1,7 @@
 package dev.streamrec.model.kdsr;
 
 import dev.streamrec.model.backbone.BatchStepper;
+import dev.streamrec.model.backbone.KeyValueCache;
 import dev.streamrec.model.backbone.SasRecStepper;
 
 import java.util.List;
@@ -42,7 +43,7 @@ public final class SasRecIncrementalBackbone implements IncrementalBackbone<SasR
 
     @Override
     public Stepped step(List<SasRecStepper.Row> rows, int[][] known, int depth) {
-        BatchStepper.Ranked<SasRecStepper.Cache> ranked = stepper.candidates(rows, depth);
+        BatchStepper.Ranked<KeyValueCache> ranked = stepper.candidates(rows, depth);
         byte[][] states = new byte[rows.size()][];
         for (int r = 0; r < states.length; r++) {
             states[r] = new SasRecUserState(tag, ranked.states().get(r)).encode(encoding);

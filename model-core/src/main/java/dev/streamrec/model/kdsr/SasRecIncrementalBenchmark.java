@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.backbone.EncoderConfig;
 import dev.streamrec.model.backbone.BatchStepper;
+import dev.streamrec.model.backbone.KeyValueCache;
 import dev.streamrec.model.backbone.SasRecStepper;
 import dev.streamrec.model.backbone.SequenceModelBlock;
 import dev.streamrec.model.backbone.SequenceScorer;
@@ -79,10 +80,10 @@ public final class SasRecIncrementalBenchmark {
                 SasRecStepper stepper = new SasRecStepper(block, m);
                 System.out.printf(Locale.ROOT, "%n%6s %6s %-12s %14s %14s %10s%n", "L", "batch", "path", "FLOP/event",
                         "sequences/s", "ms/batch");
-                SasRecStepper.Cache[] last = null;
+                KeyValueCache[] last = null;
                 for (int b : BATCHES) {
                     int[][] histories = histories(random, b, len, items);
-                    SasRecStepper.Cache[] carried = prefill(stepper, histories);
+                    KeyValueCache[] carried = prefill(stepper, histories);
                     List<SasRecStepper.Row> steps = new ArrayList<>(b);
                     for (int r = 0; r < b; r++) {
                         steps.add(new SasRecStepper.Row(carried[r], new int[] {histories[r][len - 1]}));
@@ -108,12 +109,12 @@ public final class SasRecIncrementalBenchmark {
     }
 
     /** The caches after all but each history's newest item. */
-    private static SasRecStepper.Cache[] prefill(SasRecStepper stepper, int[][] histories) {
+    private static KeyValueCache[] prefill(SasRecStepper stepper, int[][] histories) {
         List<SasRecStepper.Row> fresh = new ArrayList<>(histories.length);
         for (int[] h : histories) {
             fresh.add(new SasRecStepper.Row(null, Arrays.copyOf(h, h.length - 1)));
         }
-        return stepper.candidates(fresh, DEPTH).states().toArray(new SasRecStepper.Cache[0]);
+        return stepper.candidates(fresh, DEPTH).states().toArray(new KeyValueCache[0]);
     }
 
     /**
@@ -126,15 +127,16 @@ public final class SasRecIncrementalBenchmark {
 
     /**
      * The incremental step: one position through every layer (12·d², less the first layer's key and
-     * value projections, 4·d², gathered from per-item tables), its attention over L keys (4·L·d)
-     * and the rotation of the L-1 cached keys (3·L·d), then the catalogue's scores.
+     * value projections, 4·d², gathered from per-item tables), its attention over L keys (4·L·d),
+     * and in the first layer the query turned by each of the L-1 offsets (3·L·d: the layers above
+     * cache their keys rotated), then the catalogue's scores.
      */
     static long incrementalFlops(int len, int items) {
-        return LAYERS * (12L * DIM * DIM + 7L * len * DIM) - 4L * DIM * DIM + 2L * DIM * (items + 1);
+        return LAYERS * (12L * DIM * DIM + 4L * len * DIM) + 3L * len * DIM - 4L * DIM * DIM + 2L * DIM * (items + 1);
     }
 
     /** One full user's state in each encoding: bytes, and the median µs to encode and decode it. */
-    private static void stateSizes(int len, SasRecStepper.Cache cache, double seconds) {
+    private static void stateSizes(int len, KeyValueCache cache, double seconds) {
         String tag = "0".repeat(64); // a sha256
         System.out.printf(Locale.ROOT, "%6s %-9s %12s %14s%n", "L", "encoding", "state bytes", "codec µs/user");
         for (CacheEncoding e : CacheEncoding.values()) {
@@ -148,7 +150,7 @@ public final class SasRecIncrementalBenchmark {
     /** Each compact encoding against float32 over {@link #ERROR_EVENTS} events of {@link #ERROR_USERS} users. */
     private static void encodingErrors(SasRecStepper stepper, Random random, int len, int items, int layers, int dim) {
         int[][] histories = histories(random, ERROR_USERS, len, items);
-        SasRecStepper.Cache[] start = prefill(stepper, histories);
+        KeyValueCache[] start = prefill(stepper, histories);
         int[][] events = histories(random, ERROR_USERS, ERROR_EVENTS, items);
         String tag = "t";
         List<float[][]> exact = stream(stepper, start, events, CacheEncoding.FLOAT32, tag, len, layers, dim);
@@ -182,19 +184,19 @@ public final class SasRecIncrementalBenchmark {
     }
 
     /** The score rows of every event, the caches stored in {@code encoding} between events. */
-    private static List<float[][]> stream(SasRecStepper stepper, SasRecStepper.Cache[] start, int[][] events,
+    private static List<float[][]> stream(SasRecStepper stepper, KeyValueCache[] start, int[][] events,
             CacheEncoding encoding, String tag, int len, int layers, int dim) {
-        SasRecStepper.Cache[] caches = start.clone();
+        KeyValueCache[] caches = start.clone();
         List<float[][]> out = new ArrayList<>();
         for (int t = 0; t < events[0].length; t++) {
             List<SasRecStepper.Row> rows = new ArrayList<>();
             for (int r = 0; r < caches.length; r++) {
-                SasRecStepper.Cache stored = SasRecUserState.decode(new SasRecUserState(tag, caches[r]).encode(encoding),
+                KeyValueCache stored = SasRecUserState.decode(new SasRecUserState(tag, caches[r]).encode(encoding),
                         tag, len - 1, layers - 1, dim).cache();
                 rows.add(new SasRecStepper.Row(stored, new int[] {events[r][t]}));
             }
-            BatchStepper.Scored<SasRecStepper.Cache> scored = stepper.scores(rows);
-            caches = scored.states().toArray(new SasRecStepper.Cache[0]);
+            BatchStepper.Scored<KeyValueCache> scored = stepper.scores(rows);
+            caches = scored.states().toArray(new KeyValueCache[0]);
             out.add(scored.scores());
         }
         return out;

@@ -1,5 +1,6 @@
 package dev.streamrec.model.kdsr;
 
+import dev.streamrec.model.backbone.KeyValueCache;
 import dev.streamrec.model.backbone.SasRecStepper;
 
 import java.nio.ByteBuffer;
@@ -8,10 +9,13 @@ import java.nio.ByteBuffer;
  * What the stream keeps per user for incremental SASRec ({@link SasRecIncrementalBackbone}): the
  * key/value cache of {@link SasRecStepper} (the item indices of the last P <= L-1 positions, the
  * keys and values of those positions in every layer above the first, the final hidden state of the
- * newest position) and the tag of the model that computed it (the artifact's sha256). Bytes
+ * newest position, the absolute position of the next item, which the cached keys are rotated
+ * against) and the tag of the model that computed it (the artifact's sha256). Bytes
  * (little-endian): a format byte, the tag, the {@link CacheEncoding}, P, the cached layers and d,
- * the P items (int32), the hidden state (float32), then each cached layer's P key rows and P value
- * rows in the encoding: 86 + 4·P + 4·d + 2·P·(layers-1)·(bytes per row) bytes with a sha256 tag.
+ * the next position (int64), the P items (int32), the hidden state (float32), then each cached
+ * layer's P key rows and P value rows in the encoding: 90 + 4·P + 4·d + 2·P·(layers-1)·(bytes per
+ * row) bytes with a sha256 tag. Format 1 (keys cached unrotated, before 2026-12-07) is refused
+ * like another model's cache: the row starts over from its history.
  *
  * <p>{@link #rowFor} decides what a request folds in: the newest item when the cache ends where the
  * request's history ends before it (its last min(P, n) items agree), nothing when the newest item
@@ -19,17 +23,17 @@ import java.nio.ByteBuffer;
  * is one of another model or shape ({@link #decode}), and the row starts over from the history the
  * request carries ({@link #fresh}).
  */
-public record SasRecUserState(String tag, SasRecStepper.Cache cache) {
+public record SasRecUserState(String tag, KeyValueCache cache) {
 
-    private static final byte FORMAT = 1;
+    private static final byte FORMAT = 2;
 
     public byte[] encode(CacheEncoding encoding) {
         int p = cache.positions();
-        int d = cache.top().length;
-        int layers = cache.keys().length;
-        ByteBuffer b = StateHeader.allocate(FORMAT, tag, 1 + 12 + 4 * p + 4 * d + 2 * layers * encoding.bytes(p, d));
+        int d = cache.dim();
+        int layers = cache.cachedLayers();
+        ByteBuffer b = StateHeader.allocate(FORMAT, tag, 1 + 12 + 8 + 4 * p + 4 * d + 2 * layers * encoding.bytes(p, d));
         b.put((byte) encoding.ordinal());
-        b.putInt(p).putInt(layers).putInt(d);
+        b.putInt(p).putInt(layers).putInt(d).putLong(cache.next());
         for (int item : cache.items()) {
             b.putInt(item);
         }
@@ -37,8 +41,8 @@ public record SasRecUserState(String tag, SasRecStepper.Cache cache) {
             b.putFloat(v);
         }
         for (int l = 0; l < layers; l++) {
-            encoding.write(b, cache.keys()[l], d);
-            encoding.write(b, cache.values()[l], d);
+            encoding.write(b, cache.keys(l), d);
+            encoding.write(b, cache.values(l), d);
         }
         return b.array();
     }
@@ -56,8 +60,11 @@ public record SasRecUserState(String tag, SasRecStepper.Cache cache) {
             }
             CacheEncoding encoding = CacheEncoding.values()[b.get()];
             int p = b.getInt();
-            if (p < 0 || p > slots || b.getInt() != cachedLayers || b.getInt() != d
-                    || b.remaining() != 4 * p + 4 * d + 2 * cachedLayers * encoding.bytes(p, d)) {
+            if (p < 0 || p > slots || b.getInt() != cachedLayers || b.getInt() != d) {
+                return null;
+            }
+            long next = b.getLong();
+            if (next < p || b.remaining() != 4 * p + 4 * d + 2 * cachedLayers * encoding.bytes(p, d)) {
                 return null;
             }
             int[] items = new int[p];
@@ -74,7 +81,7 @@ public record SasRecUserState(String tag, SasRecStepper.Cache cache) {
                 keys[l] = encoding.read(b, p, d);
                 values[l] = encoding.read(b, p, d);
             }
-            return new SasRecUserState(tag, new SasRecStepper.Cache(items, keys, values, top));
+            return new SasRecUserState(tag, new KeyValueCache(slots, items, keys, values, top, next));
         } catch (RuntimeException unreadable) {
             return null;
         }

@@ -113,7 +113,7 @@ class SasRecStepperTest {
                 Random random = new Random(5 + layers);
                 List<String> users = List.of("a", "b", "c", "d", "e", "f");
                 Map<String, List<Integer>> histories = new HashMap<>();
-                Map<String, SasRecStepper.Cache> caches = new HashMap<>();
+                Map<String, KeyValueCache> caches = new HashMap<>();
                 int rowsChecked = 0;
                 int mixed = 0;
                 for (int step = 0; step < 45; step++) {
@@ -131,7 +131,7 @@ class SasRecStepperTest {
                         for (int i : fresh) {
                             h.add(i);
                         }
-                        SasRecStepper.Cache carried = caches.get(u);
+                        KeyValueCache carried = caches.get(u);
                         rows.add(carried == null
                                 ? new SasRecStepper.Row(null, h.stream().mapToInt(Integer::intValue).toArray())
                                 : new SasRecStepper.Row(carried, fresh));
@@ -139,8 +139,10 @@ class SasRecStepperTest {
                     if (rows.stream().anyMatch(r -> r.cache() == null) && rows.stream().anyMatch(r -> r.cache() != null)) {
                         mixed++;
                     }
-                    BatchStepper.Scored<SasRecStepper.Cache> scored = stepper.scores(rows);
-                    BlockedTopK.Candidates ranked = stepper.candidates(rows, ITEMS + 1).candidates();
+                    List<SasRecStepper.Row> copies = rows.stream() // a step advances the caches it is given
+                            .map(r -> new SasRecStepper.Row(r.cache() == null ? null : r.cache().copy(), r.pending())).toList();
+                    BlockedTopK.Candidates ranked = stepper.candidates(copies, ITEMS + 1).candidates();
+                    BatchStepper.Scored<KeyValueCache> scored = stepper.scores(rows);
                     for (int r = 0; r < batch.size(); r++) {
                         String u = batch.get(r);
                         float[] expected = reference(block, m, histories.get(u));
@@ -149,6 +151,7 @@ class SasRecStepperTest {
                             assertEquals(expected[ranked.indices()[r][j]], ranked.scores()[r][j], TOLERANCE);
                         }
                         assertEquals(Math.min(MAX_LEN - 1, histories.get(u).size()), scored.states().get(r).positions());
+                        assertEquals(histories.get(u).size(), scored.states().get(r).next(), "absolute position of the next item");
                         caches.put(u, scored.states().get(r));
                         rowsChecked++;
                     }
@@ -165,8 +168,8 @@ class SasRecStepperTest {
         try (NDManager m = NDManager.newBaseManager()) {
             SequenceModelBlock block = sasrec(m, 2, MAX_LEN);
             SasRecStepper stepper = new SasRecStepper(block, m);
-            SasRecStepper.Cache carried = stepper.scores(List.of(new SasRecStepper.Row(null, new int[] {3, 4}))).states().get(0);
-            BatchStepper.Scored<SasRecStepper.Cache> scored = stepper.scores(List.of(
+            KeyValueCache carried = stepper.scores(List.of(new SasRecStepper.Row(null, new int[] {3, 4}))).states().get(0);
+            BatchStepper.Scored<KeyValueCache> scored = stepper.scores(List.of(
                     new SasRecStepper.Row(null, new int[0]), new SasRecStepper.Row(carried, new int[0])));
             assertArrayEquals(reference(block, m, List.of()), scored.scores()[0], TOLERANCE);
             assertEquals(0, scored.states().get(0).positions());
@@ -186,9 +189,15 @@ class SasRecStepperTest {
                 assertThrows(IllegalArgumentException.class, () -> new SasRecStepper(other, m));
             }
             SasRecStepper stepper = new SasRecStepper(sasrec(m, 2, MAX_LEN), m);
-            SasRecStepper.Cache wrong = new SasRecStepper.Cache(new int[] {1}, new float[][] {new float[DIM]},
-                    new float[][] {new float[DIM - 1]}, new float[DIM]);
-            assertThrows(IllegalArgumentException.class, () -> stepper.scores(List.of(new SasRecStepper.Row(wrong, new int[] {2}))));
+            assertThrows(IllegalArgumentException.class, () -> new KeyValueCache(MAX_LEN - 1, new int[] {1},
+                    new float[][] {new float[DIM]}, new float[][] {new float[DIM - 1]}, new float[DIM], 1));
+            for (KeyValueCache wrong : List.of(
+                    new KeyValueCache(MAX_LEN, new int[] {1}, new float[][] {new float[DIM]}, new float[][] {new float[DIM]},
+                            new float[DIM], 1), // another window
+                    new KeyValueCache(MAX_LEN - 1, new int[] {1}, new float[][] {new float[DIM], new float[DIM]},
+                            new float[][] {new float[DIM], new float[DIM]}, new float[DIM], 1))) { // another layer count
+                assertThrows(IllegalArgumentException.class, () -> stepper.scores(List.of(new SasRecStepper.Row(wrong, new int[] {2}))));
+            }
         }
     }
 }

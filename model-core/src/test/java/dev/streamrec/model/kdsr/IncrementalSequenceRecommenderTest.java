@@ -46,8 +46,8 @@ class IncrementalSequenceRecommenderTest {
     enum Backbone {
         /** Two GRU layers of d = 8: the state is 2·8 floats, the newest item and the header. */
         GRU4REC(1e-5f, 4 * 8 * 2 + 1 + 4 + 5 + 4 + 4),
-        /** Two rotary SASRec layers of d = 8, float32 caches of P = 3 positions and one cached layer. */
-        SASREC(1e-4f, 1 + 4 + 5 + 1 + 12 + 12 + 32 + 2 * 3 * 32);
+        /** Two rotary SASRec layers of d = 8, float32 caches of P = 3 positions and one cached layer, the next position (int64). */
+        SASREC(1e-4f, 1 + 4 + 5 + 1 + 12 + 8 + 12 + 32 + 2 * 3 * 32);
 
         final float tolerance;
         final int stateBytes;

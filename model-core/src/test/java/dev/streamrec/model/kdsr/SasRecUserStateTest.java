@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.streamrec.model.backbone.KeyValueCache;
 import dev.streamrec.model.backbone.SasRecStepper;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -12,26 +15,33 @@ class SasRecUserStateTest {
 
     private static final int D = 2;
 
-    /** Items 3, 7 (P = 2, of at most 3 slots), one cached layer, d = 2. */
-    private static final SasRecStepper.Cache CACHE = new SasRecStepper.Cache(new int[] {3, 7},
-            new float[][] {{0.5f, -1.25f, 3f, 0f}}, new float[][] {{1f, 2f, -0.75f, 0.125f}}, new float[] {0.25f, -4f});
+    /** Items 3, 7 (P = 2, of at most 3 slots) at absolute positions 10 and 11, one cached layer, d = 2. */
+    private static final KeyValueCache CACHE = new KeyValueCache(3, new int[] {3, 7},
+            new float[][] {{0.5f, -1.25f, 3f, 0f}}, new float[][] {{1f, 2f, -0.75f, 0.125f}}, new float[] {0.25f, -4f}, 12);
 
     @Test
     void decodesWhatItEncodedInEveryEncodingForTheSameModelAndShapeOnly() {
         for (CacheEncoding e : CacheEncoding.values()) {
             byte[] bytes = new SasRecUserState("sha", CACHE).encode(e);
-            assertEquals(1 + 4 + 3 + 1 + 12 + 4 * 2 + 4 * D + 2 * e.bytes(2, D), bytes.length);
+            assertEquals(1 + 4 + 3 + 1 + 12 + 8 + 4 * 2 + 4 * D + 2 * e.bytes(2, D), bytes.length);
             SasRecUserState back = SasRecUserState.decode(bytes, "sha", 3, 1, D);
             assertArrayEquals(CACHE.items(), back.cache().items());
+            assertEquals(12, back.cache().next());
             assertArrayEquals(CACHE.top(), back.cache().top(), "the top is float32 in every encoding");
             float tolerance = e == CacheEncoding.INT8 ? 3f / 127 : 0f; // these values are exact halves
-            assertArrayEquals(CACHE.keys()[0], back.cache().keys()[0], tolerance);
-            assertArrayEquals(CACHE.values()[0], back.cache().values()[0], tolerance);
+            assertArrayEquals(CACHE.keys(0), back.cache().keys(0), tolerance);
+            assertArrayEquals(CACHE.values(0), back.cache().values(0), tolerance);
             assertNull(SasRecUserState.decode(bytes, "other", 3, 1, D), "another model's cache");
             assertNull(SasRecUserState.decode(bytes, "sha", 1, 1, D), "more positions than the slots");
             assertNull(SasRecUserState.decode(bytes, "sha", 3, 2, D), "another layer count");
             assertNull(SasRecUserState.decode(bytes, "sha", 3, 1, 4), "another d");
             assertNull(SasRecUserState.decode(Arrays.copyOf(bytes, bytes.length - 1), "sha", 3, 1, D), "truncated");
+            byte[] formatOne = bytes.clone();
+            formatOne[0] = 1;
+            assertNull(SasRecUserState.decode(formatOne, "sha", 3, 1, D), "format 1: keys cached unrotated");
+            byte[] behind = bytes.clone();
+            ByteBuffer.wrap(behind).order(ByteOrder.LITTLE_ENDIAN).putLong(1 + 4 + 3 + 1 + 12, 1); // next = 1 < P
+            assertNull(SasRecUserState.decode(behind, "sha", 3, 1, D), "fewer positions folded than cached");
         }
         assertNull(SasRecUserState.decode(new byte[] {9, 0, 0}, "sha", 3, 1, D), "another format");
         assertNull(SasRecUserState.decode(null, "sha", 3, 1, D));
@@ -48,7 +58,7 @@ class SasRecUserStateTest {
         assertNull(state.rowFor(new int[] {7, 3, 9}, true), "the cache missed item 3");
         assertNull(state.rowFor(new int[] {3, 7, 7, 9}, true), "the cache missed an event of the same item");
         assertArrayEquals(new int[] {9}, state.rowFor(new int[] {9}, true).pending(), "nothing before the event to check");
-        SasRecStepper.Cache none = new SasRecStepper.Cache(new int[0], new float[][] {{}}, new float[][] {{}}, new float[D]);
+        KeyValueCache none = new KeyValueCache(3, new int[0], new float[][] {{}}, new float[][] {{}}, new float[D], 0);
         assertNull(new SasRecUserState("sha", none).rowFor(new int[] {3, 9}, true), "a cache of no items");
         assertArrayEquals(new int[] {3, 9}, SasRecUserState.fresh(new int[] {3, 9}).pending());
     }
