@@ -151,7 +151,6 @@ public final class SasRecStepper extends BatchStepper<KeyValueCache, SasRecStepp
         float[][] newKeys = new float[layers - 1][];
         float[][] newValues = new float[layers - 1][];
         float[] logits = new float[slots + 1];
-        float[] scratch = new float[(slots + 1) * dim];
         for (int l = 0; l < layers; l++) {
             SasRecLayerBlock layer = encoder.layers().get(l);
             NDList qkv = layer.attention().project(ps, layer.attentionInput(ps, x, false), false);
@@ -162,7 +161,7 @@ public final class SasRecStepper extends BatchStepper<KeyValueCache, SasRecStepp
             for (int j = 0; j < g; j++) {
                 KeyValueCache cache = caches.get(members.get(j));
                 if (l == 0) {
-                    single.attendFirst(itemRows[j], q, k, v, j * dim, context, logits, scratch);
+                    single.attendFirst(itemRows[j], q, k, v, j * dim, context, logits);
                 } else {
                     single.rotate(q, j * dim, angles[j]);
                     single.rotate(k, j * dim, angles[j]);

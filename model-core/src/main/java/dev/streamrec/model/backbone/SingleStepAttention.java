@@ -8,13 +8,12 @@ package dev.streamrec.model.backbone;
  * cheaper than gathering the batch's caches into tensors (a copy of every cached row, and native
  * calls whose overhead a single query does not amortise), and the cost grows with P only by the
  * dot products themselves, taken four positions at a time (independent sums, which a CPU
- * overlaps).
+ * overlaps), as are the weighted sums of the values.
  *
  * <p>The first layer's cached keys and values depend on the item alone and come from per-item
- * tables (unrotated keys). A key there would have to be rotated by its offset from the new
- * position (the new query is at offset 0); since rotations are orthogonal, the query is turned
- * back by each offset instead (one d-vector per offset, the same work), and every logit is then a
- * plain dot product. The layers above cache keys already
+ * tables (unrotated keys); a key there is rotated by its offset from the new position on the fly,
+ * in the dot product (for a pair (a, b) of a head at angle φ: cos φ·(q_a·k_a + q_b·k_b) +
+ * sin φ·(q_b·k_a − q_a·k_b)); the new query is at offset 0. The layers above cache keys already
  * rotated at their absolute positions, and {@link #rotate} turns the new query and key to theirs.
  * The angles are those of {@link RotaryEmbedding} (θ in double, cos and sin rounded to float).
  */
@@ -83,36 +82,18 @@ final class SingleStepAttention {
      * over P = {@code cached.length} earlier positions, the i-th oldest of which holds the item
      * whose key and value rows start at {@code cached[i]} in the item tables (item·d), and over
      * themselves; the context (before the output projection) goes to out[at..at+d).
-     * {@code scratch} holds (slots+1)·d floats: the query turned back by each offset.
      */
-    void attendFirst(int[] cached, float[] q, float[] k, float[] v, int at, float[] out, float[] logits, float[] scratch) {
+    void attendFirst(int[] cached, float[] q, float[] k, float[] v, int at, float[] out, float[] logits) {
         int p = cached.length;
-        // q · (key rotated by offset -o) = (q rotated by +o) · key: one query per offset o = P - i, then plain dot products
-        for (int o = 1; o <= p; o++) {
-            int angle = o * half;
-            int row = o * dim;
-            for (int h = 0; h < heads; h++) {
-                int qh = at + h * dh;
-                int rh = row + h * dh;
-                for (int j = 0; j < half; j++) {
-                    float c = offsetCos[angle + j];
-                    float s = offsetSin[angle + j];
-                    float qa = q[qh + j];
-                    float qb = q[qh + half + j];
-                    scratch[rh + j] = c * qa + s * qb;
-                    scratch[rh + half + j] = c * qb - s * qa;
-                }
-            }
-        }
         for (int h = 0; h < heads; h++) {
             int qh = at + h * dh;
             int hd = h * dh;
             int i = 0;
             for (; i + 3 < p; i += 4) { // four positions at a time: four independent sums
-                int q0 = (p - i) * dim + hd;
-                int q1 = q0 - dim;
-                int q2 = q1 - dim;
-                int q3 = q2 - dim;
+                int a0 = (p - i) * half;
+                int a1 = a0 - half;
+                int a2 = a1 - half;
+                int a3 = a2 - half;
                 int k0 = cached[i] + hd;
                 int k1 = cached[i + 1] + hd;
                 int k2 = cached[i + 2] + hd;
@@ -121,11 +102,13 @@ final class SingleStepAttention {
                 float s1 = 0;
                 float s2 = 0;
                 float s3 = 0;
-                for (int j = 0; j < dh; j++) {
-                    s0 += scratch[q0 + j] * firstKeys[k0 + j];
-                    s1 += scratch[q1 + j] * firstKeys[k1 + j];
-                    s2 += scratch[q2 + j] * firstKeys[k2 + j];
-                    s3 += scratch[q3 + j] * firstKeys[k3 + j];
+                for (int j = 0; j < half; j++) {
+                    float qa = q[qh + j];
+                    float qb = q[qh + half + j];
+                    s0 += rotatedDot(qa, qb, offsetCos[a0 + j], offsetSin[a0 + j], firstKeys[k0 + j], firstKeys[k0 + half + j]);
+                    s1 += rotatedDot(qa, qb, offsetCos[a1 + j], offsetSin[a1 + j], firstKeys[k1 + j], firstKeys[k1 + half + j]);
+                    s2 += rotatedDot(qa, qb, offsetCos[a2 + j], offsetSin[a2 + j], firstKeys[k2 + j], firstKeys[k2 + half + j]);
+                    s3 += rotatedDot(qa, qb, offsetCos[a3 + j], offsetSin[a3 + j], firstKeys[k3 + j], firstKeys[k3 + half + j]);
                 }
                 logits[i] = s0 / scale;
                 logits[i + 1] = s1 / scale;
@@ -133,7 +116,14 @@ final class SingleStepAttention {
                 logits[i + 3] = s3 / scale;
             }
             for (; i < p; i++) {
-                logits[i] = dot(scratch, (p - i) * dim + hd, firstKeys, cached[i] + hd) / scale;
+                int a0 = (p - i) * half;
+                int k0 = cached[i] + hd;
+                float s0 = 0;
+                for (int j = 0; j < half; j++) {
+                    s0 += rotatedDot(q[qh + j], q[qh + half + j], offsetCos[a0 + j], offsetSin[a0 + j], firstKeys[k0 + j],
+                            firstKeys[k0 + half + j]);
+                }
+                logits[i] = s0 / scale;
             }
             logits[p] = dot(q, qh, k, qh) / scale;
             softmax(logits, p + 1);
@@ -188,13 +178,32 @@ final class SingleStepAttention {
         for (int j = 0; j < dh; j++) {
             out[o + j] = weights[p] * v[vi + j];
         }
-        for (int i = 0; i < p; i++) {
+        int i = 0;
+        for (; i + 3 < p; i += 4) { // four rows per pass over out
+            float w0 = weights[i];
+            float w1 = weights[i + 1];
+            float w2 = weights[i + 2];
+            float w3 = weights[i + 3];
+            int y0 = cached[i] + hd;
+            int y1 = cached[i + 1] + hd;
+            int y2 = cached[i + 2] + hd;
+            int y3 = cached[i + 3] + hd;
+            for (int j = 0; j < dh; j++) {
+                out[o + j] += w0 * values[y0 + j] + w1 * values[y1 + j] + w2 * values[y2 + j] + w3 * values[y3 + j];
+            }
+        }
+        for (; i < p; i++) {
             float w = weights[i];
             int yi = cached[i] + hd;
             for (int j = 0; j < dh; j++) {
                 out[o + j] += w * values[yi + j];
             }
         }
+    }
+
+    /** One pair's share of q · (k rotated by φ): cos φ·(q_a·k_a + q_b·k_b) + sin φ·(q_b·k_a − q_a·k_b). */
+    private static float rotatedDot(float qa, float qb, float c, float s, float ka, float kb) {
+        return c * (qa * ka + qb * kb) + s * (qb * ka - qa * kb);
     }
 
     private float dot(float[] x, int xi, float[] y, int yi) {
