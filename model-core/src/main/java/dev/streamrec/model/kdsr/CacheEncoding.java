@@ -38,30 +38,36 @@ public enum CacheEncoding {
         };
     }
 
-    /** Writes {@code x} (rows of {@code d} floats) into {@code out} (little-endian). */
+    /**
+     * Writes {@code x} (rows of {@code d} floats) into {@code out} (little-endian), in bulk: the
+     * halves or bytes are made in an array first and put at once, not one buffer call per value.
+     */
     public void write(ByteBuffer out, float[] x, int d) {
         switch (this) {
             case FLOAT32 -> {
-                for (float v : x) {
-                    out.putFloat(v);
-                }
+                out.asFloatBuffer().put(x);
+                out.position(out.position() + 4 * x.length);
             }
             case FLOAT16 -> {
-                for (float v : x) {
-                    out.putShort(toHalf(v));
+                short[] halves = new short[x.length];
+                for (int i = 0; i < x.length; i++) {
+                    halves[i] = toHalf(x[i]);
                 }
+                out.asShortBuffer().put(halves);
+                out.position(out.position() + 2 * x.length);
             }
             case INT8 -> {
-                for (int row = 0; row < x.length; row += d) {
+                byte[] row = new byte[d];
+                for (int start = 0; start < x.length; start += d) {
                     float max = 0;
-                    for (int i = row; i < row + d; i++) {
+                    for (int i = start; i < start + d; i++) {
                         max = Math.max(max, Math.abs(x[i]));
                     }
                     float scale = max / 127f;
-                    out.putFloat(scale);
-                    for (int i = row; i < row + d; i++) {
-                        out.put(scale == 0 ? 0 : (byte) Math.max(-127, Math.min(127, Math.round(x[i] / scale))));
+                    for (int i = 0; i < d; i++) {
+                        row[i] = scale == 0 ? 0 : (byte) Math.max(-127, Math.min(127, Math.round(x[start + i] / scale)));
                     }
+                    out.putFloat(scale).put(row);
                 }
             }
         }
@@ -72,20 +78,24 @@ public enum CacheEncoding {
         float[] x = new float[rows * d];
         switch (this) {
             case FLOAT32 -> {
-                for (int i = 0; i < x.length; i++) {
-                    x[i] = in.getFloat();
-                }
+                in.asFloatBuffer().get(x);
+                in.position(in.position() + 4 * x.length);
             }
             case FLOAT16 -> {
+                short[] halves = new short[x.length];
+                in.asShortBuffer().get(halves);
+                in.position(in.position() + 2 * x.length);
                 for (int i = 0; i < x.length; i++) {
-                    x[i] = fromHalf(in.getShort());
+                    x[i] = HALVES[halves[i] & 0xffff];
                 }
             }
             case INT8 -> {
-                for (int row = 0; row < x.length; row += d) {
+                byte[] row = new byte[d];
+                for (int start = 0; start < x.length; start += d) {
                     float scale = in.getFloat();
-                    for (int i = row; i < row + d; i++) {
-                        x[i] = in.get() * scale;
+                    in.get(row);
+                    for (int i = 0; i < d; i++) {
+                        x[start + i] = row[i] * scale;
                     }
                 }
             }
@@ -93,8 +103,33 @@ public enum CacheEncoding {
         return x;
     }
 
-    /** IEEE 754 binary16 of a float, rounded to nearest even (Java 17 has no Float.floatToFloat16). */
+    /** The float of every half, by its 16 bits: reading a half is one lookup. */
+    private static final float[] HALVES = new float[0x10000];
+
+    static {
+        for (int h = 0; h < HALVES.length; h++) {
+            HALVES[h] = fromHalf((short) h);
+        }
+    }
+
+    /**
+     * IEEE 754 binary16 of a float, rounded to nearest even (Java 17 has no Float.floatToFloat16).
+     * A float whose half is normal (the keys and values of a cache, nearly always) takes the
+     * branch-free rounding of its bits; the rest (subnormal, overflow, infinity, NaN) goes through
+     * {@link #toHalfAnyRange}, which gives the same half for every float.
+     */
     static short toHalf(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        int abs = bits & 0x7fffffff;
+        if (abs >= 0x38800000 && abs < 0x477ff000) { // 2^-14 <= |f| < 65520: a normal half after rounding
+            int rounded = abs + 0xfff + ((abs >>> 13) & 1); // to nearest, ties to even; a carry moves the exponent
+            return (short) (((bits >>> 16) & 0x8000) | ((rounded - 0x38000000) >>> 13));
+        }
+        return toHalfAnyRange(f);
+    }
+
+    /** {@link #toHalf} for any float, case by case. */
+    static short toHalfAnyRange(float f) {
         int bits = Float.floatToRawIntBits(f);
         int sign = (bits >>> 16) & 0x8000;
         int exp = (bits >>> 23) & 0xff;

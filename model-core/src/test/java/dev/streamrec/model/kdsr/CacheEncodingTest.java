@@ -36,6 +36,24 @@ class CacheEncodingTest {
         assertEquals(0f, CacheEncoding.fromHalf(CacheEncoding.toHalf(0x1p-26f)));
     }
 
+    /** The branch-free rounding of normal halves agrees with the case-by-case conversion on every float it takes. */
+    @Test
+    void theFastRoundingOfNormalHalvesAgreesWithTheGeneralConversion() {
+        Random random = new Random(9);
+        for (int i = 0; i < 2_000_000; i++) {
+            float f = Float.intBitsToFloat(random.nextInt());
+            if (!Float.isNaN(f)) {
+                assertEquals(CacheEncoding.toHalfAnyRange(f), CacheEncoding.toHalf(f), Float.toString(f));
+            }
+        }
+        for (int bits = 0x38800000 - 4096; bits < 0x38800000 + 4096; bits++) { // the edges of the fast range
+            assertEquals(CacheEncoding.toHalfAnyRange(Float.intBitsToFloat(bits)), CacheEncoding.toHalf(Float.intBitsToFloat(bits)));
+        }
+        for (int bits = 0x477ff000 - 4096; bits < 0x477ff000 + 4096; bits++) {
+            assertEquals(CacheEncoding.toHalfAnyRange(Float.intBitsToFloat(bits)), CacheEncoding.toHalf(Float.intBitsToFloat(bits)));
+        }
+    }
+
     /** float32 is exact; float16 within 2^-11 relative; int8 within half a step of max|row|/127. */
     @Test
     void eachEncodingKeepsItsBound() {
