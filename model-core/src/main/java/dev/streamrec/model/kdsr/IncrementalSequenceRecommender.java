@@ -14,7 +14,9 @@ import dev.streamrec.model.serving.ScoredItem;
 import dev.streamrec.model.serving.UserStateful;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A sequence model served with incremental inference: each user's state (a GRU4Rec hidden state or
@@ -26,6 +28,12 @@ import java.util.List;
  * request carries: the same function over what is known, exact whenever the request carries the
  * whole history, and a state to go on from. {@link #recommend} (no states) answers every request
  * that way. Rows with and without a state share one batched step.
+ *
+ * <p>A batch may hold several events of one user, each carrying the state stored before the batch
+ * (the stream writes states back after a batch). Only the first could use it: the later ones would
+ * be out of step and start over from their window. So {@link #answer} runs the batch in waves, the
+ * i-th event of every user in wave i, each later event carrying the state answered to its user's
+ * previous one: every event folds in only itself, whatever the batch holds.
  *
  * @param <R> the backbone's row
  */
@@ -95,12 +103,49 @@ public final class IncrementalSequenceRecommender<R> implements UserStateful {
         for (RecommendRequest r : batch) {
             stateless.add(r.withUserState(null));
         }
-        return Answer.itemsOf(answer(stateless));
+        return Answer.itemsOf(step(stateless));
+    }
+
+    /**
+     * The batch in waves (one when every user has one event in it): the i-th event of each user in
+     * wave i, carrying the state answered to the user's event in wave i-1 instead of the one it
+     * came with.
+     */
+    @Override
+    public List<Answer> answer(List<RecommendRequest> batch) {
+        Map<String, Integer> seen = new HashMap<>();
+        int[] wave = new int[batch.size()];
+        int waves = 0;
+        for (int r = 0; r < batch.size(); r++) {
+            wave[r] = seen.merge(batch.get(r).userId(), 1, Integer::sum) - 1;
+            waves = Math.max(waves, wave[r] + 1);
+        }
+        if (waves <= 1) {
+            return step(batch);
+        }
+        Answer[] answers = new Answer[batch.size()];
+        Map<String, byte[]> latest = new HashMap<>();
+        for (int w = 0; w < waves; w++) {
+            List<Integer> members = new ArrayList<>();
+            List<RecommendRequest> requests = new ArrayList<>();
+            for (int r = 0; r < batch.size(); r++) {
+                if (wave[r] == w) {
+                    RecommendRequest req = batch.get(r);
+                    members.add(r);
+                    requests.add(w == 0 ? req : req.withUserState(latest.get(req.userId())));
+                }
+            }
+            List<Answer> stepped = step(requests);
+            for (int j = 0; j < members.size(); j++) {
+                answers[members.get(j)] = stepped.get(j);
+                latest.put(requests.get(j).userId(), stepped.get(j).userState());
+            }
+        }
+        return List.of(answers);
     }
 
     /** One batched step: rows with a usable state fold in the event, the others their history. */
-    @Override
-    public List<Answer> answer(List<RecommendRequest> batch) {
+    private List<Answer> step(List<RecommendRequest> batch) {
         if (batch.isEmpty()) {
             return List.of();
         }

@@ -143,6 +143,42 @@ class IncrementalSequenceRecommenderTest {
         }
     }
 
+    /**
+     * A batch with several events of one user, each carrying the state stored before the batch (as
+     * the stream sends them): every event is answered as for the whole history, which starting over
+     * from the 3 items a request carries would not give, so each later event went on from the state
+     * answered to the one before it.
+     */
+    @ParameterizedTest
+    @EnumSource(Backbone.class)
+    void eventsOfOneUserInOneBatchEachGoOnFromTheOneBefore(Backbone backbone) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            IncrementalSequenceRecommender<?> model = backbone.recommender(m, "sha-a");
+            List<String> a = new ArrayList<>(List.of("i1", "i2", "i3", "i4", "i5", "i6"));
+            List<String> b = new ArrayList<>(List.of("i7", "i8", "i9", "i10", "i11"));
+            byte[] stateA = model.answer(List.of(new RecommendRequest("a", List.copyOf(a), K, true))).get(0).userState();
+            byte[] stateB = model.answer(List.of(new RecommendRequest("b", List.copyOf(b), K, true))).get(0).userState();
+            List<RecommendRequest> batch = new ArrayList<>();
+            List<List<String>> wholes = new ArrayList<>();
+            for (String[] event : new String[][] {{"a", "i12"}, {"b", "i13"}, {"a", "i14"}, {"a", "unknown"}, {"a", "i15"}, {"b", "i16"}}) {
+                List<String> h = event[0].equals("a") ? a : b;
+                h.add(event[1]);
+                batch.add(request(event[0], h, event[0].equals("a") ? stateA : stateB));
+                wholes.add(List.copyOf(h));
+            }
+            List<Answer> answers = model.answer(batch);
+            for (int r = 0; r < batch.size(); r++) {
+                List<String> window = batch.get(r).history();
+                List<String> whole = wholes.get(r);
+                List<ScoredItem> expected = model.recommend(List.of(new RecommendRequest("x", whole, K + whole.size(), false)))
+                        .get(0).stream().filter(s -> !window.contains(s.itemId())).limit(K).toList();
+                assertSameAnswer(expected, answers.get(r).items(), backbone.tolerance);
+            }
+            List<ScoredItem> restarted = model.answer(List.of(batch.get(2).withUserState(null))).get(0).items();
+            assertNotEquals(restarted.get(0).score(), answers.get(2).items().get(0).score(), "the window alone answers otherwise");
+        }
+    }
+
     /** A state of another artifact, or one that missed an event, is not used: the answer starts over from the window. */
     @ParameterizedTest
     @EnumSource(Backbone.class)
