@@ -79,7 +79,7 @@ public final class Gru4RecStepper extends BatchStepper<float[], Gru4RecStepper.R
 
     /** One fused GRU call over the {@code t} pending items of the rows {@code members}; their states are overwritten. */
     @Override
-    protected void fold(ParameterStore ps, NDArray table, List<Row> rows, List<Integer> members, int t, List<float[]> states) {
+    protected float[] fold(ParameterStore ps, NDArray table, List<Row> rows, List<Integer> members, int t, List<float[]> states) {
         int g = members.size();
         long[] ids = new long[g * t];
         float[] h0 = new float[layers * g * dim];
@@ -102,6 +102,7 @@ public final class Gru4RecStepper extends BatchStepper<float[], Gru4RecStepper.R
                 System.arraycopy(hn, (l * g + j) * dim, states.get(r), l * dim, dim);
             }
         }
+        return out.get(0).toFloatArray(); // (g, t, d): the top layer after every item
     }
 
     private float[] runPadding() {

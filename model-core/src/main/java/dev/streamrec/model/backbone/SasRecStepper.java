@@ -116,12 +116,8 @@ public final class SasRecStepper extends BatchStepper<KeyValueCache, SasRecStepp
     }
 
     @Override
-    protected void fold(ParameterStore ps, NDArray table, List<Row> rows, List<Integer> members, int t, List<KeyValueCache> caches) {
-        if (t == 1) {
-            foldOne(ps, table, rows, members, caches);
-        } else {
-            foldMany(ps, table, rows, members, t, caches);
-        }
+    protected float[] fold(ParameterStore ps, NDArray table, List<Row> rows, List<Integer> members, int t, List<KeyValueCache> caches) {
+        return t == 1 ? foldOne(ps, table, rows, members, caches) : foldMany(ps, table, rows, members, t, caches);
     }
 
     /**
@@ -129,7 +125,7 @@ public final class SasRecStepper extends BatchStepper<KeyValueCache, SasRecStepp
      * the member's cache in Java ({@link SingleStepAttention}), the projections and the rest of
      * each layer as batched tensor calls of (g, 1, d).
      */
-    private void foldOne(ParameterStore ps, NDArray table, List<Row> rows, List<Integer> members, List<KeyValueCache> caches) {
+    private float[] foldOne(ParameterStore ps, NDArray table, List<Row> rows, List<Integer> members, List<KeyValueCache> caches) {
         int g = members.size();
         long[] ids = new long[g];
         float[][] angles = new float[g][];
@@ -181,6 +177,7 @@ public final class SasRecStepper extends BatchStepper<KeyValueCache, SasRecStepp
             int r = members.get(j);
             caches.get(r).append(rows.get(r).pending(), newKeys, newValues, j * dim, tops, j * dim);
         }
+        return tops;
     }
 
     /**
@@ -188,7 +185,7 @@ public final class SasRecStepper extends BatchStepper<KeyValueCache, SasRecStepp
      * over their caches (gathered oldest first, left-padded to the longest among them) and each
      * other within the band, and appends them to their caches.
      */
-    private void foldMany(ParameterStore ps, NDArray table, List<Row> rows, List<Integer> members, int t, List<KeyValueCache> caches) {
+    private float[] foldMany(ParameterStore ps, NDArray table, List<Row> rows, List<Integer> members, int t, List<KeyValueCache> caches) {
         int g = members.size();
         int c = 0; // cache slots of this call: the longest cache among the members
         for (int r : members) {
@@ -260,11 +257,12 @@ public final class SasRecStepper extends BatchStepper<KeyValueCache, SasRecStepp
                     : layer.attention().attend(ps, queries, keys, values, additive, null, null, false);
             x = layer.afterAttention(ps, x, a, false);
         }
-        float[] tops = encoder.output(ps, x.get(":, " + (t - 1) + ":, :"), false).toFloatArray(); // (g, 1, d)
+        float[] tops = encoder.output(ps, x, false).toFloatArray(); // (g, t, d): every position
         for (int j = 0; j < g; j++) {
             int r = members.get(j);
-            caches.get(r).append(rows.get(r).pending(), newKeys, newValues, j * t * dim, tops, j * dim);
+            caches.get(r).append(rows.get(r).pending(), newKeys, newValues, j * t * dim, tops, (j * t + t - 1) * dim);
         }
+        return tops;
     }
 
     /** Layer {@code upper}+1's cached keys (or values) of the members, oldest first, left-padded to {@code c} positions: (g, c, d). */

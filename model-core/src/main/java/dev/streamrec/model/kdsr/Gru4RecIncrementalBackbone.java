@@ -3,6 +3,7 @@ package dev.streamrec.model.kdsr;
 import dev.streamrec.model.backbone.BatchStepper;
 import dev.streamrec.model.backbone.Gru4RecStepper;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -34,8 +35,15 @@ public final class Gru4RecIncrementalBackbone implements IncrementalBackbone<Gru
     }
 
     @Override
-    public Stepped step(List<Gru4RecStepper.Row> rows, int[][] known, int depth) {
-        BatchStepper.Ranked<float[]> ranked = stepper.candidates(rows, depth);
+    public Gru4RecStepper.Row extended(Gru4RecStepper.Row row, int item) {
+        int[] pending = Arrays.copyOf(row.pending(), row.pending().length + 1);
+        pending[pending.length - 1] = item;
+        return new Gru4RecStepper.Row(row.state(), pending);
+    }
+
+    @Override
+    public Stepped step(List<Gru4RecStepper.Row> rows, int[][] known, int[][] positions, int depth) {
+        BatchStepper.Ranked<float[]> ranked = stepper.candidatesAt(rows, positions, depth);
         byte[][] states = new byte[rows.size()][];
         for (int r = 0; r < states.length; r++) {
             int last = known[r].length > 0 ? known[r][known[r].length - 1] : 0;

@@ -1,5 +1,6 @@
 package dev.streamrec.model.kdsr;
 
+import dev.streamrec.model.backbone.BatchStepper;
 import dev.streamrec.model.serving.BlockedTopK;
 
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.List;
  *
  * @param <R> the backbone's row: a state to go on from and the items still to fold in
  */
-public interface IncrementalBackbone<R> {
+public interface IncrementalBackbone<R extends BatchStepper.Pending> {
 
     /**
      * The row that folds the request's event into the stored state, or null when the state is not
@@ -30,14 +31,19 @@ public interface IncrementalBackbone<R> {
     /** The row of a user without a usable state: the whole known history, from nothing. */
     R fresh(int[] known);
 
-    /**
-     * Runs the rows in one batch: each row's {@code depth} best candidates and the state after it,
-     * encoded as the stream stores it.
-     *
-     * @param known each row's known history (the same as given to {@link #carried} or {@link #fresh})
-     */
-    Stepped step(List<R> rows, int[][] known, int depth);
+    /** The row with one more item to fold in after its pending ones (the user's next event in the same batch). */
+    R extended(R row, int item);
 
-    /** One batch's ranked candidates (row r's are row r of the batch) and each row's new state. */
+    /**
+     * Runs the rows in one batch: the {@code depth} best candidates after each position of
+     * {@code positions[r]} (indices into row r's pending items, or {@link BatchStepper#BEFORE} for
+     * the state it starts from) and each row's state after all its items, encoded as the stream
+     * stores it.
+     *
+     * @param known each row's known history after its last item (that of the row's last event)
+     */
+    Stepped step(List<R> rows, int[][] known, int[][] positions, int depth);
+
+    /** One batch's ranked candidates (row by row, position by position, as requested) and each row's new state. */
     record Stepped(BlockedTopK.Candidates candidates, byte[][] states) {}
 }

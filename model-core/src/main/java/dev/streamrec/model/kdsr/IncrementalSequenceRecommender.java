@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.streamrec.model.artifact.ArtifactException;
 import dev.streamrec.model.artifact.ModelArtifact;
+import dev.streamrec.model.backbone.BatchStepper;
 import dev.streamrec.model.backbone.EncoderConfig;
 import dev.streamrec.model.backbone.Gru4RecStepper;
 import dev.streamrec.model.backbone.SasRecStepper;
@@ -15,8 +16,11 @@ import dev.streamrec.model.serving.UserStateful;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A sequence model served with incremental inference: each user's state (a GRU4Rec hidden state or
@@ -30,14 +34,18 @@ import java.util.Map;
  * that way. Rows with and without a state share one batched step.
  *
  * <p>A batch may hold several events of one user, each carrying the state stored before the batch
- * (the stream writes states back after a batch). Only the first could use it: the later ones would
- * be out of step and start over from their window. So {@link #answer} runs the batch in waves, the
- * i-th event of every user in wave i, each later event carrying the state answered to its user's
- * previous one: every event folds in only itself, whatever the batch holds.
+ * (the stream writes states back after a batch), and on a stream replayed in time order a batch of
+ * 64 often holds the events of only a couple of users. {@link #answer} therefore folds a user's
+ * consecutive events of the batch into one row, the first starting from the stored state and each
+ * next one adding its item, and ranks the catalogue after each of them: one batched step, every
+ * event answered from the user's whole history. An event that does not continue the one before it
+ * (its history does not end where that one's did) goes to another step after this one, from the
+ * state this one answered. Every answer of a user carries the state after the user's last event of
+ * the step, which is what the stream stores.
  *
  * @param <R> the backbone's row
  */
-public final class IncrementalSequenceRecommender<R> implements UserStateful {
+public final class IncrementalSequenceRecommender<R extends BatchStepper.Pending> implements UserStateful {
 
     private final String name;
     private final String version;
@@ -103,73 +111,142 @@ public final class IncrementalSequenceRecommender<R> implements UserStateful {
         for (RecommendRequest r : batch) {
             stateless.add(r.withUserState(null));
         }
-        return Answer.itemsOf(step(stateless));
+        Answer[] answers = new Answer[batch.size()];
+        List<Integer> all = new ArrayList<>(batch.size());
+        for (int r = 0; r < batch.size(); r++) {
+            all.add(r);
+        }
+        step(stateless, all, null, answers, false);
+        return Answer.itemsOf(List.of(answers));
     }
 
-    /**
-     * The batch in waves (one when every user has one event in it): the i-th event of each user in
-     * wave i, carrying the state answered to the user's event in wave i-1 instead of the one it
-     * came with.
-     */
+    /** Steps until every event is answered: each step folds a chain of consecutive events per user. */
     @Override
     public List<Answer> answer(List<RecommendRequest> batch) {
-        Map<String, Integer> seen = new HashMap<>();
-        int[] wave = new int[batch.size()];
-        int waves = 0;
-        for (int r = 0; r < batch.size(); r++) {
-            wave[r] = seen.merge(batch.get(r).userId(), 1, Integer::sum) - 1;
-            waves = Math.max(waves, wave[r] + 1);
-        }
-        if (waves <= 1) {
-            return step(batch);
-        }
         Answer[] answers = new Answer[batch.size()];
-        Map<String, byte[]> latest = new HashMap<>();
-        for (int w = 0; w < waves; w++) {
-            List<Integer> members = new ArrayList<>();
-            List<RecommendRequest> requests = new ArrayList<>();
+        List<Integer> left = new ArrayList<>(batch.size());
+        for (int r = 0; r < batch.size(); r++) {
+            left.add(r);
+        }
+        Map<String, byte[]> answered = null;
+        while (!left.isEmpty()) {
+            Map<String, byte[]> states = new HashMap<>();
+            left = step(batch, left, answered, answers, true);
             for (int r = 0; r < batch.size(); r++) {
-                if (wave[r] == w) {
-                    RecommendRequest req = batch.get(r);
-                    members.add(r);
-                    requests.add(w == 0 ? req : req.withUserState(latest.get(req.userId())));
+                if (answers[r] != null) {
+                    states.put(batch.get(r).userId(), answers[r].userState());
                 }
             }
-            List<Answer> stepped = step(requests);
-            for (int j = 0; j < members.size(); j++) {
-                answers[members.get(j)] = stepped.get(j);
-                latest.put(requests.get(j).userId(), stepped.get(j).userState());
-            }
+            answered = states;
         }
         return List.of(answers);
     }
 
-    /** One batched step: rows with a usable state fold in the event, the others their history. */
-    private List<Answer> step(List<RecommendRequest> batch) {
-        if (batch.isEmpty()) {
-            return List.of();
+    /** A user's events of one step: the row, its known history so far, and each event with the position it is answered at. */
+    private final class Chain {
+        R row;
+        int[] known;
+        final List<Integer> events = new ArrayList<>();
+        final List<Integer> positions = new ArrayList<>();
+
+        Chain(R row, int[] known, int event) {
+            this.row = row;
+            this.known = known;
+            answerAt(event);
         }
+
+        int pending() {
+            return row.pending().length;
+        }
+
+        void answerAt(int event) {
+            events.add(event);
+            positions.add(pending() - 1); // BEFORE (-1) when nothing is pending yet
+        }
+    }
+
+    /**
+     * One batched step over the events {@code todo} of the batch, in order. With {@code chain}, a
+     * user's first event starts a row (from the state {@code answered} holds for the user, else the
+     * one it carries) and each next event that continues it adds its item to that row; an event
+     * that does not, and every later event of that user, is returned for another step. Without,
+     * every event is its own row. Fills {@code answers} for the events it ran.
+     */
+    private List<Integer> step(List<RecommendRequest> batch, List<Integer> todo, Map<String, byte[]> answered,
+            Answer[] answers, boolean chain) {
+        Map<Object, Chain> chains = new LinkedHashMap<>();
+        Set<String> waiting = new HashSet<>();
+        List<Integer> later = new ArrayList<>();
         int[][] known = new int[batch.size()][];
-        List<R> rows = new ArrayList<>(batch.size());
         int depth = 1; // the padding row may rank among the candidates
-        for (int r = 0; r < batch.size(); r++) {
+        for (int r : todo) {
             RecommendRequest req = batch.get(r);
+            String user = req.userId();
+            if (chain && waiting.contains(user)) {
+                later.add(r);
+                continue;
+            }
             known[r] = TopKRecommender.indices(items, req.history());
             List<String> history = req.history();
             boolean newestKnown = !history.isEmpty() && items.indexOf(history.get(history.size() - 1)) > 0;
-            R row = backbone.carried(req.userState(), known[r], newestKnown);
-            rows.add(row != null ? row : backbone.fresh(known[r]));
+            Chain c = chain ? chains.get(user) : null;
+            if (c == null) {
+                byte[] stored = answered != null && answered.containsKey(user) ? answered.get(user) : req.userState();
+                R row = backbone.carried(stored, known[r], newestKnown);
+                chains.put(chain ? user : Integer.valueOf(r), new Chain(row != null ? row : backbone.fresh(known[r]), known[r], r));
+            } else if (continues(c.known, known[r], newestKnown)) {
+                if (newestKnown) {
+                    c.row = backbone.extended(c.row, known[r][known[r].length - 1]);
+                }
+                c.known = known[r];
+                c.answerAt(r);
+            } else {
+                waiting.add(user);
+                later.add(r);
+                continue;
+            }
             depth = Math.max(depth, 1 + req.k() + (req.excludeHistory() ? known[r].length : 0));
         }
-        IncrementalBackbone.Stepped stepped = backbone.step(rows, known, depth);
-        List<Answer> answers = new ArrayList<>(batch.size());
-        for (int r = 0; r < batch.size(); r++) {
-            RecommendRequest req = batch.get(r);
-            answers.add(new Answer(
-                    stepped.candidates().top(r, req.k(), req.excludeHistory() ? known[r] : new int[0], items::idAt),
-                    stepped.states()[r]));
+        List<Chain> rows = new ArrayList<>(chains.values());
+        List<R> stepRows = new ArrayList<>(rows.size());
+        int[][] lastKnown = new int[rows.size()][];
+        int[][] positions = new int[rows.size()][];
+        for (int i = 0; i < rows.size(); i++) {
+            Chain c = rows.get(i);
+            stepRows.add(c.row);
+            lastKnown[i] = c.known;
+            positions[i] = c.positions.stream().mapToInt(Integer::intValue).toArray();
         }
-        return answers;
+        IncrementalBackbone.Stepped stepped = backbone.step(stepRows, lastKnown, positions, depth);
+        int at = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            for (int r : rows.get(i).events) {
+                RecommendRequest req = batch.get(r);
+                answers[r] = new Answer(
+                        stepped.candidates().top(at++, req.k(), req.excludeHistory() ? known[r] : new int[0], items::idAt),
+                        stepped.states()[i]);
+            }
+        }
+        return later;
+    }
+
+    /**
+     * Whether an event whose history is {@code known} (its newest item last when
+     * {@code newestKnown}) continues the one whose history was {@code before}: what it knew before
+     * its own item ends as that one's history ends (the windows may differ in their oldest items).
+     */
+    private static boolean continues(int[] before, int[] known, boolean newestKnown) {
+        int n = known.length - (newestKnown ? 1 : 0);
+        if (n > 0 && before.length == 0) {
+            return false;
+        }
+        int m = Math.min(n, before.length);
+        for (int i = 1; i <= m; i++) {
+            if (known[n - i] != before[before.length - i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

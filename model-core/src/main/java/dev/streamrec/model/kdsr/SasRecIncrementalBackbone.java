@@ -4,6 +4,7 @@ import dev.streamrec.model.backbone.BatchStepper;
 import dev.streamrec.model.backbone.KeyValueCache;
 import dev.streamrec.model.backbone.SasRecStepper;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -42,8 +43,15 @@ public final class SasRecIncrementalBackbone implements IncrementalBackbone<SasR
     }
 
     @Override
-    public Stepped step(List<SasRecStepper.Row> rows, int[][] known, int depth) {
-        BatchStepper.Ranked<KeyValueCache> ranked = stepper.candidates(rows, depth);
+    public SasRecStepper.Row extended(SasRecStepper.Row row, int item) {
+        int[] pending = Arrays.copyOf(row.pending(), row.pending().length + 1);
+        pending[pending.length - 1] = item;
+        return new SasRecStepper.Row(row.cache(), pending);
+    }
+
+    @Override
+    public Stepped step(List<SasRecStepper.Row> rows, int[][] known, int[][] positions, int depth) {
+        BatchStepper.Ranked<KeyValueCache> ranked = stepper.candidatesAt(rows, positions, depth);
         byte[][] states = new byte[rows.size()][];
         for (int r = 0; r < states.length; r++) {
             states[r] = new SasRecUserState(tag, ranked.states().get(r)).encode(encoding);

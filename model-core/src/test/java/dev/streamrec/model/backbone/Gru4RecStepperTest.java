@@ -100,6 +100,26 @@ class Gru4RecStepperTest {
         }
     }
 
+    /** A row folding several items at once ranks after each of them (and before them) as the full re-encoding of each prefix. */
+    @Test
+    void aRowOfSeveralItemsRanksAfterEachOfThem() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            SequenceModelBlock block = gru4rec(m);
+            Gru4RecStepper stepper = new Gru4RecStepper(block, m);
+            float[] state = stepper.scores(List.of(new Gru4RecStepper.Row(null, new int[] {3, 9, 4}))).states().get(0);
+            BatchStepper.Ranked<float[]> ranked = stepper.candidatesAt(List.of(new Gru4RecStepper.Row(state, new int[] {5, 21})),
+                    new int[][] {{BatchStepper.BEFORE, 0, 1}}, ITEMS + 1);
+            List<List<Integer>> prefixes = List.of(List.of(3, 9, 4), List.of(3, 9, 4, 5), List.of(3, 9, 4, 5, 21));
+            for (int c = 0; c < prefixes.size(); c++) {
+                float[] expected = fullReEncoding(block, m, prefixes.get(c));
+                int[] indices = ranked.candidates().indices()[c];
+                for (int j = 0; j < indices.length; j++) {
+                    assertEquals(expected[indices[j]], ranked.candidates().scores()[c][j], TOLERANCE, "candidate row " + c);
+                }
+            }
+        }
+    }
+
     @Test
     void thePaddingStateScoresLikeAnEmptyWindowAndARowWithoutItemsKeepsItsState() {
         try (NDManager m = NDManager.newBaseManager()) {

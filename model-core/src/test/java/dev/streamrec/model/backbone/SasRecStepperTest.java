@@ -163,6 +163,45 @@ class SasRecStepperTest {
         }
     }
 
+    /**
+     * One row per user folding several items at once (a user's events of one batch), ranked after
+     * each of them and before them: every position ranks as the reference over the history up to
+     * it, for a cached row (the band crossing the cache) and a fresh one, and the cache goes on.
+     */
+    @Test
+    void aRowOfSeveralItemsRanksAfterEachOfThem() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            SequenceModelBlock block = sasrec(m, 2, MAX_LEN);
+            SasRecStepper stepper = new SasRecStepper(block, m);
+            List<Integer> history = new ArrayList<>(List.of(3, 9, 4, 17, 2));
+            KeyValueCache cache = stepper.scores(List.of(new SasRecStepper.Row(null,
+                    history.stream().mapToInt(Integer::intValue).toArray()))).states().get(0);
+            int[] more = {5, 21, 8};
+            BatchStepper.Ranked<KeyValueCache> ranked = stepper.candidatesAt(
+                    List.of(new SasRecStepper.Row(cache, more), new SasRecStepper.Row(null, new int[] {6, 7})),
+                    new int[][] {{BatchStepper.BEFORE, 0, 1, 2}, {0, 1}}, ITEMS + 1);
+            List<List<Integer>> prefixes = new ArrayList<>();
+            prefixes.add(List.copyOf(history));
+            for (int item : more) {
+                history.add(item);
+                prefixes.add(List.copyOf(history));
+            }
+            prefixes.add(List.of(6));
+            prefixes.add(List.of(6, 7));
+            for (int c = 0; c < prefixes.size(); c++) {
+                float[] expected = reference(block, m, prefixes.get(c));
+                int[] indices = ranked.candidates().indices()[c];
+                for (int j = 0; j < indices.length; j++) {
+                    assertEquals(expected[indices[j]], ranked.candidates().scores()[c][j], TOLERANCE, "candidate row " + c);
+                }
+            }
+            KeyValueCache after = ranked.states().get(0);
+            assertEquals(8, after.next());
+            assertArrayEquals(reference(block, m, List.of(3, 9, 4, 17, 2, 5, 21, 8, 11)),
+                    stepper.scores(List.of(new SasRecStepper.Row(after, new int[] {11}))).scores()[0], TOLERANCE);
+        }
+    }
+
     @Test
     void aRowWithoutItemsKeepsItsCacheAndTheEmptyCacheScoresLikeAnEmptyHistory() {
         try (NDManager m = NDManager.newBaseManager()) {

@@ -176,6 +176,16 @@ class IncrementalSequenceRecommenderTest {
             }
             List<ScoredItem> restarted = model.answer(List.of(batch.get(2).withUserState(null))).get(0).items();
             assertNotEquals(restarted.get(0).score(), answers.get(2).items().get(0).score(), "the window alone answers otherwise");
+
+            // an event that does not continue the one before it (an item in between was never seen) starts over from its window
+            List<String> c = new ArrayList<>(List.of("i1", "i2", "i3", "i4", "i5", "i6", "i20"));
+            RecommendRequest first = request("c", c, null);
+            c.add("i21");
+            c.add("i22");
+            RecommendRequest skipping = request("c", c, null);
+            List<Answer> two = model.answer(List.of(first, skipping));
+            assertSameAnswer(model.answer(List.of(skipping)).get(0).items(), two.get(1).items(), backbone.tolerance);
+            assertSameAnswer(model.answer(List.of(first)).get(0).items(), two.get(0).items(), backbone.tolerance);
         }
     }
 
