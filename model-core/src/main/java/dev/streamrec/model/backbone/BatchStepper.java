@@ -31,6 +31,13 @@ public abstract class BatchStepper<S, R extends BatchStepper.Pending> {
     /** A row's item indices still to fold into its state, oldest first (none: score the state as it is). */
     public interface Pending {
         int[] pending();
+
+        /** The pending items with {@code item} after them (a copy). */
+        default int[] pendingAnd(int item) {
+            int[] more = Arrays.copyOf(pending(), pending().length + 1);
+            more[more.length - 1] = item;
+            return more;
+        }
     }
 
     /** The rows' new states, in row order, and their full score rows (B, N+1; column 0 is padding). */

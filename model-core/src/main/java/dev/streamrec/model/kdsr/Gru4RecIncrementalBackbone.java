@@ -3,7 +3,6 @@ package dev.streamrec.model.kdsr;
 import dev.streamrec.model.backbone.BatchStepper;
 import dev.streamrec.model.backbone.Gru4RecStepper;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -36,9 +35,7 @@ public final class Gru4RecIncrementalBackbone implements IncrementalBackbone<Gru
 
     @Override
     public Gru4RecStepper.Row extended(Gru4RecStepper.Row row, int item) {
-        int[] pending = Arrays.copyOf(row.pending(), row.pending().length + 1);
-        pending[pending.length - 1] = item;
-        return new Gru4RecStepper.Row(row.state(), pending);
+        return new Gru4RecStepper.Row(row.state(), row.pendingAnd(item));
     }
 
     @Override

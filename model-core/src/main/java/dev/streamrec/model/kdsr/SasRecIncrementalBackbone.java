@@ -4,7 +4,6 @@ import dev.streamrec.model.backbone.BatchStepper;
 import dev.streamrec.model.backbone.KeyValueCache;
 import dev.streamrec.model.backbone.SasRecStepper;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -44,9 +43,7 @@ public final class SasRecIncrementalBackbone implements IncrementalBackbone<SasR
 
     @Override
     public SasRecStepper.Row extended(SasRecStepper.Row row, int item) {
-        int[] pending = Arrays.copyOf(row.pending(), row.pending().length + 1);
-        pending[pending.length - 1] = item;
-        return new SasRecStepper.Row(row.cache(), pending);
+        return new SasRecStepper.Row(row.cache(), row.pendingAnd(item));
     }
 
     @Override
