@@ -20,8 +20,9 @@ import java.util.TreeMap;
  * distinct number of pending items, and the catalogue is scored once for the batch from each row's
  * newest top-layer hidden state, either as full score rows ({@link #scores}) or ranked on the device
  * block by block ({@link #candidates}); or from the top-layer state after each of several positions
- * of a row ({@link #candidatesAt}: the events of one user folded as one row, each answered). Every intermediate NDArray is released by the call; calls
- * may run concurrently (each has its own parameter store and NDArray scope).
+ * of a row ({@link #candidatesAt}: the events of one user folded as one row, each answered). Every
+ * intermediate NDArray is released by the call; calls may run concurrently (each has its own
+ * parameter store and NDArray scope).
  *
  * @param <S> a user's carried state
  * @param <R> a row: the state to start from and the item indices to fold in
@@ -161,7 +162,9 @@ public abstract class BatchStepper<S, R extends BatchStepper.Pending> {
     /**
      * The state row {@code r} starts from: the one it carries, checked against this model's shape
      * (an IllegalArgumentException naming the row if it does not fit) and copied if {@link #fold}
-     * changes states in place; the state of no history when it carries none.
+     * changes states in place and the caller may still hold the one it gave (GRU4Rec's hidden state;
+     * a {@link KeyValueCache} is advanced in place by its contract); the state of no history when it
+     * carries none.
      */
     protected abstract S start(R row, int r);
 

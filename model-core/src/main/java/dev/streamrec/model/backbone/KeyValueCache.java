@@ -25,7 +25,6 @@ public final class KeyValueCache {
     private final float[][] values;
     private final float[] top;
     private final long origin;
-    private int count;
     private long next;
 
     /**
@@ -57,7 +56,6 @@ public final class KeyValueCache {
         }
         this.top = top.clone();
         this.origin = next - p;
-        this.count = p;
         this.next = next;
     }
 
@@ -80,7 +78,7 @@ public final class KeyValueCache {
 
     /** P: the positions it holds. */
     public int positions() {
-        return count;
+        return (int) Math.min(next - origin, slots); // positions since the first row, the ring's worth at most
     }
 
     /** The absolute position of the next item. */
@@ -107,8 +105,9 @@ public final class KeyValueCache {
 
     /** The item indices of the P positions, oldest first. */
     public int[] items() {
-        int[] out = new int[count];
-        for (int i = 0; i < count; i++) {
+        int p = positions();
+        int[] out = new int[p];
+        for (int i = 0; i < p; i++) {
             out[i] = items[row(i)];
         }
         return out;
@@ -126,7 +125,7 @@ public final class KeyValueCache {
 
     /** The ring row of the {@code i}-th oldest position (0 <= i < P). */
     int row(int i) {
-        return (int) Math.floorMod(next - count + i - origin, (long) slots);
+        return (int) Math.floorMod(next - positions() + i - origin, (long) slots);
     }
 
     /** The item index at ring row {@code row}. */
@@ -161,13 +160,13 @@ public final class KeyValueCache {
             }
         }
         next += t;
-        count = (int) Math.min(count + (long) t, slots);
         System.arraycopy(newTop, topOffset, top, 0, dim);
     }
 
     private float[] linear(float[] ring) {
-        float[] out = new float[count * dim];
-        for (int i = 0; i < count; i++) {
+        int p = positions();
+        float[] out = new float[p * dim];
+        for (int i = 0; i < p; i++) {
             System.arraycopy(ring, row(i) * dim, out, i * dim, dim);
         }
         return out;

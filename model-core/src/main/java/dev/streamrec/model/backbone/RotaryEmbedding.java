@@ -36,24 +36,10 @@ public final class RotaryEmbedding {
 
     /** cos (first) and sin (second) of the angles of positions {@code from..from+count-1}: (count, dh) each. */
     public static NDList table(NDManager manager, int from, int count, int dh) {
-        int half = dh / 2;
-        double[] theta = frequencies(dh);
-        float[] cos = new float[count * dh];
-        float[] sin = new float[count * dh];
-        for (int t = 0; t < count; t++) {
-            for (int i = 0; i < half; i++) {
-                double angle = (from + t) * theta[i];
-                float c = (float) Math.cos(angle);
-                float s = (float) Math.sin(angle);
-                cos[t * dh + i] = c;
-                cos[t * dh + half + i] = c;
-                sin[t * dh + i] = s;
-                sin[t * dh + half + i] = s;
-            }
-        }
+        float[][] cs = cosSin(new long[] {from}, count, dh);
         // duplicate: libtorch-owned copies, safe to keep for a backward pass (see Scalars)
-        return new NDList(manager.create(cos, new Shape(count, dh)).duplicate(),
-                manager.create(sin, new Shape(count, dh)).duplicate());
+        return new NDList(manager.create(cs[0], new Shape(count, dh)).duplicate(),
+                manager.create(cs[1], new Shape(count, dh)).duplicate());
     }
 
     /**
@@ -62,6 +48,16 @@ public final class RotaryEmbedding {
      * ({@link #rotateHeads}).
      */
     public static NDList rowTable(NDManager manager, long[] starts, int count, int dh) {
+        float[][] cs = cosSin(starts, count, dh);
+        Shape shape = new Shape(starts.length, count, 1, dh);
+        return new NDList(manager.create(cs[0], shape), manager.create(cs[1], shape));
+    }
+
+    /**
+     * cos and sin of positions starts[b]..starts[b]+count-1 of each b, dh floats per position (each
+     * pair's value in both halves), the angles in double and rounded to float once.
+     */
+    private static float[][] cosSin(long[] starts, int count, int dh) {
         int half = dh / 2;
         double[] theta = frequencies(dh);
         float[] cos = new float[starts.length * count * dh];
@@ -80,8 +76,7 @@ public final class RotaryEmbedding {
                 }
             }
         }
-        Shape shape = new Shape(starts.length, count, 1, dh);
-        return new NDList(manager.create(cos, shape), manager.create(sin, shape));
+        return new float[][] {cos, sin};
     }
 
     /** Projections x (B, T, d) of {@code heads} heads rotated head by head by a {@link #rowTable} of their positions: (B, T, d). */

@@ -128,16 +128,9 @@ public final class IncrementalSequenceRecommender<R extends BatchStepper.Pending
         for (int r = 0; r < batch.size(); r++) {
             left.add(r);
         }
-        Map<String, byte[]> answered = null;
+        Map<String, byte[]> answered = new HashMap<>();
         while (!left.isEmpty()) {
-            Map<String, byte[]> states = new HashMap<>();
             left = step(batch, left, answered, answers, true);
-            for (int r = 0; r < batch.size(); r++) {
-                if (answers[r] != null) {
-                    states.put(batch.get(r).userId(), answers[r].userState());
-                }
-            }
-            answered = states;
         }
         return List.of(answers);
     }
@@ -167,10 +160,11 @@ public final class IncrementalSequenceRecommender<R extends BatchStepper.Pending
 
     /**
      * One batched step over the events {@code todo} of the batch, in order. With {@code chain}, a
-     * user's first event starts a row (from the state {@code answered} holds for the user, else the
-     * one it carries) and each next event that continues it adds its item to that row; an event
-     * that does not, and every later event of that user, is returned for another step. Without,
-     * every event is its own row. Fills {@code answers} for the events it ran.
+     * user's first event starts a row (from the state an earlier step answered to the user, kept in
+     * {@code answered}, else the one it carries) and each next event that continues it adds its
+     * item to that row; an event that does not, and every later event of that user, is returned for
+     * another step. Without, every event is its own row. Fills {@code answers} for the events it
+     * ran and, with {@code chain}, {@code answered} with each user's new state.
      */
     private List<Integer> step(List<RecommendRequest> batch, List<Integer> todo, Map<String, byte[]> answered,
             Answer[] answers, boolean chain) {
@@ -191,10 +185,10 @@ public final class IncrementalSequenceRecommender<R extends BatchStepper.Pending
             boolean newestKnown = !history.isEmpty() && items.indexOf(history.get(history.size() - 1)) > 0;
             Chain c = chain ? chains.get(user) : null;
             if (c == null) {
-                byte[] stored = answered != null && answered.containsKey(user) ? answered.get(user) : req.userState();
+                byte[] stored = chain && answered.containsKey(user) ? answered.get(user) : req.userState();
                 R row = backbone.carried(stored, known[r], newestKnown);
                 chains.put(chain ? user : Integer.valueOf(r), new Chain(row != null ? row : backbone.fresh(known[r]), known[r], r));
-            } else if (continues(c.known, known[r], newestKnown)) {
+            } else if (KnownHistory.continues(c.known, known[r], newestKnown)) {
                 if (newestKnown) {
                     c.row = backbone.extended(c.row, known[r][known[r].length - 1]);
                 }
@@ -225,28 +219,12 @@ public final class IncrementalSequenceRecommender<R extends BatchStepper.Pending
                 answers[r] = new Answer(
                         stepped.candidates().top(at++, req.k(), req.excludeHistory() ? known[r] : new int[0], items::idAt),
                         stepped.states()[i]);
+                if (chain) {
+                    answered.put(req.userId(), stepped.states()[i]);
+                }
             }
         }
         return later;
-    }
-
-    /**
-     * Whether an event whose history is {@code known} (its newest item last when
-     * {@code newestKnown}) continues the one whose history was {@code before}: what it knew before
-     * its own item ends as that one's history ends (the windows may differ in their oldest items).
-     */
-    private static boolean continues(int[] before, int[] known, boolean newestKnown) {
-        int n = known.length - (newestKnown ? 1 : 0);
-        if (n > 0 && before.length == 0) {
-            return false;
-        }
-        int m = Math.min(n, before.length);
-        for (int i = 1; i <= m; i++) {
-            if (known[n - i] != before[before.length - i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

@@ -98,16 +98,8 @@ public record SasRecUserState(String tag, KeyValueCache cache) {
      *     {@code known}); when not, the event adds nothing and the cache is scored as it is
      */
     public SasRecStepper.Row rowFor(int[] known, boolean newestKnown) {
-        int before = known.length - (newestKnown ? 1 : 0);
-        int[] items = cache.items();
-        if (before > 0 && items.length == 0) {
+        if (!KnownHistory.continues(cache.items(), known, newestKnown)) {
             return null;
-        }
-        int m = Math.min(items.length, before);
-        for (int i = 1; i <= m; i++) {
-            if (items[items.length - i] != known[before - i]) {
-                return null;
-            }
         }
         return new SasRecStepper.Row(cache, newestKnown ? new int[] {known[known.length - 1]} : new int[0]);
     }
