@@ -38,6 +38,16 @@ public final class SequenceModelBlock extends AbstractBlock {
         return items;
     }
 
+    /**
+     * Whether the encoder's outputs depend on its input's left padding: GRU4Rec's do (its zero
+     * inputs are its initial state, so a window must be padded to L), SASRec's do not (padding is
+     * masked from the attention, and learned positions count from the newest item), so a SASRec
+     * batch may be padded to its longest sequence only.
+     */
+    public boolean readsPadding() {
+        return config.kind() == EncoderConfig.Kind.GRU4REC;
+    }
+
     /** The sequence encoder ({@link SasRecEncoderBlock} or {@link Gru4RecEncoderBlock}). */
     Block encoder() {
         return encoder;

@@ -82,10 +82,20 @@ public final class SequenceScorer implements BatchScorer, CandidateScorer {
         }
     }
 
-    /** The encoder's hidden states (B, L, d) for the last L items of each history, left-padded. */
+    /**
+     * The encoder's hidden states (B, T, d) for the last L items of each history, left-padded to L,
+     * or to the longest of them when the encoder does not read its padding (the same scores).
+     */
     private NDArray encode(ParameterStore ps, NDArray itemTable, int[][] histories) {
         int b = histories.length;
         int l = block.config().maxLen();
+        if (!block.readsPadding()) {
+            int longest = 1;
+            for (int[] h : histories) {
+                longest = Math.max(longest, h.length);
+            }
+            l = Math.min(l, longest);
+        }
         long[] ids = new long[b * l];
         for (int r = 0; r < b; r++) {
             TrainingWindows.leftPad(histories[r], l, ids, r * l);

@@ -71,7 +71,7 @@ public final class SequenceTrainer {
             NegativeSampler sampler = loss.sampled()
                     ? NegativeSampler.of(loss, split.train(), block.backbone().config().numItems(), options.seed())
                     : null;
-            Task task = new Task(trainer, block, new TrainingWindows(split.train(), maxLen), split, loss, sampler, kdsr,
+            Task task = new Task(trainer, block, new TrainingWindows(split.train(), maxLen, !block.backbone().readsPadding()), split, loss, sampler, kdsr,
                     probes, evaluator);
             String name = block.students().isEmpty() ? block.backbone().config().kind().name().toLowerCase(Locale.ROOT)
                     : "kdsr-" + block.backbone().config().kind().name().toLowerCase(Locale.ROOT);
@@ -120,6 +120,11 @@ public final class SequenceTrainer {
         @Override
         public int examples() {
             return windows.size();
+        }
+
+        @Override
+        public int[] exampleLengths() {
+            return windows.lengths();
         }
 
         @Override

@@ -13,7 +13,8 @@ import java.util.Random;
 
 /**
  * The training loop every model family runs ({@link TrainingTask} says what to train): seeded
- * shuffled mini-batches, one {@link AdamW} step each at the {@link LearningRateSchedule}'s rate,
+ * shuffled mini-batches (of similar lengths with {@link LengthBuckets}), one {@link AdamW} step each
+ * at the {@link LearningRateSchedule}'s rate,
  * a budget in epochs, optimiser steps and wall-clock time (the first reached stops), a validation
  * every {@code evalEvery} steps or once per epoch, early stopping whose patience counts
  * validations, and the best validation's weights restored at the end. A step whose loss or
@@ -56,6 +57,10 @@ public final class TrainingEngine {
             planned = Math.min(planned, o.maxSteps());
         }
         LearningRateSchedule schedule = LearningRateSchedule.of(o, planned);
+        int[] lengths = o.lengthBuckets() ? task.exampleLengths() : null;
+        if (o.lengthBuckets() && lengths == null) {
+            throw new IllegalArgumentException("--length-buckets: " + name + " has no example lengths to bucket by");
+        }
         Run run = new Run(task, System.nanoTime());
         try (AdamW optimiser = new AdamW(task.parameters(), o.weightDecay(), o.clipNorm())) {
             run.optimiser = optimiser;
@@ -63,13 +68,15 @@ public final class TrainingEngine {
                 run.epoch = epoch;
                 task.beginEpoch(epoch);
                 int[] order = Arrays.copyOf(Shuffle.permutation(examples, random), perEpoch);
+                int[][] batches = lengths == null ? LengthBuckets.consecutive(order, o.batchSize())
+                        : LengthBuckets.batches(order, lengths, o.batchSize(), random);
                 ProgressBar bar = o.progress()
                         ? new ProgressBar(String.format(Locale.ROOT, "%s epoch %d/%d", name, epoch, o.epochs()), batchesPerEpoch)
                         : null;
                 double epochSum = 0;
                 int epochSteps = 0;
                 for (int b = 0; b < batchesPerEpoch && run.stop == null; b++) {
-                    int[] batch = Arrays.copyOfRange(order, b * o.batchSize(), Math.min(perEpoch, (b + 1) * o.batchSize()));
+                    int[] batch = batches[b];
                     float lr = schedule.at(run.steps);
                     run.lr = lr;
                     long stepStart = System.nanoTime();

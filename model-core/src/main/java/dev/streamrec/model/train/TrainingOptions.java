@@ -16,7 +16,9 @@ import java.util.Map;
  *   <li>budget: {@code --epochs E} (passes over the training examples), {@code --max-steps S}
  *       (optimiser steps, 0 = no limit), {@code --time-budget T} (wall clock: seconds, or with a
  *       unit {@code 90s}, {@code 20m}, {@code 1h}; 0 = none); training stops at the first reached;
- *   <li>{@code --batch-size B}, {@code --examples-per-epoch N} (0 = all; a sample otherwise);
+ *   <li>{@code --batch-size B}, {@code --examples-per-epoch N} (0 = all; a sample otherwise),
+ *       {@code --length-buckets} (batches of examples of similar length, for a task that has lengths:
+ *       {@link LengthBuckets});
  *   <li>AdamW: {@code --lr X}, {@code --weight-decay W} (decoupled, matrices only), {@code --clip-norm C}
  *       (global gradient L2 norm, 0 = off);
  *   <li>schedule: {@code --warmup-steps N} (linear warm-up), {@code --lr-schedule constant|linear|cosine}
@@ -46,7 +48,8 @@ public record TrainingOptions(
         int evalEvery,
         int patience,
         long seed,
-        boolean progress) {
+        boolean progress,
+        boolean lengthBuckets) {
 
     /** Learning-rate decay after warm-up. */
     public enum Schedule {
@@ -87,7 +90,7 @@ public record TrainingOptions(
     /** A family's defaults: constant rate, no decay, no clipping, no step or time budget, validation once per epoch. */
     public static TrainingOptions of(int epochs, int batchSize, float learningRate, int patience, long seed) {
         return new TrainingOptions(epochs, 0, 0, batchSize, 0, learningRate, 0f, 0f, 0, Schedule.CONSTANT, 0f, 0,
-                patience, seed, true);
+                patience, seed, true, false);
     }
 
     /**
@@ -102,6 +105,9 @@ public record TrainingOptions(
                 .integer("batch-size", defaults.batchSize(), "Training examples per optimiser step.")
                 .integer("examples-per-epoch", defaults.examplesPerEpoch(),
                         "Training examples sampled per epoch (0 = all of them).")
+                .flag("length-buckets", defaults.lengthBuckets(),
+                        "Batch examples of similar length together, each batch padded only to its longest (sequence "
+                                + "models; saves the padding of datasets of short histories).")
                 .decimal("lr", defaults.learningRate(), "AdamW learning rate.")
                 .decimal("weight-decay", defaults.weightDecay(), "AdamW decoupled weight decay (matrices only).")
                 .decimal("clip-norm", defaults.clipNorm(), "Clip the global gradient L2 norm at this (0 = off).")
@@ -138,7 +144,8 @@ public record TrainingOptions(
                 a.getInt("eval-every"),
                 a.getInt("patience"),
                 a.getLong("seed"),
-                !a.getBoolean("quiet"));
+                !a.getBoolean("quiet"),
+                a.getBoolean("length-buckets"));
     }
 
     private static String seconds(double s) {
@@ -162,22 +169,22 @@ public record TrainingOptions(
 
     public TrainingOptions withEpochs(int e) {
         return new TrainingOptions(e, maxSteps, timeBudgetSeconds, batchSize, examplesPerEpoch, learningRate, weightDecay,
-                clipNorm, warmupSteps, schedule, minLrFactor, evalEvery, patience, seed, progress);
+                clipNorm, warmupSteps, schedule, minLrFactor, evalEvery, patience, seed, progress, lengthBuckets);
     }
 
     public TrainingOptions withClipNorm(float c) {
         return new TrainingOptions(epochs, maxSteps, timeBudgetSeconds, batchSize, examplesPerEpoch, learningRate,
-                weightDecay, c, warmupSteps, schedule, minLrFactor, evalEvery, patience, seed, progress);
+                weightDecay, c, warmupSteps, schedule, minLrFactor, evalEvery, patience, seed, progress, lengthBuckets);
     }
 
     public TrainingOptions withExamplesPerEpoch(int n) {
         return new TrainingOptions(epochs, maxSteps, timeBudgetSeconds, batchSize, n, learningRate, weightDecay,
-                clipNorm, warmupSteps, schedule, minLrFactor, evalEvery, patience, seed, progress);
+                clipNorm, warmupSteps, schedule, minLrFactor, evalEvery, patience, seed, progress, lengthBuckets);
     }
 
     public TrainingOptions withProgress(boolean p) {
         return new TrainingOptions(epochs, maxSteps, timeBudgetSeconds, batchSize, examplesPerEpoch, learningRate,
-                weightDecay, clipNorm, warmupSteps, schedule, minLrFactor, evalEvery, patience, seed, p);
+                weightDecay, clipNorm, warmupSteps, schedule, minLrFactor, evalEvery, patience, seed, p, lengthBuckets);
     }
 
     /** Writes every option (the artifact's provenance). */
@@ -196,6 +203,9 @@ public record TrainingOptions(
         node.put("evalEvery", evalEvery);
         node.put("patience", patience);
         node.put("seed", seed);
+        if (lengthBuckets) {
+            node.put("lengthBuckets", true); // absent when off, so earlier artifacts' provenance reads the same
+        }
     }
 
     private static void require(boolean ok, String message) {

@@ -18,6 +18,14 @@ public interface TrainingTask {
     /** The number of training examples (one epoch is a pass over them, or a sample of them). */
     int examples();
 
+    /**
+     * Each example's length (its positions before padding), for {@code --length-buckets}; null when
+     * the examples have no length that padding follows (the option is then refused).
+     */
+    default int[] exampleLengths() {
+        return null;
+    }
+
     /** The tensors the optimiser updates, with their learning-rate factors. */
     List<AdamW.Trainable> parameters();
 

@@ -3,6 +3,7 @@ package dev.streamrec.model.backbone;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -11,6 +12,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -48,5 +50,36 @@ class SequenceEncodersTest {
                 assertFalse(Arrays.equals(Arrays.copyOfRange(a, last, last + DIM), Arrays.copyOfRange(b, last, last + DIM)));
             }
         }
+    }
+
+    /**
+     * SASRec (learned and rotary positions) gives the same states at the real positions whether a
+     * batch is left-padded to L or only to its longest sequence, which is what lets its training
+     * and scoring batches be trimmed; GRU4Rec reads its padding (the zero inputs are its initial
+     * state), so it must keep L.
+     */
+    @ParameterizedTest
+    @EnumSource(EncoderConfig.Positions.class)
+    void sasRecStatesDoNotDependOnHowFarABatchIsPadded(EncoderConfig.Positions positions) {
+        Engine.getInstance().setRandomSeed(11);
+        try (NDManager m = NDManager.newBaseManager()) {
+            SequenceModelBlock block = new SequenceModelBlock(
+                    new EncoderConfig(EncoderConfig.Kind.SASREC, 20, DIM, LEN, 2, 2, 0.3f, positions));
+            block.initialize(m, DataType.FLOAT32, new Shape(2, LEN));
+            assertFalse(block.readsPadding());
+            float[] padded = encode(block, m, new long[] {0, 0, 3, 4, 5, 0, 0, 0, 2, 7}); // (2, L = 5)
+            ParameterStore ps = new ParameterStore(m, false);
+            float[] trimmed = block.forward(ps, new ai.djl.ndarray.NDList(m.create(new long[] {3, 4, 5, 0, 2, 7},
+                    new Shape(2, 3))), false).head().toFloatArray(); // (2, 3)
+            for (int row = 0; row < 2; row++) {
+                assertArrayEquals(Arrays.copyOfRange(padded, (row * LEN + 2) * DIM, (row + 1) * LEN * DIM),
+                        Arrays.copyOfRange(trimmed, row * 3 * DIM, (row + 1) * 3 * DIM), TOLERANCE);
+            }
+        }
+    }
+
+    @Test
+    void gru4RecReadsItsPadding() {
+        assertTrue(new SequenceModelBlock(new EncoderConfig(EncoderConfig.Kind.GRU4REC, 20, DIM, LEN, 1, 1, 0f)).readsPadding());
     }
 }

@@ -26,4 +26,16 @@ class TrainingWindowsTest {
         assertArrayEquals(new long[] {0, 1, 2}, rows[1 - full]);
         assertArrayEquals(new long[] {0, 2, 3}, targets[1 - full]);
     }
+
+    /** Trimmed windows are padded to the longest window of their batch, not to L; lengths are the inputs'. */
+    @Test
+    void trimmedBatchesArePaddedToTheirLongestWindowOnly() {
+        TrainingWindows w = new TrainingWindows(List.of(new int[] {1, 2, 3}, new int[] {4, 5}, new int[] {6, 7, 8, 9}), 10, true);
+        assertArrayEquals(new int[] {2, 1, 3}, w.lengths());
+        TrainingWindows.Batch b = w.batch(new int[] {0, 1});
+        assertEquals(2, b.maxLen());
+        assertArrayEquals(new long[] {1, 2, 0, 4}, b.inputs());
+        assertArrayEquals(new long[] {2, 3, 0, 5}, b.targets());
+        assertEquals(10, new TrainingWindows(List.of(new int[] {1, 2, 3}), 10).batch(new int[] {0}).maxLen());
+    }
 }

@@ -18,6 +18,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -30,7 +31,7 @@ class TrainingEngineTest {
     private static final float[] TARGET = {1.5f, -2f, 0.25f, 3f};
 
     /** Least squares towards TARGET: example i pulls coordinate i % 4; the optimum is w = TARGET. */
-    private static final class Quadratic implements TrainingTask {
+    private static class Quadratic implements TrainingTask {
         final NDArray w;
         final List<Double> scores;
         int validations;
@@ -201,6 +202,51 @@ class TrainingEngineTest {
             assertEquals(TrainingEngine.MAX_CONSECUTIVE_SKIPS, r.skippedSteps());
             assertEquals(0, r.steps());
             assertArrayEquals(before, task.w.toFloatArray(), 0f);
+        }
+    }
+
+    /**
+     * With --length-buckets a task that has lengths gets batches of examples of one length (two
+     * lengths, 32 examples each, batches of 16) and still every example once per epoch; a task
+     * without lengths is refused rather than silently batched as before.
+     */
+    @Test
+    void lengthBucketsBatchExamplesOfOneLengthAndRefuseATaskWithoutLengths() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            List<int[]> batches = new ArrayList<>();
+            Quadratic task = new Quadratic(m, null) {
+                @Override
+                public int[] exampleLengths() {
+                    int[] lengths = new int[examples()];
+                    for (int i = 0; i < lengths.length; i++) {
+                        lengths[i] = i % 2 == 0 ? 3 : 40;
+                    }
+                    return lengths;
+                }
+
+                @Override
+                public float forwardBackward(int[] batch, Random random) {
+                    batches.add(batch);
+                    return super.forwardBackward(batch, random);
+                }
+            };
+            new TrainingEngine("buckets", options("--epochs", "2", "--length-buckets"), quiet()).run(task);
+            assertEquals(8, batches.size());
+            for (int epoch = 0; epoch < 2; epoch++) {
+                int[] seen = new int[64];
+                for (int[] batch : batches.subList(epoch * 4, epoch * 4 + 4)) {
+                    for (int e : batch) {
+                        seen[e]++;
+                        assertEquals(batch[0] % 2, e % 2, "one length per batch");
+                    }
+                }
+                int[] once = new int[64];
+                Arrays.fill(once, 1);
+                assertArrayEquals(once, seen);
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainingEngine("plain",
+                    options("--length-buckets"), quiet()).run(new Quadratic(m, null)));
+            assertEquals("--length-buckets: plain has no example lengths to bucket by", e.getMessage());
         }
     }
 
