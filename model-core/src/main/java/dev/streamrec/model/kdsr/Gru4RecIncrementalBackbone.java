@@ -39,6 +39,11 @@ public final class Gru4RecIncrementalBackbone implements IncrementalBackbone<Gru
     }
 
     @Override
+    public float[][] scores(List<Gru4RecStepper.Row> rows) {
+        return stepper.scores(rows).scores();
+    }
+
+    @Override
     public Stepped step(List<Gru4RecStepper.Row> rows, int[][] known, int[][] positions, int depth) {
         BatchStepper.Ranked<float[]> ranked = stepper.candidatesAt(rows, positions, depth);
         byte[][] states = new byte[rows.size()][];

@@ -44,6 +44,13 @@ public interface IncrementalBackbone<R extends BatchStepper.Pending> {
      */
     Stepped step(List<R> rows, int[][] known, int[][] positions, int depth);
 
+    /**
+     * The full score rows (B, N+1; column 0 is padding) after all of each row's items, the scores
+     * {@link #step} ranks: with {@link #fresh} rows, the function incremental inference serves for
+     * whole histories (offline evaluation).
+     */
+    float[][] scores(List<R> rows);
+
     /** One batch's ranked candidates (row by row, position by position, as requested) and each row's new state. */
     record Stepped(BlockedTopK.Candidates candidates, byte[][] states) {}
 }

@@ -13,6 +13,7 @@ import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.ScoredItem;
 import dev.streamrec.model.serving.UserStateful;
+import dev.streamrec.model.train.BatchScorer;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,6 +88,21 @@ public final class IncrementalSequenceRecommender<R extends BatchStepper.Pending
         throw new ArtifactException("artifact " + artifact.dir() + ": incremental inference needs a GRU4Rec backbone or "
                 + "a SASRec one with rotary positions (train --positions rotary), not " + config.kind().id() + " with "
                 + config.positions().id() + " positions");
+    }
+
+    /**
+     * Scores whole histories as this recommender answers them (each from no state, every item
+     * folded in), for offline evaluation of what incremental inference serves: for GRU4Rec the
+     * recurrence over the whole history, for SASRec the attention over a band of L at every layer.
+     */
+    public BatchScorer wholeHistoryScorer() {
+        return histories -> {
+            List<R> rows = new ArrayList<>(histories.length);
+            for (int[] h : histories) {
+                rows.add(backbone.fresh(h));
+            }
+            return backbone.scores(rows);
+        };
     }
 
     @Override

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.Model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamrec.model.artifact.ArtifactException;
 import dev.streamrec.model.artifact.ModelArtifact;
 import dev.streamrec.model.backbone.EncoderConfig;
 import dev.streamrec.model.backbone.LossSettings;
@@ -52,6 +53,8 @@ import java.util.TreeSet;
 public final class KdsrFamily implements ModelFamily {
 
     static final int EVAL_BATCH = 256;
+    /** The evaluate option of the job's {@code scoring.incremental-inference}. */
+    static final String INCREMENTAL = "incremental-inference";
     private static final int PROBE_PAIRS = 20_000;
     private static final int CODEBOOK_PAIRS = 100_000;
 
@@ -77,6 +80,9 @@ public final class KdsrFamily implements ModelFamily {
         TrainingData.declare(command);
         EvaluationOptions.declare(command);
         command.optionalFlag("exclude-history", "Rank without the history's items (default: as the artifact was trained).")
+                .flag(INCREMENTAL, false, "Score as the job does with scoring.incremental-inference: the whole history "
+                        + "(GRU4Rec: the recurrence over every item; SASRec, rotary positions only: attention over a band "
+                        + "of max-len at every layer) instead of the last max-len items re-encoded.")
                 .flag("json", false, "Print one JSON object instead of the metrics table.");
     }
 
@@ -189,9 +195,13 @@ public final class KdsrFamily implements ModelFamily {
         LeaveOneOutSplit split = eval.split(data);
         boolean exclude = args.has("exclude-history") ? args.getBoolean("exclude-history")
                 : training.path("excludeHistory").asBoolean(false);
-        KdsrArtifacts.LoadedScorer loaded = KdsrArtifacts.load(artifact, Device.cpu());
+        boolean incremental = args.getBoolean(INCREMENTAL);
+        KdsrArtifacts.LoadedScorer loaded = incremental ? wholeHistory(artifact) : KdsrArtifacts.load(artifact, Device.cpu());
         ObjectNode report = KdsrArtifacts.newObject();
         report.put("model", artifact.model());
+        if (incremental) {
+            report.put("history", "whole, as served with incremental inference");
+        }
         report.put("artifact", artifact.dir().toString());
         report.put("version", artifact.version());
         report.put("excludeHistory", exclude);
@@ -207,6 +217,13 @@ public final class KdsrFamily implements ModelFamily {
         }
         MetricsReport.print(report, args.getBoolean("json"));
         return 0;
+    }
+
+    /** The scorer of whole histories as incremental inference serves them ({@link IncrementalSequenceRecommender}). */
+    private static KdsrArtifacts.LoadedScorer wholeHistory(ModelArtifact artifact) throws ArtifactException {
+        IncrementalSequenceRecommender<?> served = IncrementalSequenceRecommender.load(artifact, Device.cpu(),
+                CacheEncoding.DEFAULT);
+        return new KdsrArtifacts.LoadedScorer(served.wholeHistoryScorer(), served);
     }
 
     /**

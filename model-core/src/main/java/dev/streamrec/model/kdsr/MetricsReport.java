@@ -25,6 +25,9 @@ final class MetricsReport {
         System.out.printf(Locale.ROOT, "protocol %s  %d validation cases (%d targets per user)  %d test cases%n",
                 report.path("protocol").asText("full"), report.path("validationCases").asInt(),
                 report.path("validationTargets").asInt(), report.path("testCases").asInt());
+        if (report.has("history")) {
+            System.out.println("history " + report.path("history").asText());
+        }
         MetricsTable.print(System.out, report, List.of("validation", "test"), KdsrArtifacts.POPULARITY_MODEL);
     }
 }

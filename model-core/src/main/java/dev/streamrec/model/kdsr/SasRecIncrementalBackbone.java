@@ -47,6 +47,11 @@ public final class SasRecIncrementalBackbone implements IncrementalBackbone<SasR
     }
 
     @Override
+    public float[][] scores(List<SasRecStepper.Row> rows) {
+        return stepper.scores(rows).scores();
+    }
+
+    @Override
     public Stepped step(List<SasRecStepper.Row> rows, int[][] known, int[][] positions, int depth) {
         BatchStepper.Ranked<KeyValueCache> ranked = stepper.candidatesAt(rows, positions, depth);
         byte[][] states = new byte[rows.size()][];

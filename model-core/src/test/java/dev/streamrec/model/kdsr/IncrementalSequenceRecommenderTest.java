@@ -1,6 +1,7 @@
 package dev.streamrec.model.kdsr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -19,6 +20,7 @@ import dev.streamrec.model.serving.Answer;
 import dev.streamrec.model.serving.RecommendRequest;
 import dev.streamrec.model.serving.ScoredItem;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -140,6 +142,36 @@ class IncrementalSequenceRecommenderTest {
             assertTrue(mixed > 2, "batches mixing users with and without a state: " + mixed);
             assertTrue(histories.values().stream().anyMatch(h -> h.size() > 2 * MAX_LEN));
             assertEquals(backbone.stateBytes, states.get("a").length);
+        }
+    }
+
+    /**
+     * The offline evaluation's scorer of whole histories ({@code evaluate --incremental-inference})
+     * ranks as the recommender answers the same whole histories, and for a history longer than L its
+     * scores are not those of the last L items.
+     */
+    @ParameterizedTest
+    @EnumSource(Backbone.class)
+    void wholeHistoryScorerRanksAsTheServedAnswers(Backbone backbone) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            IncrementalSequenceRecommender<?> model = backbone.recommender(m, "sha-a");
+            Random random = new Random(4);
+            int[][] histories = new int[4][];
+            for (int r = 0; r < histories.length; r++) {
+                histories[r] = random.ints(1 + 3 * r, 1, ITEMS + 1).toArray();
+            }
+            float[][] scores = model.wholeHistoryScorer().score(histories);
+            for (int r = 0; r < histories.length; r++) {
+                List<String> whole = Arrays.stream(histories[r]).mapToObj(INDEX::idAt).toList();
+                List<ScoredItem> served = model.recommend(List.of(new RecommendRequest("u" + r, whole, K, false))).get(0);
+                float[] row = scores[r];
+                List<ScoredItem> ranked = IntStream.rangeClosed(1, ITEMS).boxed()
+                        .sorted((a, b) -> Float.compare(row[b], row[a]))
+                        .limit(K).map(i -> new ScoredItem(INDEX.idAt(i), row[i])).toList();
+                assertSameAnswer(served, ranked, backbone.tolerance);
+            }
+            int[][] lastL = {Arrays.copyOfRange(histories[3], histories[3].length - MAX_LEN, histories[3].length)};
+            assertFalse(Arrays.equals(scores[3], model.wholeHistoryScorer().score(lastL)[0]));
         }
     }
 
