@@ -1,15 +1,22 @@
 package dev.streamrec.model.train;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 /**
- * An epoch's batches of examples of similar length (the bucketing of fairseq's and Hugging Face's
- * {@code group_by_length}): the shuffled order is cut into pools of {@value #POOL_BATCHES} batches,
- * each pool is sorted by length (stable, so ties keep the shuffled order) and cut into batches, and
- * the batches are shuffled. Every example of the order is in exactly one batch, the batch count is
- * that of plain consecutive batches, and a batch padded to its longest example carries little
- * padding. Deterministic for a seeded {@code random}.
+ * An epoch's batches of examples of similar length, each holding about as many positions as an
+ * average batch of {@code batchSize} examples (the length bucketing with a token budget of fairseq's
+ * {@code --max-tokens}): the shuffled order is cut into pools of {@value #POOL_BATCHES} batches'
+ * worth of examples, each pool is sorted by length (stable, so ties keep the shuffled order) and cut
+ * into batches of at most batchSize × (the epoch's mean length) positions (at least one example),
+ * and the batches are shuffled. Short examples therefore come many to a batch and long ones few, so
+ * that a batch padded to its longest example carries little padding while every position keeps the
+ * weight it has in a batch of randomly drawn examples (a loss averaged over a batch's positions
+ * would otherwise weigh a position of a batch of short examples many times one of long examples).
+ * Every example of the order is in exactly one batch; the number of batches is close to that of
+ * consecutive batches (a pool's last batch may be short). Deterministic for a seeded {@code random}.
  */
 public final class LengthBuckets {
 
@@ -20,27 +27,37 @@ public final class LengthBuckets {
 
     /**
      * The batches of {@code order} (example indices) for examples of {@code lengths} (indexed by
-     * example), {@code batchSize} per batch (the last one may be short), in a shuffled order.
+     * example, each at least 1), each of at most batchSize × mean length positions, in a shuffled order.
      */
     public static int[][] batches(int[] order, int[] lengths, int batchSize, Random random) {
         Integer[] sorted = Arrays.stream(order).boxed().toArray(Integer[]::new);
+        long total = 0;
+        for (int e : order) {
+            total += Math.max(1, lengths[e]);
+        }
+        double budget = batchSize * (double) total / Math.max(1, order.length);
         int pool = batchSize * POOL_BATCHES;
+        List<int[]> batches = new ArrayList<>();
         for (int from = 0; from < sorted.length; from += pool) {
-            Arrays.sort(sorted, from, Math.min(sorted.length, from + pool), (a, b) -> Integer.compare(lengths[a], lengths[b]));
-        }
-        int count = (sorted.length + batchSize - 1) / batchSize;
-        int[][] batches = new int[count][];
-        for (int b = 0; b < count; b++) {
-            int end = Math.min(sorted.length, (b + 1) * batchSize);
-            batches[b] = new int[end - b * batchSize];
-            for (int i = b * batchSize; i < end; i++) {
-                batches[b][i - b * batchSize] = sorted[i];
+            int to = Math.min(sorted.length, from + pool);
+            Arrays.sort(sorted, from, to, (a, b) -> Integer.compare(lengths[a], lengths[b]));
+            int start = from;
+            long positions = 0;
+            for (int i = from; i < to; i++) {
+                int length = Math.max(1, lengths[sorted[i]]);
+                if (i > start && positions + length > budget) {
+                    batches.add(slice(sorted, start, i));
+                    start = i;
+                    positions = 0;
+                }
+                positions += length;
             }
+            batches.add(slice(sorted, start, to));
         }
-        int[] shuffled = Shuffle.permutation(count, random);
-        int[][] out = new int[count][];
-        for (int b = 0; b < count; b++) {
-            out[b] = batches[shuffled[b]];
+        int[] shuffled = Shuffle.permutation(batches.size(), random);
+        int[][] out = new int[batches.size()][];
+        for (int b = 0; b < out.length; b++) {
+            out[b] = batches.get(shuffled[b]);
         }
         return out;
     }
@@ -53,5 +70,13 @@ public final class LengthBuckets {
             batches[b] = Arrays.copyOfRange(order, b * batchSize, Math.min(order.length, (b + 1) * batchSize));
         }
         return batches;
+    }
+
+    private static int[] slice(Integer[] sorted, int from, int to) {
+        int[] batch = new int[to - from];
+        for (int i = from; i < to; i++) {
+            batch[i - from] = sorted[i];
+        }
+        return batch;
     }
 }

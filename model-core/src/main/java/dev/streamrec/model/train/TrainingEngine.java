@@ -71,11 +71,11 @@ public final class TrainingEngine {
                 int[][] batches = lengths == null ? LengthBuckets.consecutive(order, o.batchSize())
                         : LengthBuckets.batches(order, lengths, o.batchSize(), random);
                 ProgressBar bar = o.progress()
-                        ? new ProgressBar(String.format(Locale.ROOT, "%s epoch %d/%d", name, epoch, o.epochs()), batchesPerEpoch)
+                        ? new ProgressBar(String.format(Locale.ROOT, "%s epoch %d/%d", name, epoch, o.epochs()), batches.length)
                         : null;
                 double epochSum = 0;
                 int epochSteps = 0;
-                for (int b = 0; b < batchesPerEpoch && run.stop == null; b++) {
+                for (int b = 0; b < batches.length && run.stop == null; b++) {
                     int[] batch = batches[b];
                     float lr = schedule.at(run.steps);
                     run.lr = lr;

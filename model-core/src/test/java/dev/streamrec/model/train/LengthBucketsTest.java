@@ -11,9 +11,10 @@ import org.junit.jupiter.api.Test;
 class LengthBucketsTest {
 
     /**
-     * Every example of the order lands in exactly one batch, the batches are as many and as large as
-     * consecutive ones, a batch's lengths lie close together (lengths 1..50 drawn at random, one pool),
-     * the batch order is shuffled, and a seed gives the same batches.
+     * Every example of the order lands in exactly one batch, the batches are about as many as
+     * consecutive ones and each holds at most batchSize × the mean length positions (so short
+     * examples come many to a batch, long ones few), a batch's lengths lie close together (lengths
+     * 1..50 drawn at random), the batch order is shuffled, and a seed gives the same batches.
      */
     @Test
     void batchesHoldEveryExampleOnceWithLengthsCloseTogether() {
@@ -26,7 +27,8 @@ class LengthBucketsTest {
         int[] order = Shuffle.permutation(n, new Random(1));
         int[][] batches = LengthBuckets.batches(order, lengths, 32, new Random(2));
         int[][] consecutive = LengthBuckets.consecutive(order, 32);
-        assertEquals(consecutive.length, batches.length);
+        assertTrue(Math.abs(consecutive.length - batches.length) <= 2, batches.length + " batches");
+        double budget = 32 * Arrays.stream(lengths).average().orElseThrow();
         int[] seen = new int[n];
         int spreadSum = 0;
         int[] firstLengths = new int[batches.length];
@@ -44,8 +46,12 @@ class LengthBucketsTest {
         int[] once = new int[n];
         Arrays.fill(once, 1);
         assertArrayEquals(once, seen);
-        assertEquals(Arrays.stream(consecutive).mapToInt(b -> b.length).sorted().boxed().toList(),
-                Arrays.stream(batches).mapToInt(b -> b.length).sorted().boxed().toList());
+        for (int[] batch : batches) {
+            assertTrue(Arrays.stream(batch).map(e -> lengths[e]).sum() <= budget);
+        }
+        int shortest = Arrays.stream(batches).filter(b -> lengths[b[0]] <= 3).mapToInt(b -> b.length).max().orElseThrow();
+        int longest = Arrays.stream(batches).filter(b -> lengths[b[0]] >= 45).mapToInt(b -> b.length).max().orElseThrow();
+        assertTrue(shortest > 100 && longest < 20, shortest + " short examples to a batch, " + longest + " long ones");
         assertTrue(spreadSum / (double) batches.length <= 3, "mean spread " + spreadSum / (double) batches.length);
         int[] ascending = firstLengths.clone();
         Arrays.sort(ascending);

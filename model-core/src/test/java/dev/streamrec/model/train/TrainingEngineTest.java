@@ -206,8 +206,9 @@ class TrainingEngineTest {
     }
 
     /**
-     * With --length-buckets a task that has lengths gets batches of examples of one length (two
-     * lengths, 32 examples each, batches of 16) and still every example once per epoch; a task
+     * With --length-buckets a task that has lengths gets batches of about 16 examples' worth of
+     * positions (two lengths, 32 examples each: many short examples to a batch, few long ones) and
+     * still every example once per epoch; a task
      * without lengths is refused rather than silently batched as before.
      */
     @Test
@@ -231,19 +232,28 @@ class TrainingEngineTest {
                 }
             };
             new TrainingEngine("buckets", options("--epochs", "2", "--length-buckets"), quiet()).run(task);
-            assertEquals(8, batches.size());
+            // at most 16 × the mean length 21.5 = 344 positions a batch: the 32 short examples share one, the long ones ~8 to a batch
+            int at = 0;
             for (int epoch = 0; epoch < 2; epoch++) {
                 int[] seen = new int[64];
-                for (int[] batch : batches.subList(epoch * 4, epoch * 4 + 4)) {
+                int covered = 0;
+                int largest = 0;
+                while (covered < 64) {
+                    int[] batch = batches.get(at++);
+                    int positions = 0;
                     for (int e : batch) {
-                        seen[e]++;
-                        assertEquals(batch[0] % 2, e % 2, "one length per batch");
+                        covered += seen[e]++ == 0 ? 1 : 0;
+                        positions += e % 2 == 0 ? 3 : 40;
                     }
+                    assertTrue(positions <= 344, positions + " positions");
+                    largest = Math.max(largest, batch.length);
                 }
                 int[] once = new int[64];
                 Arrays.fill(once, 1);
-                assertArrayEquals(once, seen);
+                assertArrayEquals(once, seen, "every example once in epoch " + (epoch + 1));
+                assertTrue(largest >= 32, "the short examples come many to a batch: " + largest);
             }
+            assertEquals(batches.size(), at);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainingEngine("plain",
                     options("--length-buckets"), quiet()).run(new Quadratic(m, null)));
             assertEquals("--length-buckets: plain has no example lengths to bucket by", e.getMessage());
