@@ -9,6 +9,7 @@ import dev.streamrec.model.serving.BlockedTopK;
 import dev.streamrec.model.serving.CandidateScorer;
 import dev.streamrec.model.train.BatchScorer;
 
+import java.util.Arrays;
 import java.util.function.Function;
 
 /**
@@ -17,9 +18,13 @@ import java.util.function.Function;
  * (inference mode), and the last hidden state is multiplied with the item table. Every
  * intermediate NDArray is released at the end of the call. For serving, {@link #candidates} ranks
  * on the device block by block ({@link BlockedTopK}) so that only the best few items per row reach
- * Java.
+ * Java. {@link #score} runs long SASRec windows in parts of rows so that no pass holds more than
+ * {@value #ATTENTION_ELEMENTS} attention logits.
  */
 public final class SequenceScorer implements BatchScorer, CandidateScorer {
+
+    /** The most attention logits (rows × heads × T × T) one scoring pass holds: 128 MB of floats. */
+    static final long ATTENTION_ELEMENTS = 1L << 25;
 
     /** Catalogue rows per matmul block when ranking on the device: one block up to this size. */
     static final int BLOCK = 32_768;
@@ -54,6 +59,15 @@ public final class SequenceScorer implements BatchScorer, CandidateScorer {
 
     @Override
     public float[][] score(int[][] histories) {
+        int rows = rowsPerPass(histories);
+        if (histories.length > rows) { // long windows: the attention's (rows, heads, T, T) tensors in parts
+            float[][] out = new float[histories.length][];
+            for (int from = 0; from < histories.length; from += rows) {
+                float[][] part = score(Arrays.copyOfRange(histories, from, Math.min(histories.length, from + rows)));
+                System.arraycopy(part, 0, out, from, part.length);
+            }
+            return out;
+        }
         try (NDScope scope = new NDScope()) {
             ParameterStore ps = new ParameterStore(manager, false);
             NDArray itemTable = table.apply(ps);
@@ -80,6 +94,22 @@ public final class SequenceScorer implements BatchScorer, CandidateScorer {
             scope.suppressNotUsedWarning();
             return BlockedTopK.dotProduct(manager, last, itemTable, Math.min(depth, rows), BLOCK);
         }
+    }
+
+    /**
+     * How many of these histories one forward pass may take: all of them, unless SASRec's attention
+     * logits over their width T would exceed {@value #ATTENTION_ELEMENTS} elements (at L = 1,000 a
+     * batch of 256 users would hold 1 GB per such tensor, several of them at once).
+     */
+    private int rowsPerPass(int[][] histories) {
+        if (block.readsPadding()) {
+            return histories.length;
+        }
+        long width = 1;
+        for (int[] h : histories) {
+            width = Math.max(width, Math.min(h.length, block.config().maxLen()));
+        }
+        return (int) Math.max(1, Math.min(histories.length, ATTENTION_ELEMENTS / (width * width * block.config().heads())));
     }
 
     /**
