@@ -105,27 +105,30 @@ public final class SequenceScorer implements BatchScorer, CandidateScorer {
         if (block.readsPadding()) {
             return histories.length;
         }
-        long width = 1;
-        for (int[] h : histories) {
-            width = Math.max(width, Math.min(h.length, block.config().maxLen()));
-        }
+        long width = width(histories);
         return (int) Math.max(1, Math.min(histories.length, ATTENTION_ELEMENTS / (width * width * block.config().heads())));
     }
 
     /**
-     * The encoder's hidden states (B, T, d) for the last L items of each history, left-padded to L,
-     * or to the longest of them when the encoder does not read its padding (the same scores).
+     * T, the width histories are padded to: L, or the longest of them (at most L, at least 1) when
+     * the encoder does not read its padding (the same scores).
      */
+    private int width(int[][] histories) {
+        int l = block.config().maxLen();
+        if (block.readsPadding()) {
+            return l;
+        }
+        int longest = 1;
+        for (int[] h : histories) {
+            longest = Math.max(longest, h.length);
+        }
+        return Math.min(l, longest);
+    }
+
+    /** The encoder's hidden states (B, T, d) for the last L items of each history, left-padded to {@link #width}. */
     private NDArray encode(ParameterStore ps, NDArray itemTable, int[][] histories) {
         int b = histories.length;
-        int l = block.config().maxLen();
-        if (!block.readsPadding()) {
-            int longest = 1;
-            for (int[] h : histories) {
-                longest = Math.max(longest, h.length);
-            }
-            l = Math.min(l, longest);
-        }
+        int l = width(histories);
         long[] ids = new long[b * l];
         for (int r = 0; r < b; r++) {
             TrainingWindows.leftPad(histories[r], l, ids, r * l);

@@ -71,8 +71,8 @@ public final class SequenceTrainer {
             NegativeSampler sampler = loss.sampled()
                     ? NegativeSampler.of(loss, split.train(), block.backbone().config().numItems(), options.seed())
                     : null;
-            Task task = new Task(trainer, block, new TrainingWindows(split.train(), maxLen, !block.backbone().readsPadding()), split, loss, sampler, kdsr,
-                    probes, evaluator);
+            TrainingWindows windows = new TrainingWindows(split.train(), maxLen, !block.backbone().readsPadding());
+            Task task = new Task(trainer, block, windows, split, loss, sampler, kdsr, probes, evaluator);
             String name = block.students().isEmpty() ? block.backbone().config().kind().name().toLowerCase(Locale.ROOT)
                     : "kdsr-" + block.backbone().config().kind().name().toLowerCase(Locale.ROOT);
             return new TrainingEngine(name, options).run(task);
