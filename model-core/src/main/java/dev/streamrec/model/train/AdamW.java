@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The one optimiser of every model family: Adam (Kingma and Ba 2015) with bias correction and
- * decoupled weight decay (AdamW, Loshchilov and Hutter 2019), β1 0.9, β2 0.999, ε 1e-8, with
+ * decoupled weight decay (AdamW, Loshchilov and Hutter 2019), β1 0.9, β2 {@link #DEFAULT_BETA2} unless
+ * given, ε 1e-8, with
  * gradients rescaled to a global L2 norm of at most {@code clipNorm} (0 = off). A step whose
  * gradient norm is not finite is not applied: the gradients are cleared and {@link #step} says so.
  *
@@ -35,17 +36,24 @@ public final class AdamW implements AutoCloseable {
     }
 
     private static final float BETA1 = 0.9f;
-    private static final float BETA2 = 0.999f;
+    /** β2 of Kingma and Ba, and of PyTorch's default. */
+    public static final float DEFAULT_BETA2 = 0.999f;
     private static final float EPS = 1e-8f;
 
     private final List<Trainable> params;
     private final List<NDArray[]> moments = new ArrayList<>();
     private final float weightDecay;
     private final float clipNorm;
+    private final float beta2;
     private long step;
     private float lastNorm;
 
     public AdamW(List<Trainable> params, float weightDecay, float clipNorm) {
+        this(params, weightDecay, clipNorm, DEFAULT_BETA2);
+    }
+
+    public AdamW(List<Trainable> params, float weightDecay, float clipNorm, float beta2) {
+        this.beta2 = beta2;
         this.params = List.copyOf(params);
         this.weightDecay = weightDecay;
         this.clipNorm = clipNorm;
@@ -72,7 +80,7 @@ public final class AdamW implements AutoCloseable {
         }
         float rescale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1f;
         step++;
-        double correction = Math.sqrt(1 - Math.pow(BETA2, step)) / (1 - Math.pow(BETA1, step));
+        double correction = Math.sqrt(1 - Math.pow(beta2, step)) / (1 - Math.pow(BETA1, step));
         for (int i = 0; i < params.size(); i++) {
             Trainable t = params.get(i);
             NDArray p = t.array();
@@ -81,7 +89,7 @@ public final class AdamW implements AutoCloseable {
             try (NDArray g = p.getGradient()) {
                 NDArray[] mv = moments.get(i);
                 p.getNDArrayInternal().adamUpdate(new NDList(p, g, mv[0], mv[1]), new NDList(p), rate,
-                        (float) (rate * correction), decay, rescale, -1f, BETA1, BETA2, EPS, false, true);
+                        (float) (rate * correction), decay, rescale, -1f, BETA1, beta2, EPS, false, true);
             }
         }
         return true;

@@ -62,7 +62,7 @@ public final class TrainingEngine {
             throw new IllegalArgumentException("--length-buckets: " + name + " has no example lengths to bucket by");
         }
         Run run = new Run(task, System.nanoTime());
-        try (AdamW optimiser = new AdamW(task.parameters(), o.weightDecay(), o.clipNorm())) {
+        try (AdamW optimiser = new AdamW(task.parameters(), o.weightDecay(), o.clipNorm(), o.beta2())) {
             run.optimiser = optimiser;
             for (int epoch = 1; epoch <= o.epochs() && run.stop == null; epoch++) {
                 run.epoch = epoch;

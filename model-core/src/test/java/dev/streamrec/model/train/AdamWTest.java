@@ -46,6 +46,25 @@ class AdamWTest {
     }
 
     @Test
+    void aGivenBeta2SetsTheSecondMomentsDecay() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray w = m.create(new float[] {1f});
+            w.setRequiresGradient(true);
+            try (AdamW adam = new AdamW(List.of(AdamW.Trainable.of(w)), 0f, 0f, 0.98f)) {
+                TensorWritesTest.backward(w, 3f);
+                adam.step(0.01f);
+                TensorWritesTest.backward(w, 1f);
+                float before = w.toFloatArray()[0];
+                adam.step(0.01f);
+                // m̂ = 0.37/0.19 as with 0.999; v = 0.98·0.18 + 0.02·1 → v̂ = v/(1-0.98²)
+                double mHat = 0.37 / (1 - 0.81);
+                double vHat = (0.98 * 0.18 + 0.02) / (1 - 0.98 * 0.98);
+                assertEquals(before - 0.01 * mHat / Math.sqrt(vHat), w.toFloatArray()[0], 1e-6);
+            }
+        }
+    }
+
+    @Test
     void clipsToTheGlobalNormAndRefusesNonFiniteGradients() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray w = m.zeros(new Shape(4));
