@@ -1,14 +1,14 @@
 package dev.streamrec.model.backbone;
 
 /**
- * The attention of one new position over a user's cached positions, in plain Java, for
+ * The attention of one new position over a user's cached positions, on the JVM, for
  * {@link SasRecStepper}'s step of one item: per head, the scaled dot products of the new query
  * with the P cached keys and the new key, their softmax, and the weighted sum of the values. It
  * reads every cached row once where it lies, in the user's ring: with one query per user, this is
  * cheaper than gathering the batch's caches into tensors (a copy of every cached row, and native
  * calls whose overhead a single query does not amortise), and the cost grows with P only by the
- * dot products themselves, taken four positions at a time (independent sums, which a CPU
- * overlaps), as are the weighted sums of the values.
+ * dot products and weighted sums themselves, which run in {@link AttentionKernels#best}: SIMD with
+ * the Vector API where the JVM has it, plain Java otherwise.
  *
  * <p>The first layer's cached keys and values depend on the item alone and come from per-item
  * tables (unrotated keys); a key there is rotated by its offset from the new position on the fly,
@@ -29,6 +29,7 @@ final class SingleStepAttention {
     private final float[] offsetCos; // (slots+1)·half: cos of -o·θ_k at o·half + k
     private final float[] offsetSin;
     private final double[] theta;
+    private final AttentionKernels kernels;
 
     SingleStepAttention(int dim, int heads, int slots, float[] firstKeys, float[] firstValues) {
         this.dim = dim;
@@ -39,6 +40,7 @@ final class SingleStepAttention {
         this.firstKeys = firstKeys;
         this.firstValues = firstValues;
         this.theta = RotaryEmbedding.frequencies(dh);
+        this.kernels = AttentionKernels.best();
         this.offsetCos = new float[(slots + 1) * half];
         this.offsetSin = new float[(slots + 1) * half];
         for (int o = 0; o <= slots; o++) {
@@ -88,46 +90,8 @@ final class SingleStepAttention {
         for (int h = 0; h < heads; h++) {
             int qh = at + h * dh;
             int hd = h * dh;
-            int i = 0;
-            for (; i + 3 < p; i += 4) { // four positions at a time: four independent sums
-                int a0 = (p - i) * half;
-                int a1 = a0 - half;
-                int a2 = a1 - half;
-                int a3 = a2 - half;
-                int k0 = cached[i] + hd;
-                int k1 = cached[i + 1] + hd;
-                int k2 = cached[i + 2] + hd;
-                int k3 = cached[i + 3] + hd;
-                float s0 = 0;
-                float s1 = 0;
-                float s2 = 0;
-                float s3 = 0;
-                for (int j = 0; j < half; j++) {
-                    float qa = q[qh + j];
-                    float qb = q[qh + half + j];
-                    s0 += rotatedDot(qa, qb, offsetCos[a0 + j], offsetSin[a0 + j], firstKeys[k0 + j], firstKeys[k0 + half + j]);
-                    s1 += rotatedDot(qa, qb, offsetCos[a1 + j], offsetSin[a1 + j], firstKeys[k1 + j], firstKeys[k1 + half + j]);
-                    s2 += rotatedDot(qa, qb, offsetCos[a2 + j], offsetSin[a2 + j], firstKeys[k2 + j], firstKeys[k2 + half + j]);
-                    s3 += rotatedDot(qa, qb, offsetCos[a3 + j], offsetSin[a3 + j], firstKeys[k3 + j], firstKeys[k3 + half + j]);
-                }
-                logits[i] = s0 / scale;
-                logits[i + 1] = s1 / scale;
-                logits[i + 2] = s2 / scale;
-                logits[i + 3] = s3 / scale;
-            }
-            for (; i < p; i++) {
-                int a0 = (p - i) * half;
-                int k0 = cached[i] + hd;
-                float s0 = 0;
-                for (int j = 0; j < half; j++) {
-                    s0 += rotatedDot(q[qh + j], q[qh + half + j], offsetCos[a0 + j], offsetSin[a0 + j], firstKeys[k0 + j],
-                            firstKeys[k0 + half + j]);
-                }
-                logits[i] = s0 / scale;
-            }
-            logits[p] = dot(q, qh, k, qh) / scale;
-            softmax(logits, p + 1);
-            weigh(logits, p, cached, hd, firstValues, v, qh, out, at + hd);
+            kernels.rotatedDots(q, qh, firstKeys, cached, p, hd, half, offsetCos, offsetSin, scale, logits);
+            attendNew(logits, p, q, k, v, qh, firstValues, cached, hd, out);
         }
     }
 
@@ -142,68 +106,24 @@ final class SingleStepAttention {
         for (int h = 0; h < heads; h++) {
             int qh = at + h * dh;
             int hd = h * dh;
-            int i = 0;
-            for (; i + 3 < p; i += 4) {
-                int k0 = cached[i] + hd;
-                int k1 = cached[i + 1] + hd;
-                int k2 = cached[i + 2] + hd;
-                int k3 = cached[i + 3] + hd;
-                float s0 = 0;
-                float s1 = 0;
-                float s2 = 0;
-                float s3 = 0;
-                for (int j = 0; j < dh; j++) {
-                    float x = q[qh + j];
-                    s0 += x * keys[k0 + j];
-                    s1 += x * keys[k1 + j];
-                    s2 += x * keys[k2 + j];
-                    s3 += x * keys[k3 + j];
-                }
-                logits[i] = s0 / scale;
-                logits[i + 1] = s1 / scale;
-                logits[i + 2] = s2 / scale;
-                logits[i + 3] = s3 / scale;
-            }
-            for (; i < p; i++) {
-                logits[i] = dot(q, qh, keys, cached[i] + hd) / scale;
-            }
-            logits[p] = dot(q, qh, k, qh) / scale;
-            softmax(logits, p + 1);
-            weigh(logits, p, cached, hd, values, v, qh, out, at + hd);
+            kernels.dots(q, qh, keys, cached, p, hd, dh, scale, logits);
+            attendNew(logits, p, q, k, v, qh, values, cached, hd, out);
         }
     }
 
-    /** out[o..o+dh) = weights[p]·v[vi..] + Σ_i weights[i]·values[cached[i] + hd ..]. */
-    private void weigh(float[] weights, int p, int[] cached, int hd, float[] values, float[] v, int vi, float[] out, int o) {
+    /**
+     * With the cached positions' logits in logits[0..p): adds the new position's own, takes the
+     * softmax and writes the weighted values of the head at qh to out[qh..qh+dh).
+     */
+    private void attendNew(float[] logits, int p, float[] q, float[] k, float[] v, int qh, float[] values, int[] cached,
+            int hd, float[] out) {
+        logits[p] = dot(q, qh, k, qh) / scale;
+        kernels.softmax(logits, p + 1);
+        float own = logits[p];
         for (int j = 0; j < dh; j++) {
-            out[o + j] = weights[p] * v[vi + j];
+            out[qh + j] = own * v[qh + j];
         }
-        int i = 0;
-        for (; i + 3 < p; i += 4) { // four rows per pass over out
-            float w0 = weights[i];
-            float w1 = weights[i + 1];
-            float w2 = weights[i + 2];
-            float w3 = weights[i + 3];
-            int y0 = cached[i] + hd;
-            int y1 = cached[i + 1] + hd;
-            int y2 = cached[i + 2] + hd;
-            int y3 = cached[i + 3] + hd;
-            for (int j = 0; j < dh; j++) {
-                out[o + j] += w0 * values[y0 + j] + w1 * values[y1 + j] + w2 * values[y2 + j] + w3 * values[y3 + j];
-            }
-        }
-        for (; i < p; i++) {
-            float w = weights[i];
-            int yi = cached[i] + hd;
-            for (int j = 0; j < dh; j++) {
-                out[o + j] += w * values[yi + j];
-            }
-        }
-    }
-
-    /** One pair's share of q · (k rotated by φ): cos φ·(q_a·k_a + q_b·k_b) + sin φ·(q_b·k_a − q_a·k_b). */
-    private static float rotatedDot(float qa, float qb, float c, float s, float ka, float kb) {
-        return c * (qa * ka + qb * kb) + s * (qb * ka - qa * kb);
+        kernels.weigh(logits, values, cached, p, hd, dh, out, qh);
     }
 
     private float dot(float[] x, int xi, float[] y, int yi) {
@@ -214,21 +134,5 @@ final class SingleStepAttention {
             s1 += x[xi + j + 1] * y[yi + j + 1];
         }
         return s0 + s1;
-    }
-
-    /** x[0..n) replaced by its softmax (the largest logit subtracted first). */
-    private static void softmax(float[] x, int n) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, x[i]);
-        }
-        float sum = 0;
-        for (int i = 0; i < n; i++) {
-            x[i] = (float) Math.exp(x[i] - max);
-            sum += x[i];
-        }
-        for (int i = 0; i < n; i++) {
-            x[i] /= sum;
-        }
     }
 }

@@ -1,0 +1,117 @@
+package dev.streamrec.model.backbone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Random;
+
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The Vector API kernels give the plain Java ones' sums (to float rounding, the order differs), for
+ * head widths that are and are not a multiple of the vector length and for P from 0 to past the
+ * unrolled groups; and their e^x against {@code Math.exp}. The tests run with the module
+ * ({@code surefire.argLine}); without it only the plain kernels exist and these are skipped.
+ */
+class AttentionKernelsTest {
+
+    private static final float TOLERANCE = 2e-5f;
+
+    @ParameterizedTest
+    @CsvSource({"64, 0", "64, 1", "64, 7", "64, 199", "50, 3", "50, 49", "32, 13", "8, 5"})
+    void vectorKernelsComputeThePlainOnesSums(int dh, int p) {
+        assumeTrue(AttentionKernels.VECTOR_API, "the JVM was started without jdk.incubator.vector");
+        Random r = new Random(dh * 1000L + p);
+        int heads = 2;
+        int d = heads * dh;
+        int half = dh / 2;
+        int rowsInTable = 300;
+        float[] keys = random(r, rowsInTable * d, 0.3f);
+        float[] values = random(r, rowsInTable * d, 1f);
+        float[] q = random(r, 3 * d, 1f);
+        float[] cos = random(r, (p + 1) * half, 1f);
+        float[] sin = random(r, (p + 1) * half, 1f);
+        int[] rows = new int[p];
+        for (int i = 0; i < p; i++) {
+            rows[i] = r.nextInt(rowsInTable) * d;
+        }
+        AttentionKernels plain = new ScalarAttentionKernels();
+        AttentionKernels simd = new VectorAttentionKernels();
+        int qh = d + dh; // the second head of the second row
+        float[] a = new float[p + 1];
+        float[] b = new float[p + 1];
+        plain.dots(q, qh, keys, rows, p, dh, dh, 8f, a);
+        simd.dots(q, qh, keys, rows, p, dh, dh, 8f, b);
+        assertClose(a, b, "dots");
+        plain.rotatedDots(q, qh, keys, rows, p, dh, half, cos, sin, 8f, a);
+        simd.rotatedDots(q, qh, keys, rows, p, dh, half, cos, sin, 8f, b);
+        assertClose(a, b, "rotated dots");
+        a[p] = 0.5f;
+        b[p] = 0.5f;
+        plain.softmax(a, p + 1);
+        simd.softmax(b, p + 1);
+        assertClose(a, b, "softmax");
+        float[] outA = random(new Random(5), 3 * d, 1f);
+        float[] outB = outA.clone();
+        plain.weigh(a, values, rows, p, dh, dh, outA, qh);
+        simd.weigh(a, values, rows, p, dh, dh, outB, qh);
+        assertClose(outA, outB, "weighted values");
+    }
+
+    @Test
+    void softmaxOfAnyScaleSumsToOneWithTheLargestFirst() {
+        assumeTrue(AttentionKernels.VECTOR_API, "the JVM was started without jdk.incubator.vector");
+        float[] x = new float[40];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i % 7) * 30f - 100f; // logits far apart: most exponentials underflow
+        }
+        float[] expected = x.clone();
+        new ScalarAttentionKernels().softmax(expected, x.length);
+        new VectorAttentionKernels().softmax(x, x.length);
+        float sum = 0;
+        for (int i = 0; i < x.length; i++) {
+            sum += x[i];
+            assertEquals(expected[i], x[i], 1e-6f, "position " + i);
+        }
+        assertEquals(1f, sum, 1e-5f);
+    }
+
+    @Test
+    void expOfNonPositiveIsWithinTwoUlpsOfMathExp() {
+        assumeTrue(AttentionKernels.VECTOR_API, "the JVM was started without jdk.incubator.vector");
+        int n = FloatVector.SPECIES_PREFERRED.length();
+        float[] x = new float[n];
+        float[] y = new float[n];
+        double worst = 0;
+        for (float start = -90f; start <= 0f; start += 0.01f * n) {
+            for (int i = 0; i < n; i++) {
+                x[i] = Math.min(0f, start + 0.01f * i);
+            }
+            VectorAttentionKernels.expOfNonPositive(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, 0)).intoArray(y, 0);
+            for (int i = 0; i < n; i++) {
+                double exact = Math.exp(Math.max(x[i], -87f));
+                worst = Math.max(worst, Math.abs(y[i] - exact) / Math.ulp((float) exact));
+            }
+        }
+        assertTrue(worst <= 2, "worst error " + worst + " ulps");
+    }
+
+    private static float[] random(Random r, int n, float scale) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (r.nextFloat() - 0.5f) * 2 * scale;
+        }
+        return x;
+    }
+
+    private static void assertClose(float[] expected, float[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            float tolerance = TOLERANCE * Math.max(1f, Math.abs(expected[i]));
+            assertEquals(expected[i], actual[i], tolerance, what + " at " + i);
+        }
+    }
+}
