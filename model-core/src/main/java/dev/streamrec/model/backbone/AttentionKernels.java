@@ -31,6 +31,9 @@ interface AttentionKernels {
     /** x[0..n) replaced by its softmax (the largest value subtracted first). */
     void softmax(float[] x, int n);
 
+    /** Which kernels these are, for a benchmark's header. */
+    String description();
+
     /** The Vector API kernels where the JVM has the module, the plain Java ones otherwise. */
     static AttentionKernels best() {
         return VECTOR_API ? new VectorAttentionKernels() : new ScalarAttentionKernels();

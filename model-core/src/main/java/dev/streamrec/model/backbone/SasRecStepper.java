@@ -78,6 +78,11 @@ public final class SasRecStepper extends BatchStepper<KeyValueCache, SasRecStepp
         }
     }
 
+    /** What the one-item step's attention runs in: the Vector API's SIMD or plain Java. */
+    public String attentionKernels() {
+        return single.kernels();
+    }
+
     /** Positions a cache keeps: L-1. */
     public int slots() {
         return slots;

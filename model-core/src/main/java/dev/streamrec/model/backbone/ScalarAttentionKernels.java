@@ -8,6 +8,11 @@ package dev.streamrec.model.backbone;
 final class ScalarAttentionKernels implements AttentionKernels {
 
     @Override
+    public String description() {
+        return "plain Java";
+    }
+
+    @Override
     public void dots(float[] q, int qh, float[] keys, int[] rows, int p, int hd, int dh, float scale, float[] logits) {
         int i = 0;
         for (; i + 3 < p; i += 4) {

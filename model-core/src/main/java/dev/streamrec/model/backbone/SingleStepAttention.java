@@ -52,6 +52,11 @@ final class SingleStepAttention {
         }
     }
 
+    /** The kernels the attention runs in ({@link AttentionKernels#best}). */
+    String kernels() {
+        return kernels.description();
+    }
+
     /** cos (first half) and sin (second half) of the angles of absolute position {@code position}: dh floats. */
     float[] angles(long position) {
         float[] cs = new float[2 * half];

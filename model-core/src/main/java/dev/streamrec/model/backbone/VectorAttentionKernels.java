@@ -22,6 +22,11 @@ final class VectorAttentionKernels implements AttentionKernels {
     private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
 
     @Override
+    public String description() {
+        return "Vector API, " + SPECIES.vectorBitSize() + "-bit";
+    }
+
+    @Override
     public void dots(float[] q, int qh, float[] keys, int[] rows, int p, int hd, int dh, float scale, float[] logits) {
         int n = SPECIES.length();
         int bound = SPECIES.loopBound(dh);

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Model-only cost of SASRec (rotary positions) per event, incremental ({@link SasRecStepper}: the
@@ -35,7 +36,8 @@ import java.util.Set;
  * and each compact encoding's effect on the scores: 64 users' caches after L-1 items, then 60
  * events served with the caches stored in that encoding between events, against float32: the
  * largest absolute score difference, the mean top-10 overlap, and the scores' standard deviation
- * over the catalogue for scale. Run: {@code java -cp ... SasRecIncrementalBenchmark [items]
+ * over the catalogue for scale. Last, the incremental step at L = 50 and L = 200 (batch 64) timed
+ * in turns, five rounds, with the ratio of their medians. Run: {@code java -cp ... SasRecIncrementalBenchmark [items]
  * [seconds] [artifact]}; with an artifact (a trained rotary SASRec) it measures only the
  * encodings' effect, on its weights and catalogue (random histories). Not a test: timings depend
  * on the machine and its thread count.
@@ -49,6 +51,7 @@ public final class SasRecIncrementalBenchmark {
     private static final int[] BATCHES = {1, 64};
     private static final int ERROR_USERS = 64;
     private static final int ERROR_EVENTS = 60;
+    private static final int ROUNDS = 5;
 
     private SasRecIncrementalBenchmark() {}
 
@@ -66,9 +69,10 @@ public final class SasRecIncrementalBenchmark {
             }
             return;
         }
-        System.out.printf(Locale.ROOT, "SASRec (rotary) N = %d, d = %d, layers = %d, top %d, %s, libtorch threads %s, OMP_NUM_THREADS %s%n",
-                items, DIM, LAYERS, DEPTH - 1, Engine.getInstance().defaultDevice(),
-                System.getProperty("ai.djl.pytorch.num_threads", "default"), System.getenv("OMP_NUM_THREADS"));
+        System.out.printf(Locale.ROOT, "SASRec (rotary) N = %d, d = %d, layers = %d, top %d, %s, libtorch threads %s, "
+                + "OMP_NUM_THREADS %s, Vector API %s%n", items, DIM, LAYERS, DEPTH - 1, Engine.getInstance().defaultDevice(),
+                System.getProperty("ai.djl.pytorch.num_threads", "default"), System.getenv("OMP_NUM_THREADS"),
+                ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? "on" : "off");
         Random random = new Random(1);
         for (int len : LENGTHS) {
             Engine.getInstance().setRandomSeed(1);
@@ -98,6 +102,55 @@ public final class SasRecIncrementalBenchmark {
                 }
             }
         }
+        alternating(items, seconds);
+    }
+
+    /**
+     * The incremental step at L = 50 and L = 200, batch 64, timed in turns ({@value #ROUNDS} rounds,
+     * each a {@link StepRate#rate} of either), so that both see the same state of the machine; prints
+     * each round's ms per batch, the medians and their ratio.
+     */
+    private static void alternating(int items, double seconds) {
+        int batch = 64;
+        int[] lengths = {50, 200};
+        Random random = new Random(2);
+        double[][] ms = new double[lengths.length][ROUNDS];
+        try (NDManager m = NDManager.newBaseManager()) {
+            List<Supplier<?>> calls = new ArrayList<>();
+            String kernels = null;
+            for (int len : lengths) {
+                Engine.getInstance().setRandomSeed(1);
+                SequenceModelBlock block = new SequenceModelBlock(new EncoderConfig(EncoderConfig.Kind.SASREC, items, DIM, len,
+                        LAYERS, 1, 0f, EncoderConfig.Positions.ROTARY));
+                block.initialize(m, DataType.FLOAT32, new Shape(1, len));
+                SasRecStepper stepper = new SasRecStepper(block, m);
+                kernels = stepper.attentionKernels();
+                int[][] histories = histories(random, batch, len, items);
+                KeyValueCache[] carried = prefill(stepper, histories);
+                List<SasRecStepper.Row> steps = new ArrayList<>(batch);
+                for (int r = 0; r < batch; r++) {
+                    steps.add(new SasRecStepper.Row(carried[r], new int[] {histories[r][len - 1]}));
+                }
+                calls.add(() -> stepper.candidates(steps, DEPTH));
+            }
+            for (int round = 0; round < ROUNDS; round++) {
+                for (int l = 0; l < lengths.length; l++) {
+                    ms[l][round] = 1000.0 * batch / StepRate.rate(batch, seconds, calls.get(l));
+                }
+            }
+            System.out.printf(Locale.ROOT, "%nincremental, batch %d, L = 50 and L = 200 in turns, %d rounds (attention: %s)%n",
+                    batch, ROUNDS, kernels);
+        }
+        double[] medians = new double[lengths.length];
+        for (int l = 0; l < lengths.length; l++) {
+            System.out.printf(Locale.ROOT, "L = %4d ms/batch %s", lengths[l], Arrays.toString(Arrays.stream(ms[l])
+                    .mapToObj(x -> String.format(Locale.ROOT, "%.2f", x)).toArray()));
+            double[] sorted = ms[l].clone();
+            Arrays.sort(sorted);
+            medians[l] = sorted[ROUNDS / 2];
+            System.out.printf(Locale.ROOT, "  median %.2f%n", medians[l]);
+        }
+        System.out.printf(Locale.ROOT, "L = 200 / L = 50: %+.0f%%%n", 100 * (medians[1] / medians[0] - 1));
     }
 
     private static int[][] histories(Random random, int users, int len, int items) {
