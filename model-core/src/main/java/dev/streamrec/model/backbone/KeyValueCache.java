@@ -107,8 +107,10 @@ public final class KeyValueCache {
     public int[] items() {
         int p = positions();
         int[] out = new int[p];
+        int row = p > 0 ? row(0) : 0;
         for (int i = 0; i < p; i++) {
-            out[i] = items[row(i)];
+            out[i] = items[row];
+            row = nextRow(row);
         }
         return out;
     }
@@ -166,9 +168,16 @@ public final class KeyValueCache {
     private float[] linear(float[] ring) {
         int p = positions();
         float[] out = new float[p * dim];
+        int row = p > 0 ? row(0) : 0;
         for (int i = 0; i < p; i++) {
-            System.arraycopy(ring, row(i) * dim, out, i * dim, dim);
+            System.arraycopy(ring, row * dim, out, i * dim, dim);
+            row = nextRow(row);
         }
         return out;
+    }
+
+    /** The ring row after {@code row}: rows of consecutive positions are consecutive, wrapping at slots. */
+    int nextRow(int row) {
+        return row + 1 == slots ? 0 : row + 1;
     }
 }

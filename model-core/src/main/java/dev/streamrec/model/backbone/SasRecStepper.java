@@ -140,12 +140,14 @@ public final class SasRecStepper extends BatchStepper<KeyValueCache, SasRecStepp
             KeyValueCache cache = caches.get(members.get(j));
             ids[j] = rows.get(members.get(j)).pending()[0];
             angles[j] = layers > 1 ? single.angles(cache.next()) : null;
-            itemRows[j] = new int[cache.positions()];
-            ringRows[j] = new int[cache.positions()];
-            for (int i = 0; i < cache.positions(); i++) {
-                int row = cache.row(i);
+            int p = cache.positions();
+            itemRows[j] = new int[p];
+            ringRows[j] = new int[p];
+            int row = p > 0 ? cache.row(0) : 0;
+            for (int i = 0; i < p; i++) { // the ring's rows, oldest first
                 itemRows[j][i] = cache.itemAt(row) * dim;
                 ringRows[j][i] = row * dim;
+                row = cache.nextRow(row);
             }
         }
         NDArray x = encoder.input(ItemEmbeddingBlock.lookup(table, manager.create(ids, new Shape(g, 1)))); // (g, 1, d)
