@@ -23,11 +23,8 @@ public final class FlinkConfigFile {
     /** Largest REST request and response: the job jar (with libtorch) is ~350 MB. */
     static final String MAX_CONTENT_LENGTH = String.valueOf(1024L * 1024 * 1024);
 
-    /**
-     * {@code env.java.opts.taskmanager}: every heap page touched at start ({@code -XX:+AlwaysPreTouch}),
-     * and the Vector API for the SIMD attention of incremental SASRec ({@code AttentionKernels}).
-     */
-    static final String TASK_MANAGER_JVM_OPTIONS = "-XX:+AlwaysPreTouch --add-modules=jdk.incubator.vector";
+    /** {@code env.java.opts.taskmanager}: every heap page touched at start ({@code -XX:+AlwaysPreTouch}). */
+    static final String TASK_MANAGER_JVM_OPTIONS = "-XX:+AlwaysPreTouch";
 
     static final String JDK_OPENS = String.join(" ",
             "--add-exports=java.base/sun.net.util=ALL-UNNAMED",

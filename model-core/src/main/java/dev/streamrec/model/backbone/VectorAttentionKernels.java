@@ -1,8 +1,12 @@
 package dev.streamrec.model.backbone;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,6 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorAttentionKernels implements AttentionKernels {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    /** For {@link #sum}: lane i to i + w (mod the length), for w = length/2, length/4, ..., 1. */
+    private static final List<VectorShuffle<Float>> HALVINGS = halvings();
     private static final float LOG2E = 1.44269504f;
     private static final float LN2_HI = 0.693145752f; // ln 2 = LN2_HI + LN2_LO, LN2_HI with 11 low bits zero
     private static final float LN2_LO = 1.42860677e-6f;
@@ -47,10 +53,10 @@ final class VectorAttentionKernels implements AttentionKernels {
                 s2 = x.fma(FloatVector.fromArray(SPECIES, keys, k2 + j), s2);
                 s3 = x.fma(FloatVector.fromArray(SPECIES, keys, k3 + j), s3);
             }
-            logits[i] = (s0.reduceLanes(VectorOperators.ADD) + tail(q, qh, keys, k0, bound, dh)) / scale;
-            logits[i + 1] = (s1.reduceLanes(VectorOperators.ADD) + tail(q, qh, keys, k1, bound, dh)) / scale;
-            logits[i + 2] = (s2.reduceLanes(VectorOperators.ADD) + tail(q, qh, keys, k2, bound, dh)) / scale;
-            logits[i + 3] = (s3.reduceLanes(VectorOperators.ADD) + tail(q, qh, keys, k3, bound, dh)) / scale;
+            logits[i] = (sum(s0) + tail(q, qh, keys, k0, bound, dh)) / scale;
+            logits[i + 1] = (sum(s1) + tail(q, qh, keys, k1, bound, dh)) / scale;
+            logits[i + 2] = (sum(s2) + tail(q, qh, keys, k2, bound, dh)) / scale;
+            logits[i + 3] = (sum(s3) + tail(q, qh, keys, k3, bound, dh)) / scale;
         }
         for (; i < p; i++) {
             int k = rows[i] + hd;
@@ -58,7 +64,7 @@ final class VectorAttentionKernels implements AttentionKernels {
             for (int j = 0; j < bound; j += n) {
                 acc = FloatVector.fromArray(SPECIES, q, qh + j).fma(FloatVector.fromArray(SPECIES, keys, k + j), acc);
             }
-            logits[i] = (acc.reduceLanes(VectorOperators.ADD) + tail(q, qh, keys, k, bound, dh)) / scale;
+            logits[i] = (sum(acc) + tail(q, qh, keys, k, bound, dh)) / scale;
         }
     }
 
@@ -91,7 +97,7 @@ final class VectorAttentionKernels implements AttentionKernels {
                 acc = FloatVector.fromArray(SPECIES, cos, a + j).fma(along, acc);
                 acc = FloatVector.fromArray(SPECIES, sin, a + j).fma(across, acc);
             }
-            float s = acc.reduceLanes(VectorOperators.ADD);
+            float s = sum(acc);
             for (; j < half; j++) {
                 float qa = q[qh + j];
                 float qb = q[qh + half + j];
@@ -150,17 +156,17 @@ final class VectorAttentionKernels implements AttentionKernels {
         for (; i < n; i++) {
             max = Math.max(max, x[i]);
         }
-        float sum = 0;
+        float total = 0;
         for (i = 0; i < bound; i += w) {
             FloatVector e = expOfNonPositive(FloatVector.fromArray(SPECIES, x, i).sub(max));
             e.intoArray(x, i);
-            sum += e.reduceLanes(VectorOperators.ADD);
+            total += sum(e);
         }
         for (; i < n; i++) {
             x[i] = (float) Math.exp(x[i] - max);
-            sum += x[i];
+            total += x[i];
         }
-        float inverse = 1f / sum;
+        float inverse = 1f / total;
         for (i = 0; i < bound; i += w) {
             FloatVector.fromArray(SPECIES, x, i).mul(inverse).intoArray(x, i);
         }
@@ -191,5 +197,29 @@ final class VectorAttentionKernels implements AttentionKernels {
         p = p.fma(r, FloatVector.broadcast(SPECIES, 1f));
         IntVector bits = shifted.reinterpretAsInts().sub(ROUNDER_BITS - 127).lanewise(VectorOperators.LSHL, 23);
         return p.mul(bits.reinterpretAsFloats());
+    }
+
+    /**
+     * The sum of a vector's lanes in one fixed order (a tree of lane-wise additions of rotated
+     * copies). Not {@code reduceLanes(ADD)}, whose order is unspecified and differs between the JIT's
+     * SIMD code and the interpreter's lane-by-lane fallback: the same input could give scores a float
+     * rounding apart, which a float16 cache can then turn into a visible difference.
+     */
+    static float sum(FloatVector v) {
+        FloatVector s = v;
+        for (VectorShuffle<Float> rotation : HALVINGS) {
+            s = s.add(s.rearrange(rotation));
+        }
+        return s.lane(0);
+    }
+
+    private static List<VectorShuffle<Float>> halvings() {
+        List<VectorShuffle<Float>> out = new ArrayList<>();
+        int n = SPECIES.length();
+        for (int w = n / 2; w >= 1; w /= 2) {
+            int by = w;
+            out.add(VectorShuffle.fromOp(SPECIES, i -> (i + by) % n));
+        }
+        return List.copyOf(out);
     }
 }

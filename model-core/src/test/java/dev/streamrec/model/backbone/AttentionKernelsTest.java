@@ -81,6 +81,26 @@ class AttentionKernelsTest {
     }
 
     @Test
+    void aVectorsLanesAreSummedInOneFixedTreeOrder() {
+        assumeTrue(AttentionKernels.VECTOR_API, "the JVM was started without jdk.incubator.vector");
+        int n = FloatVector.SPECIES_PREFERRED.length();
+        Random r = new Random(3);
+        for (int trial = 0; trial < 100; trial++) {
+            float[] x = random(r, n, 1e4f);
+            float[] tree = x.clone(); // lane i plus lane i + w, for w = n/2 down to 1: lane 0 holds the sum
+            for (int w = n / 2; w >= 1; w /= 2) {
+                float[] next = new float[n];
+                for (int i = 0; i < n; i++) {
+                    next[i] = tree[i] + tree[(i + w) % n];
+                }
+                tree = next;
+            }
+            float sum = VectorAttentionKernels.sum(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, 0));
+            assertEquals(Float.floatToIntBits(tree[0]), Float.floatToIntBits(sum), "bit for bit, trial " + trial);
+        }
+    }
+
+    @Test
     void expOfNonPositiveIsWithinTwoUlpsOfMathExp() {
         assumeTrue(AttentionKernels.VECTOR_API, "the JVM was started without jdk.incubator.vector");
         int n = FloatVector.SPECIES_PREFERRED.length();
