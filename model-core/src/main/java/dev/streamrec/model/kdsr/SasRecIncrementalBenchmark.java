@@ -69,10 +69,9 @@ public final class SasRecIncrementalBenchmark {
             }
             return;
         }
-        System.out.printf(Locale.ROOT, "SASRec (rotary) N = %d, d = %d, layers = %d, top %d, %s, libtorch threads %s, "
-                + "OMP_NUM_THREADS %s, Vector API %s%n", items, DIM, LAYERS, DEPTH - 1, Engine.getInstance().defaultDevice(),
-                System.getProperty("ai.djl.pytorch.num_threads", "default"), System.getenv("OMP_NUM_THREADS"),
-                ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? "on" : "off");
+        System.out.printf(Locale.ROOT, "SASRec (rotary) N = %d, d = %d, layers = %d, top %d, %s, libtorch threads %s, OMP_NUM_THREADS %s%n",
+                items, DIM, LAYERS, DEPTH - 1, Engine.getInstance().defaultDevice(),
+                System.getProperty("ai.djl.pytorch.num_threads", "default"), System.getenv("OMP_NUM_THREADS"));
         Random random = new Random(1);
         for (int len : LENGTHS) {
             Engine.getInstance().setRandomSeed(1);

@@ -9,10 +9,10 @@ import java.util.List;
 
 /**
  * The one optimiser of every model family: Adam (Kingma and Ba 2015) with bias correction and
- * decoupled weight decay (AdamW, Loshchilov and Hutter 2019), β1 0.9, β2 {@link #DEFAULT_BETA2} unless
- * given, ε 1e-8, with
- * gradients rescaled to a global L2 norm of at most {@code clipNorm} (0 = off). A step whose
- * gradient norm is not finite is not applied: the gradients are cleared and {@link #step} says so.
+ * decoupled weight decay (AdamW, Loshchilov and Hutter 2019), β1 0.9, β2 {@link #DEFAULT_BETA2}
+ * unless given, ε 1e-8, with gradients rescaled to a global L2 norm of at most {@code clipNorm}
+ * (0 = off). A step whose gradient norm is not finite is not applied: the gradients are cleared and
+ * {@link #step} says so.
  *
  * <p>Each parameter is updated by libtorch's fused Adam kernel (one native call, gradient mode off,
  * so it is safe on a thread that records gradients) and its gradient zeroed in its own memory.

@@ -17,9 +17,8 @@ import java.util.Random;
  * at the {@link LearningRateSchedule}'s rate, a budget in epochs, optimiser steps and wall-clock
  * time (the first reached stops), a validation every {@code evalEvery} steps or once per epoch,
  * early stopping whose patience counts validations, and the best validation's weights restored at
- * the end. A step whose loss or
- * gradient is not finite is not applied and counted; {@value #MAX_CONSECUTIVE_SKIPS} in a row end
- * the run as diverged. A progress bar per epoch shows steps/s, loss, rate and ETA; each validation
+ * the end. A step whose loss or gradient is not finite is not applied and counted;
+ * {@value #MAX_CONSECUTIVE_SKIPS} in a row end the run as diverged. A progress bar per epoch shows steps/s, loss, rate and ETA; each validation
  * prints one log line.
  */
 public final class TrainingEngine {
