@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -42,6 +44,9 @@ public final class SasRecStepper extends BatchStepper<KeyValueCache, SasRecStepp
 
     /** One user's row: the cache (null: none) and the item indices to fold in, oldest first. */
     public record Row(KeyValueCache cache, int[] pending) implements BatchStepper.Pending {}
+
+    /** The fewest rows a call's tensors have ({@link #padded}). */
+    static final int MIN_ROWS = 16;
 
     private final SasRecEncoderBlock encoder;
     private final int layers;
@@ -132,7 +137,8 @@ public final class SasRecStepper extends BatchStepper<KeyValueCache, SasRecStepp
      */
     private float[] foldOne(ParameterStore ps, NDArray table, List<Row> rows, List<Integer> members, List<KeyValueCache> caches) {
         int g = members.size();
-        long[] ids = new long[g];
+        int computed = Math.max(g, MIN_ROWS); // rows of the dense layers (#padded); the rows past g attend to nothing
+        long[] ids = new long[computed];
         float[][] angles = new float[g][];
         int[][] itemRows = new int[g][]; // per member, its cached positions' rows in the item tables, oldest first
         int[][] ringRows = new int[g][]; // and in its rings
@@ -150,7 +156,8 @@ public final class SasRecStepper extends BatchStepper<KeyValueCache, SasRecStepp
                 row = cache.nextRow(row);
             }
         }
-        NDArray x = encoder.input(ItemEmbeddingBlock.lookup(table, manager.create(ids, new Shape(g, 1)))); // (g, 1, d)
+        Arrays.fill(ids, g, computed, ids[0]);
+        NDArray x = encoder.input(ItemEmbeddingBlock.lookup(table, manager.create(ids, new Shape(computed, 1)))); // (computed, 1, d)
         float[][] newKeys = new float[layers - 1][];
         float[][] newValues = new float[layers - 1][];
         float[] logits = new float[slots + 1];
@@ -160,7 +167,7 @@ public final class SasRecStepper extends BatchStepper<KeyValueCache, SasRecStepp
             float[] q = qkv.get(0).toFloatArray();
             float[] k = qkv.get(1).toFloatArray();
             float[] v = qkv.get(2).toFloatArray();
-            float[] context = new float[g * dim];
+            float[] context = new float[computed * dim];
             for (int j = 0; j < g; j++) {
                 KeyValueCache cache = caches.get(members.get(j));
                 if (l == 0) {
@@ -176,15 +183,15 @@ public final class SasRecStepper extends BatchStepper<KeyValueCache, SasRecStepp
                 newKeys[l - 1] = k;
                 newValues[l - 1] = v;
             }
-            NDArray a = layer.attention().output(ps, manager.create(context, new Shape(g, 1, dim)), false);
+            NDArray a = layer.attention().output(ps, manager.create(context, new Shape(computed, 1, dim)), false);
             x = layer.afterAttention(ps, x, a, false);
         }
-        float[] tops = encoder.output(ps, x, false).toFloatArray(); // (g, 1, d)
+        float[] tops = encoder.output(ps, x, false).toFloatArray(); // (computed, 1, d)
         for (int j = 0; j < g; j++) {
             int r = members.get(j);
             caches.get(r).append(rows.get(r).pending(), newKeys, newValues, j * dim, tops, j * dim);
         }
-        return tops;
+        return Arrays.copyOf(tops, g * dim);
     }
 
     /**
@@ -192,7 +199,9 @@ public final class SasRecStepper extends BatchStepper<KeyValueCache, SasRecStepp
      * over their caches (gathered oldest first, left-padded to the longest among them) and each
      * other within the band, and appends them to their caches.
      */
-    private float[] foldMany(ParameterStore ps, NDArray table, List<Row> rows, List<Integer> members, int t, List<KeyValueCache> caches) {
+    private float[] foldMany(ParameterStore ps, NDArray table, List<Row> rows, List<Integer> realMembers, int t,
+            List<KeyValueCache> caches) {
+        List<Integer> members = padded(realMembers, t);
         int g = members.size();
         int c = 0; // cache slots of this call: the longest cache among the members
         for (int r : members) {
@@ -265,11 +274,35 @@ public final class SasRecStepper extends BatchStepper<KeyValueCache, SasRecStepp
             x = layer.afterAttention(ps, x, a, false);
         }
         float[] tops = encoder.output(ps, x, false).toFloatArray(); // (g, t, d): every position
-        for (int j = 0; j < g; j++) {
+        for (int j = 0; j < realMembers.size(); j++) {
             int r = members.get(j);
             caches.get(r).append(rows.get(r).pending(), newKeys, newValues, j * t * dim, tops, (j * t + t - 1) * dim);
         }
-        return tops;
+        return Arrays.copyOf(tops, realMembers.size() * t * dim);
+    }
+
+    /**
+     * The members a call of several items per row computes: {@code members}, then copies of the
+     * first until the call's tensors have at least {@link #MIN_ROWS} rows of d (members · t); the
+     * copies are computed and dropped ({@link #foldOne} pads its dense layers' rows the same way,
+     * with rows that attend to nothing). The bundled CPU libtorch multiplies a few rows by a d×d weight along other code
+     * paths than many rows, whose sums differ in the last bits (from one row up to 15, growing with
+     * d; measured for d = 4 to 512, one and two threads); from 16 rows on a row's result is the
+     * same whatever the others are. Cached keys and values are rounded when stored (float16 by
+     * default), where such a bit can flip a rounding that every later event of the user then sees.
+     * With the padding a row's cache is the same bit for bit whatever else its call holds
+     * ({@code SasRecStepperTest}), so a user's answers do not depend on how the stream was batched,
+     * before or after a restore.
+     */
+    private static List<Integer> padded(List<Integer> members, int t) {
+        if (members.size() * t >= MIN_ROWS) {
+            return members;
+        }
+        List<Integer> rows = new ArrayList<>(members);
+        while (rows.size() * t < MIN_ROWS) {
+            rows.add(members.get(0));
+        }
+        return rows;
     }
 
     /** Layer {@code upper}+1's cached keys (or values) of the members, oldest first, left-padded to {@code c} positions: (g, c, d). */
