@@ -23,8 +23,11 @@ public final class FlinkConfigFile {
     /** Largest REST request and response: the job jar (with libtorch) is ~350 MB. */
     static final String MAX_CONTENT_LENGTH = String.valueOf(1024L * 1024 * 1024);
 
-    /** {@code env.java.opts.taskmanager}: every heap page touched at start ({@code -XX:+AlwaysPreTouch}). */
-    static final String TASK_MANAGER_JVM_OPTIONS = "-XX:+AlwaysPreTouch";
+    /**
+     * {@code env.java.opts.taskmanager}: every heap page touched at start ({@code -XX:+AlwaysPreTouch});
+     * the Vector API, so SASRec's key/value-cache attention runs in SIMD ({@code AttentionKernels}).
+     */
+    static final String TASK_MANAGER_JVM_OPTIONS = "-XX:+AlwaysPreTouch --add-modules=jdk.incubator.vector";
 
     static final String JDK_OPENS = String.join(" ",
             "--add-exports=java.base/sun.net.util=ALL-UNNAMED",

@@ -45,7 +45,8 @@ class ClusterJvmsTest {
 
     /**
      * config.yaml's JVM options reach the processes as Flink's scripts pass them: all processes' and each
-     * role's own; the TaskManagers' heap is touched at start, the JobManager's is not.
+     * role's own; the TaskManagers' heap is touched at start, the JobManager's is not, and the
+     * TaskManagers have the Vector API (SIMD attention).
      */
     @Test
     void processesGetTheJvmOptionsOfTheirRole() throws Exception {
@@ -55,6 +56,8 @@ class ClusterJvmsTest {
         assertTrue(tm.contains("-XX:+AlwaysPreTouch"), String.join(" ", tm));
         assertFalse(jm.contains("-XX:+AlwaysPreTouch"), String.join(" ", jm));
         assertTrue(tm.indexOf("-XX:+AlwaysPreTouch") < tm.indexOf(ClusterJvms.TASK_MANAGER_MAIN));
+        assertTrue(tm.indexOf("--add-modules=jdk.incubator.vector") < tm.indexOf(ClusterJvms.TASK_MANAGER_MAIN),
+                String.join(" ", tm));
         assertTrue(jm.contains("--add-opens=java.base/java.util=ALL-UNNAMED") && tm.contains("--add-opens=java.base/java.util=ALL-UNNAMED"));
     }
 
