@@ -290,9 +290,11 @@ public final class SasRecStepper extends BatchStepper<KeyValueCache, SasRecStepp
      * d; measured for d = 4 to 512, one and two threads); from 16 rows on a row's result is the
      * same whatever the others are. Cached keys and values are rounded when stored (float16 by
      * default), where such a bit can flip a rounding that every later event of the user then sees.
-     * With the padding a row's cache is the same bit for bit whatever else its call holds
-     * ({@code SasRecStepperTest}), so a user's answers do not depend on how the stream was batched,
-     * before or after a restore.
+     * With the padding a row's cache is the same bit for bit whatever other rows share its call
+     * ({@code SasRecStepperTest}): a user's events folded one per call give the same caches however
+     * the other users were batched with them. A user's several events folded as one row are still
+     * computed otherwise (libtorch's attention, the earlier events' keys and values not yet rounded)
+     * than the same events one per call; the two agree within the encoding's rounding.
      */
     private static List<Integer> padded(List<Integer> members, int t) {
         if (members.size() * t >= MIN_ROWS) {
