@@ -17,7 +17,8 @@ import java.util.Random;
  * at the {@link LearningRateSchedule}'s rate, a budget in epochs, optimiser steps and wall-clock
  * time (the first reached stops), a validation every {@code evalEvery} steps or once per epoch,
  * early stopping whose patience counts validations, and the best validation's weights restored at
- * the end. A step whose loss or gradient is not finite is not applied and counted;
+ * the end (with {@code --ema-decay}, the weights' moving average is what is validated and restored:
+ * {@link WeightAverage}). A step whose loss or gradient is not finite is not applied and counted;
  * {@value #MAX_CONSECUTIVE_SKIPS} in a row end the run as diverged. A progress bar per epoch shows steps/s, loss, rate and ETA; each validation
  * prints one log line.
  */
@@ -61,8 +62,10 @@ public final class TrainingEngine {
             throw new IllegalArgumentException("--length-buckets: " + name + " has no example lengths to bucket by");
         }
         Run run = new Run(task, System.nanoTime());
-        try (AdamW optimiser = new AdamW(task.parameters(), o.weightDecay(), o.clipNorm(), o.beta2())) {
+        try (AdamW optimiser = new AdamW(task.parameters(), o.weightDecay(), o.clipNorm(), o.beta2());
+                WeightAverage average = o.emaDecay() > 0 ? new WeightAverage(task.parameters(), o.emaDecay()) : null) {
             run.optimiser = optimiser;
+            run.average = average;
             for (int epoch = 1; epoch <= o.epochs() && run.stop == null; epoch++) {
                 run.epoch = epoch;
                 task.beginEpoch(epoch);
@@ -90,6 +93,9 @@ public final class TrainingEngine {
                     run.stepNanos += System.nanoTime() - stepStart;
                     run.examplesSeen += batch.length;
                     if (applied) {
+                        if (average != null) {
+                            average.update();
+                        }
                         run.steps++;
                         run.consecutiveSkips = 0;
                         run.lossSum += loss;
@@ -157,6 +163,7 @@ public final class TrainingEngine {
         final List<TrainingResult.Validation> history = new ArrayList<>();
         final List<Double> epochLosses = new ArrayList<>();
         AdamW optimiser;
+        WeightAverage average; // null: the weights as trained are validated and kept
         Validation best;
         String stop;
         int epoch;
@@ -179,8 +186,25 @@ public final class TrainingEngine {
             return (System.nanoTime() - start) / 1e9;
         }
 
-        /** Validates (when the task can); returns whether early stopping says stop. */
+        /**
+         * Validates (when the task can) the weights as trained, or their moving average with one
+         * (swapped in for the validation, the trained weights back after it); returns whether early
+         * stopping says stop.
+         */
         boolean validate() {
+            if (average == null) {
+                return validateParameters();
+            }
+            float[][] trained = snapshot(task.parameters());
+            overwrite(task.parameters(), average.values());
+            try {
+                return validateParameters();
+            } finally {
+                overwrite(task.parameters(), trained);
+            }
+        }
+
+        private boolean validateParameters() {
             lastValidatedStep = steps;
             TrainingTask.Validation v = task.validate();
             if (v == null) {
@@ -203,13 +227,15 @@ public final class TrainingEngine {
         }
 
         void restoreBest() {
-            if (best == null) {
-                return;
+            if (best != null) {
+                overwrite(task.parameters(), best.weights());
             }
-            List<AdamW.Trainable> params = task.parameters();
-            for (int i = 0; i < params.size(); i++) {
-                TensorWrites.overwrite(params.get(i).array(), best.weights()[i]);
-            }
+        }
+    }
+
+    private static void overwrite(List<AdamW.Trainable> params, float[][] weights) {
+        for (int i = 0; i < params.size(); i++) {
+            TensorWrites.overwrite(params.get(i).array(), weights[i]);
         }
     }
 

@@ -25,7 +25,8 @@ import java.util.Map;
  *       (decay to {@code --min-lr-factor} of the rate at the end of the step budget);
  *   <li>selection: {@code --eval-every N} (optimiser steps between validations, 0 = once per
  *       epoch), {@code --patience P} (validations without improvement before stopping), the best
- *       validation's weights restored at the end;
+ *       validation's weights restored at the end; {@code --ema-decay β} (0 = off): what is
+ *       validated and kept is the weights' exponential moving average ({@link WeightAverage});
  *   <li>{@code --seed S}, {@code --quiet} (no progress bar).
  * </ul>
  *
@@ -50,7 +51,8 @@ public record TrainingOptions(
         int patience,
         long seed,
         boolean progress,
-        boolean lengthBuckets) {
+        boolean lengthBuckets,
+        float emaDecay) {
 
     /** Learning-rate decay after warm-up. */
     public enum Schedule {
@@ -87,12 +89,13 @@ public record TrainingOptions(
         require(minLrFactor >= 0 && minLrFactor <= 1, "--min-lr-factor must be in [0, 1]");
         require(evalEvery >= 0, "--eval-every must be >= 0");
         require(patience >= 1, "--patience must be >= 1");
+        require(emaDecay == 0 || (emaDecay > 0 && emaDecay < 1), "--ema-decay must be 0 (off) or in (0, 1)");
     }
 
     /** A family's defaults: constant rate, no decay, no clipping, no step or time budget, validation once per epoch. */
     public static TrainingOptions of(int epochs, int batchSize, float learningRate, int patience, long seed) {
         return new TrainingOptions(epochs, 0, 0, batchSize, 0, learningRate, 0f, 0f, AdamW.DEFAULT_BETA2, 0,
-                Schedule.CONSTANT, 0f, 0, patience, seed, true, false);
+                Schedule.CONSTANT, 0f, 0, patience, seed, true, false, 0f);
     }
 
     /**
@@ -121,6 +124,8 @@ public record TrainingOptions(
                 .decimal("min-lr-factor", defaults.minLrFactor(), "The decayed rate's floor, as a factor of --lr.")
                 .integer("eval-every", defaults.evalEvery(), "Optimiser steps between validations (0 = once per epoch).")
                 .integer("patience", defaults.patience(), "Validations without improvement before stopping early.")
+                .decimal("ema-decay", defaults.emaDecay(), "Validate, select and keep an exponential moving average of "
+                        + "the weights, updated after every step with this decay (e.g. 0.999); 0 = the weights as trained.")
                 .longInteger("seed", defaults.seed(), "Random seed (initialisation, sampling, shuffling).")
                 .flag("quiet", !defaults.progress(), "No progress bar.");
         RENAMED.keySet().forEach(command::renamed);
@@ -150,7 +155,8 @@ public record TrainingOptions(
                 a.getInt("patience"),
                 a.getLong("seed"),
                 !a.getBoolean("quiet"),
-                a.getBoolean("length-buckets"));
+                a.getBoolean("length-buckets"),
+                (float) a.getDouble("ema-decay"));
     }
 
     private static String seconds(double s) {
@@ -174,22 +180,22 @@ public record TrainingOptions(
 
     public TrainingOptions withEpochs(int e) {
         return new TrainingOptions(e, maxSteps, timeBudgetSeconds, batchSize, examplesPerEpoch, learningRate, weightDecay,
-                clipNorm, beta2, warmupSteps, schedule, minLrFactor, evalEvery, patience, seed, progress, lengthBuckets);
+                clipNorm, beta2, warmupSteps, schedule, minLrFactor, evalEvery, patience, seed, progress, lengthBuckets, emaDecay);
     }
 
     public TrainingOptions withClipNorm(float c) {
         return new TrainingOptions(epochs, maxSteps, timeBudgetSeconds, batchSize, examplesPerEpoch, learningRate,
-                weightDecay, c, beta2, warmupSteps, schedule, minLrFactor, evalEvery, patience, seed, progress, lengthBuckets);
+                weightDecay, c, beta2, warmupSteps, schedule, minLrFactor, evalEvery, patience, seed, progress, lengthBuckets, emaDecay);
     }
 
     public TrainingOptions withExamplesPerEpoch(int n) {
         return new TrainingOptions(epochs, maxSteps, timeBudgetSeconds, batchSize, n, learningRate, weightDecay,
-                clipNorm, beta2, warmupSteps, schedule, minLrFactor, evalEvery, patience, seed, progress, lengthBuckets);
+                clipNorm, beta2, warmupSteps, schedule, minLrFactor, evalEvery, patience, seed, progress, lengthBuckets, emaDecay);
     }
 
     public TrainingOptions withProgress(boolean p) {
         return new TrainingOptions(epochs, maxSteps, timeBudgetSeconds, batchSize, examplesPerEpoch, learningRate,
-                weightDecay, clipNorm, beta2, warmupSteps, schedule, minLrFactor, evalEvery, patience, seed, p, lengthBuckets);
+                weightDecay, clipNorm, beta2, warmupSteps, schedule, minLrFactor, evalEvery, patience, seed, p, lengthBuckets, emaDecay);
     }
 
     /** Writes every option (the artifact's provenance). */
@@ -211,6 +217,9 @@ public record TrainingOptions(
         node.put("seed", seed);
         if (lengthBuckets) {
             node.put("lengthBuckets", true); // absent when off, so earlier artifacts' provenance reads the same
+        }
+        if (emaDecay > 0) {
+            node.put("emaDecay", emaDecay); // likewise
         }
     }
 

@@ -69,7 +69,7 @@ class TrainingVocabularyTest {
         List<String> a = new ArrayList<>(List.of("--model", model, "--data", data.toString(), "--output", out.toString(),
                 "--epochs", "50", "--max-steps", "5", "--eval-every", "2", "--batch-size", "8", "--lr", "0.003",
                 "--weight-decay", "0.01", "--warmup-steps", "1", "--lr-schedule", "linear", "--min-lr-factor", "0.2",
-                "--clip-norm", "3", "--adam-beta2", "0.98", "--patience", "9", "--seed", "17", "--quiet"));
+                "--clip-norm", "3", "--adam-beta2", "0.98", "--ema-decay", "0.99", "--patience", "9", "--seed", "17", "--quiet"));
         if (!List.of("lightgcn", "mf-bpr").contains(model)) { // the graph baselines read no features
             a.addAll(List.of("--features", features.toString()));
         }
@@ -105,6 +105,7 @@ class TrainingVocabularyTest {
         assertEquals(0.2, o.path("minLrFactor").asDouble(), 1e-6, model);
         assertEquals(3, o.path("clipNorm").asDouble(), 1e-9, model);
         assertEquals(0.98, o.path("adamBeta2").asDouble(), 1e-6, model);
+        assertEquals(0.99, o.path("emaDecay").asDouble(), 1e-6, model);
         assertEquals(9, o.path("patience").asInt(), model);
         assertEquals(17, o.path("seed").asInt(), model);
         // the rate of the last validation: linear decay from 0.003 to 0.0006 over the 5 planned steps

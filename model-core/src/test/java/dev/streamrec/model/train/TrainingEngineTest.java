@@ -145,6 +145,70 @@ class TrainingEngineTest {
         }
     }
 
+    /**
+     * With {@code --ema-decay} the validations see the weights' moving average, the best of them is
+     * kept, and training goes on from the weights as trained. The task sets the weight to k at step
+     * k (a zero gradient, so the optimiser leaves it there), so the average after n steps is
+     * Σ (1-β)·β^(n-k)·k.
+     */
+    @Test
+    void withAMovingAverageTheAverageIsValidatedAndKept() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray w = m.zeros(new Shape(1));
+            w.setRequiresGradient(true);
+            List<Float> before = new ArrayList<>(); // the weight each step starts from
+            List<Float> validated = new ArrayList<>();
+            List<Double> scores = List.of(0.5, 0.1);
+            TrainingTask stepping = new TrainingTask() {
+                @Override
+                public int examples() {
+                    return 64;
+                }
+
+                @Override
+                public List<AdamW.Trainable> parameters() {
+                    return List.of(AdamW.Trainable.of(w));
+                }
+
+                @Override
+                public float forwardBackward(int[] batch, Random random) {
+                    before.add(w.getFloat(0));
+                    TensorWrites.overwrite(w, new float[] {before.size()});
+                    try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        scope.suppressNotUsedWarning();
+                        gc.backward(w.mul(0f).sum());
+                        return 1f;
+                    }
+                }
+
+                @Override
+                public Validation validate() {
+                    validated.add(w.getFloat(0));
+                    double s = scores.get(validated.size() - 1);
+                    return new Validation(s, Map.of("score", s));
+                }
+            };
+            float beta = 0.8f;
+            TrainingResult r = new TrainingEngine("ema", options("--max-steps", "8", "--eval-every", "4",
+                    "--ema-decay", Float.toString(beta)), quiet()).run(stepping);
+            assertEquals(8, r.steps());
+            assertEquals(List.of(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f), before, "each step starts from the trained weight");
+            assertEquals(averageOfSteps(beta, 4), validated.get(0), 1e-5f);
+            assertEquals(averageOfSteps(beta, 8), validated.get(1), 1e-5f);
+            assertEquals(1, r.best().index());
+            assertEquals(validated.get(0), w.getFloat(0), 0f, "the best validation's average is kept");
+        }
+    }
+
+    /** Σ_{k=1..n} (1-β)·β^(n-k)·k: the average after n steps of weights 1..n from 0. */
+    private static float averageOfSteps(float beta, int n) {
+        double a = 0;
+        for (int k = 1; k <= n; k++) {
+            a = beta * a + (1 - beta) * k;
+        }
+        return (float) a;
+    }
+
     @Test
     void stopsAtTheStepBudgetAndValidatesTheLastWeights() {
         try (NDManager m = NDManager.newBaseManager()) {
