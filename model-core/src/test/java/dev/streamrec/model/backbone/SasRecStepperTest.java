@@ -208,7 +208,8 @@ class SasRecStepperTest {
 
     /**
      * A row's new cache is the same bit for bit whether its call holds it alone or beside 1 to 69
-     * other rows, for one item and for two, at d = 8 and d = 48: caches are rounded when stored, and
+     * other rows (with and without caches, longer than its own or not), for one item and for two,
+     * at d = 8 and d = 48: caches are rounded when stored, and
      * a last bit that depended on the batch could flip a rounding that every later event of the
      * user then sees (the job batches a replay after a restore otherwise than the first time).
      */
@@ -219,25 +220,33 @@ class SasRecStepperTest {
                 SequenceModelBlock block = sasrec(m, 3, MAX_LEN, dim);
                 SasRecStepper stepper = new SasRecStepper(block, m);
                 Random random = new Random(dim);
-                KeyValueCache start = stepper.scores(List.of(new SasRecStepper.Row(null, new int[] {3, 9, 4, 17, 2})))
-                        .states().get(0);
-                for (int[] fold : new int[][] {{5}, {5, 21}}) {
-                    KeyValueCache alone = stepper.scores(List.of(new SasRecStepper.Row(start.copy(), fold))).states().get(0);
-                    for (int others : new int[] {1, 2, 5, 69}) {
-                        List<SasRecStepper.Row> rows = new ArrayList<>();
-                        for (int o = 0; o < others; o++) {
-                            int[] h = randomHistory(random, 1 + random.nextInt(3)).stream().mapToInt(Integer::intValue).toArray();
-                            rows.add(new SasRecStepper.Row(null, fold.length == 1 ? h : new int[] {h[0], 1 + o % ITEMS}));
+                for (int[] history : new int[][] {{3, 9, 4, 17, 2}, {3}}) { // a full cache, and one shorter than others'
+                    KeyValueCache start = stepper.scores(List.of(new SasRecStepper.Row(null, history))).states().get(0);
+                    for (int[] fold : new int[][] {{5}, {5, 21}}) {
+                        KeyValueCache alone = stepper.scores(List.of(new SasRecStepper.Row(start.copy(), fold))).states().get(0);
+                        for (int others : new int[] {1, 2, 5, 69}) {
+                            List<SasRecStepper.Row> rows = new ArrayList<>();
+                            for (int o = 0; o < others; o++) {
+                                int[] h = randomHistory(random, 1 + random.nextInt(3)).stream().mapToInt(Integer::intValue).toArray();
+                                KeyValueCache cached = o % 2 == 0 ? null : stepper.scores(List.of(new SasRecStepper.Row(null,
+                                        randomHistory(random, 2 + random.nextInt(5)).stream().mapToInt(Integer::intValue).toArray())))
+                                        .states().get(0);
+                                rows.add(new SasRecStepper.Row(cached, fold.length == 1 ? h : new int[] {h[0], 1 + o % ITEMS}));
+                            }
+                            rows.add(random.nextInt(rows.size() + 1), new SasRecStepper.Row(start.copy(), fold));
+                            int at = 0;
+                            while (rows.get(at).pending() != fold) {
+                                at++;
+                            }
+                            KeyValueCache beside = stepper.scores(rows).states().get(at);
+                            String where = "d = " + dim + ", " + history.length + " items cached, " + fold.length + " folded, "
+                                    + others + " other rows";
+                            for (int l = 0; l < alone.cachedLayers(); l++) {
+                                assertArrayEquals(alone.keys(l), beside.keys(l), where + ": keys of layer " + (l + 1));
+                                assertArrayEquals(alone.values(l), beside.values(l), where + ": values of layer " + (l + 1));
+                            }
+                            assertArrayEquals(alone.top(), beside.top(), where + ": top state");
                         }
-                        rows.add(random.nextInt(rows.size() + 1), new SasRecStepper.Row(start.copy(), fold));
-                        int at = rows.indexOf(rows.stream().filter(r -> r.cache() != null).findFirst().orElseThrow());
-                        KeyValueCache beside = stepper.scores(rows).states().get(at);
-                        String where = "d = " + dim + ", " + fold.length + " items, " + others + " other rows";
-                        for (int l = 0; l < alone.cachedLayers(); l++) {
-                            assertArrayEquals(alone.keys(l), beside.keys(l), where + ": keys of layer " + (l + 1));
-                            assertArrayEquals(alone.values(l), beside.values(l), where + ": values of layer " + (l + 1));
-                        }
-                        assertArrayEquals(alone.top(), beside.top(), where + ": top state");
                     }
                 }
             }
