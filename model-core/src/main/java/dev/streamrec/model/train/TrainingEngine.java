@@ -86,6 +86,9 @@ public final class TrainingEngine {
                     boolean applied;
                     if (Float.isFinite(loss)) {
                         applied = optimiser.step(lr);
+                        if (applied && average != null) {
+                            average.update(); // part of the step's time
+                        }
                     } else {
                         optimiser.clearGradients();
                         applied = false;
@@ -93,9 +96,6 @@ public final class TrainingEngine {
                     run.stepNanos += System.nanoTime() - stepStart;
                     run.examplesSeen += batch.length;
                     if (applied) {
-                        if (average != null) {
-                            average.update();
-                        }
                         run.steps++;
                         run.consecutiveSkips = 0;
                         run.lossSum += loss;
