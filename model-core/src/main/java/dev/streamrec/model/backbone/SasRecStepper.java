@@ -285,10 +285,10 @@ public final class SasRecStepper extends BatchStepper<KeyValueCache, SasRecStepp
      * The members a call of several items per row computes: {@code members}, then copies of the
      * first until the call's tensors have at least {@link #MIN_ROWS} rows of d (members · t); the
      * copies are computed and dropped ({@link #foldOne} pads its dense layers' rows the same way,
-     * with rows that attend to nothing). The bundled CPU libtorch multiplies a few rows by a d×d weight along other code
-     * paths than many rows, whose sums differ in the last bits (from one row up to 15, growing with
-     * d; measured for d = 4 to 512, one and two threads); from 16 rows on a row's result is the
-     * same whatever the others are. Cached keys and values are rounded when stored (float16 by
+     * with rows that attend to nothing). The bundled CPU libtorch multiplies a few rows by a d×d
+     * weight along other code paths than many rows, whose sums differ in the last bits (from one
+     * row up to 15, growing with d; measured for d = 4 to 512, one and two threads); from 16 rows on
+     * a row's result is the same whatever the others are. Cached keys and values are rounded when stored (float16 by
      * default), where such a bit can flip a rounding that every later event of the user then sees.
      * With the padding a row's cache is the same bit for bit whatever other rows share its call
      * ({@code SasRecStepperTest}): a user's events folded one per call give the same caches however

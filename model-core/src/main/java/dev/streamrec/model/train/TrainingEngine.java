@@ -19,8 +19,8 @@ import java.util.Random;
  * early stopping whose patience counts validations, and the best validation's weights restored at
  * the end (with {@code --ema-decay}, the weights' moving average is what is validated and restored:
  * {@link WeightAverage}). A step whose loss or gradient is not finite is not applied and counted;
- * {@value #MAX_CONSECUTIVE_SKIPS} in a row end the run as diverged. A progress bar per epoch shows steps/s, loss, rate and ETA; each validation
- * prints one log line.
+ * {@value #MAX_CONSECUTIVE_SKIPS} in a row end the run as diverged. A progress bar per epoch shows
+ * steps/s, loss, rate and ETA; each validation prints one log line.
  */
 public final class TrainingEngine {
 

@@ -233,11 +233,8 @@ class SasRecStepperTest {
                                         .states().get(0);
                                 rows.add(new SasRecStepper.Row(cached, fold.length == 1 ? h : new int[] {h[0], 1 + o % ITEMS}));
                             }
-                            rows.add(random.nextInt(rows.size() + 1), new SasRecStepper.Row(start.copy(), fold));
-                            int at = 0;
-                            while (rows.get(at).pending() != fold) {
-                                at++;
-                            }
+                            int at = random.nextInt(rows.size() + 1);
+                            rows.add(at, new SasRecStepper.Row(start.copy(), fold));
                             KeyValueCache beside = stepper.scores(rows).states().get(at);
                             String where = "d = " + dim + ", " + history.length + " items cached, " + fold.length + " folded, "
                                     + others + " other rows";
