@@ -28,6 +28,15 @@ interface AttentionKernels {
     /** out[o..o+dh) += Σ_{i < p} weights[i]·values[rows[i]+hd ..+dh). */
     void weigh(float[] weights, float[] values, int[] rows, int p, int hd, int dh, float[] out, int o);
 
+    /**
+     * {@link #dots} over keys held as halves (a float16 cache's ring), all finite: the same sums,
+     * bit for bit, as {@link #dots} over their floats ({@link Half#toFloat}).
+     */
+    void dotsHalf(float[] q, int qh, short[] keys, int[] rows, int p, int hd, int dh, float scale, float[] logits);
+
+    /** {@link #weigh} over values held as halves, all finite: the same sums, bit for bit, as over their floats. */
+    void weighHalf(float[] weights, short[] values, int[] rows, int p, int hd, int dh, float[] out, int o);
+
     /** x[0..n) replaced by its softmax (the largest value subtracted first). */
     void softmax(float[] x, int n);
 

@@ -175,8 +175,7 @@ public final class SasRecStepper extends BatchStepper<KeyValueCache, SasRecStepp
                 } else {
                     single.rotate(q, j * dim, angles[j]);
                     single.rotate(k, j * dim, angles[j]);
-                    single.attendUpper(ringRows[j], cache.keyRing(l - 1), cache.valueRing(l - 1), q, k, v, j * dim,
-                            context, logits);
+                    single.attendUpper(ringRows[j], cache, l - 1, q, k, v, j * dim, context, logits);
                 }
             }
             if (l > 0) {

@@ -3,7 +3,8 @@ package dev.streamrec.model.backbone;
 /**
  * {@link AttentionKernels} in plain Java, for a JVM without the Vector API: the dot products taken
  * four positions at a time (four independent sums, which a CPU overlaps; JDK 17 does not vectorise
- * float sums by itself), and the weighted sum four value rows per pass over the output.
+ * float sums by itself), and the weighted sum four value rows per pass over the output. Keys and
+ * values held as halves are widened into floats first, then summed as floats.
  */
 final class ScalarAttentionKernels implements AttentionKernels {
 
@@ -131,5 +132,35 @@ final class ScalarAttentionKernels implements AttentionKernels {
     /** One pair's share of q · (k rotated by φ): cos φ·(q_a·k_a + q_b·k_b) + sin φ·(q_b·k_a − q_a·k_b). */
     private static float rotatedDot(float qa, float qb, float c, float s, float ka, float kb) {
         return c * (qa * ka + qb * kb) + s * (qb * ka - qa * kb);
+    }
+
+    @Override
+    public void dotsHalf(float[] q, int qh, short[] keys, int[] rows, int p, int hd, int dh, float scale, float[] logits) {
+        dots(q, qh, widened(keys, rows, p, hd, dh), packed(p, dh), p, 0, dh, scale, logits);
+    }
+
+    @Override
+    public void weighHalf(float[] weights, short[] values, int[] rows, int p, int hd, int dh, float[] out, int o) {
+        weigh(weights, widened(values, rows, p, hd, dh), packed(p, dh), p, 0, dh, out, o);
+    }
+
+    /** The head's dh halves of each of the p rows, as floats, one row after the other. */
+    private static float[] widened(short[] halves, int[] rows, int p, int hd, int dh) {
+        float[] out = new float[p * dh];
+        for (int i = 0; i < p; i++) {
+            for (int j = 0; j < dh; j++) {
+                out[i * dh + j] = Half.toFloat(halves[rows[i] + hd + j]);
+            }
+        }
+        return out;
+    }
+
+    /** The rows of {@link #widened}'s output: 0, dh, 2·dh, ... */
+    private static int[] packed(int p, int dh) {
+        int[] rows = new int[p];
+        for (int i = 0; i < p; i++) {
+            rows[i] = i * dh;
+        }
+        return rows;
     }
 }

@@ -15,7 +15,8 @@ package dev.streamrec.model.backbone;
  * in the dot product (for a pair (a, b) of a head at angle φ: cos φ·(q_a·k_a + q_b·k_b) +
  * sin φ·(q_b·k_a − q_a·k_b)); the new query is at offset 0. The layers above cache keys already
  * rotated at their absolute positions, and {@link #rotate} turns the new query and key to theirs.
- * The angles are those of {@link RotaryEmbedding} (θ in double, cos and sin rounded to float).
+ * The angles are those of {@link RotaryEmbedding} (θ in double, cos and sin rounded to float). A
+ * float16 cache's rings are read as halves, widened in the kernels.
  */
 final class SingleStepAttention {
 
@@ -96,39 +97,53 @@ final class SingleStepAttention {
             int qh = at + h * dh;
             int hd = h * dh;
             kernels.rotatedDots(q, qh, firstKeys, cached, p, hd, half, offsetCos, offsetSin, scale, logits);
-            attendNew(logits, p, q, k, v, qh, firstValues, cached, hd, out);
+            attendNew(logits, p, q, k, v, qh, out);
+            kernels.weigh(logits, firstValues, cached, p, hd, dh, out, qh);
         }
     }
 
     /**
      * A layer above the first: as {@link #attendFirst}, with the i-th oldest position's key and
-     * value rows at {@code cached[i]} in {@code keys} and {@code values} (a cache's rings, keys
-     * rotated at their positions); q and k must already be rotated to the new position.
+     * value rows at {@code cached[i]} in {@code cache}'s rings of cached layer {@code upper} (keys
+     * rotated at their positions); q and k must already be rotated to the new position. A float16
+     * cache is read as it is held, its halves widened where they are loaded (the same sums as over
+     * their floats); one that holds a half that is not finite, through its widened rings.
      */
-    void attendUpper(int[] cached, float[] keys, float[] values, float[] q, float[] k, float[] v, int at, float[] out,
+    void attendUpper(int[] cached, KeyValueCache cache, int upper, float[] q, float[] k, float[] v, int at, float[] out,
             float[] logits) {
         int p = cached.length;
+        boolean halves = cache.halves() && cache.allFinite();
+        float[] keys = halves ? null : cache.keyRing(upper);
+        float[] values = halves ? null : cache.valueRing(upper);
         for (int h = 0; h < heads; h++) {
             int qh = at + h * dh;
             int hd = h * dh;
-            kernels.dots(q, qh, keys, cached, p, hd, dh, scale, logits);
-            attendNew(logits, p, q, k, v, qh, values, cached, hd, out);
+            if (halves) {
+                kernels.dotsHalf(q, qh, cache.halfKeyRing(upper), cached, p, hd, dh, scale, logits);
+            } else {
+                kernels.dots(q, qh, keys, cached, p, hd, dh, scale, logits);
+            }
+            attendNew(logits, p, q, k, v, qh, out);
+            if (halves) {
+                kernels.weighHalf(logits, cache.halfValueRing(upper), cached, p, hd, dh, out, qh);
+            } else {
+                kernels.weigh(logits, values, cached, p, hd, dh, out, qh);
+            }
         }
     }
 
     /**
      * With the cached positions' logits in logits[0..p): adds the new position's own, takes the
-     * softmax and writes the weighted values of the head at qh to out[qh..qh+dh).
+     * softmax (the weights, in place) and writes the new position's weighted value of the head at
+     * qh to out[qh..qh+dh), to which the caller adds the cached positions' ({@code weigh}).
      */
-    private void attendNew(float[] logits, int p, float[] q, float[] k, float[] v, int qh, float[] values, int[] cached,
-            int hd, float[] out) {
+    private void attendNew(float[] logits, int p, float[] q, float[] k, float[] v, int qh, float[] out) {
         logits[p] = dot(q, qh, k, qh) / scale;
         kernels.softmax(logits, p + 1);
         float own = logits[p];
         for (int j = 0; j < dh; j++) {
             out[qh + j] = own * v[qh + j];
         }
-        kernels.weigh(logits, values, cached, p, hd, dh, out, qh);
     }
 
     private float dot(float[] x, int xi, float[] y, int yi) {

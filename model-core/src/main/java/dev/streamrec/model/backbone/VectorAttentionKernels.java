@@ -1,26 +1,42 @@
 package dev.streamrec.model.backbone;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link AttentionKernels} with the JDK's Vector API: each dot product a sum of fused multiply-adds
- * over the CPU's widest float vectors, reduced once per position, and the weighted sum of the values
- * accumulated in vector registers, one chunk of the head at a time over every cached row. A head
- * width that is not a multiple of the vector length ends in plain Java. Loaded only in a JVM started
- * with {@code --add-modules jdk.incubator.vector} ({@link AttentionKernels#best}).
+ * over the CPU's widest float vectors, one position at a time, reduced once per position in a fixed
+ * order ({@link #sum}); the weighted sum of the values accumulated in a vector register, one chunk
+ * of the head at a time over every cached row. Keys and values held as halves are widened to floats
+ * where they are loaded (exactly; the same sums as over their floats). A head width that is not a
+ * multiple of the vector length ends in plain Java. Loaded only in a JVM started with
+ * {@code --add-modules jdk.incubator.vector} ({@link AttentionKernels#best}).
  */
 final class VectorAttentionKernels implements AttentionKernels {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-    /** For {@link #sum}: lane i to i + w (mod the length), for w = length/2, length/4, ..., 1. */
-    private static final List<VectorShuffle<Float>> HALVINGS = halvings();
+    /**
+     * Halves as many as SPECIES has floats (half its bits), and ints of its shape: to widen halves
+     * to floats where they are loaded. A half's bits, sign-extended to an int, shifted up by 13 and
+     * masked (sign, exponent and mantissa in a float's places) are a float of the half's value
+     * times 2^-112; times 2^112 that is the half's value, exactly (a half's exponent and mantissa
+     * fit a float's; a subnormal half comes out a normal float). Finite halves only: an infinity
+     * or NaN comes out finite ({@link KeyValueCache#allFinite} keeps those away). Written out in
+     * each loop rather than as a method, so that the JIT never leaves it a call that boxes vectors.
+     */
+    private static final VectorSpecies<Short> HALF_SPECIES = VectorSpecies.of(short.class,
+            VectorShape.forBitSize(SPECIES.vectorBitSize() / 2));
+    private static final VectorSpecies<Integer> INT_SPECIES = VectorSpecies.of(int.class, SPECIES.vectorShape());
+    private static final int LANES = SPECIES.length();
+    private static final VectorShuffle<Float> BY_8 = rotation(8);
+    private static final VectorShuffle<Float> BY_4 = rotation(4);
+    private static final VectorShuffle<Float> BY_2 = rotation(2);
+    private static final VectorShuffle<Float> BY_1 = rotation(1);
     private static final float LOG2E = 1.44269504f;
     private static final float LN2_HI = 0.693145752f; // ln 2 = LN2_HI + LN2_LO, LN2_HI with 11 low bits zero
     private static final float LN2_LO = 1.42860677e-6f;
@@ -36,35 +52,34 @@ final class VectorAttentionKernels implements AttentionKernels {
     public void dots(float[] q, int qh, float[] keys, int[] rows, int p, int hd, int dh, float scale, float[] logits) {
         int n = SPECIES.length();
         int bound = SPECIES.loopBound(dh);
-        int i = 0;
-        for (; i + 3 < p; i += 4) { // four positions share each load of the query
-            int k0 = rows[i] + hd;
-            int k1 = rows[i + 1] + hd;
-            int k2 = rows[i + 2] + hd;
-            int k3 = rows[i + 3] + hd;
-            FloatVector s0 = FloatVector.zero(SPECIES);
-            FloatVector s1 = s0;
-            FloatVector s2 = s0;
-            FloatVector s3 = s0;
-            for (int j = 0; j < bound; j += n) {
-                FloatVector x = FloatVector.fromArray(SPECIES, q, qh + j);
-                s0 = x.fma(FloatVector.fromArray(SPECIES, keys, k0 + j), s0);
-                s1 = x.fma(FloatVector.fromArray(SPECIES, keys, k1 + j), s1);
-                s2 = x.fma(FloatVector.fromArray(SPECIES, keys, k2 + j), s2);
-                s3 = x.fma(FloatVector.fromArray(SPECIES, keys, k3 + j), s3);
-            }
-            logits[i] = (sum(s0) + tail(q, qh, keys, k0, bound, dh)) / scale;
-            logits[i + 1] = (sum(s1) + tail(q, qh, keys, k1, bound, dh)) / scale;
-            logits[i + 2] = (sum(s2) + tail(q, qh, keys, k2, bound, dh)) / scale;
-            logits[i + 3] = (sum(s3) + tail(q, qh, keys, k3, bound, dh)) / scale;
-        }
-        for (; i < p; i++) {
+        for (int i = 0; i < p; i++) {
             int k = rows[i] + hd;
             FloatVector acc = FloatVector.zero(SPECIES);
             for (int j = 0; j < bound; j += n) {
                 acc = FloatVector.fromArray(SPECIES, q, qh + j).fma(FloatVector.fromArray(SPECIES, keys, k + j), acc);
             }
             logits[i] = (sum(acc) + tail(q, qh, keys, k, bound, dh)) / scale;
+        }
+    }
+
+    @Override
+    public void dotsHalf(float[] q, int qh, short[] keys, int[] rows, int p, int hd, int dh, float scale, float[] logits) {
+        int n = SPECIES.length();
+        int bound = SPECIES.loopBound(dh);
+        for (int i = 0; i < p; i++) { // as dots, each key widened where it is loaded
+            int k = rows[i] + hd;
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (int j = 0; j < bound; j += n) {
+                IntVector bits = (IntVector) ShortVector.fromArray(HALF_SPECIES, keys, k + j)
+                        .convertShape(VectorOperators.S2I, INT_SPECIES, 0); // widened: see HALF_SPECIES
+                FloatVector key = bits.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+                acc = FloatVector.fromArray(SPECIES, q, qh + j).fma(key, acc);
+            }
+            float tail = 0;
+            for (int j = bound; j < dh; j++) {
+                tail += q[qh + j] * Half.toFloat(keys[k + j]);
+            }
+            logits[i] = (sum(acc) + tail) / scale;
         }
     }
 
@@ -113,33 +128,37 @@ final class VectorAttentionKernels implements AttentionKernels {
     public void weigh(float[] weights, float[] values, int[] rows, int p, int hd, int dh, float[] out, int o) {
         int n = SPECIES.length();
         int bound = SPECIES.loopBound(dh);
-        int i = 0;
-        for (; i + 3 < p; i += 4) { // four rows per pass over the output
-            FloatVector w0 = FloatVector.broadcast(SPECIES, weights[i]);
-            FloatVector w1 = FloatVector.broadcast(SPECIES, weights[i + 1]);
-            FloatVector w2 = FloatVector.broadcast(SPECIES, weights[i + 2]);
-            FloatVector w3 = FloatVector.broadcast(SPECIES, weights[i + 3]);
-            int y0 = rows[i] + hd;
-            int y1 = rows[i + 1] + hd;
-            int y2 = rows[i + 2] + hd;
-            int y3 = rows[i + 3] + hd;
-            for (int j = 0; j < bound; j += n) {
-                FloatVector a = FloatVector.fromArray(SPECIES, values, y0 + j).fma(w0, FloatVector.fromArray(SPECIES, out, o + j));
-                FloatVector b = FloatVector.fromArray(SPECIES, values, y1 + j).mul(w1);
-                a = FloatVector.fromArray(SPECIES, values, y2 + j).fma(w2, a);
-                b = FloatVector.fromArray(SPECIES, values, y3 + j).fma(w3, b);
-                a.add(b).intoArray(out, o + j);
+        for (int j = 0; j < bound; j += n) { // one chunk of the head at a time, accumulated over every row
+            FloatVector acc = FloatVector.fromArray(SPECIES, out, o + j);
+            for (int i = 0; i < p; i++) {
+                acc = FloatVector.fromArray(SPECIES, values, rows[i] + hd + j).fma(FloatVector.broadcast(SPECIES, weights[i]), acc);
             }
-            for (int j = bound; j < dh; j++) {
-                out[o + j] += weights[i] * values[y0 + j] + weights[i + 1] * values[y1 + j] + weights[i + 2] * values[y2 + j]
-                        + weights[i + 3] * values[y3 + j];
+            acc.intoArray(out, o + j);
+        }
+        for (int j = bound; j < dh; j++) {
+            for (int i = 0; i < p; i++) {
+                out[o + j] += weights[i] * values[rows[i] + hd + j];
             }
         }
-        for (; i < p; i++) {
-            float w = weights[i];
-            int y = rows[i] + hd;
-            for (int j = 0; j < dh; j++) {
-                out[o + j] += w * values[y + j];
+    }
+
+    @Override
+    public void weighHalf(float[] weights, short[] values, int[] rows, int p, int hd, int dh, float[] out, int o) {
+        int n = SPECIES.length();
+        int bound = SPECIES.loopBound(dh);
+        for (int j = 0; j < bound; j += n) { // as weigh, each value widened where it is loaded
+            FloatVector acc = FloatVector.fromArray(SPECIES, out, o + j);
+            for (int i = 0; i < p; i++) {
+                IntVector bits = (IntVector) ShortVector.fromArray(HALF_SPECIES, values, rows[i] + hd + j)
+                        .convertShape(VectorOperators.S2I, INT_SPECIES, 0);
+                FloatVector value = bits.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+                acc = value.fma(FloatVector.broadcast(SPECIES, weights[i]), acc);
+            }
+            acc.intoArray(out, o + j);
+        }
+        for (int j = bound; j < dh; j++) {
+            for (int i = 0; i < p; i++) {
+                out[o + j] += weights[i] * Half.toFloat(values[rows[i] + hd + j]);
             }
         }
     }
@@ -201,25 +220,32 @@ final class VectorAttentionKernels implements AttentionKernels {
 
     /**
      * The sum of a vector's lanes in one fixed order (a tree of lane-wise additions of rotated
-     * copies). Not {@code reduceLanes(ADD)}, whose order is unspecified and differs between the JIT's
-     * SIMD code and the interpreter's lane-by-lane fallback: the same input could give scores a float
-     * rounding apart, which a float16 cache can then turn into a visible difference.
+     * copies: lane i plus lane i + w for w = LANES/2 down to 1, lane 0 holding the sum). Not
+     * {@code reduceLanes(ADD)}, whose order is unspecified and differs between the JIT's SIMD code
+     * and the interpreter's lane-by-lane fallback: the same input could give scores a float
+     * rounding apart, which a float16 cache can then turn into a visible difference. Each rotation
+     * is its own constant, which the JIT folds (a loop over a list of them was measured several
+     * times slower).
      */
     static float sum(FloatVector v) {
         FloatVector s = v;
-        for (VectorShuffle<Float> rotation : HALVINGS) {
-            s = s.add(s.rearrange(rotation));
+        if (LANES >= 16) {
+            s = s.add(s.rearrange(BY_8));
+        }
+        if (LANES >= 8) {
+            s = s.add(s.rearrange(BY_4));
+        }
+        if (LANES >= 4) {
+            s = s.add(s.rearrange(BY_2));
+        }
+        if (LANES >= 2) {
+            s = s.add(s.rearrange(BY_1));
         }
         return s.lane(0);
     }
 
-    private static List<VectorShuffle<Float>> halvings() {
-        List<VectorShuffle<Float>> out = new ArrayList<>();
-        int n = SPECIES.length();
-        for (int w = n / 2; w >= 1; w /= 2) {
-            int by = w;
-            out.add(VectorShuffle.fromOp(SPECIES, i -> (i + by) % n));
-        }
-        return List.copyOf(out);
+    /** Lane i to lane i + by (mod the length): for {@link #sum}. */
+    private static VectorShuffle<Float> rotation(int by) {
+        return VectorShuffle.fromOp(SPECIES, i -> (i + by) % LANES);
     }
 }

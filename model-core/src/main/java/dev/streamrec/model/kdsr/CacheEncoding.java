@@ -1,5 +1,7 @@
 package dev.streamrec.model.kdsr;
 
+import dev.streamrec.model.backbone.Half;
+
 import java.nio.ByteBuffer;
 import java.util.Locale;
 
@@ -51,10 +53,9 @@ public enum CacheEncoding {
             case FLOAT16 -> {
                 short[] halves = new short[x.length];
                 for (int i = 0; i < x.length; i++) {
-                    halves[i] = toHalf(x[i]);
+                    halves[i] = Half.toHalf(x[i]);
                 }
-                out.asShortBuffer().put(halves);
-                out.position(out.position() + 2 * x.length);
+                writeHalves(out, halves);
             }
             case INT8 -> {
                 byte[] row = new byte[d];
@@ -82,11 +83,9 @@ public enum CacheEncoding {
                 in.position(in.position() + 4 * x.length);
             }
             case FLOAT16 -> {
-                short[] halves = new short[x.length];
-                in.asShortBuffer().get(halves);
-                in.position(in.position() + 2 * x.length);
+                short[] halves = readHalves(in, x.length);
                 for (int i = 0; i < x.length; i++) {
-                    x[i] = HALVES[halves[i] & 0xffff];
+                    x[i] = Half.toFloat(halves[i]);
                 }
             }
             case INT8 -> {
@@ -103,78 +102,17 @@ public enum CacheEncoding {
         return x;
     }
 
-    /** The float of every half, by its 16 bits: reading a half is one lookup. */
-    private static final float[] HALVES = new float[0x10000];
-
-    static {
-        for (int h = 0; h < HALVES.length; h++) {
-            HALVES[h] = fromHalf((short) h);
-        }
+    /** Writes halves as {@link #FLOAT16} stores them (a cache that holds its rows in float16 gives them as they are). */
+    public static void writeHalves(ByteBuffer out, short[] halves) {
+        out.asShortBuffer().put(halves);
+        out.position(out.position() + 2 * halves.length);
     }
 
-    /**
-     * IEEE 754 binary16 of a float, rounded to nearest even (Java 17 has no Float.floatToFloat16).
-     * A float whose half is normal (the keys and values of a cache, nearly always) takes the
-     * branch-free rounding of its bits; the rest (subnormal, overflow, infinity, NaN) goes through
-     * {@link #toHalfAnyRange}, which gives the same half for every float.
-     */
-    static short toHalf(float f) {
-        int bits = Float.floatToRawIntBits(f);
-        int abs = bits & 0x7fffffff;
-        if (abs >= 0x38800000 && abs < 0x477ff000) { // 2^-14 <= |f| < 65520: a normal half after rounding
-            int rounded = abs + 0xfff + ((abs >>> 13) & 1); // to nearest, ties to even; a carry moves the exponent
-            return (short) (((bits >>> 16) & 0x8000) | ((rounded - 0x38000000) >>> 13));
-        }
-        return toHalfAnyRange(f);
-    }
-
-    /** {@link #toHalf} for any float, case by case. */
-    static short toHalfAnyRange(float f) {
-        int bits = Float.floatToRawIntBits(f);
-        int sign = (bits >>> 16) & 0x8000;
-        int exp = (bits >>> 23) & 0xff;
-        int mant = bits & 0x7fffff;
-        if (exp == 0xff) {
-            return (short) (sign | 0x7c00 | (mant != 0 ? 0x200 : 0)); // infinity or NaN
-        }
-        int e = exp - 127 + 15;
-        if (e >= 0x1f) {
-            return (short) (sign | 0x7c00); // too large: infinity
-        }
-        if (e <= 0) { // a half subnormal, or zero
-            if (e < -10) {
-                return (short) sign;
-            }
-            int m = mant | 0x800000;
-            int shift = 14 - e;
-            int half = m >> shift;
-            int rest = m & ((1 << shift) - 1);
-            int mid = 1 << (shift - 1);
-            if (rest > mid || (rest == mid && (half & 1) != 0)) {
-                half++;
-            }
-            return (short) (sign | half);
-        }
-        int half = (e << 10) | (mant >> 13);
-        int rest = mant & 0x1fff;
-        if (rest > 0x1000 || (rest == 0x1000 && (half & 1) != 0)) {
-            half++; // a carry into the exponent is the right rounding (up to infinity)
-        }
-        return (short) (sign | half);
-    }
-
-    /** The float of an IEEE 754 binary16. */
-    static float fromHalf(short h) {
-        int sign = (h & 0x8000) << 16;
-        int exp = (h >>> 10) & 0x1f;
-        int mant = h & 0x3ff;
-        if (exp == 0) {
-            float v = mant * 0x1p-24f;
-            return sign != 0 ? -v : v;
-        }
-        if (exp == 0x1f) {
-            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-        }
-        return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
+    /** Reads {@code count} halves that {@link #FLOAT16} stored. */
+    public static short[] readHalves(ByteBuffer in, int count) {
+        short[] halves = new short[count];
+        in.asShortBuffer().get(halves);
+        in.position(in.position() + 2 * count);
+        return halves;
     }
 }

@@ -86,7 +86,7 @@ public final class SasRecIncrementalBenchmark {
                 KeyValueCache[] last = null;
                 for (int b : BATCHES) {
                     int[][] histories = histories(random, b, len, items);
-                    KeyValueCache[] carried = prefill(stepper, histories);
+                    KeyValueCache[] carried = asServed(stepper, prefill(stepper, histories));
                     List<SasRecStepper.Row> steps = new ArrayList<>(b);
                     for (int r = 0; r < b; r++) {
                         steps.add(new SasRecStepper.Row(carried[r], new int[] {histories[r][len - 1]}));
@@ -125,7 +125,7 @@ public final class SasRecIncrementalBenchmark {
                 SasRecStepper stepper = new SasRecStepper(block, m);
                 kernels = stepper.attentionKernels();
                 int[][] histories = histories(random, batch, len, items);
-                KeyValueCache[] carried = prefill(stepper, histories);
+                KeyValueCache[] carried = asServed(stepper, prefill(stepper, histories));
                 List<SasRecStepper.Row> steps = new ArrayList<>(batch);
                 for (int r = 0; r < batch; r++) {
                     steps.add(new SasRecStepper.Row(carried[r], new int[] {histories[r][len - 1]}));
@@ -167,6 +167,19 @@ public final class SasRecIncrementalBenchmark {
             fresh.add(new SasRecStepper.Row(null, Arrays.copyOf(h, h.length - 1)));
         }
         return stepper.candidates(fresh, DEPTH).states().toArray(new KeyValueCache[0]);
+    }
+
+    /**
+     * The caches as the server reads them from the stream's state: stored in the
+     * {@link CacheEncoding#DEFAULT} encoding and read back (float16: caches that hold halves).
+     */
+    private static KeyValueCache[] asServed(SasRecStepper stepper, KeyValueCache[] caches) {
+        KeyValueCache[] out = new KeyValueCache[caches.length];
+        for (int r = 0; r < caches.length; r++) {
+            out[r] = SasRecUserState.decode(new SasRecUserState("t", caches[r]).encode(CacheEncoding.DEFAULT), "t",
+                    stepper.slots(), stepper.cachedLayers(), stepper.dim()).cache();
+        }
+        return out;
     }
 
     /**

@@ -22,6 +22,10 @@ import java.nio.ByteBuffer;
  * is unknown to the model and the cache ends with the history; otherwise the cache is refused, as
  * is one of another model or shape ({@link #decode}), and the row starts over from the history the
  * request carries ({@link #fresh}).
+ *
+ * <p>A float16 state is read into a float16 cache ({@link KeyValueCache#ofHalves}), which the step
+ * reads as it is held and which rounds what it appends as the encoding would: the step serves what
+ * it would serve from the same values in float32, and the state written back is the same.
  */
 public record SasRecUserState(String tag, KeyValueCache cache) {
 
@@ -41,8 +45,13 @@ public record SasRecUserState(String tag, KeyValueCache cache) {
             b.putFloat(v);
         }
         for (int l = 0; l < layers; l++) {
-            encoding.write(b, cache.keys(l), d);
-            encoding.write(b, cache.values(l), d);
+            if (encoding == CacheEncoding.FLOAT16 && cache.halves()) { // the halves it holds, as they are
+                CacheEncoding.writeHalves(b, cache.halfKeys(l));
+                CacheEncoding.writeHalves(b, cache.halfValues(l));
+            } else {
+                encoding.write(b, cache.keys(l), d);
+                encoding.write(b, cache.values(l), d);
+            }
         }
         return b.array();
     }
@@ -74,6 +83,15 @@ public record SasRecUserState(String tag, KeyValueCache cache) {
             float[] top = new float[d];
             for (int i = 0; i < d; i++) {
                 top[i] = b.getFloat();
+            }
+            if (encoding == CacheEncoding.FLOAT16) { // a float16 cache: read as it is held
+                short[][] keys = new short[cachedLayers][];
+                short[][] values = new short[cachedLayers][];
+                for (int l = 0; l < cachedLayers; l++) {
+                    keys[l] = CacheEncoding.readHalves(b, p * d);
+                    values[l] = CacheEncoding.readHalves(b, p * d);
+                }
+                return new SasRecUserState(tag, KeyValueCache.ofHalves(slots, items, keys, values, top, next));
             }
             float[][] keys = new float[cachedLayers][];
             float[][] values = new float[cachedLayers][];

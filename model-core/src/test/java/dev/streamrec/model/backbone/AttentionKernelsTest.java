@@ -1,9 +1,12 @@
 package dev.streamrec.model.backbone;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 import jdk.incubator.vector.FloatVector;
@@ -60,6 +63,62 @@ class AttentionKernelsTest {
         plain.weigh(a, values, rows, p, dh, dh, outA, qh);
         simd.weigh(a, values, rows, p, dh, dh, outB, qh);
         assertClose(outA, outB, "weighted values");
+    }
+
+    /**
+     * Over keys and values held as halves (every finite half, in rows scattered over the table),
+     * each implementation gives bit for bit what it gives over their floats: the widening is exact
+     * and the sums are taken in the same order.
+     */
+    @ParameterizedTest
+    @CsvSource({"64, 199", "64, 3", "40, 50", "8, 7"})
+    void halfKernelsGiveTheFloatKernelsSumsOverTheSameValues(int dh, int p) {
+        List<AttentionKernels> implementations = new ArrayList<>(List.of(new ScalarAttentionKernels()));
+        if (AttentionKernels.VECTOR_API) {
+            implementations.add(new VectorAttentionKernels());
+        }
+        Random r = new Random(dh * 31L + p);
+        int d = 2 * dh;
+        short[] finite = new short[0x10000 - 2 * 1024]; // every half but the 2048 infinities and NaNs
+        int n = 0;
+        for (int h = 0; h < 0x10000; h++) {
+            if (Half.isFinite((short) h)) {
+                finite[n++] = (short) h;
+            }
+        }
+        int tableRows = finite.length / d + 1;
+        short[] keys = new short[tableRows * d];
+        short[] values = new short[tableRows * d];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = finite[i % finite.length];
+            values[i] = finite[(i * 7 + 3) % finite.length];
+        }
+        float[] keyFloats = new float[keys.length];
+        float[] valueFloats = new float[values.length];
+        for (int i = 0; i < keys.length; i++) {
+            keyFloats[i] = Half.toFloat(keys[i]);
+            valueFloats[i] = Half.toFloat(values[i]);
+        }
+        for (AttentionKernels kernels : implementations) {
+            for (int trial = 0; trial < 40; trial++) {
+                int[] rows = new int[p];
+                for (int i = 0; i < p; i++) {
+                    rows[i] = r.nextInt(tableRows) * d;
+                }
+                float[] q = random(r, 2 * d, 1f);
+                float[] expected = new float[p];
+                float[] actual = new float[p];
+                kernels.dots(q, d + dh, keyFloats, rows, p, dh, dh, 4f, expected);
+                kernels.dotsHalf(q, d + dh, keys, rows, p, dh, dh, 4f, actual);
+                assertArrayEquals(expected, actual, kernels.description() + " dots, trial " + trial);
+                float[] weights = random(r, p, 1f);
+                float[] outExpected = random(new Random(trial), 2 * d, 1f);
+                float[] outActual = outExpected.clone();
+                kernels.weigh(weights, valueFloats, rows, p, 0, dh, outExpected, d);
+                kernels.weighHalf(weights, values, rows, p, 0, dh, outActual, d);
+                assertArrayEquals(outExpected, outActual, kernels.description() + " weighted values, trial " + trial);
+            }
+        }
     }
 
     @Test

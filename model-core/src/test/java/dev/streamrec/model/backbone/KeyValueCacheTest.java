@@ -2,7 +2,9 @@ package dev.streamrec.model.backbone;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -61,5 +63,35 @@ class KeyValueCacheTest {
                 new float[][] {{1, 2}}, new float[1], 2), "more positions than slots");
         assertThrows(IllegalArgumentException.class, () -> new KeyValueCache(3, new int[] {1}, one, one, new float[1], 0),
                 "fewer positions folded than held");
+    }
+
+    @Test
+    void aFloat16CacheRoundsWhatItStoresAndGivesItsHalvesAsTheyAre() {
+        short[][] key = {{Half.toHalf(10.5f), Half.toHalf(11.5f)}};
+        short[][] value = {{Half.toHalf(-10f), Half.toHalf(-11f)}};
+        KeyValueCache c = KeyValueCache.ofHalves(3, new int[] {10, 11}, key, value, new float[] {11}, 12);
+        KeyValueCache copy = c.copy();
+        assertTrue(c.halves());
+        c.append(new int[] {12, 13}, new float[][] {{1f / 3, 2049f}}, new float[][] {{-0.1f, 1e-6f}}, 0, new float[] {13}, 0);
+        assertArrayEquals(new int[] {11, 12, 13}, c.items());
+        assertArrayEquals(new float[] {11.5f, Half.toFloat(Half.toHalf(1f / 3)), 2048f}, c.keys(0), "rounded to halves, ties to even");
+        assertArrayEquals(new short[] {Half.toHalf(-11f), Half.toHalf(-0.1f), Half.toHalf(1e-6f)}, c.halfValues(0));
+        assertTrue(c.allFinite());
+        assertTrue(copy.halves(), "a copy keeps the precision");
+        assertArrayEquals(new float[] {10.5f, 11.5f}, copy.keys(0));
+        assertThrows(IllegalStateException.class, () -> KeyValueCache.empty(3, 1, 1).halfKeys(0), "a float32 cache has no halves");
+    }
+
+    @Test
+    void aFloat16CacheKnowsWhenItHoldsAHalfThatIsNotFinite() {
+        short[][] none = {{}};
+        KeyValueCache c = KeyValueCache.ofHalves(2, new int[0], none, none, new float[1], 0);
+        c.append(new int[] {1}, new float[][] {{65504f}}, new float[][] {{-65504f}}, 0, new float[1], 0);
+        assertTrue(c.allFinite(), "the largest half");
+        c.append(new int[] {2}, new float[][] {{1e6f}}, new float[][] {{0f}}, 0, new float[1], 0);
+        assertFalse(c.allFinite(), "1e6 rounds to infinity");
+        assertArrayEquals(new float[] {65504f, Float.POSITIVE_INFINITY}, c.keyRing(0), "the widened ring is exact");
+        short[][] nan = {{(short) 0x7e00}};
+        assertFalse(KeyValueCache.ofHalves(2, new int[] {1}, nan, new short[][] {{0}}, new float[1], 1).allFinite());
     }
 }

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SasRecStepperTest {
 
@@ -165,6 +167,66 @@ class SasRecStepperTest {
                 assertTrue(histories.values().stream().anyMatch(h -> h.size() > 4 * MAX_LEN));
             }
         }
+    }
+
+    /**
+     * A float16 cache (what a float16 state is read into) serves, bit for bit, what a float32 cache
+     * serves that holds the same values rounded to halves after every step (what the state held
+     * before caches kept their halves), and holds the same values after it; over one-item and
+     * two-item steps, for heads of 4, 20 and 32 (plain Java only, one vector and a rest, two vectors
+     * of 512 bits).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {8, 40, 64})
+    void aFloat16CacheServesWhatTheSameValuesRoundedServeInFloat32(int dim) {
+        int maxLen = 6;
+        try (NDManager m = NDManager.newBaseManager()) {
+            SasRecStepper stepper = new SasRecStepper(sasrec(m, 2, maxLen, dim), m);
+            Random random = new Random(dim);
+            int users = 5;
+            List<KeyValueCache> floats = new ArrayList<>();
+            List<KeyValueCache> halves = new ArrayList<>();
+            for (int u = 0; u < users; u++) {
+                floats.add(stepper.empty());
+                halves.add(KeyValueCache.ofHalves(maxLen - 1, new int[0], new short[][] {{}}, new short[][] {{}}, new float[dim], 0));
+            }
+            for (int step = 0; step < 14; step++) {
+                List<SasRecStepper.Row> floatRows = new ArrayList<>();
+                List<SasRecStepper.Row> halfRows = new ArrayList<>();
+                for (int u = 0; u < users; u++) {
+                    int[] pending = random.nextInt(4) == 0 ? new int[] {1 + random.nextInt(ITEMS), 1 + random.nextInt(ITEMS)}
+                            : new int[] {1 + random.nextInt(ITEMS)};
+                    floatRows.add(new SasRecStepper.Row(floats.get(u), pending));
+                    halfRows.add(new SasRecStepper.Row(halves.get(u), pending));
+                }
+                BatchStepper.Scored<KeyValueCache> f = stepper.scores(floatRows);
+                BatchStepper.Scored<KeyValueCache> h = stepper.scores(halfRows);
+                for (int u = 0; u < users; u++) {
+                    assertArrayEquals(f.scores()[u], h.scores()[u], "d = " + dim + ", user " + u + " at step " + step);
+                    KeyValueCache rounded = rounded(f.states().get(u));
+                    assertArrayEquals(rounded.keys(0), h.states().get(u).keys(0));
+                    assertArrayEquals(rounded.values(0), h.states().get(u).values(0));
+                    floats.set(u, rounded);
+                    halves.set(u, h.states().get(u));
+                }
+            }
+            assertEquals(maxLen - 1, halves.get(0).positions(), "the rings wrapped");
+        }
+    }
+
+    /** A float32 cache of the same positions with its keys and values rounded to halves. */
+    private static KeyValueCache rounded(KeyValueCache c) {
+        float[][] keys = new float[c.cachedLayers()][];
+        float[][] values = new float[c.cachedLayers()][];
+        for (int l = 0; l < keys.length; l++) {
+            keys[l] = c.keys(l);
+            values[l] = c.values(l);
+            for (int i = 0; i < keys[l].length; i++) {
+                keys[l][i] = Half.toFloat(Half.toHalf(keys[l][i]));
+                values[l][i] = Half.toFloat(Half.toHalf(values[l][i]));
+            }
+        }
+        return new KeyValueCache(c.slots(), c.items(), keys, values, c.top(), c.next());
     }
 
     /**

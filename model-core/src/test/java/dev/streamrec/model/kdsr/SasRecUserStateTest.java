@@ -31,6 +31,10 @@ class SasRecUserStateTest {
             float tolerance = e == CacheEncoding.INT8 ? 3f / 127 : 0f; // these values are exact halves
             assertArrayEquals(CACHE.keys(0), back.cache().keys(0), tolerance);
             assertArrayEquals(CACHE.values(0), back.cache().values(0), tolerance);
+            assertEquals(e == CacheEncoding.FLOAT16, back.cache().halves(), "a float16 state is read into a float16 cache");
+            if (e != CacheEncoding.INT8) {
+                assertArrayEquals(bytes, new SasRecUserState("sha", back.cache()).encode(e), "written back as it was read");
+            }
             assertNull(SasRecUserState.decode(bytes, "other", 3, 1, D), "another model's cache");
             assertNull(SasRecUserState.decode(bytes, "sha", 1, 1, D), "more positions than the slots");
             assertNull(SasRecUserState.decode(bytes, "sha", 3, 2, D), "another layer count");
