@@ -47,7 +47,11 @@ public final class KeyValueCache {
         this(slots, items, keys, values, null, null, top, next);
     }
 
-    /** A float16 cache: as the float32 constructor, with the keys and values given as halves. */
+    /**
+     * A float16 cache: as the float32 constructor, with the keys and values given as halves. Rows
+     * of a full cache (P = slots) are taken as they are, not copied: the caller hands them over
+     * (a stored state's rows, read for this cache alone) and must not change them afterwards.
+     */
     public static KeyValueCache ofHalves(int slots, int[] items, short[][] keys, short[][] values, float[] top, long next) {
         return new KeyValueCache(slots, items, null, null, keys, values, top, next);
     }
@@ -82,8 +86,9 @@ public final class KeyValueCache {
                 this.keys[l] = Arrays.copyOf(keys[l], slots * d);
                 this.values[l] = Arrays.copyOf(values[l], slots * d);
             } else {
-                this.halfKeys[l] = Arrays.copyOf(halfKeys[l], slots * d);
-                this.halfValues[l] = Arrays.copyOf(halfValues[l], slots * d);
+                boolean full = p == slots; // rows oldest first are then the ring itself (origin = next - slots)
+                this.halfKeys[l] = full ? halfKeys[l] : Arrays.copyOf(halfKeys[l], slots * d);
+                this.halfValues[l] = full ? halfValues[l] : Arrays.copyOf(halfValues[l], slots * d);
             }
         }
         this.top = top.clone();
@@ -92,15 +97,15 @@ public final class KeyValueCache {
         this.allFinite = floats || (finite(this.halfKeys) && finite(this.halfValues));
     }
 
+    /** Whether no half of the rings has its exponent bits all ones; a branch-free pass the JIT vectorises. */
     private static boolean finite(short[][] rings) {
+        int any = 0;
         for (short[] ring : rings) {
             for (short h : ring) {
-                if (!Half.isFinite(h)) {
-                    return false;
-                }
+                any |= (h & 0x7c00) + 0x0400; // 0x8000 only from exponent bits 11111 (infinity or NaN)
             }
         }
-        return true;
+        return (any & 0x8000) == 0;
     }
 
     /** The float32 cache of a user with no history: {@code cachedLayers} layers, d = {@code dim}. */

@@ -91,7 +91,11 @@ class KeyValueCacheTest {
         c.append(new int[] {2}, new float[][] {{1e6f}}, new float[][] {{0f}}, 0, new float[1], 0);
         assertFalse(c.allFinite(), "1e6 rounds to infinity");
         assertArrayEquals(new float[] {65504f, Float.POSITIVE_INFINITY}, c.keyRing(0), "the widened ring is exact");
-        short[][] nan = {{(short) 0x7e00}};
-        assertFalse(KeyValueCache.ofHalves(2, new int[] {1}, nan, new short[][] {{0}}, new float[1], 1).allFinite());
+        for (int h : new int[] {0x7e00, 0xfe01, 0xfc00, 0x7c00}) { // NaNs and infinities, either sign
+            short[][] bad = {{(short) h}};
+            assertFalse(KeyValueCache.ofHalves(2, new int[] {1}, bad, new short[][] {{0}}, new float[1], 1).allFinite());
+        }
+        short[][] largest = {{(short) 0x7bff, (short) 0xfbff}}; // ±65504
+        assertTrue(KeyValueCache.ofHalves(2, new int[] {1, 2}, largest, largest, new float[1], 2).allFinite());
     }
 }
