@@ -37,6 +37,9 @@ interface AttentionKernels {
     /** {@link #weigh} over values held as halves, all finite: the same sums, bit for bit, as over their floats. */
     void weighHalf(float[] weights, short[] values, int[] rows, int p, int hd, int dh, float[] out, int o);
 
+    /** Whether every half of {@code halves} is finite (not infinity or NaN): what the half kernels require. */
+    boolean allFinite(short[] halves);
+
     /** x[0..n) replaced by its softmax (the largest value subtracted first). */
     void softmax(float[] x, int n);
 

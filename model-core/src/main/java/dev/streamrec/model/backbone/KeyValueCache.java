@@ -25,6 +25,9 @@ import java.util.Arrays;
  */
 public final class KeyValueCache {
 
+    /** Asked whether a float16 cache's halves are all finite (with the Vector API where the JVM has it: a read cache is checked whole). */
+    private static final AttentionKernels KERNELS = AttentionKernels.best();
+
     private final int slots;
     private final int dim;
     private final int[] items;
@@ -97,15 +100,13 @@ public final class KeyValueCache {
         this.allFinite = floats || (finite(this.halfKeys) && finite(this.halfValues));
     }
 
-    /** Whether no half of the rings has its exponent bits all ones; a branch-free pass the JIT vectorises. */
     private static boolean finite(short[][] rings) {
-        int any = 0;
         for (short[] ring : rings) {
-            for (short h : ring) {
-                any |= (h & 0x7c00) + 0x0400; // 0x8000 only from exponent bits 11111 (infinity or NaN)
+            if (!KERNELS.allFinite(ring)) {
+                return false;
             }
         }
-        return (any & 0x8000) == 0;
+        return true;
     }
 
     /** The float32 cache of a user with no history: {@code cachedLayers} layers, d = {@code dim}. */

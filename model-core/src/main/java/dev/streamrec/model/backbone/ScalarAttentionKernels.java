@@ -144,6 +144,16 @@ final class ScalarAttentionKernels implements AttentionKernels {
         weigh(weights, widened(values, rows, p, hd, dh), packed(p, dh), p, 0, dh, out, o);
     }
 
+    @Override
+    public boolean allFinite(short[] halves) {
+        for (short h : halves) {
+            if (!Half.isFinite(h)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The head's dh halves of each of the p rows, as floats, one row after the other. */
     private static float[] widened(short[] halves, int[] rows, int p, int hd, int dh) {
         float[] out = new float[p * dh];

@@ -3,6 +3,7 @@ package dev.streamrec.model.backbone;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
@@ -161,6 +162,22 @@ final class VectorAttentionKernels implements AttentionKernels {
                 out[o + j] += weights[i] * Half.toFloat(values[rows[i] + hd + j]);
             }
         }
+    }
+
+    @Override
+    public boolean allFinite(short[] halves) {
+        VectorSpecies<Short> species = ShortVector.SPECIES_PREFERRED;
+        int bound = species.loopBound(halves.length);
+        VectorMask<Short> exponentAllOnes = species.maskAll(false);
+        int i = 0;
+        for (; i < bound; i += species.length()) {
+            exponentAllOnes = exponentAllOnes.or(ShortVector.fromArray(species, halves, i).and((short) 0x7c00).eq((short) 0x7c00));
+        }
+        boolean finite = !exponentAllOnes.anyTrue();
+        for (; i < halves.length; i++) {
+            finite &= Half.isFinite(halves[i]);
+        }
+        return finite;
     }
 
     @Override

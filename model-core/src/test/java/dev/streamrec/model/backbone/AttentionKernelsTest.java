@@ -2,6 +2,7 @@ package dev.streamrec.model.backbone;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -117,6 +118,31 @@ class AttentionKernelsTest {
                 kernels.weigh(weights, valueFloats, rows, p, 0, dh, outExpected, d);
                 kernels.weighHalf(weights, values, rows, p, 0, dh, outActual, d);
                 assertArrayEquals(outExpected, outActual, kernels.description() + " weighted values, trial " + trial);
+            }
+        }
+    }
+
+    /** Both find one infinity or NaN anywhere among finite halves, in the vectors and in the rest after them. */
+    @Test
+    void bothFindAHalfThatIsNotFinite() {
+        List<AttentionKernels> implementations = new ArrayList<>(List.of(new ScalarAttentionKernels()));
+        if (AttentionKernels.VECTOR_API) {
+            implementations.add(new VectorAttentionKernels());
+        }
+        for (AttentionKernels kernels : implementations) {
+            for (int n : new int[] {0, 1, 31, 64, 77}) {
+                short[] halves = new short[n];
+                for (int i = 0; i < n; i++) {
+                    halves[i] = (short) (i * 997 % 0x7c00 | (i % 2 == 0 ? 0 : 0x8000)); // finite, either sign
+                }
+                assertTrue(kernels.allFinite(halves), kernels.description() + ", " + n + " finite halves");
+                for (int at = 0; at < n; at += 5) {
+                    for (int special : new int[] {0x7c00, 0xfc00, 0x7e00, 0xffff}) {
+                        short[] bad = halves.clone();
+                        bad[at] = (short) special;
+                        assertFalse(kernels.allFinite(bad), kernels.description() + ": " + Integer.toHexString(special) + " at " + at + " of " + n);
+                    }
+                }
             }
         }
     }
