@@ -278,25 +278,25 @@ public final class KeyValueCache {
     }
 
     private float[] linear(float[] ring) {
-        int p = positions();
-        float[] out = new float[p * dim];
-        int row = p > 0 ? row(0) : 0;
-        for (int i = 0; i < p; i++) {
-            System.arraycopy(ring, row * dim, out, i * dim, dim);
-            row = nextRow(row);
-        }
+        float[] out = new float[positions() * dim];
+        oldestFirst(ring, out);
         return out;
     }
 
     private short[] linear(short[] ring) {
+        short[] out = new short[positions() * dim];
+        oldestFirst(ring, out);
+        return out;
+    }
+
+    /** Copies the P positions' rows of a ring (float[] or short[]) into {@code out}, oldest first. */
+    private void oldestFirst(Object ring, Object out) {
         int p = positions();
-        short[] out = new short[p * dim];
         int row = p > 0 ? row(0) : 0;
         for (int i = 0; i < p; i++) {
             System.arraycopy(ring, row * dim, out, i * dim, dim);
             row = nextRow(row);
         }
-        return out;
     }
 
     private static float[] widened(short[] halves) {
