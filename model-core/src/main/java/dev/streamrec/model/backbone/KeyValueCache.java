@@ -11,9 +11,10 @@ import java.util.Arrays;
  *
  * <p>The keys and values are held in float32 or in float16 ({@link #halves}): a float16 cache
  * rounds every key and value it stores to the nearest half, so that it holds what a cache stored in
- * float16 and read back holds, in half the memory a step reads (the step's attention reads every
- * cached row). A float16 cache that comes to hold a half that is not finite says so
- * ({@link #allFinite}): its readers then take the rows through the exact conversion.
+ * float16 and read back holds, and a float16 state is read into it and written from it as it is,
+ * without converting (the step's kernels widen the halves where they load them). A float16 cache
+ * that comes to hold a half that is not finite says so ({@link #allFinite}): its readers then take
+ * the rows through the exact conversion.
  *
  * <p>The positions live in rings of {@code slots} rows, so that a step appends its new position
  * in place, overwriting the oldest once the ring is full, instead of copying the whole cache:
@@ -25,7 +26,7 @@ import java.util.Arrays;
  */
 public final class KeyValueCache {
 
-    /** Asked whether a float16 cache's halves are all finite (with the Vector API where the JVM has it: a read cache is checked whole). */
+    /** Asked whether a float16 cache's halves are all finite: a read cache is checked whole, in SIMD where the JVM can. */
     private static final AttentionKernels KERNELS = AttentionKernels.best();
 
     private final int slots;
