@@ -15,6 +15,15 @@ public final class Half {
         return FLOATS[h & 0xffff];
     }
 
+    /** The floats of halves, one by one (exact). */
+    public static float[] toFloats(short[] halves) {
+        float[] out = new float[halves.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = toFloat(halves[i]);
+        }
+        return out;
+    }
+
     /** Whether a half is finite (not infinity or NaN: its exponent bits are not all ones). */
     public static boolean isFinite(short h) {
         return (h & 0x7c00) != 0x7c00;

@@ -187,12 +187,12 @@ public final class KeyValueCache {
 
     /** Cached layer {@code l}'s keys of the P positions, oldest first (P·d floats). */
     public float[] keys(int l) {
-        return halves() ? widened(linear(halfKeys[l])) : linear(keys[l]);
+        return halves() ? Half.toFloats(linear(halfKeys[l])) : linear(keys[l]);
     }
 
     /** Cached layer {@code l}'s values of the P positions, oldest first (P·d floats). */
     public float[] values(int l) {
-        return halves() ? widened(linear(halfValues[l])) : linear(values[l]);
+        return halves() ? Half.toFloats(linear(halfValues[l])) : linear(values[l]);
     }
 
     /** A float16 cache's layer {@code l} keys as it holds them, oldest first (P·d halves). */
@@ -224,12 +224,12 @@ public final class KeyValueCache {
 
     /** Cached layer {@code l}'s key ring (slots·d floats, row-major): a float32 cache's own, a float16 cache's widened. */
     float[] keyRing(int l) {
-        return halves() ? widened(halfKeys[l]) : keys[l];
+        return halves() ? Half.toFloats(halfKeys[l]) : keys[l];
     }
 
     /** Cached layer {@code l}'s value ring, as {@link #keyRing}. */
     float[] valueRing(int l) {
-        return halves() ? widened(halfValues[l]) : values[l];
+        return halves() ? Half.toFloats(halfValues[l]) : values[l];
     }
 
     /** A float16 cache's layer {@code l} key ring (slots·d halves, row-major; not a copy). */
@@ -298,14 +298,6 @@ public final class KeyValueCache {
             System.arraycopy(ring, row * dim, out, i * dim, dim);
             row = nextRow(row);
         }
-    }
-
-    private static float[] widened(short[] halves) {
-        float[] out = new float[halves.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = Half.toFloat(halves[i]);
-        }
-        return out;
     }
 
     /** The ring row after {@code row}: rows of consecutive positions are consecutive, wrapping at slots. */

@@ -76,19 +76,16 @@ public enum CacheEncoding {
 
     /** Reads {@code rows} rows of {@code d} floats that {@link #write} wrote. */
     public float[] read(ByteBuffer in, int rows, int d) {
-        float[] x = new float[rows * d];
-        switch (this) {
+        return switch (this) {
             case FLOAT32 -> {
+                float[] x = new float[rows * d];
                 in.asFloatBuffer().get(x);
                 in.position(in.position() + 4 * x.length);
+                yield x;
             }
-            case FLOAT16 -> {
-                short[] halves = readHalves(in, x.length);
-                for (int i = 0; i < x.length; i++) {
-                    x[i] = Half.toFloat(halves[i]);
-                }
-            }
+            case FLOAT16 -> Half.toFloats(readHalves(in, rows * d));
             case INT8 -> {
+                float[] x = new float[rows * d];
                 byte[] row = new byte[d];
                 for (int start = 0; start < x.length; start += d) {
                     float scale = in.getFloat();
@@ -97,9 +94,9 @@ public enum CacheEncoding {
                         x[start + i] = row[i] * scale;
                     }
                 }
+                yield x;
             }
-        }
-        return x;
+        };
     }
 
     /** Writes halves as {@link #FLOAT16} stores them (a cache that holds its rows in float16 gives them as they are). */

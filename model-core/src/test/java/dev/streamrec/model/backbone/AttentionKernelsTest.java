@@ -74,10 +74,6 @@ class AttentionKernelsTest {
     @ParameterizedTest
     @CsvSource({"64, 199", "64, 3", "40, 50", "8, 7"})
     void halfKernelsGiveTheFloatKernelsSumsOverTheSameValues(int dh, int p) {
-        List<AttentionKernels> implementations = new ArrayList<>(List.of(new ScalarAttentionKernels()));
-        if (AttentionKernels.VECTOR_API) {
-            implementations.add(new VectorAttentionKernels());
-        }
         Random r = new Random(dh * 31L + p);
         int d = 2 * dh;
         short[] finite = new short[0x10000 - 2 * 1024]; // every half but the 2048 infinities and NaNs
@@ -100,7 +96,7 @@ class AttentionKernelsTest {
             keyFloats[i] = Half.toFloat(keys[i]);
             valueFloats[i] = Half.toFloat(values[i]);
         }
-        for (AttentionKernels kernels : implementations) {
+        for (AttentionKernels kernels : implementations()) {
             for (int trial = 0; trial < 40; trial++) {
                 int[] rows = new int[p];
                 for (int i = 0; i < p; i++) {
@@ -125,11 +121,7 @@ class AttentionKernelsTest {
     /** Both find one infinity or NaN anywhere among finite halves, in the vectors and in the rest after them. */
     @Test
     void bothFindAHalfThatIsNotFinite() {
-        List<AttentionKernels> implementations = new ArrayList<>(List.of(new ScalarAttentionKernels()));
-        if (AttentionKernels.VECTOR_API) {
-            implementations.add(new VectorAttentionKernels());
-        }
-        for (AttentionKernels kernels : implementations) {
+        for (AttentionKernels kernels : implementations()) {
             for (int n : new int[] {0, 1, 31, 64, 77}) {
                 short[] halves = new short[n];
                 for (int i = 0; i < n; i++) {
@@ -203,6 +195,15 @@ class AttentionKernelsTest {
             }
         }
         assertTrue(worst <= 2, "worst error " + worst + " ulps");
+    }
+
+    /** The plain kernels, and the vector ones where the JVM has the module. */
+    private static List<AttentionKernels> implementations() {
+        List<AttentionKernels> all = new ArrayList<>(List.of(new ScalarAttentionKernels()));
+        if (AttentionKernels.VECTOR_API) {
+            all.add(new VectorAttentionKernels());
+        }
+        return all;
     }
 
     private static float[] random(Random r, int n, float scale) {
